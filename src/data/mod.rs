@@ -1,0 +1,121 @@
+//! Data: load a county's year file, merge `_common.yaml` under it, validate it,
+//! and derive the figures templates print (rates, changes against last year,
+//! completion of last year's targets).
+//!
+//! Layout on disk: `data/_common.yaml` (optional, shared by every county) and
+//! `data/<county>/<year>.yaml`. Last year's file, `data/<county>/<year-1>.yaml`,
+//! is read when present for the comparisons.
+
+pub mod derive;
+pub mod model;
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Errors, Result};
+use crate::yaml::{self, YamlFile};
+use model::Report;
+
+/// The name of the shared file merged under every county's files.
+pub const COMMON_FILE: &str = "_common.yaml";
+
+/// A loaded report with everything derived, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub report: Report,
+    /// The county: the data file's folder name (`xiangyuan`).
+    pub county: String,
+    /// Files read: the year file, `_common.yaml`, and last year's file, when present.
+    pub inputs: Vec<PathBuf>,
+    /// The parsed files, for locating values in messages (year file first).
+    pub files: Vec<YamlFile>,
+    /// Last year's report, when its file exists.
+    pub prior: Option<Box<Report>>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Where the value at a YAML path is written.
+    pub fn locate(&self, path: &str) -> Option<crate::diag::Location> {
+        let files: Vec<&YamlFile> = self.files.iter().collect();
+        yaml::locate(&files, path, false)
+    }
+}
+
+/// Load `data/<county>/<year>.yaml` with `_common.yaml` and last year's file.
+pub fn load(path: &Path) -> Result<Loaded> {
+    let (mut report, files) = load_one(path)?;
+    let year = report_year(&report, path, &files)?;
+    let mut warnings: Vec<Diagnostic> = files.iter().flat_map(|f| f.warnings.clone()).collect();
+    let mut inputs: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+
+    let prior_path = path.with_file_name(format!("{}.yaml", year - 1));
+    let prior = if prior_path.is_file() {
+        let (mut prior, prior_files) = load_one(&prior_path)?;
+        let prior_year = report_year(&prior, &prior_path, &prior_files)?;
+        derive::derive(&mut prior, prior_year, None);
+        warnings.extend(prior_files[0].warnings.iter().cloned());
+        inputs.push(prior_path);
+        Some(Box::new(prior))
+    } else {
+        None
+    };
+    let file_refs: Vec<&YamlFile> = files.iter().collect();
+    derive::validate(&report, &file_refs)?;
+    derive::derive(&mut report, year, prior.as_deref());
+    inputs.sort();
+    inputs.dedup();
+    Ok(Loaded { report, county: county_of(path), inputs, files, prior, warnings })
+}
+
+/// The county of a data file: its folder's name.
+pub fn county_of(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = abs.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let clean = crate::markup::sanitize_file_stem(&name);
+    if clean.is_empty() { "report".to_string() } else { clean }
+}
+
+/// Parse one year file merged over `_common.yaml`; returns the files read (the
+/// year file first).
+fn load_one(path: &Path) -> Result<(Report, Vec<YamlFile>)> {
+    let file = YamlFile::read(path)?;
+    let common_path = path.parent().and_then(Path::parent).map(|d| d.join(COMMON_FILE));
+    let common = match common_path {
+        Some(p) if p.is_file() => Some(YamlFile::read(&p)?),
+        _ => None,
+    };
+    let merged = match &common {
+        Some(c) => yaml::merge(c.value.clone(), file.value.clone()),
+        None => file.value.clone(),
+    };
+    let mut files = vec![file];
+    files.extend(common);
+    let refs: Vec<&YamlFile> = files.iter().collect();
+    let report: Report = yaml::deserialize_all(merged, &refs)?;
+    Ok((report, files))
+}
+
+/// The report year: `year:` in the file, else the file name (`2018.yaml`).
+fn report_year(report: &Report, path: &Path, files: &[YamlFile]) -> Result<i32> {
+    let from_name =
+        path.file_stem().and_then(|s| s.to_str()).filter(|s| s.len() == 4).and_then(|s| s.parse::<i32>().ok());
+    let refs: Vec<&YamlFile> = files.iter().collect();
+    match (report.year, from_name) {
+        (Some(y), Some(n)) if y != n => Err(Errors::one(
+            Diagnostic::error("data.year", format!("year 写的是 {y}，但文件名是 {n}.yaml；两者必须一致"))
+                .at(yaml::locate(&refs, "year", false))
+                .with_path("year"),
+        )),
+        (Some(y), _) | (None, Some(y)) if (1949..=2200).contains(&y) => Ok(y),
+        (Some(y), _) => Err(Errors::one(
+            Diagnostic::error("data.year", format!("年份 {y} 不合理"))
+                .at(yaml::locate(&refs, "year", false))
+                .with_path("year"),
+        )),
+        _ => Err(Errors::one(Diagnostic::in_file(
+            "data.year",
+            path,
+            "不知道这是哪一年的报告：请把文件命名为 <年份>.yaml（如 2018.yaml），或在文件里写 year: 2018",
+        ))),
+    }
+}

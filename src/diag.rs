@@ -1,0 +1,183 @@
+//! Diagnostics: every error and warning the office writer sees, with a stable id,
+//! a Chinese message, a severity and, where known, a location shown with its
+//! source line (`file:line:column`, the YAML path, the offending line).
+
+use std::fmt;
+use std::path::Path;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Where a finding points: a place in a data file or template, or a rendered paragraph.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    /// The file as the user named it (relative paths stay relative).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// The whole source line, shown under the message.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    /// How many characters to underline (at least 1).
+    #[serde(skip)]
+    pub width: usize,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Stable id such as `data.unknown-key`; a project can silence warnings by id.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// What is wrong, in Chinese.
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The YAML path (`review.sections[1].items[0].metrics[2].value`) when the
+    /// finding concerns a data value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A hint on how to fix it, in Chinese (`你是不是想写 metrics？`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(id: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { id, severity: Severity::Error, message: message.into(), location: None, path: None, help: None }
+    }
+
+    pub fn warning(id: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(id, message) }
+    }
+
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        let path = path.into();
+        self.path = (!path.is_empty()).then_some(path);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// An error about a file as a whole (cannot read it, wrong encoding, too large).
+    pub fn in_file(id: &'static str, file: &Path, message: impl Into<String>) -> Self {
+        Diagnostic::error(id, message).at(Some(Location {
+            file: file.display().to_string(),
+            line: 1,
+            column: 1,
+            source_line: None,
+            width: 1,
+        }))
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// rustc-like layout:
+    ///
+    /// ```text
+    /// 错误[data.type]：类型不对：应为数字，实际是字符串“六十六”
+    ///   --> data/xiangyuan/2018.yaml:42:14
+    ///    |
+    /// 42 |       value: 六十六
+    ///    |              ^^^^^^
+    ///    = 路径：review.sections[0].items[2].metrics[0].value
+    ///    = 提示：……
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        writeln!(f, "{kind}[{}]：{}", self.id, self.message)?;
+        let mut gutter = 2;
+        if let Some(loc) = &self.location {
+            writeln!(f, "  --> {}:{}:{}", loc.file, loc.line, loc.column)?;
+            if let Some(src) = &loc.source_line {
+                let num = loc.line.to_string();
+                gutter = num.len() + 1;
+                let pad = " ".repeat(num.len());
+                let shown: String = src.trim_end().replace('\t', " ");
+                // Caret under the column; wide (CJK) characters take two cells.
+                let lead: usize = shown.chars().take(loc.column.saturating_sub(1)).map(cell_width).sum();
+                let marked: usize =
+                    shown.chars().skip(loc.column.saturating_sub(1)).take(loc.width.max(1)).map(cell_width).sum();
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{num} | {shown}")?;
+                writeln!(f, "{pad} | {}{}", " ".repeat(lead), "^".repeat(marked.max(1)))?;
+            }
+        }
+        let pad = " ".repeat(gutter);
+        if let Some(path) = &self.path {
+            writeln!(f, "{pad}= 路径：{path}")?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "{pad}= 提示：{help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Terminal cells a character takes: two for East Asian wide characters.
+fn cell_width(c: char) -> usize {
+    let o = c as u32;
+    let wide = (0x1100..=0x115F).contains(&o)
+        || (0x2E80..=0xA4CF).contains(&o)
+        || (0xAC00..=0xD7A3).contains(&o)
+        || (0xF900..=0xFAFF).contains(&o)
+        || (0xFE30..=0xFE4F).contains(&o)
+        || (0xFF00..=0xFF60).contains(&o)
+        || (0xFFE0..=0xFFE6).contains(&o)
+        || (0x20000..=0x3FFFD).contains(&o);
+    if wide { 2 } else { 1 }
+}
+
+/// One or more findings that stop a step; what every fallible stage returns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Errors(pub Vec<Diagnostic>);
+
+impl Errors {
+    pub fn one(d: Diagnostic) -> Self {
+        Errors(vec![d])
+    }
+}
+
+impl From<Diagnostic> for Errors {
+    fn from(d: Diagnostic) -> Self {
+        Errors(vec![d])
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
+
+pub type Result<T> = std::result::Result<T, Errors>;

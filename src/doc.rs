@@ -1,0 +1,224 @@
+//! The document model: the one representation of a report that every writer sees.
+//!
+//! Templates produce markup; [`crate::markup`] parses it into a [`Document`]; the
+//! Markdown, DOCX and PDF writers render the [`Document`] and nothing else. Heading
+//! numbers are resolved here, ready to print, and [`Numbering`] also describes the
+//! scheme that produced them, so the DOCX writer can express it as Word list
+//! numbering that reads exactly the same.
+
+use chrono::NaiveDateTime;
+
+/// A whole report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub meta: Meta,
+    pub numbering: Numbering,
+    pub blocks: Vec<Block>,
+}
+
+/// Document properties: PDF metadata, DOCX core properties, output naming.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// Title for the metadata (the title lines joined when the template sets none).
+    pub title: String,
+    /// The issuing body (PDF Author, DOCX creator).
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// Creation and modification time: from the data (the meeting date) or
+    /// `SOURCE_DATE_EPOCH`, never the wall clock, so output is reproducible.
+    pub created: NaiveDateTime,
+    /// Output file name without extension, already sanitised (no separators, no `..`).
+    pub file_stem: String,
+}
+
+/// How headings are numbered at each of the four levels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Numbering {
+    pub levels: [LevelStyle; 4],
+}
+
+/// The number format of one heading level: `prefix`, counter, `suffix`, e.g.
+/// `（` + 一 + `）`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelStyle {
+    pub prefix: String,
+    pub counter: Counter,
+    pub suffix: String,
+    /// The count restarts after a heading of level `<= restart_after` (1-based);
+    /// 0 means it never restarts. Same meaning as Word's `w:lvlRestart`.
+    pub restart_after: u8,
+}
+
+/// The counter of a numbering level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counter {
+    /// 一 二 … 十 十一 … 二十七 (Word's `chineseCounting`).
+    Chinese,
+    /// 1 2 3 (Word's `decimal`).
+    Decimal,
+}
+
+impl LevelStyle {
+    /// The printed label for count `n`, e.g. `（三）`.
+    pub fn label(&self, n: u32) -> String {
+        let count = match self.counter {
+            Counter::Chinese => crate::template::filters::chinese_numeral(i64::from(n)),
+            Counter::Decimal => n.to_string(),
+        };
+        format!("{}{}{}", self.prefix, count, self.suffix)
+    }
+}
+
+impl Default for Numbering {
+    /// GB/T 9704 (7.3.3): 一、 （一） 1． （1）, each level restarting under its parent.
+    fn default() -> Self {
+        let level = |prefix: &str, counter, suffix: &str, restart_after| LevelStyle {
+            prefix: prefix.into(),
+            counter,
+            suffix: suffix.into(),
+            restart_after,
+        };
+        Numbering {
+            levels: [
+                level("", Counter::Chinese, "、", 0),
+                level("（", Counter::Chinese, "）", 1),
+                level("", Counter::Decimal, "．", 2),
+                level("（", Counter::Decimal, "）", 3),
+            ],
+        }
+    }
+}
+
+/// A block-level element, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// The title, one entry per line as the template broke it (a theme line and a
+    /// main line, say); a writer may break a long line further into balanced lines.
+    Title(Vec<Text>),
+    /// `——在……会议上的讲话`, centred under the title.
+    Subtitle(Text),
+    /// The date line of a speech, centred.
+    Date(Text),
+    /// The speaker line of a speech (post and name), centred.
+    Speaker(Text),
+    /// `同志们：`, flush left.
+    Salutation(Text),
+    Heading(Heading),
+    /// A body paragraph: first line indented two characters, justified.
+    Paragraph(Text),
+    Table(Table),
+    /// Continue on a new page.
+    PageBreak,
+    /// Starts an attachment on a new page: its label (`附件` or `附件2`) top left
+    /// on the first line, its title centred on the third.
+    Attachment(Attachment),
+}
+
+/// A numbered (or unnumbered) heading of level 1 to 4.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// 1 to 4.
+    pub level: u8,
+    /// `None` for an unnumbered heading.
+    pub number: Option<HeadingNumber>,
+    pub text: Text,
+    /// For a run-in heading (`1．标题。正文……`): the paragraph text that continues
+    /// on the heading's line. The heading text then ends with its punctuation.
+    pub run_in: Option<Text>,
+}
+
+/// A resolved heading number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingNumber {
+    /// The count at this level, from 1.
+    pub value: u32,
+    /// The printed label, e.g. `（一）`, from [`LevelStyle::label`].
+    pub label: String,
+}
+
+impl Heading {
+    /// The heading as printed: label followed by text (run-in text excluded).
+    pub fn display_text(&self) -> String {
+        let mut s = self.number.as_ref().map(|n| n.label.clone()).unwrap_or_default();
+        s.push_str(&self.text.plain());
+        s
+    }
+}
+
+/// A table with one header row; the header row repeats on every page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Align>,
+    pub header: Vec<Text>,
+    pub rows: Vec<Vec<Text>>,
+}
+
+/// Horizontal alignment of a table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// The start of an attachment (附件).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// `附件` when the document has one attachment, otherwise `附件1`, `附件2`, …
+    pub label: String,
+    pub title: Text,
+}
+
+/// Inline content: a run of spans.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Text {
+    pub spans: Vec<Span>,
+}
+
+/// A piece of text with one set of attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub text: String,
+    pub strong: bool,
+}
+
+impl Text {
+    /// Plain text without attributes.
+    pub fn plain(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// Append text, merging with the last span when the attributes agree.
+    pub fn push(&mut self, text: &str, strong: bool) {
+        if text.is_empty() {
+            return;
+        }
+        match self.spans.last_mut() {
+            Some(last) if last.strong == strong => last.text.push_str(text),
+            _ => self.spans.push(Span { text: text.to_string(), strong }),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.iter().all(|s| s.text.is_empty())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        let mut t = Text::default();
+        t.push(s, false);
+        t
+    }
+}
+
+impl Document {
+    /// Every heading in order, with its index in `blocks` (for outlines and checks).
+    pub fn headings(&self) -> impl Iterator<Item = &Heading> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Heading(h) => Some(h),
+            _ => None,
+        })
+    }
+}

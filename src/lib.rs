@@ -1,0 +1,27 @@
+//! nianbao (年报): turns a county health bureau's year of work, written as YAML,
+//! into its annual work report: a DOCX to keep editing and a PDF to print, laid
+//! out per GB/T 9704-2012.
+//!
+//! The stages, each a module with one job:
+//!
+//! * [`data`]: load `data/<county>/<year>.yaml` (through [`yaml`]), merge
+//!   `_common.yaml`, validate, derive figures;
+//! * [`template`]: the minijinja environment and this genre's filters, producing markup;
+//! * [`markup`]: parse that markup into the [`doc`] model;
+//! * [`writer`]: render the model as Markdown, DOCX or PDF ([`fonts`] shared);
+//! * [`render`]: run the stages for one report and write its files;
+//! * [`cli`]: the command line.
+//!
+//! Errors and warnings are [`diag::Diagnostic`]s; the project settings are [`config`].
+
+pub mod cli;
+pub mod config;
+pub mod data;
+pub mod diag;
+pub mod doc;
+pub mod fonts;
+pub mod markup;
+pub mod render;
+pub mod template;
+pub mod writer;
+pub mod yaml;

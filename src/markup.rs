@@ -1,0 +1,564 @@
+//! The markup templates emit, and its parser into the [`Document`] model.
+//!
+//! The markup is CommonMark, parsed by pulldown-cmark, with these conventions:
+//!
+//! * A YAML front matter block (`---` … `---`) holds document settings:
+//!   `file` (output file name), `title`, `author`, `subject`, `keywords`, `date`
+//!   (creation date), and `numbering` (one `{format, restart}` per heading level;
+//!   `format` holds `{一}` for Chinese or `{1}` for Arabic counting, `restart` is the
+//!   level after whose headings the count starts again, 0 for never). Template
+//!   values go in as `{{ value|tojson }}`.
+//! * `#` to `####` are headings of level 1 to 4, numbered automatically. The class
+//!   `{.runin}` runs the heading into the paragraph that follows it (`1．标题。正文…`);
+//!   `{.unnumbered}` leaves it without a number.
+//! * Title-block lines are headings carrying a class: `{.title}` (consecutive ones
+//!   form one title), `{.subtitle}`, `{.date}`, `{.speaker}`, `{.salutation}`;
+//!   `{.attachment}` starts an attachment on a new page.
+//! * Paragraphs, `**strong**` text, GFM tables (the first row is the header),
+//!   and a thematic break (`***`) for a page break.
+//!
+//! Anything else (lists, links, code, HTML) is refused rather than dropped.
+
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Errors, Location, Result};
+use crate::doc::{
+    Align, Attachment, Block, Counter, Document, Heading, HeadingNumber, LevelStyle, Meta, Numbering, Table, Text,
+};
+
+/// Settings from the front matter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    file: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    keywords: Vec<String>,
+    date: crate::data::model::Date,
+    #[serde(default)]
+    numbering: Option<Vec<LevelSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LevelSpec {
+    format: String,
+    #[serde(default)]
+    restart: Option<u8>,
+}
+
+/// Parse markup into a document. `origin` names the markup in messages (the template).
+pub fn parse(markup: &str, origin: &str) -> Result<Document> {
+    let mut p = MarkupParser { origin, src: markup, blocks: Vec::new(), errors: Vec::new() };
+    let front = p.run()?;
+    let numbering = p.numbering(&front)?;
+    let mut doc = Document {
+        meta: Meta {
+            title: front.title.clone().unwrap_or_default(),
+            author: front.author.clone(),
+            subject: front.subject.clone(),
+            keywords: front.keywords.clone(),
+            created: front.date.first_day().and_hms_opt(0, 0, 0).expect("midnight"),
+            file_stem: sanitize_file_stem(&front.file),
+        },
+        numbering,
+        blocks: std::mem::take(&mut p.blocks),
+    };
+    if doc.meta.title.is_empty() {
+        doc.meta.title = doc
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Title(lines) => Some(lines.iter().map(|l| l.plain()).collect::<Vec<_>>().join(" ")),
+                _ => None,
+            })
+            .unwrap_or_default();
+    }
+    if doc.meta.file_stem.is_empty() {
+        return Err(p.error(1, "front matter 的 file（输出文件名）去掉不允许的字符后为空").into());
+    }
+    number_headings(&mut doc);
+    label_attachments(&mut doc);
+    Ok(doc)
+}
+
+/// A file name from data: path separators, `..`, control characters and the
+/// characters Windows forbids are dropped; leading dots and spaces too.
+pub fn sanitize_file_stem(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .collect();
+    let cleaned = cleaned.replace("..", "");
+    let cleaned = cleaned.trim_start_matches(['.', ' ']).trim_end_matches(['.', ' ']);
+    cleaned.chars().take(120).collect()
+}
+
+struct MarkupParser<'a> {
+    origin: &'a str,
+    src: &'a str,
+    blocks: Vec<Block>,
+    errors: Vec<Diagnostic>,
+}
+
+/// What the parser is inside of.
+enum Open {
+    Heading {
+        level: u8,
+        classes: Vec<String>,
+        text: Text,
+        line: usize,
+    },
+    Paragraph(Text),
+    Table {
+        columns: Vec<Align>,
+        header: Vec<Text>,
+        rows: Vec<Vec<Text>>,
+        row: Vec<Text>,
+        cell: Option<Text>,
+        in_head: bool,
+    },
+}
+
+impl MarkupParser<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        self.src[..offset.min(self.src.len())].matches('\n').count() + 1
+    }
+
+    fn error(&self, line: usize, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::error("markup", msg).at(Some(Location {
+            file: format!("{}（渲染结果）", self.origin),
+            line,
+            column: 1,
+            source_line: self.src.lines().nth(line - 1).map(str::to_string),
+            width: 1,
+        }))
+    }
+
+    fn run(&mut self) -> Result<FrontMatter> {
+        let options =
+            Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+        let mut front: Option<FrontMatter> = None;
+        let mut open: Option<Open> = None;
+        let mut in_meta = false;
+        let mut meta_text = String::new();
+        let mut strong = 0usize;
+        let mut pending_runin: Option<(u8, Text, Vec<String>, usize)> = None;
+        for (event, range) in Parser::new_ext(self.src, options).into_offset_iter() {
+            let line = self.line_of(range.start);
+            match event {
+                Event::Start(Tag::MetadataBlock(_)) => in_meta = true,
+                Event::End(TagEnd::MetadataBlock(_)) => {
+                    in_meta = false;
+                    let path = std::path::Path::new(self.origin);
+                    let file = crate::yaml::YamlFile::parse(path, meta_text.clone())?;
+                    front = Some(crate::yaml::deserialize(file.value.clone(), &[&file])?);
+                }
+                Event::Text(t) if in_meta => meta_text.push_str(&t),
+                Event::Start(Tag::Heading { level, classes, .. }) => {
+                    let level = heading_level(level);
+                    open = Some(Open::Heading {
+                        level,
+                        classes: classes.iter().map(|c| c.to_string()).collect(),
+                        text: Text::default(),
+                        line,
+                    });
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(Open::Heading { level, classes, text, line }) = open.take() {
+                        if let Some((_, _, _, l)) = &pending_runin {
+                            self.errors.push(self.error(*l, "接排标题（.runin）后面必须紧跟一个段落"));
+                            pending_runin = None;
+                        }
+                        self.heading(level, classes, text, line, &mut pending_runin);
+                    }
+                }
+                Event::Start(Tag::Paragraph) => open = Some(Open::Paragraph(Text::default())),
+                Event::End(TagEnd::Paragraph) => {
+                    if let Some(Open::Paragraph(text)) = open.take() {
+                        match pending_runin.take() {
+                            Some((level, htext, classes, _)) => self.blocks.push(Block::Heading(Heading {
+                                level,
+                                number: numbered(&classes),
+                                text: runin_text(htext),
+                                run_in: Some(text),
+                            })),
+                            None => self.blocks.push(Block::Paragraph(text)),
+                        }
+                    }
+                }
+                Event::Start(Tag::Table(aligns)) => {
+                    let columns = aligns
+                        .iter()
+                        .map(|a| match a {
+                            Alignment::Center => Align::Center,
+                            Alignment::Right => Align::Right,
+                            _ => Align::Left,
+                        })
+                        .collect();
+                    open = Some(Open::Table {
+                        columns,
+                        header: Vec::new(),
+                        rows: Vec::new(),
+                        row: Vec::new(),
+                        cell: None,
+                        in_head: false,
+                    });
+                }
+                Event::Start(Tag::TableHead) => {
+                    if let Some(Open::Table { in_head, .. }) = &mut open {
+                        *in_head = true;
+                    }
+                }
+                Event::End(TagEnd::TableHead) => {
+                    if let Some(Open::Table { in_head, header, row, .. }) = &mut open {
+                        *in_head = false;
+                        *header = std::mem::take(row);
+                    }
+                }
+                Event::Start(Tag::TableRow) => {}
+                Event::End(TagEnd::TableRow) => {
+                    if let Some(Open::Table { rows, row, .. }) = &mut open {
+                        rows.push(std::mem::take(row));
+                    }
+                }
+                Event::Start(Tag::TableCell) => {
+                    if let Some(Open::Table { cell, .. }) = &mut open {
+                        *cell = Some(Text::default());
+                    }
+                }
+                Event::End(TagEnd::TableCell) => {
+                    if let Some(Open::Table { cell, row, .. }) = &mut open {
+                        row.push(cell.take().unwrap_or_default());
+                    }
+                }
+                Event::End(TagEnd::Table) => {
+                    if let Some(Open::Table { columns, header, rows, .. }) = open.take() {
+                        self.blocks.push(Block::Table(Table { columns, header, rows }));
+                    }
+                }
+                Event::Start(Tag::Strong) => strong += 1,
+                Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
+                Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => {}
+                Event::Text(t) => push_text(&mut open, &t, strong > 0),
+                Event::SoftBreak | Event::HardBreak => push_break(&mut open, strong > 0),
+                Event::Rule => self.blocks.push(Block::PageBreak),
+                other => {
+                    let what = match other {
+                        Event::Start(Tag::List(_)) => "列表",
+                        Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => "代码",
+                        Event::Start(Tag::Link { .. }) => "链接",
+                        Event::Start(Tag::Image { .. }) => "图片",
+                        Event::Start(Tag::BlockQuote(_)) => "引用块",
+                        Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::HtmlBlock) => "HTML",
+                        _ => continue,
+                    };
+                    self.errors.push(
+                        self.error(line, format!("标记里不支持{what}；数据里的文字会自动转义，这通常是模板写错了")),
+                    );
+                }
+            }
+        }
+        if let Some((_, _, _, l)) = pending_runin {
+            self.errors.push(self.error(l, "接排标题（.runin）后面必须紧跟一个段落"));
+        }
+        if !self.errors.is_empty() {
+            return Err(Errors(std::mem::take(&mut self.errors)));
+        }
+        front.ok_or_else(|| {
+            self.error(1, "渲染结果开头缺少 front matter（--- 包围的 YAML，至少要有 file 和 date）").into()
+        })
+    }
+
+    fn heading(
+        &mut self,
+        level: u8,
+        classes: Vec<String>,
+        text: Text,
+        line: usize,
+        pending_runin: &mut Option<(u8, Text, Vec<String>, usize)>,
+    ) {
+        let role = classes.iter().find(|c| !matches!(c.as_str(), "runin" | "unnumbered"));
+        let block = match role.map(String::as_str) {
+            None if classes.iter().any(|c| c == "runin") => {
+                *pending_runin = Some((level, text, classes, line));
+                return;
+            }
+            None => Block::Heading(Heading { level, number: numbered(&classes), text, run_in: None }),
+            Some("title") => {
+                if let Some(Block::Title(lines)) = self.blocks.last_mut() {
+                    lines.push(text);
+                    return;
+                }
+                Block::Title(vec![text])
+            }
+            Some("subtitle") => Block::Subtitle(text),
+            Some("date") => Block::Date(text),
+            Some("speaker") => Block::Speaker(text),
+            Some("salutation") => Block::Salutation(text),
+            Some("attachment") => Block::Attachment(Attachment { label: String::new(), title: text }),
+            Some(other) => {
+                self.errors.push(self.error(
+                    line,
+                    format!("不认识的类名 .{other}；可用：.title .subtitle .date .speaker .salutation .attachment .runin .unnumbered"),
+                ));
+                return;
+            }
+        };
+        self.blocks.push(block);
+    }
+
+    fn numbering(&self, front: &FrontMatter) -> Result<Numbering> {
+        let mut numbering = Numbering::default();
+        let Some(specs) = &front.numbering else { return Ok(numbering) };
+        if specs.len() > 4 {
+            return Err(self.error(1, "numbering 最多四级").into());
+        }
+        for (i, spec) in specs.iter().enumerate() {
+            let (counter, token) = if spec.format.contains("{一}") {
+                (Counter::Chinese, "{一}")
+            } else if spec.format.contains("{1}") {
+                (Counter::Decimal, "{1}")
+            } else {
+                return Err(self
+                    .error(1, format!("numbering 第{}级的格式“{}”里要有 {{一}} 或 {{1}}", i + 1, spec.format))
+                    .into());
+            };
+            let (prefix, suffix) = spec.format.split_once(token).expect("token present");
+            let restart = spec.restart.unwrap_or(i as u8);
+            if restart as usize > i {
+                return Err(self.error(1, format!("numbering 第{}级的 restart 只能是 0 到 {i}", i + 1)).into());
+            }
+            numbering.levels[i] =
+                LevelStyle { prefix: prefix.into(), counter, suffix: suffix.into(), restart_after: restart };
+        }
+        Ok(numbering)
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        _ => 4,
+    }
+}
+
+fn numbered(classes: &[String]) -> Option<HeadingNumber> {
+    (!classes.iter().any(|c| c == "unnumbered")).then(|| HeadingNumber { value: 0, label: String::new() })
+}
+
+/// A run-in heading ends with its punctuation: `。` is added unless it already ends
+/// with a closing mark.
+fn runin_text(mut t: Text) -> Text {
+    let ends = t.plain().trim_end().chars().last().is_some_and(|c| "。！？：；…".contains(c));
+    if !ends {
+        let strong = t.spans.last().is_some_and(|s| s.strong);
+        t.push("。", strong);
+    }
+    t
+}
+
+fn current_text(open: &mut Option<Open>) -> Option<&mut Text> {
+    match open {
+        Some(Open::Heading { text, .. }) | Some(Open::Paragraph(text)) => Some(text),
+        Some(Open::Table { cell: Some(c), .. }) => Some(c),
+        _ => None,
+    }
+}
+
+fn push_text(open: &mut Option<Open>, s: &str, strong: bool) {
+    if let Some(t) = current_text(open) {
+        t.push(s, strong);
+    }
+}
+
+/// A line break inside a paragraph joins the lines: with nothing between Chinese
+/// text, with a space between Latin words.
+fn push_break(open: &mut Option<Open>, strong: bool) {
+    if let Some(t) = current_text(open) {
+        let before = t.plain().chars().last();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            t.push(" ", strong);
+        }
+    }
+}
+
+/// Resolve heading numbers per [`Numbering`]; attachments start the count afresh.
+fn number_headings(doc: &mut Document) {
+    let mut counters = [0u32; 4];
+    let levels = doc.numbering.levels.clone();
+    for block in &mut doc.blocks {
+        match block {
+            Block::Attachment(_) => counters = [0; 4],
+            Block::Heading(h) => {
+                let Some(number) = &mut h.number else { continue };
+                let i = usize::from(h.level - 1);
+                counters[i] += 1;
+                for (k, level) in levels.iter().enumerate().skip(i + 1) {
+                    if usize::from(level.restart_after) > i {
+                        counters[k] = 0;
+                    }
+                }
+                number.value = counters[i];
+                number.label = levels[i].label(counters[i]);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `附件` for a single attachment, `附件1`, `附件2`, … for several.
+fn label_attachments(doc: &mut Document) {
+    let total = doc.blocks.iter().filter(|b| matches!(b, Block::Attachment(_))).count();
+    let mut n = 0;
+    for block in &mut doc.blocks {
+        if let Block::Attachment(a) = block {
+            n += 1;
+            a.label = if total == 1 { "附件".to_string() } else { format!("附件{n}") };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FRONT: &str = "---\nfile: 测试\ndate: 2018-04-11\n---\n\n";
+
+    fn parse_body(body: &str) -> Document {
+        parse(&format!("{FRONT}{body}"), "test").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn labels(doc: &Document) -> Vec<String> {
+        doc.headings().map(|h| h.display_text()).collect()
+    }
+
+    #[test]
+    fn numbers_restart_under_parent() {
+        let doc = parse_body("# 甲\n\n## 子一\n\n## 子二\n\n# 乙\n\n## 子三\n\n### 孙\n\n#### 曾孙\n\n#### 曾孙二\n");
+        assert_eq!(
+            labels(&doc),
+            ["一、甲", "（一）子一", "（二）子二", "二、乙", "（一）子三", "1．孙", "（1）曾孙", "（2）曾孙二"]
+        );
+    }
+
+    #[test]
+    fn inserting_an_item_renumbers_everything_after_it() {
+        let before = parse_body("# 甲\n\n## 一\n\n## 二\n\n## 三\n");
+        let after = parse_body("# 甲\n\n## 一\n\n## 新\n\n## 二\n\n## 三\n");
+        assert_eq!(labels(&before), ["一、甲", "（一）一", "（二）二", "（三）三"]);
+        assert_eq!(labels(&after), ["一、甲", "（一）一", "（二）新", "（三）二", "（四）三"]);
+    }
+
+    #[test]
+    fn continuous_numbering_across_parents() {
+        // Seed 003: items 1-10 run on across （一）…（五）; restart only at a new 一、.
+        let src = "---\nfile: t\ndate: 2018-04-11\nnumbering:\n  - format: \"{一}、\"\n  - format: \"（{一}）\"\n  - format: \"{1}．\"\n    restart: 1\n---\n\n# 回顾\n\n## 甲\n\n### a\n\n## 乙\n\n### b\n\n# 部署\n\n## 丙\n\n### c\n";
+        let doc = parse(src, "t").unwrap();
+        assert_eq!(labels(&doc), ["一、回顾", "（一）甲", "1．a", "（二）乙", "2．b", "二、部署", "（一）丙", "1．c"]);
+        assert_eq!(doc.numbering.levels[2].restart_after, 1);
+    }
+
+    #[test]
+    fn chapters_and_tens() {
+        let src = "---\nfile: t\ndate: 2021-01-01\nnumbering:\n  - format: \"第{一}章　\"\n  - format: \"第{一}节　\"\n---\n\n"
+            .to_string()
+            + &(1..=11).map(|i| format!("# 章{i}\n\n")).collect::<String>();
+        let doc = parse(&src, "t").unwrap();
+        let l = labels(&doc);
+        assert_eq!(l[9], "第十章　章10");
+        assert_eq!(l[10], "第十一章　章11");
+    }
+
+    #[test]
+    fn runin_headings_take_the_next_paragraph() {
+        let doc = parse_body("# 甲\n\n### 县级公立医院救治能力有效提升 {.runin}\n\n一是县医院……。二是……。\n");
+        let Block::Heading(h) = &doc.blocks[1] else { panic!() };
+        assert_eq!(h.display_text(), "1．县级公立医院救治能力有效提升。");
+        assert_eq!(h.run_in.as_ref().unwrap().plain(), "一是县医院……。二是……。");
+        assert_eq!(doc.blocks.len(), 2);
+    }
+
+    #[test]
+    fn runin_without_paragraph_is_an_error() {
+        let e = parse(&format!("{FRONT}### 标题 {{.runin}}\n\n## 下一个\n"), "t").unwrap_err();
+        assert!(e.to_string().contains("接排标题"), "{e}");
+    }
+
+    #[test]
+    fn title_block_and_attachments() {
+        let doc = parse_body(
+            "# 大干苦干 {.title}\n# 为开创新局面而努力奋斗 {.title}\n\n## ——在会议上的讲话 {.subtitle}\n\n## 2018年4月11日 {.date}\n\n## 局长　李某 {.speaker}\n\n## 同志们： {.salutation}\n\n正文。\n\n# 指标表 {.attachment}\n\n# 另一表 {.attachment}\n",
+        );
+        assert!(matches!(&doc.blocks[0], Block::Title(l) if l.len() == 2));
+        assert!(matches!(&doc.blocks[1], Block::Subtitle(t) if t.plain() == "——在会议上的讲话"));
+        assert!(matches!(&doc.blocks[2], Block::Date(_)));
+        assert!(matches!(&doc.blocks[3], Block::Speaker(_)));
+        assert!(matches!(&doc.blocks[4], Block::Salutation(t) if t.plain() == "同志们："));
+        assert!(matches!(&doc.blocks[6], Block::Attachment(a) if a.label == "附件1"));
+        assert!(matches!(&doc.blocks[7], Block::Attachment(a) if a.label == "附件2"));
+        assert_eq!(doc.meta.title, "大干苦干 为开创新局面而努力奋斗");
+    }
+
+    #[test]
+    fn tables_with_header_and_alignment() {
+        let doc = parse_body("| 指标 | 数值 |\n|:--|--:|\n| 签约率 | 66.2% |\n| 投入 | 338.3万元 |\n");
+        let Block::Table(t) = &doc.blocks[0] else { panic!("{:?}", doc.blocks) };
+        assert_eq!(t.columns, [Align::Left, Align::Right]);
+        assert_eq!(t.header[1].plain(), "数值");
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1][1].plain(), "338.3万元");
+    }
+
+    #[test]
+    fn escaped_data_cannot_change_structure() {
+        use crate::template::filters::escape_markup as e;
+        let nasty = "# 不是标题 {.title} | 不是表格 | *不是强调* <b>不是HTML</b> 1. 不是列表 ***";
+        let doc =
+            parse_body(&format!("{}\n\n### {} {{.runin}}\n\n{}\n", e(nasty), e("标题 {.attachment}"), e("- 20230%")));
+        assert_eq!(doc.blocks.len(), 2, "{:?}", doc.blocks);
+        let Block::Paragraph(p) = &doc.blocks[0] else { panic!() };
+        assert_eq!(p.plain(), nasty);
+        assert!(p.spans.iter().all(|s| !s.strong));
+        let Block::Heading(h) = &doc.blocks[1] else { panic!() };
+        assert_eq!(h.text.plain(), "标题 {.attachment}。");
+        assert_eq!(h.run_in.as_ref().unwrap().plain(), "- 20230%");
+    }
+
+    #[test]
+    fn page_breaks_and_strong() {
+        let doc = parse_body("甲**乙**丙\n\n***\n\n丁\n");
+        let Block::Paragraph(p) = &doc.blocks[0] else { panic!() };
+        assert_eq!(p.spans.len(), 3);
+        assert!(p.spans[1].strong);
+        assert_eq!(doc.blocks[1], Block::PageBreak);
+    }
+
+    #[test]
+    fn soft_breaks_join_chinese_without_space() {
+        let doc = parse_body("第一行\n第二行 and\nmore\n");
+        let Block::Paragraph(p) = &doc.blocks[0] else { panic!() };
+        assert_eq!(p.plain(), "第一行第二行 and more");
+    }
+
+    #[test]
+    fn unsupported_markup_is_refused() {
+        let e = parse(&format!("{FRONT}- 列表项\n"), "t").unwrap_err();
+        assert!(e.to_string().contains("不支持列表"), "{e}");
+    }
+
+    #[test]
+    fn file_names_are_sanitised() {
+        assert_eq!(sanitize_file_stem("../../etc/passwd"), "etcpasswd");
+        assert_eq!(sanitize_file_stem("襄垣县/2018:讲话"), "襄垣县2018讲话");
+        assert_eq!(sanitize_file_stem(" .隐藏 "), "隐藏");
+    }
+}

@@ -1,0 +1,92 @@
+//! One report, start to finish: load the data, render the template, parse the
+//! markup into the document model, run the writers, and write the files
+//! atomically under `<out>/<county>/<year>/`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::data::{self, Loaded};
+use crate::diag::{Diagnostic, Result};
+use crate::doc::Document;
+use crate::markup;
+use crate::template::Templates;
+use crate::writer::{self, Format, Resources};
+
+/// A report built as far as the document model.
+pub struct Built {
+    pub loaded: Loaded,
+    /// The template's output (the markup).
+    pub markup: String,
+    pub doc: Document,
+    /// The template rendered (name or path).
+    pub template: String,
+}
+
+/// Data → template → markup → document model.
+pub fn build(data_path: &Path, templates: &Templates, template: Option<&str>) -> Result<Built> {
+    let loaded = data::load(data_path)?;
+    let template = template
+        .map(str::to_string)
+        .or_else(|| loaded.report.template.clone())
+        .unwrap_or_else(|| loaded.report.kind.template().to_string());
+    let markup = templates.render(&template, &loaded.report)?;
+    let mut doc = markup::parse(&markup, &template)?;
+    if let Some(t) = source_date_epoch() {
+        doc.meta.created = t;
+    }
+    Ok(Built { loaded, markup, doc, template })
+}
+
+/// `SOURCE_DATE_EPOCH`, when set, fixes the documents' creation time.
+fn source_date_epoch() -> Option<chrono::NaiveDateTime> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.naive_utc())
+}
+
+/// Where a report's file of `format` goes: `<out>/<county>/<year>/<stem>.<ext>`.
+pub fn output_path(out: &Path, built: &Built, format: Format) -> PathBuf {
+    out.join(&built.loaded.county).join(built.loaded.report.report_year.to_string()).join(format!(
+        "{}.{}",
+        built.doc.meta.file_stem,
+        format.extension()
+    ))
+}
+
+/// Render every format first, then write the files; nothing is written unless
+/// every format rendered. Returns the paths written and the writers' warnings.
+pub fn write_outputs(
+    built: &Built,
+    formats: &[Format],
+    out: &Path,
+    res: &Resources,
+) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
+    let mut rendered = Vec::new();
+    let mut warnings = Vec::new();
+    for &format in formats {
+        let (bytes, w) = writer::write(&built.doc, format, res)?;
+        warnings.extend(w);
+        rendered.push((output_path(out, built, format), bytes));
+    }
+    let mut written = Vec::new();
+    for (path, bytes) in rendered {
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok((written, warnings))
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder and a
+/// rename, so readers see the old file or the new one, never a torn one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |what: &str, e: std::io::Error| Diagnostic::in_file("output.write", path, format!("{what}：{e}"));
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| fail("无法创建输出目录", e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".nianbao-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| fail("无法在输出目录创建临时文件", e))?;
+    tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| fail("写入失败", e))?;
+    tmp.persist(path).map_err(|e| fail("无法替换输出文件", e.error))?;
+    Ok(())
+}

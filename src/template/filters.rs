@@ -1,0 +1,376 @@
+//! Number and text formatting for this genre, as plain functions; the template
+//! environment registers each as a filter, and the derived figures use the same
+//! functions so a number reads the same wherever it is printed.
+//!
+//! Rounding is half-up on the decimal digits as written (`2.675` → `2.68`), not on
+//! the binary float, so what a writer typed rounds the way a person rounds it.
+
+use crate::data::model::Date;
+
+const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+
+/// A whole number in Chinese numerals: 10 → 十, 27 → 二十七, 110 → 一百一十,
+/// 1001 → 一千零一, 10000 → 一万, −3 → 负三.
+pub fn chinese_numeral(n: i64) -> String {
+    if n < 0 {
+        return format!("负{}", chinese_numeral(n.unsigned_abs() as i64));
+    }
+    if n == 0 {
+        return DIGITS[0].to_string();
+    }
+    // Groups of four digits, lowest first: 个, 万, 亿, 万亿.
+    const GROUPS: [&str; 5] = ["", "万", "亿", "万亿", "亿亿"];
+    let mut groups = Vec::new();
+    let mut rest = n as u64;
+    while rest > 0 {
+        groups.push((rest % 10000) as usize);
+        rest /= 10000;
+    }
+    let mut out = String::new();
+    let mut zero_pending = false;
+    for (i, &g) in groups.iter().enumerate().rev() {
+        if g == 0 {
+            zero_pending = !out.is_empty();
+            continue;
+        }
+        if zero_pending || (!out.is_empty() && g < 1000) {
+            out.push_str(DIGITS[0]);
+        }
+        zero_pending = false;
+        out.push_str(&group_numeral(g));
+        out.push_str(GROUPS[i]);
+    }
+    // 一十… at the very start reads 十… (十, 十五, 十万); inside a number 一十 stays.
+    match out.strip_prefix("一十") {
+        Some(rest) => format!("十{rest}"),
+        None => out,
+    }
+}
+
+/// 1 to 9999 without leading zero handling across groups.
+fn group_numeral(g: usize) -> String {
+    const PLACES: [&str; 4] = ["千", "百", "十", ""];
+    let digits = [g / 1000, g / 100 % 10, g / 10 % 10, g % 10];
+    let mut s = String::new();
+    let mut zero = false;
+    for (d, place) in digits.iter().zip(PLACES) {
+        if *d == 0 {
+            zero = !s.is_empty();
+            continue;
+        }
+        if zero {
+            s.push_str(DIGITS[0]);
+            zero = false;
+        }
+        s.push_str(DIGITS[*d]);
+        s.push_str(place);
+    }
+    s
+}
+
+/// An ordinal from a pattern: `{}` is replaced by the Chinese numeral.
+/// `ordinal(2, "{}是")` → `二是`, `ordinal(3, "（{}）")` → `（三）`, `ordinal(1, "第{}章")` → `第一章`.
+pub fn ordinal(n: i64, pattern: &str) -> String {
+    pattern.replace("{}", &chinese_numeral(n))
+}
+
+/// A decimal number rounded half-up to `decimals` places; with `None`, as written
+/// (the shortest form that reads back as the same number). `-0` prints as `0`.
+pub fn decimal(x: f64, decimals: Option<u8>) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let shortest = format!("{}", x.abs());
+    let body = match decimals {
+        None => shortest,
+        Some(d) => round_decimal_str(&shortest, d as usize),
+    };
+    let is_zero = body.chars().all(|c| c == '0' || c == '.');
+    if x < 0.0 && !is_zero { format!("-{body}") } else { body }
+}
+
+/// Round a non-negative decimal string (`123.4567`) half-up to `d` places.
+fn round_decimal_str(s: &str, d: usize) -> String {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let mut digits: Vec<u8> =
+        int.bytes().chain(frac.bytes().chain(std::iter::repeat(b'0')).take(d)).map(|b| b - b'0').collect();
+    let round_up = frac.as_bytes().get(d).is_some_and(|&b| b >= b'5');
+    if round_up {
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, 1);
+                break;
+            }
+            i -= 1;
+            if digits[i] == 9 {
+                digits[i] = 0;
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let int_len = digits.len() - d;
+    let mut out: String = digits[..int_len].iter().map(|&b| (b + b'0') as char).collect();
+    if d > 0 {
+        out.push('.');
+        out.extend(digits[int_len..].iter().map(|&b| (b + b'0') as char));
+    }
+    out
+}
+
+/// Drop trailing zeros of the fraction (`338.30` → `338.3`, `12.00` → `12`).
+fn trim_zeros(s: String) -> String {
+    if !s.contains('.') {
+        return s;
+    }
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A ratio as a percentage: `percent(0.662, 1)` → `66.2%`.
+pub fn percent(ratio: f64, decimals: u8) -> String {
+    format!("{}%", decimal(ratio * 100.0, Some(decimals)))
+}
+
+/// A ratio as per-mille: `permille(0.0049, 1)` → `4.9‰`.
+pub fn permille(ratio: f64, decimals: u8) -> String {
+    format!("{}‰", decimal(ratio * 1000.0, Some(decimals)))
+}
+
+/// A sum of money given in 元, in the unit a report uses: `元` below ten
+/// thousand, `万元` below a hundred million, else `亿元` (or the unit asked for),
+/// rounded to at most `decimals` places with trailing zeros dropped:
+/// `yuan(3383000, None, 2)` → `338.3万元`.
+pub fn yuan(amount: f64, unit: Option<&str>, decimals: u8) -> Result<String, String> {
+    let unit = match unit {
+        Some(u) => u,
+        None if amount.abs() >= 1e8 => "亿元",
+        None if amount.abs() >= 1e4 => "万元",
+        None => "元",
+    };
+    let scale = match unit {
+        "元" => 1.0,
+        "万元" => 1e4,
+        "亿元" => 1e8,
+        other => return Err(format!("yuan 的单位只能是 元、万元、亿元，不能是“{other}”")),
+    };
+    Ok(format!("{}{unit}", trim_zeros(decimal(amount / scale, Some(decimals)))))
+}
+
+/// Whether a change is measured relative to last year (amounts) or in
+/// percentage points (rates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Amount,
+    Rate,
+}
+
+/// The direction (`up`, `down`, `flat`), size and phrase of a change:
+/// amounts `增长12.5%` / `下降3.1%`, rates `提高3.2个百分点` / `下降0.5个百分点`,
+/// and `持平` when the rounded change is zero. `None` when an amount's prior value
+/// is zero (no relative change exists).
+pub fn change(current: f64, prior: f64, kind: ChangeKind, decimals: u8) -> Option<(&'static str, f64, String)> {
+    let (amount, up, unit) = match kind {
+        ChangeKind::Amount => {
+            if prior == 0.0 {
+                return None;
+            }
+            ((current - prior) / prior.abs() * 100.0, "增长", "%")
+        }
+        ChangeKind::Rate => (current - prior, "提高", "个百分点"),
+    };
+    let shown = decimal(amount.abs(), Some(decimals));
+    if shown.chars().all(|c| c == '0' || c == '.') {
+        return Some(("flat", 0.0, "持平".to_string()));
+    }
+    let (direction, verb) = if amount > 0.0 { ("up", up) } else { ("down", "下降") };
+    Some((direction, amount, format!("{verb}{shown}{unit}")))
+}
+
+/// A date as GB/T 9704 writes it: `2018年4月11日` (Arabic, no zero padding), or
+/// in Chinese numerals `二〇一八年四月十一日`; a month alone reads `2017年12月`.
+pub fn chinese_date(date: Date, chinese: bool) -> String {
+    let (y, m, d) = if chinese {
+        let year: String = date
+            .year
+            .to_string()
+            .chars()
+            .map(|c| if c == '0' { "〇" } else { DIGITS[c as usize - '0' as usize] })
+            .collect();
+        (year, chinese_numeral(date.month.into()), date.day.map(|d| chinese_numeral(d.into())))
+    } else {
+        (date.year.to_string(), date.month.to_string(), date.day.map(|d| d.to_string()))
+    };
+    match d {
+        Some(d) => format!("{y}年{m}月{d}日"),
+        None => format!("{y}年{m}月"),
+    }
+}
+
+/// Join items with `、` and the last pair with `conj`: `a、b和c`.
+pub fn join_chinese(items: &[String], conj: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}{conj}{last}", init.join("、")),
+    }
+}
+
+/// Escape text from the data for the markup: every ASCII punctuation character is
+/// backslash-escaped (CommonMark allows it for all of them) and line breaks become
+/// spaces, so nothing in a figure or sentence can start a heading, a list, a table
+/// cell, emphasis or an attribute block.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.trim().chars() {
+        match c {
+            '\r' => {}
+            '\n' | '\t' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_numerals() {
+        let cases = [
+            (0, "零"),
+            (1, "一"),
+            (10, "十"),
+            (11, "十一"),
+            (20, "二十"),
+            (27, "二十七"),
+            (100, "一百"),
+            (101, "一百零一"),
+            (110, "一百一十"),
+            (111, "一百一十一"),
+            (1000, "一千"),
+            (1001, "一千零一"),
+            (1010, "一千零一十"),
+            (1100, "一千一百"),
+            (10000, "一万"),
+            (10001, "一万零一"),
+            (10010, "一万零一十"),
+            (10100, "一万零一百"),
+            (100000, "十万"),
+            (110000, "十一万"),
+            (1000000, "一百万"),
+            (20003000, "二千万三千"),
+            (100000000, "一亿"),
+            (100000001, "一亿零一"),
+            (-3, "负三"),
+            (-15, "负十五"),
+        ];
+        for (n, want) in cases {
+            assert_eq!(chinese_numeral(n), want, "{n}");
+        }
+    }
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(ordinal(1, "{}是"), "一是");
+        assert_eq!(ordinal(12, "（{}）"), "（十二）");
+        assert_eq!(ordinal(3, "第{}章"), "第三章");
+        assert_eq!(ordinal(0, "{}是"), "零是");
+    }
+
+    #[test]
+    fn decimals_round_half_up_on_written_digits() {
+        assert_eq!(decimal(2.675, Some(2)), "2.68");
+        assert_eq!(decimal(2.665, Some(2)), "2.67");
+        assert_eq!(decimal(0.5, Some(0)), "1");
+        assert_eq!(decimal(1.5, Some(0)), "2");
+        assert_eq!(decimal(2.5, Some(0)), "3");
+        assert_eq!(decimal(9.995, Some(2)), "10.00");
+        assert_eq!(decimal(99.95, Some(1)), "100.0");
+        assert_eq!(decimal(-1.25, Some(1)), "-1.3");
+        assert_eq!(decimal(-0.04, Some(1)), "0.0");
+        assert_eq!(decimal(0.0, Some(2)), "0.00");
+        assert_eq!(decimal(66.2, None), "66.2");
+        assert_eq!(decimal(1022.457, None), "1022.457");
+        assert_eq!(decimal(183131.0, None), "183131");
+        assert_eq!(decimal(12.0, Some(1)), "12.0");
+    }
+
+    #[test]
+    fn percent_and_permille() {
+        assert_eq!(percent(0.662, 1), "66.2%");
+        assert_eq!(percent(0.0, 1), "0.0%");
+        assert_eq!(percent(1.0, 0), "100%");
+        assert_eq!(percent(0.12345, 2), "12.35%");
+        assert_eq!(percent(-0.031, 1), "-3.1%");
+        assert_eq!(permille(0.0049, 1), "4.9‰");
+        assert_eq!(permille(0.01168, 2), "11.68‰");
+    }
+
+    #[test]
+    fn money() {
+        assert_eq!(yuan(3383000.0, None, 2).unwrap(), "338.3万元");
+        assert_eq!(yuan(10224570.0, None, 3).unwrap(), "1022.457万元");
+        assert_eq!(yuan(2000.0, None, 2).unwrap(), "2000元");
+        assert_eq!(yuan(0.0, None, 2).unwrap(), "0元");
+        assert_eq!(yuan(120000000.0, None, 2).unwrap(), "1.2亿元");
+        assert_eq!(yuan(-54300.0, None, 2).unwrap(), "-5.43万元");
+        assert_eq!(yuan(54300.0, Some("元"), 0).unwrap(), "54300元");
+        assert_eq!(yuan(12345.0, Some("万元"), 1).unwrap(), "1.2万元");
+        assert!(yuan(1.0, Some("美元"), 1).is_err());
+    }
+
+    #[test]
+    fn change_phrases() {
+        assert_eq!(change(112.5, 100.0, ChangeKind::Amount, 1).unwrap().2, "增长12.5%");
+        assert_eq!(change(96.9, 100.0, ChangeKind::Amount, 1).unwrap().2, "下降3.1%");
+        assert_eq!(change(100.0, 100.0, ChangeKind::Amount, 1).unwrap().2, "持平");
+        assert_eq!(change(100.01, 100.0, ChangeKind::Amount, 1).unwrap().2, "持平");
+        assert_eq!(change(-5.0, -10.0, ChangeKind::Amount, 1).unwrap().2, "增长50.0%");
+        assert!(change(5.0, 0.0, ChangeKind::Amount, 1).is_none());
+        assert_eq!(change(66.2, 63.0, ChangeKind::Rate, 1).unwrap().2, "提高3.2个百分点");
+        assert_eq!(change(62.7, 63.2, ChangeKind::Rate, 1).unwrap().2, "下降0.5个百分点");
+        assert_eq!(change(63.2, 63.2, ChangeKind::Rate, 1).unwrap().2, "持平");
+        assert_eq!(change(0.0, 0.0, ChangeKind::Rate, 1).unwrap().0, "flat");
+    }
+
+    #[test]
+    fn dates() {
+        let d = Date::parse("2018-04-11").unwrap();
+        assert_eq!(chinese_date(d, false), "2018年4月11日");
+        assert_eq!(chinese_date(d, true), "二〇一八年四月十一日");
+        let m = Date::parse("2017-12").unwrap();
+        assert_eq!(chinese_date(m, false), "2017年12月");
+        assert_eq!(chinese_date(m, true), "二〇一七年十二月");
+        assert_eq!(Date::parse("2018年4月11日"), Some(d));
+        assert_eq!(Date::parse("2020-10-30").map(|d| chinese_date(d, true)).unwrap(), "二〇二〇年十月三十日");
+        assert_eq!(Date::parse("2018-02-30"), None);
+        assert_eq!(Date::parse("2018-13"), None);
+        assert_eq!(Date::parse("18-4-11"), None);
+    }
+
+    #[test]
+    fn joining() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_chinese(&v(&[]), "和"), "");
+        assert_eq!(join_chinese(&v(&["甲"]), "和"), "甲");
+        assert_eq!(join_chinese(&v(&["甲", "乙"]), "和"), "甲和乙");
+        assert_eq!(join_chinese(&v(&["甲", "乙", "丙"]), "和"), "甲、乙和丙");
+        assert_eq!(join_chinese(&v(&["甲", "乙", "丙"]), "及"), "甲、乙及丙");
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_markup("# 标题"), "\\# 标题");
+        assert_eq!(escape_markup("66.2%"), "66\\.2\\%");
+        assert_eq!(escape_markup("a|b<c*d"), "a\\|b\\<c\\*d");
+        assert_eq!(escape_markup("  第一行\n第二行 "), "第一行 第二行");
+        assert_eq!(escape_markup("“1+1+1”"), "“1\\+1\\+1”");
+    }
+}

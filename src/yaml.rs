@@ -1,0 +1,615 @@
+//! YAML files with locations.
+//!
+//! Reads a file within size limits and decodes it (UTF-8 with or without BOM;
+//! GB18030/GBK as Windows Notepad writes it, with a warning), parses it with
+//! `yaml_serde`, indexes every YAML path to its line and column, merges files,
+//! and deserializes into typed structs. Every failure becomes a [`Diagnostic`] in
+//! Chinese naming `file:line:column`, the YAML path and the offending line.
+//! Data files and the project configuration both load through here.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use saphyr_parser::{Event, Parser};
+use serde::de::DeserializeOwned;
+use yaml_serde::Value;
+
+use crate::diag::{Diagnostic, Errors, Location, Result};
+
+/// Largest YAML file accepted. A year's report is about 30 KB.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// Deepest nesting of mappings and sequences accepted.
+pub const MAX_DEPTH: usize = 24;
+/// Most aliases (`*name`) accepted in one file.
+pub const MAX_ALIASES: usize = 64;
+
+/// A parsed YAML file and the positions of its values.
+#[derive(Debug, Clone)]
+pub struct YamlFile {
+    /// The path as given (shown in messages).
+    pub path: PathBuf,
+    pub text: String,
+    pub value: Value,
+    map: HashMap<String, Entry>,
+    /// Non-fatal findings from reading the file (a GB18030 encoding, say).
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Line (1-based) and column (0-based, in characters) of the mapping key, if any.
+    key: Option<(usize, usize, usize)>,
+    /// Line, column and character length of the value's start.
+    value: (usize, usize, usize),
+}
+
+impl YamlFile {
+    /// Read, decode, check limits, parse and index a file.
+    pub fn read(path: &Path) -> Result<YamlFile> {
+        let meta = std::fs::metadata(path).map_err(|e| read_error(path, &e))?;
+        if meta.is_dir() {
+            return Err(Diagnostic::in_file("file.read", path, "这是一个目录，不是 YAML 文件").into());
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(Diagnostic::in_file(
+                "file.too-large",
+                path,
+                format!(
+                    "文件太大（{:.1} MB），数据文件最大 {} MB；一份年度报告的数据通常只有几十 KB，请检查是否选错了文件",
+                    meta.len() as f64 / 1048576.0,
+                    MAX_FILE_BYTES / 1048576
+                ),
+            )
+            .into());
+        }
+        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e))?;
+        let (text, warnings) = decode(path, &bytes)?;
+        let mut file = YamlFile::parse(path, text)?;
+        file.warnings.extend(warnings);
+        Ok(file)
+    }
+
+    /// Parse and index text already in memory.
+    pub fn parse(path: &Path, text: String) -> Result<YamlFile> {
+        let map = index(path, &text)?;
+        let mut value: Value = match yaml_serde::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                let loc = e.location().map(|l| location_at(path, &text, l.line(), l.column().saturating_sub(1), 1));
+                return Err(Diagnostic::error("yaml.syntax", syntax_message(&e.to_string())).at(loc).into());
+            }
+        };
+        if let Err(e) = value.apply_merge() {
+            return Err(Diagnostic::in_file("yaml.merge-key", path, format!("合并键 `<<` 用法不对：{e}")).into());
+        }
+        if value.is_null() {
+            value = Value::Mapping(Default::default());
+        }
+        Ok(YamlFile { path: path.to_path_buf(), text, value, map, warnings: Vec::new() })
+    }
+
+    /// Where the value at `path` starts.
+    pub fn locate(&self, path: &str) -> Option<Location> {
+        let e = self.map.get(path)?;
+        Some(location_at(&self.path, &self.text, e.value.0, e.value.1, e.value.2))
+    }
+
+    /// Where the key of the mapping entry at `path` is written (the value's start
+    /// for sequence items).
+    pub fn locate_key(&self, path: &str) -> Option<Location> {
+        let e = self.map.get(path)?;
+        let (line, col, len) = e.key.unwrap_or(e.value);
+        Some(location_at(&self.path, &self.text, line, col, len))
+    }
+}
+
+fn read_error(path: &Path, e: &std::io::Error) -> Errors {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        _ => format!("无法读取（{e}）"),
+    };
+    Diagnostic::in_file("file.read", path, why).into()
+}
+
+/// Decode the bytes of a YAML file: UTF-8 (a BOM is dropped), else GB18030 (a
+/// superset of GBK) when the bytes are valid GB18030, with a warning; anything
+/// else is refused with the reason.
+fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Vec<Diagnostic>)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Diagnostic::in_file(
+            "file.encoding",
+            path,
+            "文件是 UTF-16 编码，无法读取；请用记事本“另存为”，编码选 UTF-8",
+        )
+        .into());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), Vec::new())),
+        Err(utf8) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if had_errors {
+                let (line, col) = line_col_of_byte(bytes, utf8.valid_up_to());
+                let mut d = Diagnostic::error(
+                    "file.encoding",
+                    "文件既不是 UTF-8 编码，也不是 GBK/GB18030 编码，无法读取；请用记事本“另存为”，编码选 UTF-8",
+                );
+                d.location =
+                    Some(Location { file: path.display().to_string(), line, column: col, source_line: None, width: 1 });
+                return Err(d.into());
+            }
+            let warning = Diagnostic::warning(
+                "file.gbk",
+                "文件是 GBK/GB18030 编码（Windows 记事本的“ANSI”），已按 GB18030 读取；建议另存为 UTF-8，以免其他工具读错",
+            )
+            .at(Some(Location { file: path.display().to_string(), line: 1, column: 1, source_line: None, width: 1 }));
+            Ok((text.into_owned(), vec![warning]))
+        }
+    }
+}
+
+fn line_col_of_byte(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, col)
+}
+
+/// Build a location from a 1-based line and 0-based character column.
+fn location_at(path: &Path, text: &str, line: usize, col0: usize, width: usize) -> Location {
+    Location {
+        file: path.display().to_string(),
+        line,
+        column: col0 + 1,
+        source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
+        width: width.max(1),
+    }
+}
+
+/// One step into a YAML document while indexing it.
+enum Frame {
+    Map { path: String, pending_key: Option<(String, (usize, usize, usize))> },
+    Seq { path: String, next: usize },
+}
+
+fn child_path(parent: &str, key: &str) -> String {
+    if parent.is_empty() { key.to_string() } else { format!("{parent}.{key}") }
+}
+
+/// Walk the parse events once: check nesting depth and alias count, and record
+/// where the value (and key) of every YAML path is written.
+fn index(path: &Path, text: &str) -> Result<HashMap<String, Entry>> {
+    let mut map = HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut aliases = 0usize;
+    let mut documents = 0usize;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(ev) => ev,
+            Err(e) => {
+                let m = e.marker();
+                let loc = location_at(path, text, m.line(), m.col(), 1);
+                return Err(Diagnostic::error("yaml.syntax", syntax_message(e.info())).at(Some(loc)).into());
+            }
+        };
+        let start = (span.start.line(), span.start.col(), 1usize);
+        let loc = |len: usize| location_at(path, text, start.0, start.1, len);
+        // Where does this node sit? Determine its path, or record it as a key.
+        let mut node_path: Option<(String, Option<(usize, usize, usize)>)> = None;
+        let is_node =
+            matches!(event, Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(_));
+        if is_node {
+            match stack.last_mut() {
+                None => node_path = Some((String::new(), None)),
+                Some(Frame::Seq { path, next }) => {
+                    node_path = Some((format!("{path}[{next}]"), None));
+                    *next += 1;
+                }
+                Some(Frame::Map { path, pending_key }) => match pending_key.take() {
+                    Some((key, key_pos)) => node_path = Some((child_path(path, &key), Some(key_pos))),
+                    None => {
+                        // This node is a key.
+                        let key = match &event {
+                            Event::Scalar(s, ..) => s.to_string(),
+                            _ => "?".to_string(),
+                        };
+                        let len = key.chars().count();
+                        *pending_key = Some((key, (start.0, start.1, len)));
+                        if !matches!(event, Event::Scalar(..)) {
+                            return Err(Diagnostic::error(
+                                "yaml.complex-key",
+                                "映射的键必须是简单文字，不能是列表或映射",
+                            )
+                            .at(Some(loc(1)))
+                            .into());
+                        }
+                        continue;
+                    }
+                },
+            }
+        }
+        match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(Diagnostic::error(
+                        "yaml.documents",
+                        "一个文件只能有一个 YAML 文档（文件中出现了第二个 `---`）",
+                    )
+                    .at(Some(loc(3)))
+                    .into());
+                }
+            }
+            Event::Alias(_) => {
+                aliases += 1;
+                if aliases > MAX_ALIASES {
+                    return Err(Diagnostic::error(
+                        "yaml.aliases",
+                        format!(
+                            "别名（*引用）超过 {MAX_ALIASES} 个；数据文件不需要这么多引用，这可能是恶意构造的“别名炸弹”"
+                        ),
+                    )
+                    .at(Some(loc(1)))
+                    .into());
+                }
+            }
+            _ => {}
+        }
+        if let Some((p, key)) = node_path {
+            let len = match &event {
+                Event::Scalar(s, ..) => s.chars().count(),
+                _ => 1,
+            };
+            map.insert(p.clone(), Entry { key, value: (start.0, start.1, len) });
+            match event {
+                Event::SequenceStart(..) => stack.push(Frame::Seq { path: p, next: 0 }),
+                Event::MappingStart(..) => stack.push(Frame::Map { path: p, pending_key: None }),
+                _ => {}
+            }
+            if stack.len() > MAX_DEPTH {
+                return Err(Diagnostic::error(
+                    "yaml.depth",
+                    format!("嵌套超过 {MAX_DEPTH} 层；报告数据不需要这么深的结构"),
+                )
+                .at(Some(loc(1)))
+                .into());
+            }
+        } else if matches!(event, Event::SequenceEnd | Event::MappingEnd) {
+            stack.pop();
+        }
+    }
+    Ok(map)
+}
+
+/// A YAML syntax error in Chinese, keeping the parser's English words as detail.
+fn syntax_message(raw: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "mapping values are not allowed",
+            "这里不能出现“键: 值”；常见原因是文字里有英文冒号加空格，请给整段文字加引号或改用中文冒号“：”",
+        ),
+        ("did not find expected key", "缩进不一致，或者上一行没有写完"),
+        ("could not find expected ':'", "缺少英文冒号“:”"),
+        ("did not find expected '-' indicator", "列表项的缩进不一致"),
+        (
+            "found character that cannot start any token",
+            "出现了不能开头的字符（例如制表符 Tab、@ 或 `）；请用空格缩进，或给文字加引号",
+        ),
+        ("found a tab character", "用了制表符 Tab 缩进；YAML 只能用空格缩进"),
+        ("found unexpected end of stream", "文件意外结束：引号或括号没有配对"),
+        ("found undefined alias", "引用（*名字）指向一个不存在的锚点（&名字）"),
+        ("unknown anchor", "引用（*名字）指向一个不存在的锚点（&名字）"),
+        ("duplicate entry", "同一个映射里出现了重复的键"),
+        ("recursion limit exceeded", "嵌套层数过深"),
+        ("repetition limit exceeded", "别名展开后的内容过多，这可能是恶意构造的“别名炸弹”"),
+        ("while scanning a quoted scalar", "引号没有配对"),
+        ("did not find expected node content", "这里缺少内容"),
+        ("block sequence entries are not allowed", "列表项“- ”不能写在这里；请检查缩进"),
+    ];
+    let detail = raw.split(" at line ").next().unwrap_or(raw).trim();
+    match KNOWN.iter().find(|(en, _)| raw.contains(en)) {
+        Some((_, zh)) => format!("YAML 格式错误：{zh}（{detail}）"),
+        None => format!("YAML 格式错误（{detail}）"),
+    }
+}
+
+/// Merge `over` onto `base`: mappings merge key by key (recursively); any other
+/// value in `over`, lists included, replaces the one in `base` whole. This is the
+/// rule for `_common.yaml` under a county file and for a project's `nianbao.yaml`
+/// over the built-in configuration.
+pub fn merge(base: Value, over: Value) -> Value {
+    match (base, over) {
+        (Value::Mapping(mut b), Value::Mapping(o)) => {
+            for (k, v) in o {
+                let merged = match b.remove(&k) {
+                    Some(old) => merge(old, v),
+                    None => v,
+                };
+                b.insert(k, merged);
+            }
+            Value::Mapping(b)
+        }
+        (_, over) => over,
+    }
+}
+
+/// Find where `path` is written, searching `files` in order (the county file
+/// before `_common.yaml`).
+pub fn locate(files: &[&YamlFile], path: &str, key: bool) -> Option<Location> {
+    files.iter().find_map(|f| if key { f.locate_key(path) } else { f.locate(path) })
+}
+
+/// Deserialize a (merged) value into `T`, turning serde's error into a Chinese
+/// diagnostic located through `files`.
+pub fn deserialize<T: DeserializeOwned>(value: Value, files: &[&YamlFile]) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| Errors::one(error_diagnostic(&e, files)))
+}
+
+/// A deserialization error as a diagnostic: Chinese message, path, location.
+fn error_diagnostic(e: &serde_path_to_error::Error<yaml_serde::Error>, files: &[&YamlFile]) -> Diagnostic {
+    let path = e.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let raw = e.inner().to_string();
+    let (message, help, at_key) = translate_serde(&raw);
+    let location = locate(files, &path, at_key).or_else(|| {
+        // Missing fields and the like point at the enclosing mapping.
+        let mut p = path.as_str();
+        loop {
+            if let Some(l) = locate(files, p, false) {
+                return Some(l);
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return files.first().map(|f| location_at(&f.path, &f.text, 1, 0, 1)),
+            }
+        }
+    });
+    let mut d = Diagnostic::error(help.as_ref().map_or("data.type", |h| h.0), message).at(location).with_path(path);
+    if let Some((_, h)) = help {
+        d = d.with_help(h);
+    }
+    d
+}
+
+/// Translate one of serde's standard error messages. Returns the message, an
+/// optional (id, help) pair, and whether the location is the key rather than the
+/// value. Our own `Deserialize` impls already speak Chinese and pass through.
+fn translate_serde(raw: &str) -> (String, Option<(&'static str, String)>, bool) {
+    let raw = raw.split(" at line ").next().unwrap_or(raw);
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let (field, expected) = split_name(rest);
+        let names = backticked(expected);
+        let help = suggest(&field, &names)
+            .map(|s| format!("你是不是想写 `{s}`？"))
+            .unwrap_or_else(|| format!("这里可以用的键：{}", names.join("、")));
+        return (format!("未知的键 `{field}`"), Some(("data.unknown-key", help)), true);
+    }
+    if let Some(rest) = raw.strip_prefix("unknown variant `") {
+        let (variant, expected) = split_name(rest);
+        let names = backticked(expected);
+        let help = suggest(&variant, &names)
+            .map(|s| format!("你是不是想写 `{s}`？"))
+            .unwrap_or_else(|| format!("可选的取值：{}", names.join("、")));
+        return (format!("不认识的取值 `{variant}`"), Some(("data.unknown-value", help)), false);
+    }
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        let (field, _) = split_name(rest);
+        return (format!("缺少必填的键 `{field}`"), Some(("data.missing-key", format!("请补上 `{field}:`"))), false);
+    }
+    if let Some(rest) = raw.strip_prefix("duplicate field `") {
+        let (field, _) = split_name(rest);
+        return (format!("键 `{field}` 重复出现"), None, true);
+    }
+    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        if let Some((got, want)) = rest.split_once(", expected ") {
+            return (format!("类型不对：应为{}，实际是{}", expected_zh(want), unexpected_zh(got)), None, false);
+        }
+    }
+    if let Some(rest) = raw.strip_prefix("invalid value: ") {
+        if let Some((got, want)) = rest.split_once(", expected ") {
+            return (format!("取值不对：应为{}，实际是{}", expected_zh(want), unexpected_zh(got)), None, false);
+        }
+    }
+    if let Some(rest) = raw.strip_prefix("invalid length ") {
+        if let Some((n, want)) = rest.split_once(", expected ") {
+            return (format!("长度不对：应为{}，实际有 {n} 项", expected_zh(want)), None, false);
+        }
+    }
+    (raw.to_string(), None, false)
+}
+
+fn split_name(rest: &str) -> (String, &str) {
+    match rest.split_once('`') {
+        Some((name, tail)) => (name.to_string(), tail),
+        None => (rest.to_string(), ""),
+    }
+}
+
+fn backticked(s: &str) -> Vec<String> {
+    s.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// The closest candidate to a misspelt name, if close enough to be a likely typo.
+pub fn suggest(name: &str, candidates: &[String]) -> Option<String> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.clone())
+}
+
+fn expected_zh(want: &str) -> String {
+    let want = want.trim();
+    let known = match want {
+        "f64" | "f32" | "a number" => "数字",
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" | "an integer" => "整数",
+        "a string" | "a borrowed string" | "string" => "文字",
+        "a sequence" | "sequence" => "列表（每项以“- ”开头）",
+        "a map" | "map" => "映射（“键: 值”）",
+        "a boolean" | "bool" => "true 或 false",
+        "a character" | "char" => "一个字符",
+        "paragraphs" => "一段文字，或由多段文字组成的列表",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    if let Some(name) = want.strip_prefix("struct ") {
+        return format!("映射（“键: 值”，{}）", crate::data::model::type_name_zh(name));
+    }
+    if let Some(name) = want.strip_prefix("enum ") {
+        return format!("取值之一（{}）", crate::data::model::type_name_zh(name));
+    }
+    want.to_string()
+}
+
+fn unexpected_zh(got: &str) -> String {
+    let got = got.trim();
+    if let Some(s) = got.strip_prefix("string ") {
+        return format!("文字 {}", s);
+    }
+    if let Some(s) = got.strip_prefix("integer ") {
+        return format!("整数 {}", s.trim_matches('`'));
+    }
+    if let Some(s) = got.strip_prefix("floating point ") {
+        return format!("数字 {}", s.trim_matches('`'));
+    }
+    if let Some(s) = got.strip_prefix("boolean ") {
+        return format!("布尔值 {}", s.trim_matches('`'));
+    }
+    match got {
+        "unit value" | "null" => "空值（这个键后面什么都没写）".to_string(),
+        "sequence" => "列表".to_string(),
+        "map" => "映射".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Most errors reported from one file.
+pub const MAX_ERRORS: usize = 20;
+
+/// Like [`deserialize`], but reports every error it can find, not just the first:
+/// after each error the offending value is removed or replaced by a placeholder
+/// and deserialization runs again. Errors caused by a placeholder are not reported.
+pub fn deserialize_all<T: DeserializeOwned>(mut value: Value, files: &[&YamlFile]) -> Result<T> {
+    use std::collections::{HashMap, HashSet};
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut touched: HashSet<String> = HashSet::new();
+    let mut tries: HashMap<String, usize> = HashMap::new();
+    for _ in 0..400 {
+        let err = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+            Ok(t) if errors.is_empty() => return Ok(t),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let raw = err.inner().to_string();
+        let mut segs: Vec<Seg> = err.path().iter().filter_map(Seg::from_segment).collect();
+        if let Some(rest) = raw.strip_prefix("missing field `") {
+            segs.push(Seg::Key(split_name(rest).0));
+        }
+        let target = seg_path(&segs);
+        let ours = touched
+            .iter()
+            .any(|t| target == *t || target.starts_with(&format!("{t}.")) || target.starts_with(&format!("{t}[")));
+        if !ours && errors.len() < MAX_ERRORS {
+            errors.push(error_diagnostic(&err, files));
+        }
+        let patched = if raw.starts_with("unknown field `") {
+            remove_at(&mut value, &segs)
+        } else if !ours && matches!(segs.last(), Some(Seg::Key(_))) && !raw.starts_with("missing field") {
+            // An optional key becomes absent; a required one comes back as missing.
+            remove_at(&mut value, &segs)
+        } else {
+            let n = tries.entry(target.clone()).or_insert(0);
+            let candidate = placeholder(*n, &raw);
+            *n += 1;
+            candidate.is_some_and(|c| set_at(&mut value, &segs, c))
+        };
+        touched.insert(target);
+        if !patched {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        // Recovery gave up before finding a reportable error: report the first one.
+        return deserialize(value, files);
+    }
+    errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
+    Err(Errors(errors))
+}
+
+/// A step of a YAML path.
+#[derive(Debug, Clone)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl Seg {
+    fn from_segment(s: &serde_path_to_error::Segment) -> Option<Seg> {
+        match s {
+            serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
+            serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+            _ => None,
+        }
+    }
+}
+
+fn seg_path(segs: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in segs {
+        match seg {
+            Seg::Key(k) => s = child_path(&s, k),
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+fn node_at<'v>(value: &'v mut Value, segs: &[Seg]) -> Option<&'v mut Value> {
+    segs.iter().try_fold(value, |v, seg| match (v, seg) {
+        (Value::Mapping(m), Seg::Key(k)) => m.get_mut(k.as_str()),
+        (Value::Sequence(s), Seg::Index(i)) => s.get_mut(*i),
+        _ => None,
+    })
+}
+
+fn remove_at(value: &mut Value, segs: &[Seg]) -> bool {
+    let Some((Seg::Key(k), parent)) = segs.split_last() else { return false };
+    match node_at(value, parent) {
+        Some(Value::Mapping(m)) => m.remove(k.as_str()).is_some(),
+        _ => false,
+    }
+}
+
+fn set_at(value: &mut Value, segs: &[Seg], new: Value) -> bool {
+    if let Some(node) = node_at(value, segs) {
+        *node = new;
+        return true;
+    }
+    let Some((Seg::Key(k), parent)) = segs.split_last() else { return false };
+    match node_at(value, parent) {
+        Some(Value::Mapping(m)) => {
+            m.insert(Value::String(k.clone()), new);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The `n`th placeholder to try for a value whose type we do not know.
+fn placeholder(n: usize, last_error: &str) -> Option<Value> {
+    Some(match n {
+        0 => Value::Null,
+        1 => Value::String("0".into()),
+        2 => Value::Number(0.into()),
+        3 => Value::Sequence(Vec::new()),
+        4 => Value::Mapping(Default::default()),
+        5 => Value::String("2000-01-01".into()),
+        6 => Value::String(backticked(last_error.split("expected").nth(1)?).into_iter().next()?),
+        _ => return None,
+    })
+}
