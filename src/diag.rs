@@ -110,16 +110,32 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "{kind}[{}]：{}", self.id, self.message)?;
         let mut gutter = 2;
         if let Some(loc) = &self.location {
-            writeln!(f, "  --> {}:{}:{}", loc.file, loc.line, loc.column)?;
+            let num = loc.line.to_string();
+            let pad = " ".repeat(num.len());
+            writeln!(f, "{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
+            gutter = num.len() + 1;
             if let Some(src) = &loc.source_line {
-                let num = loc.line.to_string();
-                gutter = num.len() + 1;
-                let pad = " ".repeat(num.len());
-                let shown: String = src.trim_end().replace('\t', " ");
+                let line: Vec<char> = src.trim_end().replace('\t', " ").chars().collect();
+                // A long line is shown as a window around the column.
+                let col = loc.column.saturating_sub(1).min(line.len());
+                let (start, end) = if line.len() <= 100 {
+                    (0, line.len())
+                } else {
+                    let start = col.saturating_sub(30);
+                    (start, (col + loc.width.max(1) + 30).min(line.len()).max(start))
+                };
+                let mut shown: String = line[start..end].iter().collect();
+                let mut lead_text: String = line[start..col].iter().collect();
+                if start > 0 {
+                    shown.insert(0, '…');
+                    lead_text.insert(0, '…');
+                }
+                if end < line.len() {
+                    shown.push('…');
+                }
                 // Caret under the column; wide (CJK) characters take two cells.
-                let lead: usize = shown.chars().take(loc.column.saturating_sub(1)).map(cell_width).sum();
-                let marked: usize =
-                    shown.chars().skip(loc.column.saturating_sub(1)).take(loc.width.max(1)).map(cell_width).sum();
+                let lead: usize = lead_text.chars().map(cell_width).sum();
+                let marked: usize = line[col..].iter().take(loc.width.max(1)).copied().map(cell_width).sum();
                 writeln!(f, "{pad} |")?;
                 writeln!(f, "{num} | {shown}")?;
                 writeln!(f, "{pad} | {}{}", " ".repeat(lead), "^".repeat(marked.max(1)))?;

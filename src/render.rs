@@ -13,6 +13,7 @@ use crate::template::Templates;
 use crate::writer::{self, Format, Resources};
 
 /// A report built as far as the document model.
+#[derive(Debug)]
 pub struct Built {
     pub loaded: Loaded,
     /// The template's output (the markup).

@@ -35,12 +35,15 @@ pub struct YamlFile {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Line (1-based), column (0-based, in characters) and length in characters.
+type Pos = (usize, usize, usize);
+
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     /// Line (1-based) and column (0-based, in characters) of the mapping key, if any.
-    key: Option<(usize, usize, usize)>,
+    key: Option<Pos>,
     /// Line, column and character length of the value's start.
-    value: (usize, usize, usize),
+    value: Pos,
 }
 
 impl YamlFile {
@@ -170,7 +173,7 @@ fn location_at(path: &Path, text: &str, line: usize, col0: usize, width: usize) 
 
 /// One step into a YAML document while indexing it.
 enum Frame {
-    Map { path: String, pending_key: Option<(String, (usize, usize, usize))> },
+    Map { path: String, pending_key: Option<(String, Pos)> },
     Seq { path: String, next: usize },
 }
 
@@ -191,13 +194,18 @@ fn index(path: &Path, text: &str) -> Result<HashMap<String, Entry>> {
             Err(e) => {
                 let m = e.marker();
                 let loc = location_at(path, text, m.line(), m.col(), 1);
-                return Err(Diagnostic::error("yaml.syntax", syntax_message(e.info())).at(Some(loc)).into());
+                let d = if e.info().contains("recursion limit") {
+                    Diagnostic::error("yaml.depth", format!("嵌套超过 {MAX_DEPTH} 层；报告数据不需要这么深的结构"))
+                } else {
+                    Diagnostic::error("yaml.syntax", syntax_message(e.info()))
+                };
+                return Err(d.at(Some(loc)).into());
             }
         };
         let start = (span.start.line(), span.start.col(), 1usize);
         let loc = |len: usize| location_at(path, text, start.0, start.1, len);
         // Where does this node sit? Determine its path, or record it as a key.
-        let mut node_path: Option<(String, Option<(usize, usize, usize)>)> = None;
+        let mut node_path: Option<(String, Option<Pos>)> = None;
         let is_node =
             matches!(event, Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(_));
         if is_node {
@@ -469,7 +477,7 @@ fn expected_zh(want: &str) -> String {
 fn unexpected_zh(got: &str) -> String {
     let got = got.trim();
     if let Some(s) = got.strip_prefix("string ") {
-        return format!("文字 {}", s);
+        return format!("文字“{}”", s.trim_matches('"'));
     }
     if let Some(s) = got.strip_prefix("integer ") {
         return format!("整数 {}", s.trim_matches('`'));

@@ -91,7 +91,7 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Result<()> {
             }
         }
         match (m.value, m.numerator, m.denominator) {
-            (_, Some(_), Some(d)) if d == 0.0 => errors.push(err(
+            (_, Some(_), Some(0.0)) => errors.push(err(
                 "data.denominator",
                 &format!("{path}.denominator"),
                 format!("指标“{}”的分母为 0", m.name),

@@ -481,7 +481,7 @@ impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
         let nums: Vec<&str> = s
-            .split(|c: char| c == '-' || c == '年' || c == '月' || c == '日' || c == '/' || c == '.')
+            .split(['-', '年', '月', '日', '/', '.'])
             .filter(|p| !p.is_empty())
             .collect();
         let chinese = s.contains('年');

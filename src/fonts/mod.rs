@@ -145,7 +145,6 @@ fn load(slot: &Slot) -> std::result::Result<Arc<FaceData>, String> {
     let units_per_em = face.units_per_em();
     let is_cff = face.tables().cff.is_some();
     let is_bold = face.is_bold();
-    drop(face);
     Ok(Arc::new(FaceData {
         name: slot.name.clone(),
         path: slot.path.clone(),

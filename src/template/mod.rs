@@ -28,8 +28,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("plan.md.j2", include_str!("../../templates/plan.md.j2")),
 ];
 
-/// Instructions one render may spend; a report takes well under a tenth of this.
-pub const FUEL: u64 = 5_000_000;
+/// Instructions one render may spend: the seed-003 speech takes under 10 000, so
+/// this leaves room for a province's report and stops a runaway loop in ~0.2 s.
+pub const FUEL: u64 = 1_000_000;
 /// How deep includes, macros and blocks may nest.
 pub const RECURSION_LIMIT: usize = 64;
 

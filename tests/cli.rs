@@ -1,0 +1,107 @@
+//! The command line end to end: the sample speech, exit codes, several errors
+//! reported at once, safe output paths, and nothing written on failure.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{MINIMAL, Project};
+
+fn nianbao(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nianbao")).args(args).current_dir(dir).output().expect("run nianbao")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn the_sample_speech_carries_every_paragraph_of_seed_003_in_order() {
+    let out = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o =
+        nianbao(root, &["render", "data/xiangyuan/2018.yaml", "--format", "md", "--out", out.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md_path = out.path().join("xiangyuan/2018/襄垣县2018年度卫生计生工作会议讲话.md");
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    let lines: Vec<&str> = md.lines().map(|l| l.trim_start_matches('#').trim_start()).collect();
+    let seed = std::fs::read_to_string(root.join("tests/fixtures/seed-003-body.txt")).unwrap();
+    let mut at = 0;
+    let paragraphs: Vec<&str> = seed.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(paragraphs.len(), 69);
+    for p in paragraphs {
+        match lines[at..].iter().position(|l| *l == p) {
+            Some(i) => at += i + 1,
+            None => panic!("not found verbatim after line {at}: {p}"),
+        }
+    }
+    // The numbers are the tool's: 27 tasks in seven sections, numbered on.
+    assert!(md.contains("## 二、2018年工作部署"));
+    assert!(md.contains("重点抓好七个方面27项重点工作。"));
+    assert!(md.contains("27．推进宣传教育，营造尊医重卫的良好氛围。持续推进"));
+}
+
+#[test]
+fn check_reports_three_errors_with_locations_and_exits_1() {
+    let data = MINIMAL.replace("2018-03-01", "2018-04-31")
+        + "review:\n  metrics:\n    - { id: a, name: 签约率, value: 六十六, unit: \"%\" }\n  sumary: 多余的键\n";
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let o = nianbao(p.dir.path(), &["check", "data"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("data/x/2018.yaml:8:9"), "{e}");
+    assert!(e.contains("“2018-04-31”不是有效日期"), "{e}");
+    assert!(e.contains("data/x/2018.yaml:16:34"), "{e}");
+    assert!(e.contains("应为数字，实际是文字“六十六”"), "{e}");
+    assert!(e.contains("data/x/2018.yaml:17:3"), "{e}");
+    assert!(e.contains("未知的键 `sumary`") && e.contains("你是不是想写 `summary`？"), "{e}");
+    assert!(e.contains("3 个错误"), "{e}");
+    assert!(!p.path("out").exists(), "check must write nothing");
+}
+
+#[test]
+fn check_passes_on_the_samples() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = nianbao(root, &["check", "data"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 个错误"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(nianbao(dir.path(), &["render"]).status.code(), Some(2));
+    assert_eq!(nianbao(dir.path(), &["render", "x.yaml", "--format", "odt"]).status.code(), Some(2));
+    assert_eq!(nianbao(dir.path(), &["frobnicate"]).status.code(), Some(2));
+    let help = nianbao(dir.path(), &["render", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("示例"));
+}
+
+#[test]
+fn output_names_from_data_stay_inside_the_output_folder() {
+    let data = MINIMAL.replace("样例县2018年卫生健康工作会议", "../../../逃逸/会议");
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let o = nianbao(p.dir.path(), &["render", "data/x/2018.yaml", "--format", "md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written: Vec<_> = std::fs::read_dir(p.path("out/x/2018")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(written.len(), 1);
+    assert_eq!(written[0].to_string_lossy(), "逃逸会议讲话.md");
+    assert!(!p.dir.path().parent().unwrap().join("逃逸").exists());
+}
+
+#[test]
+fn a_failed_render_leaves_the_previous_report_untouched() {
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL)]);
+    assert!(nianbao(p.dir.path(), &["render", "data/x/2018.yaml", "--format", "md"]).status.success());
+    let out = p.path("out/x/2018/样例县2018年卫生健康工作会议讲话.md");
+    let before = std::fs::read(&out).unwrap();
+    p.write("data/x/2018.yaml", MINIMAL.replace("title: 标题", "title: [标题]\ntitel: 错").as_bytes());
+    let o = nianbao(p.dir.path(), &["render", "data/x/2018.yaml", "--format", "md"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("未知的键 `titel`"));
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    let names: Vec<_> = std::fs::read_dir(p.path("out/x/2018")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
+}

@@ -1,0 +1,50 @@
+//! Helpers shared by the integration tests: throwaway projects on disk.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// A temporary project: files written under a fresh directory.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new(files: &[(&str, &str)]) -> Project {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in files {
+            write(&dir.path().join(name), text.as_bytes());
+        }
+        Project { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) {
+        write(&self.path(rel), bytes);
+    }
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A minimal valid speech for 2018.
+pub const MINIMAL: &str = "\
+kind: speech
+unit:
+  name: 样例县
+  level: 县
+issuer: 样例县卫生健康局
+meeting:
+  name: 样例县2018年卫生健康工作会议
+  date: 2018-03-01
+speaker:
+  post: 局长
+  name: 王某
+title: 标题
+opening: 开场。
+";

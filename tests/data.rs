@@ -1,0 +1,293 @@
+//! Loading data files: every kind of bad input gives a located Chinese message;
+//! `_common.yaml` merges under county files; figures are derived.
+
+mod common;
+
+use common::{MINIMAL, Project};
+use nianbao::data;
+use nianbao::diag::Diagnostic;
+
+fn load_err(p: &Project, rel: &str) -> Vec<Diagnostic> {
+    match data::load(&p.path(rel)) {
+        Ok(_) => panic!("{rel} should not load"),
+        Err(e) => e.0,
+    }
+}
+
+fn only(errors: Vec<Diagnostic>) -> Diagnostic {
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors.into_iter().next().unwrap()
+}
+
+#[test]
+fn unknown_key_is_located_and_gets_a_suggestion() {
+    let src = format!(
+        "{MINIMAL}review:\n  sections:\n    - title: 甲\n      items:\n        - title: 乙\n          metricz: []\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "data.unknown-key");
+    assert_eq!(d.message, "未知的键 `metricz`");
+    assert_eq!(d.path.as_deref(), Some("review.sections[0].items[0].metricz"));
+    assert_eq!(d.help.as_deref(), Some("你是不是想写 `metrics`？"));
+    let loc = d.location.unwrap();
+    assert_eq!((loc.line, loc.column), (19, 11));
+    assert_eq!(loc.source_line.as_deref(), Some("          metricz: []"));
+    assert!(loc.file.ends_with("2018.yaml"));
+}
+
+#[test]
+fn wrong_type_names_what_was_expected() {
+    let src = format!(
+        "{MINIMAL}review:\n  metrics:\n    - {{ id: a, name: 签约率, value: 1, unit: \"%\" }}\n    - {{ id: b, name: 投入, value: 六十六, unit: 万元 }}\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.message, "类型不对：应为数字，实际是文字“六十六”");
+    assert_eq!(d.path.as_deref(), Some("review.metrics[1].value"));
+    let loc = d.location.unwrap();
+    assert_eq!((loc.line, loc.column), (17, 33));
+    // The rendered message shows the offending line with a caret under the value.
+    let shown = format!("{}", only(load_err(&p, "data/x/2018.yaml")));
+    assert!(shown.contains("--> "), "{shown}");
+    assert!(shown.contains(":17:33"), "{shown}");
+    assert!(shown.contains("= 路径：review.metrics[1].value"), "{shown}");
+}
+
+#[test]
+fn missing_required_field() {
+    let src = MINIMAL.replace("issuer: 样例县卫生健康局\n", "");
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "data.missing-key");
+    assert_eq!(d.message, "缺少必填的键 `issuer`");
+    assert_eq!(d.location.unwrap().line, 1);
+}
+
+#[test]
+fn bad_date() {
+    let src = MINIMAL.replace("2018-03-01", "2018-02-30");
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert!(d.message.contains("“2018-02-30”不是有效日期"), "{}", d.message);
+    assert_eq!(d.path.as_deref(), Some("meeting.date"));
+    assert_eq!(d.location.unwrap().line, 8);
+}
+
+#[test]
+fn unknown_value_of_an_enumeration() {
+    let src = MINIMAL.replace("kind: speech", "kind: speeh");
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.message, "不认识的取值 `speeh`");
+    assert_eq!(d.help.as_deref(), Some("你是不是想写 `speech`？"));
+}
+
+#[test]
+fn several_errors_are_all_reported() {
+    let src = format!("{MINIMAL}closing: [结束。]\nclosng: 多余\nreview:\n  metrics:\n    - {{ id: a, name: 率, value: 高, unit: \"%\" }}\n")
+        .replace("2018-03-01", "2018-13-01");
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let errors = load_err(&p, "data/x/2018.yaml");
+    let paths: Vec<_> = errors.iter().map(|d| d.path.clone().unwrap_or_default()).collect();
+    assert_eq!(paths, ["meeting.date", "closng", "review.metrics[0].value"], "{errors:#?}");
+}
+
+#[test]
+fn syntax_error_is_located() {
+    let src = "kind: speech\nunit:\n  name: 县\n   level: 县\n";
+    let p = Project::new(&[("data/x/2018.yaml", src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "yaml.syntax");
+    assert!(d.message.starts_with("YAML 格式错误"), "{}", d.message);
+    assert_eq!(d.location.unwrap().line, 4);
+}
+
+#[test]
+fn a_bom_is_accepted() {
+    let p = Project::new(&[]);
+    p.write("data/x/2018.yaml", format!("\u{feff}{MINIMAL}").as_bytes());
+    let loaded = data::load(&p.path("data/x/2018.yaml")).unwrap();
+    assert_eq!(loaded.report.unit.name, "样例县");
+    assert!(loaded.warnings.is_empty());
+}
+
+#[test]
+fn gbk_is_read_with_a_warning() {
+    let p = Project::new(&[]);
+    let (bytes, _, bad) = encoding_rs::GB18030.encode(MINIMAL);
+    assert!(!bad);
+    p.write("data/x/2018.yaml", &bytes);
+    let loaded = data::load(&p.path("data/x/2018.yaml")).unwrap();
+    assert_eq!(loaded.report.issuer, "样例县卫生健康局");
+    let w = only(loaded.warnings);
+    assert_eq!(w.id, "file.gbk");
+    assert!(w.message.contains("GBK/GB18030"), "{}", w.message);
+}
+
+#[test]
+fn undecodable_bytes_are_refused_with_the_reason() {
+    let p = Project::new(&[]);
+    let mut bytes = b"kind: speech\ntitle: ".to_vec();
+    bytes.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0x81, 0x20]);
+    p.write("data/x/2018.yaml", &bytes);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "file.encoding");
+    assert!(d.message.contains("既不是 UTF-8 编码，也不是 GBK/GB18030 编码"), "{}", d.message);
+    assert_eq!(d.location.unwrap().line, 2);
+}
+
+#[test]
+fn utf16_is_refused() {
+    let p = Project::new(&[]);
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(MINIMAL.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    p.write("data/x/2018.yaml", &bytes);
+    assert!(only(load_err(&p, "data/x/2018.yaml")).message.contains("UTF-16"));
+}
+
+#[test]
+fn alias_bomb_fails_fast() {
+    let mut src = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+        let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        src.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "yaml.aliases");
+    assert!(d.message.contains("别名炸弹"), "{}", d.message);
+}
+
+#[test]
+fn absurd_nesting_fails_fast() {
+    let src = format!("extra:\n  x: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "yaml.depth");
+}
+
+#[test]
+fn huge_files_are_refused_before_parsing() {
+    let p = Project::new(&[]);
+    let big = format!("{MINIMAL}extra:\n  filler: \"{}\"\n", "长".repeat(600_000));
+    p.write("data/x/2018.yaml", big.as_bytes());
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "file.too-large");
+    assert!(d.message.contains("最大 1 MB"), "{}", d.message);
+}
+
+#[test]
+fn year_comes_from_the_file_name_or_must_agree() {
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("data/x/notes.yaml", MINIMAL)]);
+    assert_eq!(data::load(&p.path("data/x/2018.yaml")).unwrap().report.report_year, 2018);
+    assert_eq!(only(load_err(&p, "data/x/notes.yaml")).id, "data.year");
+    let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}year: 2019\n"))]);
+    assert!(only(load_err(&p, "data/x/2018.yaml")).message.contains("文件名是 2018.yaml"));
+}
+
+#[test]
+fn common_file_merges_under_the_county() {
+    let common = "sector: 卫生计生\nissuer: 共用局\nextra:\n  city: 长治市\n  tags: [甲, 乙]\nclosing: [共用结尾。]\n";
+    let county = format!("{MINIMAL}extra:\n  tags: [丙]\n  own: 自有\n");
+    let p = Project::new(&[("data/_common.yaml", common), ("data/x/2018.yaml", &county)]);
+    let loaded = data::load(&p.path("data/x/2018.yaml")).unwrap();
+    let r = &loaded.report;
+    // Keys only in the common file come through.
+    assert_eq!(r.sector, "卫生计生");
+    assert_eq!(r.closing.0, ["共用结尾。"]);
+    // A scalar in the county file wins.
+    assert_eq!(r.issuer, "样例县卫生健康局");
+    // Maps merge key by key; a list in the county file replaces the common one.
+    let extra = yaml_serde::to_string(&r.extra).unwrap();
+    assert!(extra.contains("city: 长治市"), "{extra}");
+    assert!(extra.contains("own: 自有"), "{extra}");
+    assert!(extra.contains("- 丙") && !extra.contains("甲"), "{extra}");
+    assert_eq!(loaded.inputs.len(), 2);
+}
+
+#[test]
+fn errors_in_the_common_file_point_there() {
+    let p = Project::new(&[("data/_common.yaml", "sector: [不是文字]\n"), ("data/x/2018.yaml", MINIMAL)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    let loc = d.location.unwrap();
+    assert!(loc.file.ends_with("_common.yaml"), "{}", loc.file);
+    assert_eq!(loc.line, 1);
+}
+
+const METRICS_2018: &str = "
+review:
+  sections:
+    - title: 甲
+      items:
+        - title: 乙
+          paragraphs: 正文。
+          metrics:
+            - { id: signing_rate, name: 签约率, numerator: 183131, denominator: 276633, unit: \"%\" }
+            - { id: investment, name: 投入, value: 338.3, unit: 万元 }
+            - { id: wage, name: 工资, value: 800, prior: 600, unit: 元/月 }
+            - { id: drug_ratio, name: 药占比, value: 33.8, unit: \"%\", better: lower }
+            - { id: flat, name: 持平项, value: 12, prior: 12, unit: 个 }
+            - { id: screened, name: 筛查, value: 7703, unit: 人 }
+";
+
+const PRIOR_2017: &str = "
+review:
+  metrics:
+    - { id: signing_rate, name: 签约率, value: 45.3, unit: \"%\" }
+    - { id: investment, name: 投入, value: 300.7, unit: 万元 }
+    - { id: drug_ratio, name: 药占比, value: 36.0, unit: \"%\" }
+plan:
+  targets:
+    - { id: signing_rate, name: 签约率, value: 60, unit: \"%\" }
+    - { id: drug_ratio, name: 药占比, value: 35, unit: \"%\", better: lower }
+    - { id: screened, name: 筛查, value: 8000, unit: 人 }
+    - { id: wage, name: 工资, value: 800, unit: 元/月 }
+";
+
+#[test]
+fn derived_figures() {
+    let prior = MINIMAL.replace("2018", "2017") + PRIOR_2017;
+    let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}{METRICS_2018}")), ("data/x/2017.yaml", &prior)]);
+    let loaded = data::load(&p.path("data/x/2018.yaml")).unwrap();
+    let r = &loaded.report;
+    assert_eq!(r.unit.whole, "全县");
+    assert_eq!(r.unit.short.as_deref(), Some("样例"));
+    assert_eq!((r.report_year, r.review_year), (2018, 2017));
+    let m = |id: &str| r.metrics.get(id).unwrap_or_else(|| panic!("{id}"));
+
+    // A rate from numerator/denominator, one decimal by default.
+    assert_eq!(m("signing_rate").text, "66.2%");
+    // Change of a rate in points, against last year's file.
+    assert_eq!(m("signing_rate").change.as_ref().unwrap().text, "提高20.9个百分点");
+    // Change of an amount, relative.
+    assert_eq!(m("investment").change.as_ref().unwrap().text, "增长12.5%");
+    assert_eq!(m("investment").prior_text.as_deref(), Some("300.7万元"));
+    // A prior typed in the file wins over last year's file.
+    assert_eq!(m("wage").change.as_ref().unwrap().text, "增长33.3%");
+    assert_eq!(m("flat").change.as_ref().unwrap().text, "持平");
+    assert_eq!(m("drug_ratio").change.as_ref().unwrap().text, "下降2.2个百分点");
+    // Completion of last year's targets, matched by id.
+    let t = m("signing_rate").target.as_ref().unwrap();
+    assert_eq!((t.status, t.ratio_text.as_str(), t.text.as_str()), ("超额完成", "110.3%", "超额完成（110.3%）"));
+    assert_eq!(m("screened").target.as_ref().unwrap().text, "未完成（96.3%）");
+    assert_eq!(m("wage").target.as_ref().unwrap().status, "完成");
+    // Lower is better: 33.8% against a ceiling of 35%.
+    assert_eq!(m("drug_ratio").target.as_ref().unwrap().status, "超额完成");
+    // No target last year: no completion.
+    assert!(m("investment").target.is_none());
+    assert!(loaded.inputs.iter().any(|i| i.ends_with("2017.yaml")));
+}
+
+#[test]
+fn metric_validation_reports_every_problem() {
+    let src = format!(
+        "{MINIMAL}review:\n  metrics:\n    - {{ id: a, name: 甲, unit: \"%\" }}\n    - {{ id: a, name: 乙, numerator: 1, denominator: 0, unit: \"%\" }}\n    - {{ id: c, name: 丙, value: 3, parts: [a, x] }}\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let errors = load_err(&p, "data/x/2018.yaml");
+    let ids: Vec<_> = errors.iter().map(|d| d.id).collect();
+    assert_eq!(ids, ["data.missing-value", "data.duplicate-id", "data.denominator", "data.parts"], "{errors:#?}");
+    assert_eq!(errors[2].location.as_ref().unwrap().line, 17);
+}

@@ -1,0 +1,128 @@
+//! Templates: errors name the template and line; loops run out of fuel; data
+//! can never change the document's structure; the genre's filters work in templates.
+
+mod common;
+
+use common::{MINIMAL, Project};
+use nianbao::doc::Block;
+use nianbao::render;
+use nianbao::template::Templates;
+
+fn build_with(p: &Project, template: &str) -> Result<render::Built, nianbao::diag::Errors> {
+    let templates = Templates::new(Some(&p.path("templates")));
+    render::build(&p.path("data/x/2018.yaml"), &templates, Some(template))
+}
+
+const HEAD: &str = "---\nfile: t\ndate: 2018-01-01\n---\n\n";
+
+#[test]
+fn a_typo_in_a_template_names_the_template_and_line() {
+    let tpl = format!("{HEAD}# {{{{ unit.name }}}}\n\n{{{{ unit.nmae }}}}\n");
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/mine.md.j2", &tpl)]);
+    let e = build_with(&p, "mine.md.j2").unwrap_err();
+    let d = &e.0[0];
+    assert_eq!(d.id, "template.undefined");
+    let loc = d.location.as_ref().unwrap();
+    assert!(loc.file.ends_with("templates/mine.md.j2"), "{}", loc.file);
+    assert_eq!(loc.line, 8);
+    assert_eq!(loc.source_line.as_deref(), Some("{{ unit.nmae }}"));
+    assert!(d.message.contains("未定义"), "{}", d.message);
+}
+
+#[test]
+fn an_error_in_an_included_template_points_into_it() {
+    let p = Project::new(&[
+        ("data/x/2018.yaml", MINIMAL),
+        ("templates/main.md.j2", &format!("{HEAD}{{% include \"part.md.j2\" %}}\n")),
+        ("templates/part.md.j2", "正文\n\n{{ speaker.nmae }}\n"),
+    ]);
+    let d = &build_with(&p, "main.md.j2").unwrap_err().0[0];
+    let loc = d.location.as_ref().unwrap();
+    assert!(loc.file.ends_with("part.md.j2"), "{}", loc.file);
+    assert_eq!(loc.line, 3);
+}
+
+#[test]
+fn a_looping_template_runs_out_of_fuel() {
+    let tpl =
+        format!("{HEAD}{{% for i in range(100000) %}}{{% for j in range(100000) %}}{{% endfor %}}{{% endfor %}}\n");
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/loop.md.j2", &tpl)]);
+    let d = &build_with(&p, "loop.md.j2").unwrap_err().0[0];
+    assert_eq!(d.id, "template.fuel");
+    assert!(d.message.contains("死循环"), "{}", d.message);
+}
+
+#[test]
+fn runaway_recursion_is_stopped() {
+    let tpl = format!("{HEAD}{{% macro f(n) %}}{{{{ f(n + 1) }}}}{{% endmacro %}}{{{{ f(0) }}}}\n");
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/rec.md.j2", &tpl)]);
+    let d = &build_with(&p, "rec.md.j2").unwrap_err().0[0];
+    assert!(d.id == "template.recursion" || d.id == "template.fuel", "{d}");
+}
+
+#[test]
+fn printing_a_missing_optional_value_is_an_error_not_a_blank() {
+    let tpl = format!("{HEAD}{{{{ subtitle }}}}\n");
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/none.md.j2", &tpl)]);
+    let d = &build_with(&p, "none.md.j2").unwrap_err().0[0];
+    assert!(d.message.contains("空值"), "{}", d.message);
+}
+
+#[test]
+fn data_cannot_change_the_structure() {
+    let nasty = "# 不是标题 | 不是表格 | *不是强调* <b>不是HTML</b> 1. 不是列表 {.title} \\\\ 20230%";
+    let data = MINIMAL
+        .replace("opening: 开场。", &format!("opening: \"{nasty}\""))
+        .replace("title: 标题", "title: \"*粗* # 标题\"");
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+    let paragraphs: Vec<String> = built
+        .doc
+        .blocks
+        .iter()
+        .filter_map(|b| if let Block::Paragraph(t) = b { Some(t.plain()) } else { None })
+        .collect();
+    assert_eq!(paragraphs, [nasty.replace("\\\\", "\\")]);
+    let Block::Title(lines) = &built.doc.blocks[0] else { panic!("{:?}", built.doc.blocks[0]) };
+    assert_eq!(lines[0].plain(), "*粗* # 标题");
+    assert!(lines[0].spans.iter().all(|s| !s.strong));
+}
+
+#[test]
+fn filters_in_templates() {
+    let tpl = format!(
+        "{HEAD}{{{{ 27|cn }}}} {{{{ 110|cn }}}} {{{{ 2|ordinal }}}} {{{{ 3|ordinal(\"（{{}}）\") }}}} {{{{ 0.662|percent }}}} \
+         {{{{ 0.0049|permille(decimals=2) }}}} {{{{ 3383000|yuan }}}} {{{{ 112.5|change(100) }}}} \
+         {{{{ 66.2|change(63, kind=\"rate\") }}}} {{{{ meeting.date|cn_date }}}} {{{{ meeting.date|cn_date(\"chinese\") }}}} \
+         {{{{ [\"甲\", \"乙\", \"丙\"]|join_cn }}}} {{{{ 2.675|number(2) }}}}\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/f.md.j2", &tpl)]);
+    let built = build_with(&p, "f.md.j2").unwrap();
+    let Block::Paragraph(t) = &built.doc.blocks[0] else { panic!() };
+    assert_eq!(
+        t.plain(),
+        "二十七 一百一十 二是 （三） 66.2% 4.90‰ 338.3万元 增长12.5% 提高3.2个百分点 2018年3月1日 二〇一八年三月一日 甲、乙和丙 2.68"
+    );
+}
+
+#[test]
+fn a_filter_given_a_wrong_argument_says_so() {
+    let tpl = format!("{HEAD}{{{{ 5|yuan(unit=\"美元\") }}}}\n");
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/f.md.j2", &tpl)]);
+    let d = &build_with(&p, "f.md.j2").unwrap_err().0[0];
+    assert!(d.message.contains("元、万元、亿元"), "{}", d.message);
+    assert_eq!(d.location.as_ref().unwrap().line, 6);
+}
+
+#[test]
+fn a_project_template_overrides_a_builtin_and_can_extend_builtins() {
+    let tpl = "{% extends \"speech.md.j2\" %}{% block body %}自定义正文。\n{% endblock %}\n";
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/speech.md.j2", tpl)]);
+    let err = build_with(&p, "speech.md.j2").unwrap_err();
+    // extends "speech.md.j2" from itself would recurse; the project file shadows the built-in.
+    assert!(!err.0.is_empty());
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/mine.md.j2", tpl)]);
+    let built = build_with(&p, "mine.md.j2").unwrap();
+    assert!(matches!(built.doc.blocks.last(), Some(Block::Paragraph(t)) if t.plain() == "自定义正文。"));
+    assert!(matches!(built.doc.blocks[0], Block::Title(_)));
+}
