@@ -30,6 +30,9 @@ pub struct Report {
     /// (the default), as in `全县卫生计生工作`.
     #[serde(default = "default_sector")]
     pub sector: String,
+    /// The document's date (成文日期); the meeting date when absent.
+    #[serde(default)]
+    pub date: Option<Date>,
     #[serde(default)]
     pub meeting: Option<Meeting>,
     #[serde(default)]
