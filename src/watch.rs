@@ -14,11 +14,8 @@ use crate::config::Config;
 /// watching cannot start.
 pub fn run(data: &Path, opts: &Options) -> bool {
     let opts = Options { force: true, ..opts.clone() };
-    let render = || {
-        let outcomes = batch::run(&[data.to_path_buf()], &opts, &crate::cli::print_outcome);
-        eprintln!("—— 等待修改（Ctrl-C 结束）");
-        outcomes
-    };
+    let render = || batch::run(&[data.to_path_buf()], &opts, &crate::cli::print_outcome);
+    let waiting = || eprintln!("—— 等待修改（Ctrl-C 结束）");
     render();
     let (tx, rx) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(tx) {
@@ -34,6 +31,7 @@ pub fn run(data: &Path, opts: &Options) -> bool {
             eprintln!("警告：无法监视 {}：{e}", dir.display());
         }
     }
+    waiting();
     loop {
         let Ok(first) = rx.recv() else { return true };
         let mut relevant = is_input(&first);
@@ -43,6 +41,7 @@ pub fn run(data: &Path, opts: &Options) -> bool {
         }
         if relevant {
             render();
+            waiting();
         }
     }
 }

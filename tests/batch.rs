@@ -199,3 +199,47 @@ fn the_committed_schema_is_the_generated_one_and_names_the_data_keys() {
     assert!(!props.contains_key("metrics") && !props.contains_key("report_year"));
     assert_eq!(schema["additionalProperties"], false);
 }
+
+#[test]
+fn watch_renders_again_on_save_and_reports_errors_without_exiting() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let p = project(1);
+    let data = p.path().join("data/c000/2018.yaml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["watch", "data/c000/2018.yaml", "--format", "md"])
+        .current_dir(p.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let err = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |needle: &str| {
+        let mut seen = Vec::new();
+        while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
+            if line.contains(needle) {
+                return;
+            }
+            seen.push(line);
+        }
+        panic!("no “{needle}” in {seen:#?}");
+    };
+    wait_for("等待修改");
+    let text = std::fs::read_to_string(&data).unwrap();
+    std::fs::write(&data, text.replace("同志们", "各位同志")).unwrap();
+    wait_for("已生成");
+    std::fs::write(&data, text.replace("kind: speech", "kind: speech\nknid: 错")).unwrap();
+    wait_for("未知的键 `knid`");
+    wait_for("等待修改");
+    assert!(child.try_wait().unwrap().is_none(), "watch keeps running after an error");
+    child.kill().unwrap();
+    let md = tree(&p.path().join("out"));
+    assert!(String::from_utf8_lossy(md.values().next().unwrap()).contains("各位同志"));
+}
