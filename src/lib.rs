@@ -8,7 +8,8 @@
 //!   `_common.yaml`, validate, derive figures;
 //! * [`template`]: the minijinja environment and this genre's filters, producing markup;
 //! * [`markup`]: parse that markup into the [`doc`] model;
-//! * [`writer`]: render the model as Markdown, DOCX or PDF ([`fonts`] shared);
+//! * [`writer`]: render the model as Markdown, DOCX or PDF ([`fonts`] shared; the
+//!   PDF set by our own [`layout`] engine);
 //! * [`render`]: run the stages for one report and write its files;
 //! * [`cli`]: the command line.
 //!
@@ -20,6 +21,7 @@ pub mod data;
 pub mod diag;
 pub mod doc;
 pub mod fonts;
+pub mod layout;
 pub mod markup;
 pub mod render;
 pub mod template;
