@@ -78,6 +78,11 @@ fn pieces(doc: &Document) -> Vec<Piece<'_>> {
                 out.push(Piece { role: Role::Attachment, text: a.label.clone(), place: "附件", ordinal: 0 });
                 out.push(Piece { role: Role::Title, text: plain(&a.title), place: "附件标题", ordinal: 0 });
             }
+            Block::Signature(lines) => {
+                for l in lines {
+                    out.push(Piece { role: Role::Body, text: plain(l), place: "署名", ordinal: 0 });
+                }
+            }
             Block::PageBreak => {}
         }
     }

@@ -22,6 +22,9 @@ use crate::fonts::{FaceData, FaceId, FontBook};
 
 use grid::{BLOCK_W, CHAR_PITCH, PITCH};
 
+/// Fraction of the em above the baseline used to centre type in a grid line.
+const LINE_ASCENT: f32 = 0.88;
+
 /// A laid-out document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
@@ -363,6 +366,26 @@ fn set_blocks(
                 out.push(lines(set_paragraph(&items, indent, grid::left(), BLOCK_W)));
             }
             Block::Table(t) => set_table(t, faces, out)?,
+            Block::Signature(sig) => {
+                // GB/T 9704 7.3.5.2: the date four characters in from the right,
+                // the issuing body centred over it; two blank lines above.
+                let mut shaped = Vec::new();
+                for t in sig {
+                    shaped.push(shape_text(faces, &plain_segments(t, Role::Body))?);
+                }
+                let width = |items: &[Item]| items.iter().map(|i| i.width).sum::<f32>();
+                let date_w = shaped.last().map_or(0.0, |d| width(d));
+                let centre = grid::right() - 4.0 * CHAR_PITCH - date_w / 2.0;
+                let mut set = Vec::new();
+                for items in &shaped {
+                    let w = width(items);
+                    let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
+                    set.push(SetLine { runs: place(items, x0, 0.0, 0.0), rules: Vec::new(), height: 1 });
+                }
+                out.push(Entry::Blank);
+                out.push(Entry::Blank);
+                out.push(Entry::Lines { lines: set, keep_with_next: false, breakable: false, table_header: None });
+            }
             Block::PageBreak => out.push(Entry::PageBreak),
             Block::Attachment(a) => {
                 out.push(Entry::PageBreak);
@@ -503,13 +526,14 @@ fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &m
         *cur = 0;
     };
 
-    let put = |pages: &mut Vec<Page>, line: &SetLine, at: usize, faces: &Faces| {
+    let put = |pages: &mut Vec<Page>, line: &SetLine, at: usize| {
         let page = pages.last_mut().unwrap();
         let top = grid::block_top() - at as f32 * PITCH;
         for r in &line.runs {
             let mut r = r.clone();
             let sub = r.y as usize; // line offset inside a table row
-            r.y = grid::baseline(at + sub, r.size, faces.ascent(r.face));
+            // One baseline per line whatever the face, so fallback glyphs stay on it.
+            r.y = grid::baseline(at + sub, r.size, LINE_ASCENT);
             page.runs.push(r);
         }
         for rule in &line.rules {
@@ -572,7 +596,7 @@ fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &m
                     });
                 }
                 if let Some(h) = table_header {
-                    put(&mut pages, h, cur, faces);
+                    put(&mut pages, h, cur);
                     cur += h.height;
                 }
                 let n = lines.len();
@@ -589,11 +613,11 @@ fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &m
                     if !fits || widow {
                         new_page(&mut pages, &mut cur);
                         if let Some(h) = table_header {
-                            put(&mut pages, h, cur, faces);
+                            put(&mut pages, h, cur);
                             cur += h.height;
                         }
                     }
-                    put(&mut pages, line, cur, faces);
+                    put(&mut pages, line, cur);
                     cur += line.height;
                 }
                 if cur >= grid::LINES {
