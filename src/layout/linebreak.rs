@@ -108,66 +108,113 @@ pub struct LineSpan {
     pub last: bool,
 }
 
+/// Characters that sit on the character grid (Han, full-width marks, Chinese
+/// quotes and dashes); a line of only these shows any deviation from 28 per line.
+pub fn on_grid(c: char) -> bool {
+    let o = c as u32;
+    (0x3400..=0x9FFF).contains(&o)
+        || (0xF900..=0xFAFF).contains(&o)
+        || (0x20000..=0x3FFFF).contains(&o)
+        || (0x3000..=0x303F).contains(&o)
+        || (0xFF00..=0xFFEF).contains(&o)
+        || "“”‘’—…·".contains(c)
+}
+
 /// Break items of `widths` into lines of `measure` points, the first line indented
 /// by `indent`. `chars[i]` is item i's character (for squeezing), `allowed[i]`
 /// whether a line may end after item i.
+///
+/// Lines are chosen for the whole paragraph at once (a shortest path over the
+/// break opportunities). A line ending at a natural fit costs nothing; where a
+/// prohibited mark falls at a line's end the line is squeezed (full-width marks
+/// give up to half an em) or the last character pushed down, and such
+/// adjustments are steered onto lines where they do not show against the grid:
+/// the indented first line, or a line with Latin letters or digits, whose widths
+/// differ anyway. A line never exceeds the measure.
 pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f32, indent: f32) -> Vec<LineSpan> {
     const EPS: f32 = 0.01;
     let n = widths.len();
-    let mut lines = Vec::new();
-    let mut start = 0;
-    while start < n {
-        let avail = if start == 0 { measure - indent } else { measure };
-        let mut width = 0.0;
-        let mut j = start;
-        while j < n && width + widths[j] <= avail + EPS {
-            width += widths[j];
-            j += 1;
-        }
-        if j == n {
-            lines.push(LineSpan { start, end: n, surplus: avail - width, first: start == 0, last: true });
-            break;
-        }
-        // Items start..j fit; item j does not.
-        let natural_ok = j > start && allowed[j - 1];
-        if natural_ok {
-            lines.push(LineSpan { start, end: j, surplus: avail - width, first: start == 0, last: false });
-            start = j;
-            continue;
-        }
-        // Squeeze: take in the marks that may not start a line, paying with half an
-        // em from each squeezable mark inside the line (not its last character).
-        let mut k = j;
-        let mut w = width;
-        let mut squeezed = None;
-        while k < n && k < j + 2 {
-            w += widths[k];
-            k += 1;
-            if allowed[k - 1] {
-                let capacity: f32 = (start..k - 1).filter(|&i| squeezable(chars[i])).map(|i| widths[i] * 0.5).sum();
-                if w - avail <= capacity + EPS {
-                    squeezed = Some((k, avail - w));
-                }
+    if n == 0 {
+        return Vec::new();
+    }
+    let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
+    // best[i]: (cost, previous break, surplus) of the best way to set items 0..i.
+    let mut best: Vec<Option<(f32, usize, f32)>> = vec![None; n + 1];
+    best[0] = Some((0.0, 0, 0.0));
+    for s in 0..n {
+        let Some((base, ..)) = best[s] else { continue };
+        let avail = if s == 0 { measure - indent } else { measure };
+        let mut w = 0.0;
+        let mut squeeze_cap = 0.0;
+        let mut grid_only = true;
+        let mut any = false;
+        for e in s + 1..=n {
+            let i = e - 1;
+            w += widths[i];
+            grid_only &= on_grid(chars[i]);
+            let over = w - avail;
+            if over > unit + EPS {
                 break;
             }
+            // Squeezable marks inside the line (not its last character).
+            let cap_here = squeeze_cap;
+            if squeezable(chars[i]) {
+                squeeze_cap += widths[i] * 0.5;
+            }
+            if !allowed[i] {
+                continue;
+            }
+            let last = e == n;
+            let shows = grid_only && s > 0;
+            let cost = if over > EPS {
+                if over > cap_here + EPS {
+                    continue;
+                }
+                if shows { 1000.0 } else { 30.0 }
+            } else if last {
+                0.0
+            } else {
+                let surplus = -over;
+                let natural = e < n && surplus + EPS < widths[e];
+                if natural {
+                    (surplus / unit).powi(2)
+                } else if shows {
+                    1000.0 + surplus / unit * 100.0
+                } else {
+                    10.0 + (surplus / unit).powi(2) * 20.0
+                }
+            };
+            if !last && -over > 3.0 * unit {
+                continue; // far too loose
+            }
+            any = true;
+            let total = base + cost + 1.0;
+            if best[e].is_none_or(|(c, ..)| total < c) {
+                best[e] = Some((total, s, -over));
+            }
         }
-        if let Some((end, surplus)) = squeezed {
-            lines.push(LineSpan { start, end, surplus, first: start == 0, last: end == n });
-            start = end;
-            continue;
+        // Nothing fits from here: break where it overflows.
+        if !any {
+            let mut w = 0.0;
+            let mut e = s;
+            while e < n && (e == s || w + widths[e] <= avail + EPS) {
+                w += widths[e];
+                e += 1;
+            }
+            let total = base + 10_000.0;
+            if best[e].is_none_or(|(c, ..)| total < c) {
+                best[e] = Some((total, s, avail - w));
+            }
         }
-        // Push: end the line at the last opportunity before j.
-        let mut e = j;
-        while e > start + 1 && !allowed[e - 1] {
-            e -= 1;
-        }
-        if e == start + 1 && !allowed[start] {
-            e = j.max(start + 1); // nothing to break at: break where it overflows
-        }
-        let used: f32 = widths[start..e].iter().sum();
-        lines.push(LineSpan { start, end: e, surplus: avail - used, first: start == 0, last: false });
-        start = e;
     }
+    let mut lines = Vec::new();
+    let mut e = n;
+    while e > 0 {
+        let (_, s, surplus) = best[e].expect("every position reachable");
+        lines.push(LineSpan { start: s, end: e, surplus, first: s == 0, last: e == n });
+        e = s;
+    }
+    lines.reverse();
     lines
 }
 
