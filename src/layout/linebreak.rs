@@ -201,6 +201,11 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
                 w += widths[e];
                 e += 1;
             }
+            // Even then, not before a mark that may not start a line.
+            while e > s + 1 && e < n && (NO_LINE_START.contains(chars[e]) || NO_LINE_END.contains(chars[e - 1])) {
+                e -= 1;
+                w -= widths[e];
+            }
             let total = base + 10_000.0;
             if best[e].is_none_or(|(c, ..)| total < c) {
                 best[e] = Some((total, s, avail - w));

@@ -238,6 +238,26 @@ fn set_paragraph(items: &[Item], indent: f32, x_left: f32, measure: f32) -> Vec<
         .collect()
 }
 
+/// Set lines flush left without justification (table cells).
+fn set_ragged(items: &[Item], x_left: f32, measure: f32) -> Vec<SetLine> {
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+    let allowed = linebreak::break_after(&chars);
+    linebreak::break_lines(&chars, &widths, &allowed, measure + 0.05, 0.0)
+        .iter()
+        .map(|s| {
+            let line = &items[s.start..s.end];
+            let squeeze = if s.surplus < 0.0 {
+                let k = line[..line.len().saturating_sub(1)].iter().filter(|i| linebreak::squeezable(i.ch)).count();
+                -s.surplus / k.max(1) as f32
+            } else {
+                0.0
+            };
+            SetLine { runs: place(line, x_left, 0.0, squeeze), rules: Vec::new(), height: 1 }
+        })
+        .collect()
+}
+
 /// Set centred lines (title, subtitle, byline), broken into balanced lines when
 /// too long for the measure.
 fn set_centred(items: &[Item]) -> Vec<SetLine> {
@@ -420,7 +440,7 @@ fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
     if ncol == 0 {
         return Ok(());
     }
-    let pad = CHAR_PITCH / 2.0;
+    let pad = 3.0;
     let mut shaped: Vec<Vec<Vec<Item>>> = Vec::new();
     for row in std::iter::once(&t.header).chain(t.rows.iter()) {
         let mut cells = Vec::new();
@@ -430,19 +450,47 @@ fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
         }
         shaped.push(cells);
     }
-    // Column widths: proportional to the widest content, at least two characters.
-    let natural: Vec<f32> = (0..ncol)
-        .map(|c| {
-            shaped.iter().map(|r| r[c].iter().map(|i| i.width).sum::<f32>()).fold(2.0 * CHAR_PITCH, f32::max)
-                + 2.0 * pad
-        })
-        .collect();
-    let total: f32 = natural.iter().sum();
+    // Column widths, as in automatic table layout: each column between its
+    // minimum (its longest unbreakable piece) and its natural width. The first
+    // column holds the row labels (indicator names): it keeps them on one line
+    // when they take no more than 55% of the table.
+    let mut min_w = vec![CHAR_PITCH; ncol];
+    let mut max_w = vec![CHAR_PITCH; ncol];
+    for row in &shaped {
+        for (c, items) in row.iter().enumerate() {
+            let natural: f32 = items.iter().map(|i| i.width).sum();
+            max_w[c] = max_w[c].max(natural);
+            let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+            let allowed = linebreak::break_after(&chars);
+            let mut piece: f32 = 0.0;
+            for (i, it) in items.iter().enumerate() {
+                piece += it.width;
+                if allowed[i] {
+                    min_w[c] = min_w[c].max(piece);
+                    piece = 0.0;
+                }
+            }
+        }
+    }
     // The table stays a character narrower than the block on each side, so that
-    // no row reads as a full body line; too wide a table is scaled down.
-    let max_w = BLOCK_W - 2.0 * CHAR_PITCH;
-    let widths: Vec<f32> =
-        if total <= max_w { natural.clone() } else { natural.iter().map(|w| w / total * max_w).collect() };
+    // no row reads as a full body line.
+    let avail = BLOCK_W - 2.0 * CHAR_PITCH - 2.0 * pad * ncol as f32;
+    if max_w[0] <= avail * 0.55 {
+        min_w[0] = max_w[0];
+    }
+    let (sum_min, sum_max): (f32, f32) = (min_w.iter().sum(), max_w.iter().sum());
+    let content: Vec<f32> = if sum_max <= avail {
+        max_w.clone()
+    } else if sum_min <= avail {
+        let k = (avail - sum_min) / (sum_max - sum_min);
+        min_w.iter().zip(&max_w).map(|(a, b)| a + (b - a) * k).collect()
+    } else {
+        // Too many columns: the label column keeps its width, the others share the rest.
+        let rest = (avail - min_w[0]).max(avail / 3.0);
+        let others: f32 = min_w[1..].iter().sum();
+        std::iter::once(avail - rest).chain(min_w[1..].iter().map(|w| w / others * rest)).collect()
+    };
+    let widths: Vec<f32> = content.iter().map(|w| w + 2.0 * pad).collect();
     let table_w: f32 = widths.iter().sum();
     let x_left = grid::left() + (BLOCK_W - table_w) / 2.0;
     let mut set_rows = Vec::new();
@@ -454,7 +502,7 @@ fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
         for (c, items) in row.iter().enumerate() {
             let measure = widths[c] - 2.0 * pad;
             let align = if ri == 0 { Align::Center } else { t.columns.get(c).copied().unwrap_or(Align::Left) };
-            let mut lines = set_paragraph(items, 0.0, x + pad, measure);
+            let mut lines = set_ragged(items, x + pad, measure);
             let single = lines.len() == 1;
             if single && align != Align::Left {
                 let w: f32 = items.iter().map(|i| i.width).sum();
