@@ -114,10 +114,11 @@ pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
         if let Some(&h) = has.get(&(id, ch)) {
             return Ok(h);
         }
-        if !parsed.contains_key(&id) {
-            parsed.insert(id, book.face(id)?);
-        }
-        let h = parsed[&id].has_char(ch);
+        let face = match parsed.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(book.face(id)?),
+        };
+        let h = face.has_char(ch);
         has.insert((id, ch), h);
         Ok(h)
     };

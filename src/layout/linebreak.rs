@@ -237,7 +237,7 @@ mod tests {
         let a = break_after(&t);
         let at = |c: &str| t.iter().position(|x| x.to_string() == c).unwrap();
         assert!(!a[at("3")], "inside a number");
-        assert!(!a[at("元") - 1], "between number and unit");
+        assert!(!a[at("万") - 1], "between number and unit");
         assert!(!a[at("，") - 1], "before a comma");
         assert!(!a[at("“")], "after an opening quote");
         assert!(!a[at("—")], "inside ——");
