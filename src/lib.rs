@@ -8,7 +8,8 @@
 //!   `_common.yaml`, validate, derive figures;
 //! * [`template`]: the minijinja environment and this genre's filters, producing markup;
 //! * [`markup`]: parse that markup into the [`doc`] model;
-//! * [`writer`]: render the model as Markdown, DOCX or PDF ([`fonts`] shared);
+//! * [`writer`]: render the model as Markdown, DOCX or PDF ([`fonts`] shared; the
+//!   PDF set by our own [`layout`] engine);
 //! * [`check`]: the checks for mistakes that reach print;
 //! * [`render`]: run the stages for one report and write its files;
 //!   [`batch`]: many reports in parallel, skipping unchanged ones;
@@ -25,6 +26,7 @@ pub mod diag;
 pub mod doc;
 pub mod fonts;
 pub mod init;
+pub mod layout;
 pub mod markup;
 pub mod render;
 pub mod template;

@@ -63,6 +63,12 @@ pub fn write_outputs(
 ) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
     let mut rendered = Vec::new();
     let mut warnings = Vec::new();
+    // Every character against its role's face, once for all formats that set type.
+    if formats.iter().any(|f| *f != Format::Md)
+        && let Some(fonts) = &res.fonts
+    {
+        warnings.extend(crate::fonts::coverage::check(&built.doc, fonts)?.warnings);
+    }
     for &format in formats {
         let (bytes, w) = writer::write(&built.doc, format, res)?;
         warnings.extend(w);

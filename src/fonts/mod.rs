@@ -12,6 +12,9 @@ use std::sync::{Arc, OnceLock};
 use crate::config::{Config, FaceConfig, Role};
 use crate::diag::{Diagnostic, Errors, Result};
 
+pub mod coverage;
+pub mod subset;
+
 /// Index of a face in a [`FontBook`].
 pub type FaceId = usize;
 
@@ -119,6 +122,11 @@ impl FontBook {
             }
         }
         Ok(None)
+    }
+
+    /// The fallback chain, in order.
+    pub fn fallback_ids(&self) -> &[FaceId] {
+        &self.fallback
     }
 
     /// Number of faces (ids run from 0).

@@ -3,6 +3,7 @@
 //! [`crate::render`]'s job.
 
 pub mod markdown;
+pub mod pdf;
 
 use std::sync::Arc;
 
@@ -55,7 +56,14 @@ pub struct Resources {
 pub fn write(doc: &Document, format: Format, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
     match format {
         Format::Md => Ok((markdown::write(doc).into_bytes(), Vec::new())),
-        Format::Docx | Format::Pdf => {
+        Format::Pdf => {
+            let fonts = res
+                .fonts
+                .as_ref()
+                .ok_or_else(|| Diagnostic::error("font.none", "PDF 输出需要字体，但没有加载字体配置"))?;
+            Ok((pdf::write(doc, fonts)?, Vec::new()))
+        }
+        Format::Docx => {
             let _ = res;
             Err(Diagnostic::error(
                 "writer.not-yet",
