@@ -2,6 +2,7 @@
 //! document model and the shared fonts, nothing else; writing files is
 //! [`crate::render`]'s job.
 
+pub mod docx;
 pub mod markdown;
 
 use std::sync::Arc;
@@ -55,7 +56,8 @@ pub struct Resources {
 pub fn write(doc: &Document, format: Format, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
     match format {
         Format::Md => Ok((markdown::write(doc).into_bytes(), Vec::new())),
-        Format::Docx | Format::Pdf => {
+        Format::Docx => docx::write(doc, res),
+        Format::Pdf => {
             let _ = res;
             Err(Diagnostic::error(
                 "writer.not-yet",
