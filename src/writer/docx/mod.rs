@@ -49,18 +49,24 @@ pub mod page {
 
 /// The document grid, as `w:docGrid` attributes.
 ///
-/// GB/T 9704 asks for 22 lines of 28 characters. Word's GB/T 9704 templates use
-/// `linesAndChars` with `w:charSpace` (the character pitch's difference from the
-/// Normal style's size, in 1/4096 pt): 156 mm / 28 = 15.79 pt, 0.207 pt under
-/// 16 pt, so −848; Word and WPS then show the 28 × 22 grid in their page setup
-/// dialogs, and a writer who changes the body size keeps 28 characters a line.
-/// LibreOffice 7.4 imports `linesAndChars` as its "no snap" grid mode, which only
-/// ever widens characters (it adds `max(0, pitch − size)`), so 16 pt characters
-/// stay 16 pt and 27 fit; `snapToChars` makes each 16 pt character take two 15.79 pt
-/// cells. So the Normal style also narrows characters by 0.25 pt (`w:spacing
-/// w:val="-5"`): LibreOffice then fits 28 × 15.75 pt in the 156 mm line, and Word
-/// and WPS, which set characters on the grid pitch, still show 28.
-pub const GRID_TYPE: DocGridType = DocGridType::LinesAndChars;
+/// GB/T 9704 asks for 22 lines of 28 characters: a line pitch of 225 mm / 22 =
+/// 28.95 pt (579 twips) and a character pitch of 156 mm / 28 = 15.79 pt, a hair
+/// under the 16 pt body size. GB/T 9704 Word templates say this with
+/// `linesAndChars` and `w:charSpace="-848"` (1/4096 pt under the Normal size).
+/// Measured here, LibreOffice 7.4 imports that as its snap-to-characters grid
+/// and gives each 16 pt character two 15.79 pt cells wherever a line's average
+/// advance exceeds the cell: 14 to 28 characters a line, 26 to 32 pages instead
+/// of 18, also with −0.25 pt character spacing; `snapToChars` does the same.
+///
+/// So the grid is `lines` (`w:linePitch="579"`, every line on the 22-line grid
+/// in Word, WPS and LibreOffice) and the 28 characters come from the text
+/// itself: the Normal style narrows characters by 0.25 pt
+/// ([`styles::CHAR_SPACING`]), and 28 × 15.75 pt fits the 442.2 pt line while 29
+/// do not, in every one of them. Word and WPS users see "只指定行网格" with 22
+/// lines in Page Setup, and the 28-character line on the page; `w:charSpace`
+/// is kept at −848 so that switching the dialog to "指定行和字符网格" gives
+/// 28 characters at once.
+pub const GRID_TYPE: DocGridType = DocGridType::Lines;
 pub const GRID_CHAR_SPACE: isize = -848;
 
 /// The DOCX bytes of `doc`, with warnings.

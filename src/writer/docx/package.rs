@@ -706,6 +706,11 @@ fn fix_styles(styles: &mut El, fixes: &StyleFixes) {
         let id = st.get("w:styleId").unwrap_or_default().to_string();
         if id == "Normal" {
             st.set("w:default", "1");
+            // No punctuation hangs outside the text block (GB/T 9704 and clreq);
+            // Word's default lets it. (LibreOffice 7.4 reads this attribute
+            // inverted, `IS_HANGING_PUNCTUATION = (val == 0)`, and so still hangs
+            // punctuation; Word's reading, per ECMA-376, wins here.)
+            st.ensure("w:pPr").ensure("w:overflowPunct").set("w:val", "0");
         }
         if let Some(&(_, chars)) = fixes.first_line_chars.iter().find(|(s, _)| *s == id) {
             let ind = st.ensure("w:pPr").ensure("w:ind");
@@ -723,6 +728,11 @@ fn fix_styles(styles: &mut El, fixes: &StyleFixes) {
 }
 
 fn fix_numbering(numbering: &mut El) {
+    // docx-rs always writes a default list (abstractNum 1, num 1) that nothing uses.
+    numbering.children.retain(|n| {
+        !matches!(n, Node::El(e) if (e.name == "w:abstractNum" && e.get("w:abstractNumId") == Some("1"))
+            || (e.name == "w:num" && e.get("w:numId") == Some("1")))
+    });
     // A multi-level list (Word's "hybridMultilevel" is for bullets).
     numbering.walk_mut(&mut |el| {
         if el.name == "w:abstractNum" && el.find_mut("w:multiLevelType").is_none() {

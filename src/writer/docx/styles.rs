@@ -32,8 +32,13 @@ pub const TABLE: &str = "ReportTable";
 pub const TABLE_TEXT: &str = "TableText";
 pub const FOOTER: &str = "Footer";
 
-/// The list that numbers headings (`w:numId`).
-pub const HEADING_NUM_ID: usize = 1;
+/// The list that numbers headings (`w:numId` and `w:abstractNumId`; docx-rs
+/// reserves 1 for a default list of its own, which the post-processing drops).
+pub const HEADING_NUM_ID: usize = 2;
+
+/// Character spacing of all text, in twips: −0.25 pt, so that 28 characters of
+/// 16 pt fit the 156 mm line in LibreOffice too (see [`super::GRID_TYPE`]).
+pub const CHAR_SPACING: i32 = -5;
 
 /// Style id of heading level 1 to 4.
 pub fn heading(level: u8) -> &'static str {
@@ -109,7 +114,11 @@ pub fn styles(fonts: &dyn RoleFonts) -> (Vec<Style>, StyleFixes) {
     let mut out = Vec::new();
 
     // Normal: the body text, 3号 仿宋, first line indented two characters, justified.
-    let normal = first_line(para_style(NORMAL, "Normal", Role::Body, fonts), 2).align(AlignmentType::Both);
+    let mut normal = first_line(para_style(NORMAL, "Normal", Role::Body, fonts), 2).align(AlignmentType::Both);
+    normal.run_property = normal.run_property.spacing(CHAR_SPACING);
+    // Every page carries its 22 lines: no widow/orphan control, which would
+    // end pages a line early (headings still keep with the next paragraph).
+    normal.paragraph_property.widow_control = Some(false);
     out.push(normal);
     fixes.first_line_chars.push((NORMAL, 200));
 
