@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use crate::check;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Errors};
 use crate::fonts::FontBook;
@@ -22,6 +23,33 @@ const AFTER_HELP: &str = "\
   nianbao check data/                                      检查 data/ 下所有数据文件，不写任何文件
 
 退出码：0 成功；1 数据或模板有错误；2 命令用法错误。";
+
+const CHECK_HELP: &str = "\
+示例：
+  nianbao check data/xiangyuan/2018.yaml
+  nianbao check data/ --format json --deny-warnings
+
+检查项（可在 nianbao.yaml 的 check.silence 里关闭，如 [text.halfwidth] 或 [text.*]）：
+  placeholder           占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]
+  text.empty            必填的文字为空
+  figure.rate-over-100  比率超过100%
+  figure.negative       数量或比率为负数
+  figure.rate-mismatch  写明的比率与分子、分母算出的不一致
+  figure.parts          合计与各分项之和不一致
+  year.date             会议日期或成文日期不在报告年度
+  year.honour           荣誉的日期不在回顾年度（警告）
+  year.in-plan          工作部署部分出现了上一年的年份（警告）
+  target.unmatched      去年的目标今年没有对应的指标（警告）
+  target.deadline       目标的完成时限晚于计划年度（警告）
+  text.halfwidth        中文里用了半角标点 ,;:?!()（警告）
+  text.unpaired         引号、括号、书名号不成对（警告）
+  text.doubled          标点重复，如“。。”“，。”（警告）
+  text.artefact         文字转换留下的错词，如“效劳”“根本公共卫生”（警告）
+  text.unclosed         段落没有以句号等标点结束（警告）
+  doc.heading-skip      标题跳级（警告）
+  doc.empty-section     标题下没有内容（警告）
+
+退出码：0 没有错误（可能有警告）；1 有错误，或用了 --deny-warnings 且有警告；2 用法错误。";
 
 /// 年报：把一年的工作数据（YAML）生成为卫生健康工作会议讲话、工作报告等年度报告（DOCX 和 PDF，版式符合 GB/T 9704-2012）。
 #[derive(Debug, Parser)]
@@ -39,7 +67,7 @@ pub enum Command {
     )]
     Render(RenderArgs),
     /// 检查数据和模板：报告找到的每一个问题，不写任何文件
-    #[command(after_help = "示例：\n  nianbao check data/xiangyuan/2018.yaml\n  nianbao check data/")]
+    #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
 }
 
@@ -70,6 +98,19 @@ pub struct CheckArgs {
     /// 模板名或路径；默认按数据里的 kind 选择
     #[arg(long, value_name = "模板")]
     pub template: Option<String>,
+    /// 输出方式：text 给人看，json 给编辑器和 CI
+    #[arg(long, value_enum, default_value = "text", value_name = "方式")]
+    pub format: ReportFormat,
+    /// 把警告也当作错误（有警告时退出码为 1）
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// How `check` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
 }
 
 /// Parse the arguments, run, and map the outcome to an exit code.
@@ -108,6 +149,11 @@ fn run_render(args: &RenderArgs) -> bool {
         let result = project_for(data, &args.format, args.docx_fonts).and_then(|(res, templates)| {
             let built = render::build(data, &templates, args.template.as_deref())?;
             print_all(&built.loaded.warnings);
+            let findings = check::run(&built.loaded, &built.doc, &res.config.check);
+            if findings.iter().any(Diagnostic::is_error) {
+                return Err(Errors(findings));
+            }
+            print_all(&findings);
             let (written, warnings) = render::write_outputs(&built, &args.format, &args.out, &res)?;
             print_all(&warnings);
             Ok(written)
@@ -168,18 +214,28 @@ fn run_check(args: &CheckArgs) -> bool {
             return false;
         }
     };
-    let (mut errors, mut warnings) = (0, 0);
+    let mut all = Vec::new();
     for data in &files {
-        let result = project_for(data, &[Format::Md], DocxFonts::Names)
-            .and_then(|(_, templates)| render::build(data, &templates, args.template.as_deref()));
-        let diags = match result {
-            Ok(built) => built.loaded.warnings,
-            Err(e) => e.0,
-        };
-        print_all(&diags);
-        errors += diags.iter().filter(|d| d.is_error()).count();
-        warnings += diags.iter().filter(|d| !d.is_error()).count();
+        let result = project_for(data, &[Format::Md], DocxFonts::Names).and_then(|(res, templates)| {
+            let built = render::build(data, &templates, args.template.as_deref())?;
+            let mut diags = built.loaded.warnings.clone();
+            diags.extend(check::run(&built.loaded, &built.doc, &res.config.check));
+            Ok(diags)
+        });
+        let diags = result.unwrap_or_else(|e| e.0);
+        if args.format == ReportFormat::Text {
+            print_all(&diags);
+        }
+        all.extend(diags);
     }
-    eprintln!("检查了 {} 个数据文件：{errors} 个错误，{warnings} 个警告", files.len());
-    errors == 0
+    let errors = all.iter().filter(|d| d.is_error()).count();
+    let warnings = all.len() - errors;
+    match args.format {
+        ReportFormat::Text => eprintln!("检查了 {} 个数据文件：{errors} 个错误，{warnings} 个警告", files.len()),
+        ReportFormat::Json => {
+            let json: Vec<_> = all.iter().map(check::to_json).collect();
+            println!("{}", serde_json::to_string_pretty(&json).expect("findings serialize"));
+        }
+    }
+    errors == 0 && (warnings == 0 || !args.deny_warnings)
 }

@@ -113,6 +113,10 @@ pub enum Block {
     /// Starts an attachment on a new page: its label (`附件` or `附件2`) top left
     /// on the first line, its title centred on the third.
     Attachment(Attachment),
+    /// The signature at the end of a document issued in the body's name (GB/T 9704
+    /// 7.3.5.2): the issuing body, then the date, one entry per line. The date
+    /// sits four characters in from the right edge, the body centred over it.
+    Signature(Vec<Text>),
 }
 
 /// A numbered (or unnumbered) heading of level 1 to 4.

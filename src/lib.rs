@@ -14,6 +14,7 @@
 //!
 //! Errors and warnings are [`diag::Diagnostic`]s; the project settings are [`config`].
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod data;

@@ -13,7 +13,8 @@
 //!   `{.unnumbered}` leaves it without a number.
 //! * Title-block lines are headings carrying a class: `{.title}` (consecutive ones
 //!   form one title), `{.subtitle}`, `{.date}`, `{.speaker}`, `{.salutation}`;
-//!   `{.attachment}` starts an attachment on a new page.
+//!   `{.attachment}` starts an attachment on a new page; `{.signature}` lines
+//!   (consecutive ones form one block) are the issuing body and date at the end.
 //! * Paragraphs, `**strong**` text, GFM tables (the first row is the header),
 //!   and a thematic break (`***`) for a page break.
 //!
@@ -298,6 +299,13 @@ impl MarkupParser<'_> {
                 }
                 Block::Title(vec![text])
             }
+            Some("signature") => {
+                if let Some(Block::Signature(lines)) = self.blocks.last_mut() {
+                    lines.push(text);
+                    return;
+                }
+                Block::Signature(vec![text])
+            }
             Some("subtitle") => Block::Subtitle(text),
             Some("date") => Block::Date(text),
             Some("speaker") => Block::Speaker(text),
@@ -306,7 +314,7 @@ impl MarkupParser<'_> {
             Some(other) => {
                 self.errors.push(self.error(
                     line,
-                    format!("不认识的类名 .{other}；可用：.title .subtitle .date .speaker .salutation .attachment .runin .unnumbered"),
+                    format!("不认识的类名 .{other}；可用：.title .subtitle .date .speaker .salutation .attachment .signature .runin .unnumbered"),
                 ));
                 return;
             }

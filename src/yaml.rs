@@ -97,6 +97,27 @@ impl YamlFile {
         Some(location_at(&self.path, &self.text, e.value.0, e.value.1, e.value.2))
     }
 
+    /// Where `needle` is written inside the text value at `path` (its first
+    /// occurrence from the value's start, over the value's lines); the value's
+    /// start when the needle is not found verbatim (an escape or a line fold).
+    pub fn locate_text(&self, path: &str, needle: &str) -> Option<Location> {
+        let e = self.map.get(path)?;
+        let (line, col, _) = e.value;
+        let width = needle.chars().count();
+        for (i, text) in self.text.lines().enumerate().skip(line.saturating_sub(1)).take(200) {
+            let from = if i + 1 == line { text.char_indices().nth(col).map_or(text.len(), |(b, _)| b) } else { 0 };
+            if let Some(b) = text[from..].find(needle) {
+                let column = text[..from + b].chars().count();
+                return Some(location_at(&self.path, &self.text, i + 1, column, width));
+            }
+            // The next mapping key or list item ends a block scalar.
+            if i + 1 > line && text.trim_start().starts_with(['-', '#']) {
+                break;
+            }
+        }
+        self.locate(path)
+    }
+
     /// Where the key of the mapping entry at `path` is written (the value's start
     /// for sequence items).
     pub fn locate_key(&self, path: &str) -> Option<Location> {

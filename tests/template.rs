@@ -126,3 +126,59 @@ fn a_project_template_overrides_a_builtin_and_can_extend_builtins() {
     assert!(matches!(built.doc.blocks.last(), Some(Block::Paragraph(t)) if t.plain() == "自定义正文。"));
     assert!(matches!(built.doc.blocks[0], Block::Title(_)));
 }
+
+/// The cells of the table following the heading `caption` in the document.
+fn table_after(doc: &nianbao::doc::Document, caption: &str) -> Vec<Vec<String>> {
+    let at = doc
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Heading(h) if h.text.plain() == caption))
+        .unwrap_or_else(|| panic!("no heading {caption}"));
+    match &doc.blocks[at + 1] {
+        Block::Table(t) => t.rows.iter().map(|r| r.iter().map(|c| c.plain()).collect()).collect(),
+        other => panic!("expected a table after {caption}, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_speech_ends_with_the_indicator_attachment_from_the_derived_figures() {
+    let last_year = MINIMAL.replace("2018", "2017")
+        + "review:\n  metrics:\n    - { id: rate, name: 签约率, value: 45.3, unit: \"%\" }\n    \
+           - { id: beds, name: 床位数, value: 400, unit: 张 }\n\
+           plan:\n  targets:\n    - { id: rate, name: 签约率, value: 60, unit: \"%\" }\n    \
+           - { id: beds, name: 床位数, value: 500, unit: 张 }\n";
+    let this_year = MINIMAL.to_string()
+        + "review:\n  metrics:\n    - { id: rate, name: 签约率, numerator: 662, denominator: 1000, unit: \"%\" }\n    \
+           - { id: beds, name: 床位数, value: 450, unit: 张 }\n    - { id: new, name: 新指标, value: 3, unit: 个 }\n\
+           plan:\n  targets:\n    - { id: rate, name: 签约率, value: 70, unit: \"%\", deadline: 2018-12 }\n";
+    let p = Project::new(&[("data/x/2017.yaml", &last_year), ("data/x/2018.yaml", &this_year)]);
+    let doc = build_with(&p, "speech.md.j2").unwrap().doc;
+    let attachment = doc.blocks.iter().rev().find_map(|b| match b {
+        Block::Attachment(a) => Some(a.title.plain()),
+        _ => None,
+    });
+    assert_eq!(attachment.as_deref(), Some("2017年主要指标完成情况和2018年主要目标"));
+    assert_eq!(
+        table_after(&doc, "2017年主要指标完成情况"),
+        [
+            ["签约率", "45.3%", "66.2%", "提高20.9个百分点", "60%", "超额完成（110.3%）"],
+            ["床位数", "400张", "450张", "增长12.5%", "500张", "未完成（90.0%）"],
+            ["新指标", "—", "3个", "—", "—", "—"],
+        ]
+    );
+    assert_eq!(table_after(&doc, "2018年主要目标"), [["签约率", "70%", "2018年12月"]]);
+    assert!(matches!(doc.blocks.last(), Some(Block::Paragraph(t)) if t.plain() == "数据来源：样例县卫生健康局。"));
+}
+
+#[test]
+fn key_points_end_with_the_issuing_body_and_date() {
+    let data = MINIMAL.replace("kind: speech", "kind: key-points") + "date: 2018-03-02\nplan:\n  requirement: 要求。\n";
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let doc = build_with(&p, "key-points.md.j2").unwrap().doc;
+    match doc.blocks.last() {
+        Some(Block::Signature(lines)) => {
+            assert_eq!(lines.iter().map(|l| l.plain()).collect::<Vec<_>>(), ["样例县卫生健康局", "2018年3月2日"])
+        }
+        other => panic!("expected the signature last, got {other:?}"),
+    }
+}

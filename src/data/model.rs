@@ -483,10 +483,7 @@ pub struct Date {
 impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
-        let nums: Vec<&str> = s
-            .split(['-', '年', '月', '日', '/', '.'])
-            .filter(|p| !p.is_empty())
-            .collect();
+        let nums: Vec<&str> = s.split(['-', '年', '月', '日', '/', '.']).filter(|p| !p.is_empty()).collect();
         let chinese = s.contains('年');
         if chinese && !(s.ends_with('月') || s.ends_with('日')) {
             return None;

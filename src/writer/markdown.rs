@@ -17,6 +17,10 @@ pub fn write(doc: &Document) -> String {
                     out.push_str(&format!("# {}\n", inline(line)));
                 }
             }
+            Block::Signature(lines) => {
+                let lines: Vec<String> = lines.iter().map(|l| paragraph(&inline(l))).collect();
+                out.push_str(&lines.join("\n"));
+            }
             Block::Subtitle(t) | Block::Date(t) | Block::Speaker(t) | Block::Salutation(t) | Block::Paragraph(t) => {
                 out.push_str(&paragraph(&inline(t)));
             }
