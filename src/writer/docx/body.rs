@@ -4,7 +4,8 @@
 //! with the model's label.
 
 use docx_rs::{
-    AlignmentType, BreakType, IndentLevel, NumberingId, Paragraph, Run, Table, TableCell, TableRow, WidthType,
+    AlignmentType, BreakType, IndentLevel, NumberingId, Paragraph, Run, SpecialIndentType, Table, TableCell, TableRow,
+    WidthType,
 };
 
 use super::styles::{self, run_fonts};
@@ -68,6 +69,20 @@ impl<'a> Body<'a> {
                 Block::Salutation(t) => paras.push(self.para(styles::SALUTATION, Role::Body, t)?),
                 Block::Paragraph(t) => paras.push(self.para(styles::NORMAL, Role::Body, t)?),
                 Block::Heading(h) => paras.push(self.heading(h)?),
+                Block::Signature(lines) => {
+                    // GB/T 9704 7.3.5.2: the date four characters in from the right
+                    // edge, the lines above it centred over it.
+                    let width = |t: &Text| t.plain().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<i32>();
+                    let date_w = lines.last().map(width).unwrap_or(0);
+                    for (i, line) in lines.iter().enumerate() {
+                        // Right indent in half characters, then in twips.
+                        let half = if i + 1 == lines.len() { 8 } else { 8 + (date_w - width(line)) / 2 };
+                        let right = half.max(0) * styles::CHAR_TWIPS / 2;
+                        let mut p = self.para(styles::SIGNATURE, Role::Body, line)?;
+                        p = p.indent(Some(0), Some(SpecialIndentType::FirstLine(0)), Some(right), None);
+                        paras.push(p);
+                    }
+                }
                 Block::Table(t) => {
                     if break_before {
                         out.push(Child::Paragraph(Box::new(page_break())));
@@ -223,8 +238,24 @@ impl<'a> Body<'a> {
 
     fn table(&mut self, t: &crate::doc::Table) -> Result<Table> {
         let cols = t.columns.len().max(1);
-        let width = usize::try_from(super::page::TEXT_WIDTH).unwrap_or(8844);
-        let col_w = width / cols;
+        let width = usize::try_from(super::page::TEXT_WIDTH).unwrap_or(8845);
+        // Column widths follow the longest cell (in half characters), within limits.
+        let half_chars = |t: &Text| t.plain().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
+        let weights: Vec<usize> = (0..cols)
+            .map(|i| {
+                std::iter::once(&t.header)
+                    .chain(t.rows.iter())
+                    .filter_map(|r| r.get(i))
+                    .map(half_chars)
+                    .max()
+                    .unwrap_or(1)
+            })
+            .map(|w| w.clamp(4, 24))
+            .collect();
+        let total: usize = weights.iter().sum();
+        let mut widths: Vec<usize> = weights.iter().map(|w| width * w / total).collect();
+        let used: usize = widths.iter().sum();
+        widths[0] += width - used;
         let mut rows = Vec::new();
         for (ri, cells) in std::iter::once(&t.header).chain(t.rows.iter()).enumerate() {
             let mut out_cells = Vec::new();
@@ -243,11 +274,11 @@ impl<'a> Body<'a> {
                 for r in self.runs(Role::Table, &text, None)? {
                     p = p.add_run(r);
                 }
-                out_cells.push(TableCell::new().add_paragraph(p).width(col_w, WidthType::Dxa));
+                out_cells.push(TableCell::new().add_paragraph(p).width(widths[ci.min(cols - 1)], WidthType::Dxa));
             }
             rows.push(TableRow::new(out_cells).cant_split());
         }
-        Ok(Table::new(rows).style(styles::TABLE).set_grid(vec![col_w; cols]).width(width, WidthType::Dxa))
+        Ok(Table::new(rows).style(styles::TABLE).set_grid(widths.clone()).width(width, WidthType::Dxa))
     }
 }
 

@@ -555,10 +555,10 @@ fn schema_order(parent: &str) -> Option<&'static [&'static str]> {
 /// schema has none (`CT_PPrGeneral`: in styles, list levels and defaults).
 pub fn reorder(root: &mut El) {
     root.walk_mut(&mut |el| {
-        if matches!(el.name.as_str(), "w:style" | "w:lvl" | "w:pPrDefault") {
-            if let Some(ppr) = el.find_mut("w:pPr") {
-                ppr.children.retain(|n| !matches!(n, Node::El(e) if e.name == "w:rPr"));
-            }
+        if matches!(el.name.as_str(), "w:style" | "w:lvl" | "w:pPrDefault")
+            && let Some(ppr) = el.find_mut("w:pPr")
+        {
+            ppr.children.retain(|n| !matches!(n, Node::El(e) if e.name == "w:rPr"));
         }
         if let Some(order) = schema_order(&el.name) {
             let rank = |n: &Node| match n {
@@ -678,10 +678,14 @@ fn fix_document(doc: &mut El, body: &BodyFixes, ids: &mut ParaIds) {
     let _ = body;
     // The first row of each table repeats at the top of every page.
     doc.walk_mut(&mut |el| {
-        if el.name == "w:tbl" {
-            if let Some(tr) = el.find_mut("w:tr") {
-                tr.ensure("w:trPr").ensure("w:tblHeader");
-            }
+        // docx-rs writes `w:type` on grid columns, which CT_TblGridCol lacks.
+        if el.name == "w:gridCol" {
+            el.attrs.retain(|(k, _)| k != "w:type");
+        }
+        if el.name == "w:tbl"
+            && let Some(tr) = el.find_mut("w:tr")
+        {
+            tr.ensure("w:trPr").ensure("w:tblHeader");
         }
         // docx-rs writes `w:ind` with `w:firstLineChars` nowhere; drop empty props it leaves.
     });

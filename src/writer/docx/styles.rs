@@ -24,6 +24,7 @@ pub const SUBTITLE: &str = "Subtitle";
 pub const DATE: &str = "Date";
 pub const SPEAKER: &str = "Speaker";
 pub const SALUTATION: &str = "Salutation";
+pub const SIGNATURE: &str = "Signature";
 pub const RUN_IN: &str = "RunInHeading3";
 pub const RUN_IN_CHAR: &str = "Heading3Char";
 pub const ATTACHMENT_LABEL: &str = "AttachmentLabel";
@@ -140,6 +141,12 @@ pub fn styles(fonts: &dyn RoleFonts) -> (Vec<Style>, StyleFixes) {
     }
     out.push(no_indent(para_style(SALUTATION, "Salutation", Role::Body, fonts)));
     fixes.first_line_chars.push((SALUTATION, 0));
+    // The signature block: right-aligned, one empty line above (each line's
+    // right indent is set on the paragraph, from the date's width).
+    let mut signature = no_indent(para_style(SIGNATURE, "Signature", Role::Body, fonts)).align(AlignmentType::Right);
+    signature.paragraph_property.keep_next = Some(true);
+    out.push(signature);
+    fixes.first_line_chars.push((SIGNATURE, 0));
 
     for level in 1..=4u8 {
         let role = Role::heading(level);
