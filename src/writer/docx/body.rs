@@ -209,7 +209,9 @@ impl<'a> Body<'a> {
         if !listed {
             // No list number: switch the style's numbering off and print the label.
             p = p.numbering(NumberingId::new(0), IndentLevel::new(0));
-        } else if h.run_in.is_some() && level != 3 {
+        } else if h.run_in.is_some() {
+            // Said on the paragraph too: LibreOffice numbers a paragraph from its
+            // style only for the style the list level links (Heading 3).
             let (id, lvl) = heading_num(level);
             p = p.numbering(id, lvl).outline_lvl(idx);
         }
@@ -239,23 +241,18 @@ impl<'a> Body<'a> {
     fn table(&mut self, t: &crate::doc::Table) -> Result<Table> {
         let cols = t.columns.len().max(1);
         let width = usize::try_from(super::page::TEXT_WIDTH).unwrap_or(8845);
-        // Column widths follow the longest cell (in half characters), within limits.
+        // Column widths: each column its longest cell when that fits its fair
+        // share of the line, the wide columns sharing what is left.
         let half_chars = |t: &Text| t.plain().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
-        let weights: Vec<usize> = (0..cols)
+        let natural: Vec<usize> = (0..cols)
             .map(|i| {
-                std::iter::once(&t.header)
-                    .chain(t.rows.iter())
-                    .filter_map(|r| r.get(i))
-                    .map(half_chars)
-                    .max()
-                    .unwrap_or(1)
+                let longest =
+                    std::iter::once(&t.header).chain(t.rows.iter()).filter_map(|r| r.get(i)).map(half_chars).max();
+                // Half characters of 8 pt are 160 twips; cell margins and slack ~2.5 more.
+                (longest.unwrap_or(2).max(2) * 160 + 400).min(width)
             })
-            .map(|w| w.clamp(4, 24))
             .collect();
-        let total: usize = weights.iter().sum();
-        let mut widths: Vec<usize> = weights.iter().map(|w| width * w / total).collect();
-        let used: usize = widths.iter().sum();
-        widths[0] += width - used;
+        let widths = share(&natural, width);
         let mut rows = Vec::new();
         for (ri, cells) in std::iter::once(&t.header).chain(t.rows.iter()).enumerate() {
             let mut out_cells = Vec::new();
@@ -280,6 +277,35 @@ impl<'a> Body<'a> {
         }
         Ok(Table::new(rows).style(styles::TABLE).set_grid(widths.clone()).width(width, WidthType::Dxa))
     }
+}
+
+/// Column widths for `natural` widths within `total`: columns narrower than
+/// their fair share keep their width; the others share the rest in proportion
+/// to their natural widths. The widths add up to `total`.
+fn share(natural: &[usize], total: usize) -> Vec<usize> {
+    let n = natural.len();
+    let mut narrow = vec![false; n];
+    loop {
+        let left = total - (0..n).filter(|&i| narrow[i]).map(|i| natural[i]).sum::<usize>();
+        let wide = (0..n).filter(|&i| !narrow[i]).count().max(1);
+        let fair = left / wide;
+        let more: Vec<usize> = (0..n).filter(|&i| !narrow[i] && natural[i] <= fair).collect();
+        if more.is_empty() {
+            break;
+        }
+        more.into_iter().for_each(|i| narrow[i] = true);
+    }
+    let fixed: usize = (0..n).filter(|&i| narrow[i]).map(|i| natural[i]).sum();
+    let wide_sum: usize = (0..n).filter(|&i| !narrow[i]).map(|i| natural[i]).sum();
+    let mut out: Vec<usize> = (0..n)
+        .map(|i| if narrow[i] || wide_sum == 0 { natural[i] } else { (total - fixed) * natural[i] / wide_sum })
+        .collect();
+    // Rounding, or a table narrower than the line: the widest column takes the rest.
+    let sum: usize = out.iter().sum();
+    if let Some(w) = (0..n).max_by_key(|&i| natural[i]) {
+        out[w] = (out[w] + total).saturating_sub(sum);
+    }
+    out
 }
 
 /// The characters a heading's label prints: the literal label, or what Word's
