@@ -6,6 +6,8 @@
 //! large and most reports never need it), and kept for the life of the
 //! [`FontBook`]. Writers borrow [`ttf_parser::Face`]s from it.
 
+pub mod truetype;
+
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 

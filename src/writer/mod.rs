@@ -2,6 +2,7 @@
 //! document model and the shared fonts, nothing else; writing files is
 //! [`crate::render`]'s job.
 
+pub mod docx;
 pub mod markdown;
 pub mod pdf;
 
@@ -63,13 +64,6 @@ pub fn write(doc: &Document, format: Format, res: &Resources) -> Result<(Vec<u8>
                 .ok_or_else(|| Diagnostic::error("font.none", "PDF 输出需要字体，但没有加载字体配置"))?;
             Ok((pdf::write(doc, fonts)?, Vec::new()))
         }
-        Format::Docx => {
-            let _ = res;
-            Err(Diagnostic::error(
-                "writer.not-yet",
-                format!("{} 输出还没有实现；目前请用 --format md", format.extension().to_uppercase()),
-            )
-            .into())
-        }
+        Format::Docx => docx::write(doc, res),
     }
 }

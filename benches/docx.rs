@@ -1,0 +1,35 @@
+//! Time to write the seed-003 speech (data/xiangyuan/2018.yaml) as DOCX, from
+//! the document model: docx-rs, the post-processing and zipping, with and
+//! without the embedded font subsets. Fonts are read once, before timing, as a
+//! run of several reports does.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use nianbao::config::Config;
+use nianbao::fonts::FontBook;
+use nianbao::render;
+use nianbao::template::Templates;
+use nianbao::writer::{self, DocxFonts, Format, Resources};
+
+fn bench(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("data/xiangyuan/2018.yaml");
+    let config = Config::discover(&data).expect("config");
+    let templates = Templates::new(Some(&config.root.join("templates")));
+    let built = render::build(&data, &templates, None).expect("build");
+    let fonts = Arc::new(FontBook::new(&config).expect("fonts"));
+    let config = Arc::new(config);
+    for (name, docx_fonts) in
+        [("docx seed-003, fonts named", DocxFonts::Names), ("docx seed-003, fonts embedded", DocxFonts::Embed)]
+    {
+        let res = Resources { config: config.clone(), fonts: Some(fonts.clone()), docx_fonts };
+        // Warm up: faces are read on first use.
+        writer::write(&built.doc, Format::Docx, &res).expect("write");
+        c.bench_function(name, |b| b.iter(|| writer::write(&built.doc, Format::Docx, &res).expect("write")));
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,298 @@
+//! A fresh TrueType (`glyf`) font holding only the glyphs of a set of
+//! characters, renamed: what a DOCX embeds.
+//!
+//! Word embeds and reads TrueType outlines only, and the configured faces may be
+//! CFF (the Fandol faces are CID-keyed CFF). So outlines are read with
+//! ttf-parser, cubic curves approximated by quadratics with kurbo (within
+//! [`TOLERANCE`] font units), contours reversed to TrueType's clockwise
+//! direction, and the tables written with write-fonts. Metrics and OS/2 values
+//! are copied from the source face; the family name becomes the DOCX name, so
+//! that the embedded font answers to the name the document uses.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use kurbo::{BezPath, CubicBez, PathEl, Point};
+use write_fonts::read::{FontRef, TableProvider};
+use write_fonts::tables::cmap::Cmap;
+use write_fonts::tables::glyf::{Bbox, GlyfLocaBuilder, Glyph, SimpleGlyph};
+use write_fonts::tables::head::Head;
+use write_fonts::tables::hhea::Hhea;
+use write_fonts::tables::hmtx::{Hmtx, LongMetric};
+use write_fonts::tables::maxp::Maxp;
+use write_fonts::tables::name::{Name, NameRecord};
+use write_fonts::tables::os2::Os2;
+use write_fonts::tables::post::Post;
+use write_fonts::types::{GlyphId, NameId, Version16Dot16};
+use write_fonts::{FontBuilder, from_obj::ToOwnedTable};
+
+use crate::diag::{Diagnostic, Errors, Result};
+
+use super::FaceData;
+
+/// Largest distance, in font units, between a cubic curve and its quadratic
+/// approximation (1/1000 em for the usual 1000-unit faces: invisible).
+pub const TOLERANCE: f64 = 1.0;
+
+fn err(face: &FaceData, msg: impl std::fmt::Display) -> Errors {
+    Errors::one(Diagnostic::error(
+        "font.truetype",
+        format!("无法把字体 {} 转成 TrueType 子集：{msg}", face.path.display()),
+    ))
+}
+
+/// Collects a glyph outline as a kurbo path (font units, y up).
+struct PathPen(BezPath);
+
+impl ttf_parser::OutlineBuilder for PathPen {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.0.move_to((f64::from(x), f64::from(y)));
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.0.line_to((f64::from(x), f64::from(y)));
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.0.quad_to((f64::from(x1), f64::from(y1)), (f64::from(x), f64::from(y)));
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.0.curve_to((f64::from(x1), f64::from(y1)), (f64::from(x2), f64::from(y2)), (f64::from(x), f64::from(y)));
+    }
+    fn close(&mut self) {
+        self.0.close_path();
+    }
+}
+
+/// Replace every cubic segment by quadratics; points rounded to the unit grid.
+fn to_quadratic(path: &BezPath) -> BezPath {
+    let round = |p: Point| Point::new(p.x.round(), p.y.round());
+    let mut out = BezPath::new();
+    let mut cur = Point::ZERO;
+    for el in path.elements() {
+        match *el {
+            PathEl::MoveTo(p) => {
+                cur = round(p);
+                out.move_to(cur);
+            }
+            PathEl::LineTo(p) => {
+                cur = round(p);
+                out.line_to(cur);
+            }
+            PathEl::QuadTo(c, p) => {
+                cur = round(p);
+                out.quad_to(round(c), cur);
+            }
+            PathEl::CurveTo(c1, c2, p) => {
+                let cubic = CubicBez::new(cur, c1, c2, round(p));
+                for (_, _, q) in cubic.to_quads(TOLERANCE) {
+                    out.quad_to(round(q.p1), round(q.p2));
+                }
+                cur = round(p);
+            }
+            PathEl::ClosePath => out.close_path(),
+        }
+    }
+    out
+}
+
+/// Drop degenerate pieces the glyf encoder rejects: empty contours, zero-length lines.
+fn clean(path: BezPath) -> BezPath {
+    let mut out = BezPath::new();
+    let mut contour: Vec<PathEl> = Vec::new();
+    let flush = |contour: &mut Vec<PathEl>, out: &mut BezPath| {
+        // A contour needs a move and at least two more points to enclose anything.
+        let drawing = contour.iter().filter(|e| matches!(e, PathEl::LineTo(_) | PathEl::QuadTo(..))).count();
+        if drawing >= 2 {
+            for e in contour.drain(..) {
+                out.push(e);
+            }
+            out.close_path();
+        }
+        contour.clear();
+    };
+    let mut last = Point::ZERO;
+    for el in path.elements() {
+        match *el {
+            PathEl::MoveTo(p) => {
+                flush(&mut contour, &mut out);
+                contour.push(PathEl::MoveTo(p));
+                last = p;
+            }
+            PathEl::LineTo(p) if p == last => {}
+            PathEl::LineTo(p) => {
+                contour.push(PathEl::LineTo(p));
+                last = p;
+            }
+            PathEl::QuadTo(c, p) => {
+                contour.push(PathEl::QuadTo(c, p));
+                last = p;
+            }
+            PathEl::CurveTo(..) => unreachable!("converted to quadratics"),
+            PathEl::ClosePath => flush(&mut contour, &mut out),
+        }
+    }
+    flush(&mut contour, &mut out);
+    out
+}
+
+/// An ASCII PostScript name for a family name that may be Chinese.
+fn postscript_name(face: &FaceData, family: &str) -> String {
+    let ascii: String = family.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    let base = if ascii.len() >= 3 && ascii.len() == family.len() {
+        ascii
+    } else {
+        face.family.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>() + "-Embedded"
+    };
+    base.chars().take(60).collect()
+}
+
+/// A TrueType font with the glyphs of `chars` (and `.notdef`) from `face`,
+/// whose family name is `family`.
+pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str) -> Result<Vec<u8>> {
+    let src = face.face();
+    let font = FontRef::from_index(&face.data, face.index).map_err(|e| err(face, e))?;
+
+    // New glyph order: .notdef, then each source glyph once, in character order.
+    let mut order: Vec<ttf_parser::GlyphId> = vec![ttf_parser::GlyphId(0)];
+    let mut new_id: BTreeMap<u16, u16> = BTreeMap::new();
+    new_id.insert(0, 0);
+    let mut mappings = Vec::new();
+    for &ch in chars {
+        let Some(gid) = src.glyph_index(ch) else { continue };
+        let id = *new_id.entry(gid.0).or_insert_with(|| {
+            order.push(gid);
+            (order.len() - 1) as u16
+        });
+        mappings.push((ch, GlyphId::new(u32::from(id))));
+    }
+
+    let mut builder = GlyfLocaBuilder::new();
+    let mut metrics = Vec::new();
+    let (mut max_points, mut max_contours) = (0u16, 0u16);
+    let mut bbox: Option<Bbox> = None;
+    let (mut min_lsb, mut min_rsb, mut max_extent, mut max_adv) = (i16::MAX, i16::MAX, i16::MIN, 0u16);
+    for &gid in &order {
+        let mut pen = PathPen(BezPath::new());
+        let advance = src.glyph_hor_advance(gid).unwrap_or(0);
+        let glyph = match src.outline_glyph(gid, &mut pen) {
+            Some(_) => {
+                let path = clean(to_quadratic(&pen.0).reverse_subpaths());
+                if path.elements().is_empty() {
+                    Glyph::Empty
+                } else {
+                    match SimpleGlyph::from_bezpath(&path) {
+                        Ok(g) => Glyph::Simple(g),
+                        Err(e) => return Err(err(face, format!("glyph {}: {e:?}", gid.0))),
+                    }
+                }
+            }
+            None => Glyph::Empty,
+        };
+        let lsb = match &glyph {
+            Glyph::Simple(g) => {
+                let b = g.bbox;
+                let points: usize = g.contours.iter().map(|c| c.len()).sum();
+                max_points = max_points.max(points as u16);
+                max_contours = max_contours.max(g.contours.len() as u16);
+                bbox = Some(match bbox {
+                    None => b,
+                    Some(a) => Bbox {
+                        x_min: a.x_min.min(b.x_min),
+                        y_min: a.y_min.min(b.y_min),
+                        x_max: a.x_max.max(b.x_max),
+                        y_max: a.y_max.max(b.y_max),
+                    },
+                });
+                min_lsb = min_lsb.min(b.x_min);
+                min_rsb = min_rsb.min(advance as i16 - b.x_max);
+                max_extent = max_extent.max(b.x_max);
+                b.x_min
+            }
+            _ => 0,
+        };
+        max_adv = max_adv.max(advance);
+        metrics.push(LongMetric::new(advance, lsb));
+        builder.add_glyph(&glyph).map_err(|e| err(face, format!("{e:?}")))?;
+    }
+    let (glyf, loca, loca_format) = builder.build();
+    let bbox = bbox.unwrap_or(Bbox { x_min: 0, y_min: 0, x_max: 0, y_max: 0 });
+    let num_glyphs = order.len() as u16;
+
+    let mut head: Head = font.head().map_err(|e| err(face, e))?.to_owned_table();
+    head.index_to_loc_format = loca_format as i16;
+    head.x_min = bbox.x_min;
+    head.y_min = bbox.y_min;
+    head.x_max = bbox.x_max;
+    head.y_max = bbox.y_max;
+    // Fixed dates: the bytes must not depend on when they were made.
+    head.created = write_fonts::types::LongDateTime::new(0);
+    head.modified = write_fonts::types::LongDateTime::new(0);
+
+    let mut hhea: Hhea = font.hhea().map_err(|e| err(face, e))?.to_owned_table();
+    hhea.number_of_h_metrics = num_glyphs;
+    hhea.advance_width_max = max_adv.into();
+    if min_lsb != i16::MAX {
+        hhea.min_left_side_bearing = min_lsb.into();
+        hhea.min_right_side_bearing = min_rsb.into();
+        hhea.x_max_extent = max_extent.into();
+    }
+
+    let mut maxp = Maxp::new(num_glyphs);
+    maxp.max_points = Some(max_points);
+    maxp.max_contours = Some(max_contours);
+    maxp.max_composite_points = Some(0);
+    maxp.max_composite_contours = Some(0);
+    maxp.max_zones = Some(1);
+    maxp.max_twilight_points = Some(0);
+    maxp.max_storage = Some(0);
+    maxp.max_function_defs = Some(0);
+    maxp.max_instruction_defs = Some(0);
+    maxp.max_stack_elements = Some(0);
+    maxp.max_size_of_instructions = Some(0);
+    maxp.max_component_elements = Some(0);
+    maxp.max_component_depth = Some(0);
+
+    let mut os2: Os2 = font.os2().map_err(|e| err(face, e))?.to_owned_table();
+    let first = chars.iter().next().map(|&c| (c as u32).min(0xFFFF) as u16).unwrap_or(0);
+    let last = chars.iter().next_back().map(|&c| (c as u32).min(0xFFFF) as u16).unwrap_or(0);
+    os2.us_first_char_index = first;
+    os2.us_last_char_index = last;
+
+    let mut post: Post = font.post().map_err(|e| err(face, e))?.to_owned_table();
+    post.version = Version16Dot16::VERSION_3_0;
+    post.num_glyphs = None;
+    post.glyph_name_index = None;
+    post.string_data = None;
+
+    let ps = postscript_name(face, family);
+    let mut records = Vec::new();
+    for (language, name_id, value) in [
+        (0x0409u16, NameId::FAMILY_NAME, family.to_string()),
+        (0x0409, NameId::SUBFAMILY_NAME, "Regular".to_string()),
+        (0x0409, NameId::UNIQUE_ID, format!("{family} subset")),
+        (0x0409, NameId::FULL_NAME, family.to_string()),
+        (0x0409, NameId::VERSION_STRING, "Version 1.0".to_string()),
+        (0x0409, NameId::POSTSCRIPT_NAME, ps),
+        (0x0804, NameId::FAMILY_NAME, family.to_string()),
+        (0x0804, NameId::SUBFAMILY_NAME, "Regular".to_string()),
+        (0x0804, NameId::FULL_NAME, family.to_string()),
+    ] {
+        records.push(NameRecord::new(3, 1, language, name_id, value.into()));
+    }
+    records.sort_by_key(|r| (r.platform_id, r.encoding_id, r.language_id, r.name_id));
+    let name = Name::new(records);
+
+    let cmap = Cmap::from_mappings(mappings).map_err(|e| err(face, e))?;
+    let hmtx = Hmtx::new(metrics, Vec::new());
+
+    let mut fb = FontBuilder::new();
+    fb.add_table(&head).map_err(|e| err(face, e))?;
+    fb.add_table(&hhea).map_err(|e| err(face, e))?;
+    fb.add_table(&maxp).map_err(|e| err(face, e))?;
+    fb.add_table(&os2).map_err(|e| err(face, e))?;
+    fb.add_table(&hmtx).map_err(|e| err(face, e))?;
+    fb.add_table(&cmap).map_err(|e| err(face, e))?;
+    fb.add_table(&loca).map_err(|e| err(face, e))?;
+    fb.add_table(&glyf).map_err(|e| err(face, e))?;
+    fb.add_table(&name).map_err(|e| err(face, e))?;
+    fb.add_table(&post).map_err(|e| err(face, e))?;
+    Ok(fb.build())
+}

@@ -1,0 +1,321 @@
+//! The document body: each block of the model as docx-rs paragraphs and tables,
+//! styled by [`super::styles`]; runs split where a character needs the fallback
+//! face; heading numbers left to Word's list numbering when its count agrees
+//! with the model's label.
+
+use docx_rs::{
+    AlignmentType, BreakType, IndentLevel, NumberingId, Paragraph, Run, SpecialIndentType, Table, TableCell,
+    TableCellMargins, TableRow, WidthType,
+};
+
+use super::styles::{self, run_fonts};
+use super::{BookFonts, Used, heading_num};
+use crate::config::Role;
+use crate::diag::{Diagnostic, Result};
+use crate::doc::{Align, Block, Document, Heading, Text};
+use crate::fonts::FontBook;
+
+/// A top-level body element.
+pub enum Child {
+    Paragraph(Box<Paragraph>),
+    Table(Box<Table>),
+}
+
+/// What the body needs from the post-processing step.
+#[derive(Debug, Default, Clone)]
+pub struct BodyFixes {
+    /// Number of tables (each gets its first row marked as a repeating header).
+    pub tables: usize,
+}
+
+pub struct Body<'a> {
+    doc: &'a Document,
+    book: &'a FontBook,
+    fonts: &'a BookFonts,
+    used: &'a mut Used,
+    warnings: &'a mut Vec<Diagnostic>,
+    pub fixes: BodyFixes,
+    /// Word's count at each heading level, as its list numbering will compute it.
+    counts: [u32; 4],
+}
+
+impl<'a> Body<'a> {
+    pub fn new(
+        doc: &'a Document,
+        book: &'a FontBook,
+        fonts: &'a BookFonts,
+        used: &'a mut Used,
+        warnings: &'a mut Vec<Diagnostic>,
+    ) -> Body<'a> {
+        let tables = doc.blocks.iter().filter(|b| matches!(b, Block::Table(_))).count();
+        Body { doc, book, fonts, used, warnings, fixes: BodyFixes { tables }, counts: [0; 4] }
+    }
+
+    pub fn build(mut self) -> Result<Vec<Child>> {
+        let mut out = Vec::new();
+        let mut break_before = false;
+        let doc = self.doc;
+        for block in &doc.blocks {
+            let mut paras: Vec<Paragraph> = Vec::new();
+            match block {
+                Block::Title(lines) => {
+                    for line in lines {
+                        paras.push(self.para(styles::TITLE, Role::Title, line)?);
+                    }
+                }
+                Block::Subtitle(t) => paras.push(self.para(styles::SUBTITLE, Role::Subtitle, t)?),
+                Block::Date(t) => paras.push(self.para(styles::DATE, Role::Byline, t)?),
+                Block::Speaker(t) => paras.push(self.para(styles::SPEAKER, Role::Byline, t)?),
+                Block::Salutation(t) => paras.push(self.para(styles::SALUTATION, Role::Body, t)?),
+                Block::Paragraph(t) => paras.push(self.para(styles::NORMAL, Role::Body, t)?),
+                Block::Heading(h) => paras.push(self.heading(h)?),
+                Block::Signature(lines) => {
+                    // GB/T 9704 7.3.5.2: the date four characters in from the right
+                    // edge, the lines above it centred over it.
+                    let width = |t: &Text| t.plain().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<i32>();
+                    let date_w = lines.last().map(width).unwrap_or(0);
+                    for (i, line) in lines.iter().enumerate() {
+                        // Right indent in half characters, then in twips.
+                        let half = if i + 1 == lines.len() { 8 } else { 8 + (date_w - width(line)) / 2 };
+                        let right = half.max(0) * styles::CHAR_TWIPS / 2;
+                        let mut p = self.para(styles::SIGNATURE, Role::Body, line)?;
+                        p = p.indent(Some(0), Some(SpecialIndentType::FirstLine(0)), Some(right), None);
+                        paras.push(p);
+                    }
+                }
+                Block::Table(t) => {
+                    if break_before {
+                        out.push(Child::Paragraph(Box::new(page_break())));
+                        break_before = false;
+                    }
+                    out.push(Child::Table(Box::new(self.table(t)?)));
+                    continue;
+                }
+                Block::PageBreak => {
+                    break_before = true;
+                    continue;
+                }
+                Block::Attachment(a) => {
+                    let label = self.para(styles::ATTACHMENT_LABEL, Role::Attachment, &Text::from(a.label.as_str()))?;
+                    paras.push(label.page_break_before(true));
+                    paras.push(Paragraph::new().style(styles::ATTACHMENT_LABEL));
+                    paras.push(self.para(styles::ATTACHMENT_TITLE, Role::Title, &a.title)?);
+                    break_before = false;
+                }
+            }
+            for (i, mut p) in paras.into_iter().enumerate() {
+                if i == 0 && break_before {
+                    p = p.page_break_before(true);
+                    break_before = false;
+                }
+                out.push(Child::Paragraph(Box::new(p)));
+            }
+        }
+        if break_before {
+            out.push(Child::Paragraph(Box::new(page_break())));
+        }
+        Ok(out)
+    }
+
+    fn para(&mut self, style: &str, role: Role, text: &Text) -> Result<Paragraph> {
+        let mut p = Paragraph::new().style(style);
+        for run in self.runs(role, text, None)? {
+            p = p.add_run(run);
+        }
+        Ok(p)
+    }
+
+    /// Runs for `text` in `role`: one per span and face; bold spans bold; characters
+    /// the role's face lacks in the face that has them.
+    fn runs(&mut self, role: Role, text: &Text, char_style: Option<&str>) -> Result<Vec<Run>> {
+        let own = self.fonts.face_of(role);
+        let mut out = Vec::new();
+        for span in &text.spans {
+            let mut cur: Option<(usize, String)> = None;
+            let flush = |cur: &mut Option<(usize, String)>, out: &mut Vec<Run>| -> Result<()> {
+                if let Some((face, s)) = cur.take() {
+                    let mut r = Run::new().add_text(s);
+                    if let Some(cs) = char_style {
+                        r = r.style(cs);
+                    }
+                    if span.strong {
+                        r = r.bold();
+                    }
+                    if face != own {
+                        r = r.fonts(run_fonts(&self.book.face(face)?.docx_name));
+                    }
+                    out.push(r);
+                }
+                Ok(())
+            };
+            for ch in span.text.chars() {
+                let face = if ch.is_whitespace() && ch != '\u{3000}' {
+                    own
+                } else {
+                    match self.book.resolve(role, ch)? {
+                        Some(f) => f,
+                        None => {
+                            self.warnings.push(Diagnostic::warning(
+                                "docx.glyph",
+                                format!("字符“{ch}”（U+{:04X}）在所有配置的字体里都没有", ch as u32),
+                            ));
+                            own
+                        }
+                    }
+                };
+                self.used.add(face, ch);
+                match &mut cur {
+                    Some((f, s)) if *f == face => s.push(ch),
+                    _ => {
+                        flush(&mut cur, &mut out)?;
+                        cur = Some((face, ch.to_string()));
+                    }
+                }
+            }
+            flush(&mut cur, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn heading(&mut self, h: &Heading) -> Result<Paragraph> {
+        let level = h.level.clamp(1, 4);
+        let role = Role::heading(level);
+        let idx = usize::from(level - 1);
+        // Does Word's list count agree with the model's number here?
+        let listed = match &h.number {
+            Some(n) => {
+                let mut next = self.counts;
+                next[idx] += 1;
+                for (j, ls) in self.doc.numbering.levels.iter().enumerate().skip(idx + 1) {
+                    if ls.restart_after != 0 && level <= ls.restart_after {
+                        next[j] = 0;
+                    }
+                }
+                let ok = next[idx] == n.value && self.doc.numbering.levels[idx].label(n.value) == n.label;
+                if ok {
+                    self.counts = next;
+                }
+                ok
+            }
+            None => false,
+        };
+        for ch in label_chars(h, listed) {
+            self.used.add(self.fonts.face_of(role), ch);
+        }
+        let mut p = match &h.run_in {
+            None => Paragraph::new().style(styles::heading(level)),
+            Some(_) => Paragraph::new().style(styles::RUN_IN),
+        };
+        if !listed {
+            // No list number: switch the style's numbering off and print the label.
+            p = p.numbering(NumberingId::new(0), IndentLevel::new(0));
+        } else if h.run_in.is_some() {
+            // Said on the paragraph too: LibreOffice numbers a paragraph from its
+            // style only for the style the list level links (Heading 3).
+            let (id, lvl) = heading_num(level);
+            p = p.numbering(id, lvl).outline_lvl(idx);
+        }
+        let mut label = Text::default();
+        if let (Some(n), false) = (&h.number, listed) {
+            label.push(&n.label, false);
+        }
+        match &h.run_in {
+            None => {
+                for r in self.runs(role, &label, None)?.into_iter().chain(self.runs(role, &h.text, None)?) {
+                    p = p.add_run(r);
+                }
+            }
+            Some(body) => {
+                let cs = Some(styles::RUN_IN_CHAR);
+                for r in self.runs(role, &label, cs)?.into_iter().chain(self.runs(role, &h.text, cs)?) {
+                    p = p.add_run(r);
+                }
+                for r in self.runs(Role::Body, body, None)? {
+                    p = p.add_run(r);
+                }
+            }
+        }
+        Ok(p)
+    }
+
+    fn table(&mut self, t: &crate::doc::Table) -> Result<Table> {
+        let cols = t.columns.len().max(1);
+        let width = usize::try_from(super::page::TEXT_WIDTH).unwrap_or(8845);
+        // Column widths: each column its longest cell when that fits its fair
+        // share of the line, the wide columns sharing what is left.
+        let half_chars = |t: &Text| t.plain().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
+        let natural: Vec<usize> = (0..cols)
+            .map(|i| {
+                let longest =
+                    std::iter::once(&t.header).chain(t.rows.iter()).filter_map(|r| r.get(i)).map(half_chars).max();
+                // Half characters of 8 pt are 160 twips; 1 mm cell margins and slack add 280.
+                (longest.unwrap_or(2).max(2) * 160 + 280).min(width)
+            })
+            .collect();
+        let widths = share(&natural, width);
+        let mut rows = Vec::new();
+        for (ri, cells) in std::iter::once(&t.header).chain(t.rows.iter()).enumerate() {
+            let mut out_cells = Vec::new();
+            for (ci, cell) in cells.iter().enumerate() {
+                let align = match t.columns.get(ci).copied().unwrap_or(Align::Left) {
+                    _ if ri == 0 => AlignmentType::Center,
+                    Align::Left => AlignmentType::Left,
+                    Align::Center => AlignmentType::Center,
+                    Align::Right => AlignmentType::Right,
+                };
+                let mut p = Paragraph::new().style(styles::TABLE_TEXT).align(align);
+                let mut text = cell.clone();
+                if ri == 0 {
+                    text.spans.iter_mut().for_each(|s| s.strong = true);
+                }
+                for r in self.runs(Role::Table, &text, None)? {
+                    p = p.add_run(r);
+                }
+                out_cells.push(TableCell::new().add_paragraph(p).width(widths[ci.min(cols - 1)], WidthType::Dxa));
+            }
+            rows.push(TableRow::new(out_cells).cant_split());
+        }
+        // 1 mm cell margins (Word's default is 1.9 mm): 3号 text in a 156 mm line is tight.
+        let margins = TableCellMargins::new().margin(0, 57, 0, 57);
+        Ok(Table::new(rows).margins(margins).style(styles::TABLE).set_grid(widths.clone()).width(width, WidthType::Dxa))
+    }
+}
+
+/// Column widths for `natural` widths within `total`: columns narrower than
+/// their fair share keep their width; the others share the rest in proportion
+/// to their natural widths. The widths add up to `total`.
+fn share(natural: &[usize], total: usize) -> Vec<usize> {
+    let n = natural.len();
+    let mut narrow = vec![false; n];
+    loop {
+        let left = total - (0..n).filter(|&i| narrow[i]).map(|i| natural[i]).sum::<usize>();
+        let wide = (0..n).filter(|&i| !narrow[i]).count().max(1);
+        let fair = left / wide;
+        let more: Vec<usize> = (0..n).filter(|&i| !narrow[i] && natural[i] <= fair).collect();
+        if more.is_empty() {
+            break;
+        }
+        more.into_iter().for_each(|i| narrow[i] = true);
+    }
+    let fixed: usize = (0..n).filter(|&i| narrow[i]).map(|i| natural[i]).sum();
+    let wide_sum: usize = (0..n).filter(|&i| !narrow[i]).map(|i| natural[i]).sum();
+    let mut out: Vec<usize> = (0..n)
+        .map(|i| if narrow[i] || wide_sum == 0 { natural[i] } else { (total - fixed) * natural[i] / wide_sum })
+        .collect();
+    // Rounding, or a table narrower than the line: the widest column takes the rest.
+    let sum: usize = out.iter().sum();
+    if let Some(w) = (0..n).max_by_key(|&i| natural[i]) {
+        out[w] = (out[w] + total).saturating_sub(sum);
+    }
+    out
+}
+
+/// The characters a heading's label prints: the literal label, or what Word's
+/// list numbering will print (the same label).
+fn label_chars(h: &Heading, _listed: bool) -> Vec<char> {
+    h.number.as_ref().map(|n| n.label.chars().collect()).unwrap_or_default()
+}
+
+fn page_break() -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_break(BreakType::Page))
+}

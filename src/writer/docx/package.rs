@@ -1,0 +1,853 @@
+//! Post-processing of docx-rs's parts into the final package: everything
+//! docx-rs 0.4.22 cannot express, and deterministic zipping.
+//!
+//! docx-rs writes many property children out of the order the OOXML schema
+//! requires (Word tolerates some, validators none), never writes
+//! `w:firstLineChars`, `w:tblHeader`, `w:lang` or a Normal style with
+//! `w:default`, takes `w14:paraId` from a process-wide counter, writes core
+//! properties without title or creator, and zips with stored entries and
+//! timestamps that depend on the `zip` crate's features. So each XML part is
+//! parsed into a small tree, fixed, its property children put in schema order,
+//! and written again; core properties, font table and content types are written
+//! here whole; entries are deflated in a fixed order with a fixed timestamp.
+//!
+//! Upstreamable in docx-rs: the child order (fix each `build_to`), the missing
+//! attributes, and a deterministic `paraId`.
+
+use std::io::{Cursor, Write};
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
+use crate::diag::{Diagnostic, Errors, Result};
+use crate::doc::Meta;
+use crate::fonts::FaceId;
+
+use super::body::BodyFixes;
+use super::embed::Embedded;
+use super::styles::StyleFixes;
+
+/// What the writer asks the post-processing to add.
+pub struct Fixes {
+    pub styles: StyleFixes,
+    pub body: BodyFixes,
+    pub meta: Meta,
+    /// DOCX names of the faces used, for the font table.
+    pub fonts: Vec<(FaceId, String)>,
+    pub embedded: Vec<Embedded>,
+}
+
+fn err(msg: impl std::fmt::Display) -> Errors {
+    Errors::one(Diagnostic::error("docx.package", format!("DOCX 打包失败：{msg}")))
+}
+
+// ---------------------------------------------------------------- XML tree
+
+/// A node of a parsed part.
+#[derive(Debug, Clone)]
+pub enum Node {
+    El(El),
+    Text(String),
+}
+
+/// An element: qualified name, attributes in document order, children.
+#[derive(Debug, Clone)]
+pub struct El {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+}
+
+impl El {
+    pub fn new(name: &str) -> El {
+        El { name: name.into(), attrs: Vec::new(), children: Vec::new() }
+    }
+
+    pub fn attr(mut self, k: &str, v: &str) -> El {
+        self.set(k, v);
+        self
+    }
+
+    pub fn child(mut self, c: El) -> El {
+        self.children.push(Node::El(c));
+        self
+    }
+
+    pub fn text(mut self, t: &str) -> El {
+        self.children.push(Node::Text(t.into()));
+        self
+    }
+
+    pub fn get(&self, k: &str) -> Option<&str> {
+        self.attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str())
+    }
+
+    pub fn set(&mut self, k: &str, v: &str) {
+        match self.attrs.iter_mut().find(|(a, _)| a == k) {
+            Some((_, old)) => *old = v.into(),
+            None => self.attrs.push((k.into(), v.into())),
+        }
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &El> {
+        self.children.iter().filter_map(|n| match n {
+            Node::El(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    pub fn elements_mut(&mut self) -> impl Iterator<Item = &mut El> {
+        self.children.iter_mut().filter_map(|n| match n {
+            Node::El(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    pub fn find_mut(&mut self, name: &str) -> Option<&mut El> {
+        self.elements_mut().find(|e| e.name == name)
+    }
+
+    /// The child `name`, created (at the end) when missing.
+    pub fn ensure(&mut self, name: &str) -> &mut El {
+        if self.find_mut(name).is_none() {
+            self.children.push(Node::El(El::new(name)));
+        }
+        self.find_mut(name).expect("just ensured")
+    }
+
+    /// Visit this element and all descendants, depth first, parents first.
+    pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut El)) {
+        f(self);
+        for c in self.elements_mut() {
+            c.walk_mut(f);
+        }
+    }
+}
+
+/// Parse a part into its root element.
+pub fn parse(xml: &[u8]) -> Result<El> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut stack: Vec<El> = vec![El::new("#document")];
+    let mut buf = Vec::new();
+    let decoder = reader.decoder();
+    let start = |e: &BytesStart| -> Result<El> {
+        let mut el = El::new(&String::from_utf8_lossy(e.name().as_ref()));
+        for a in e.attributes() {
+            let a = a.map_err(err)?;
+            let v = a.decoded_and_normalized_value(quick_xml::XmlVersion::Implicit1_0, decoder).map_err(err)?;
+            el.attrs.push((String::from_utf8_lossy(a.key.as_ref()).into_owned(), v.into_owned()));
+        }
+        Ok(el)
+    };
+    loop {
+        match reader.read_event_into(&mut buf).map_err(err)? {
+            Event::Start(e) => stack.push(start(&e)?),
+            Event::Empty(e) => {
+                let el = start(&e)?;
+                stack.last_mut().expect("root").children.push(Node::El(el));
+            }
+            Event::End(_) => {
+                let el = stack.pop().expect("balanced");
+                stack.last_mut().ok_or_else(|| err("unbalanced XML"))?.children.push(Node::El(el));
+            }
+            Event::Text(t) => {
+                let s = t.decode().map_err(err)?;
+                let s = quick_xml::escape::unescape(&s).map_err(err)?.into_owned();
+                stack.last_mut().expect("root").children.push(Node::Text(s));
+            }
+            Event::GeneralRef(r) => {
+                let name = r.decode().map_err(err)?;
+                let s = match name.as_ref() {
+                    "amp" => "&".to_string(),
+                    "lt" => "<".into(),
+                    "gt" => ">".into(),
+                    "quot" => "\"".into(),
+                    "apos" => "'".into(),
+                    other => match r.resolve_char_ref().map_err(err)? {
+                        Some(c) => c.to_string(),
+                        None => return Err(err(format!("unknown entity &{other};"))),
+                    },
+                };
+                stack.last_mut().expect("root").children.push(Node::Text(s));
+            }
+            Event::CData(t) => {
+                stack.last_mut().expect("root").children.push(Node::Text(String::from_utf8_lossy(&t).into_owned()))
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    let mut doc = stack.pop().ok_or_else(|| err("empty XML"))?;
+    let root = doc.children.drain(..).find_map(|n| match n {
+        Node::El(e) => Some(e),
+        Node::Text(_) => None,
+    });
+    root.ok_or_else(|| err("no root element"))
+}
+
+/// Write a tree as a standalone part.
+pub fn serialize(root: &El) -> Vec<u8> {
+    let mut w = quick_xml::Writer::new(Vec::new());
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), Some("yes")))).expect("in-memory write");
+    write_el(&mut w, root);
+    w.into_inner()
+}
+
+fn write_el(w: &mut quick_xml::Writer<Vec<u8>>, el: &El) {
+    let mut start = BytesStart::new(el.name.as_str());
+    for (k, v) in &el.attrs {
+        start.push_attribute((k.as_str(), v.as_str()));
+    }
+    if el.children.is_empty() {
+        w.write_event(Event::Empty(start)).expect("in-memory write");
+        return;
+    }
+    w.write_event(Event::Start(start)).expect("in-memory write");
+    for c in &el.children {
+        match c {
+            Node::El(e) => write_el(w, e),
+            Node::Text(t) => w.write_event(Event::Text(BytesText::new(t))).expect("in-memory write"),
+        }
+    }
+    w.write_event(Event::End(BytesEnd::new(el.name.as_str()))).expect("in-memory write");
+}
+
+// ---------------------------------------------------------------- schema order
+
+/// Child order of the property containers, from the WordprocessingML schema
+/// (ECMA-376 Part 1, `wml.xsd`). Children not listed keep their place after
+/// the listed ones.
+fn schema_order(parent: &str) -> Option<&'static [&'static str]> {
+    const PPR: &[&str] = &[
+        "w:pStyle",
+        "w:keepNext",
+        "w:keepLines",
+        "w:pageBreakBefore",
+        "w:framePr",
+        "w:widowControl",
+        "w:numPr",
+        "w:suppressLineNumbers",
+        "w:pBdr",
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:kinsoku",
+        "w:wordWrap",
+        "w:overflowPunct",
+        "w:topLinePunct",
+        "w:autoSpaceDE",
+        "w:autoSpaceDN",
+        "w:bidi",
+        "w:adjustRightInd",
+        "w:snapToGrid",
+        "w:spacing",
+        "w:ind",
+        "w:contextualSpacing",
+        "w:mirrorIndents",
+        "w:suppressOverlap",
+        "w:jc",
+        "w:textDirection",
+        "w:textAlignment",
+        "w:textboxTightWrap",
+        "w:outlineLvl",
+        "w:divId",
+        "w:cnfStyle",
+        "w:rPr",
+        "w:sectPr",
+        "w:pPrChange",
+    ];
+    const RPR: &[&str] = &[
+        "w:rStyle",
+        "w:rFonts",
+        "w:b",
+        "w:bCs",
+        "w:i",
+        "w:iCs",
+        "w:caps",
+        "w:smallCaps",
+        "w:strike",
+        "w:dstrike",
+        "w:outline",
+        "w:shadow",
+        "w:emboss",
+        "w:imprint",
+        "w:noProof",
+        "w:snapToGrid",
+        "w:vanish",
+        "w:webHidden",
+        "w:color",
+        "w:spacing",
+        "w:w",
+        "w:kern",
+        "w:position",
+        "w:sz",
+        "w:szCs",
+        "w:highlight",
+        "w:u",
+        "w:effect",
+        "w:bdr",
+        "w:shd",
+        "w:fitText",
+        "w:vertAlign",
+        "w:rtl",
+        "w:cs",
+        "w:em",
+        "w:lang",
+        "w:eastAsianLayout",
+        "w:specVanish",
+        "w:oMath",
+        "w:ins",
+        "w:del",
+        "w:rPrChange",
+    ];
+    const SECTPR: &[&str] = &[
+        "w:headerReference",
+        "w:footerReference",
+        "w:footnotePr",
+        "w:endnotePr",
+        "w:type",
+        "w:pgSz",
+        "w:pgMar",
+        "w:paperSrc",
+        "w:pgBorders",
+        "w:lnNumType",
+        "w:pgNumType",
+        "w:cols",
+        "w:formProt",
+        "w:vAlign",
+        "w:noEndnote",
+        "w:titlePg",
+        "w:textDirection",
+        "w:bidi",
+        "w:rtlGutter",
+        "w:docGrid",
+        "w:printerSettings",
+        "w:sectPrChange",
+    ];
+    const STYLE: &[&str] = &[
+        "w:name",
+        "w:aliases",
+        "w:basedOn",
+        "w:next",
+        "w:link",
+        "w:autoRedefine",
+        "w:hidden",
+        "w:uiPriority",
+        "w:semiHidden",
+        "w:unhideWhenUsed",
+        "w:qFormat",
+        "w:locked",
+        "w:personal",
+        "w:personalCompose",
+        "w:personalReply",
+        "w:rsid",
+        "w:pPr",
+        "w:rPr",
+        "w:tblPr",
+        "w:trPr",
+        "w:tcPr",
+        "w:tblStylePr",
+    ];
+    const TBLPR: &[&str] = &[
+        "w:tblStyle",
+        "w:tblpPr",
+        "w:tblOverlap",
+        "w:bidiVisual",
+        "w:tblStyleRowBandSize",
+        "w:tblStyleColBandSize",
+        "w:tblW",
+        "w:jc",
+        "w:tblCellSpacing",
+        "w:tblInd",
+        "w:tblBorders",
+        "w:shd",
+        "w:tblLayout",
+        "w:tblCellMar",
+        "w:tblLook",
+        "w:tblCaption",
+        "w:tblDescription",
+        "w:tblPrChange",
+    ];
+    const TRPR: &[&str] = &[
+        "w:cnfStyle",
+        "w:divId",
+        "w:gridBefore",
+        "w:gridAfter",
+        "w:wBefore",
+        "w:wAfter",
+        "w:cantSplit",
+        "w:trHeight",
+        "w:tblHeader",
+        "w:tblCellSpacing",
+        "w:jc",
+        "w:hidden",
+        "w:ins",
+        "w:del",
+        "w:trPrChange",
+    ];
+    const TCPR: &[&str] = &[
+        "w:cnfStyle",
+        "w:tcW",
+        "w:gridSpan",
+        "w:hMerge",
+        "w:vMerge",
+        "w:tcBorders",
+        "w:shd",
+        "w:noWrap",
+        "w:tcMar",
+        "w:textDirection",
+        "w:tcFitText",
+        "w:vAlign",
+        "w:hideMark",
+        "w:headers",
+        "w:cellIns",
+        "w:cellDel",
+        "w:cellMerge",
+        "w:tcPrChange",
+    ];
+    const BORDERS: &[&str] = &["w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end", "w:insideH", "w:insideV"];
+    const LVL: &[&str] = &[
+        "w:start",
+        "w:numFmt",
+        "w:lvlRestart",
+        "w:pStyle",
+        "w:isLgl",
+        "w:suff",
+        "w:lvlText",
+        "w:lvlPicBulletId",
+        "w:legacy",
+        "w:lvlJc",
+        "w:pPr",
+        "w:rPr",
+    ];
+    const ABSTRACT: &[&str] =
+        &["w:nsid", "w:multiLevelType", "w:tmpl", "w:name", "w:styleLink", "w:numStyleLink", "w:lvl"];
+    const NUMPR: &[&str] = &["w:ilvl", "w:numId", "w:numberingChange", "w:ins"];
+    const NUMBERING: &[&str] = &["w:numPicBullet", "w:abstractNum", "w:num", "w:numIdMacAtCleanup"];
+    const STYLES: &[&str] = &["w:docDefaults", "w:latentStyles", "w:style"];
+    const TBL: &[&str] = &["w:tblPr", "w:tblGrid", "w:tr"];
+    const TR: &[&str] = &["w:tblPrEx", "w:trPr", "w:tc"];
+    const TC: &[&str] = &["w:tcPr"];
+    const SETTINGS: &[&str] = &[
+        "w:writeProtection",
+        "w:view",
+        "w:zoom",
+        "w:removePersonalInformation",
+        "w:removeDateAndTime",
+        "w:doNotDisplayPageBoundaries",
+        "w:displayBackgroundShape",
+        "w:printPostScriptOverText",
+        "w:printFractionalCharacterWidth",
+        "w:printFormsData",
+        "w:embedTrueTypeFonts",
+        "w:embedSystemFonts",
+        "w:saveSubsetFonts",
+        "w:saveFormsData",
+        "w:mirrorMargins",
+        "w:alignBordersAndEdges",
+        "w:bordersDoNotSurroundHeader",
+        "w:bordersDoNotSurroundFooter",
+        "w:gutterAtTop",
+        "w:hideSpellingErrors",
+        "w:hideGrammaticalErrors",
+        "w:activeWritingStyle",
+        "w:proofState",
+        "w:formsDesign",
+        "w:attachedTemplate",
+        "w:linkStyles",
+        "w:stylePaneFormatFilter",
+        "w:stylePaneSortMethod",
+        "w:documentType",
+        "w:mailMerge",
+        "w:revisionView",
+        "w:trackRevisions",
+        "w:doNotTrackMoves",
+        "w:doNotTrackFormatting",
+        "w:documentProtection",
+        "w:autoFormatOverride",
+        "w:styleLockTheme",
+        "w:styleLockQFSet",
+        "w:defaultTabStop",
+        "w:autoHyphenation",
+        "w:consecutiveHyphenLimit",
+        "w:hyphenationZone",
+        "w:doNotHyphenateCaps",
+        "w:showEnvelope",
+        "w:summaryLength",
+        "w:clickAndTypeStyle",
+        "w:defaultTableStyle",
+        "w:evenAndOddHeaders",
+        "w:bookFoldRevPrinting",
+        "w:bookFoldPrinting",
+        "w:bookFoldPrintingSheets",
+        "w:drawingGridHorizontalSpacing",
+        "w:drawingGridVerticalSpacing",
+        "w:displayHorizontalDrawingGridEvery",
+        "w:displayVerticalDrawingGridEvery",
+        "w:doNotUseMarginsForDrawingGridOrigin",
+        "w:drawingGridHorizontalOrigin",
+        "w:drawingGridVerticalOrigin",
+        "w:doNotShadeFormData",
+        "w:noPunctuationKerning",
+        "w:characterSpacingControl",
+        "w:printTwoOnOne",
+        "w:strictFirstAndLastChars",
+        "w:noLineBreaksAfter",
+        "w:noLineBreaksBefore",
+        "w:savePreviewPicture",
+        "w:doNotValidateAgainstSchema",
+        "w:saveInvalidXml",
+        "w:ignoreMixedContent",
+        "w:alwaysShowPlaceholderText",
+        "w:doNotDemarcateInvalidXml",
+        "w:saveXmlDataOnly",
+        "w:useXSLTWhenSaving",
+        "w:saveThroughXslt",
+        "w:showXMLTags",
+        "w:alwaysMergeEmptyNamespace",
+        "w:updateFields",
+        "w:hdrShapeDefaults",
+        "w:footnotePr",
+        "w:endnotePr",
+        "w:compat",
+        "w:docVars",
+        "w:rsids",
+        "m:mathPr",
+        "w:attachedSchema",
+        "w:themeFontLang",
+        "w:clrSchemeMapping",
+        "w:doNotIncludeSubdocsInStats",
+        "w:doNotAutoCompressPictures",
+        "w:forceUpgrade",
+        "w:captions",
+        "w:readModeInkLockDown",
+        "w:smartTagType",
+        "sl:schemaLibrary",
+        "w:shapeDefaults",
+        "w:doNotEmbedSmartTags",
+        "w:decimalSymbol",
+        "w:listSeparator",
+    ];
+    Some(match parent {
+        "w:pPr" => PPR,
+        "w:rPr" => RPR,
+        "w:sectPr" => SECTPR,
+        "w:style" => STYLE,
+        "w:tblPr" => TBLPR,
+        "w:trPr" => TRPR,
+        "w:tcPr" => TCPR,
+        "w:tblBorders" | "w:tcBorders" | "w:pBdr" => BORDERS,
+        "w:lvl" => LVL,
+        "w:numPr" => NUMPR,
+        "w:abstractNum" => ABSTRACT,
+        "w:numbering" => NUMBERING,
+        "w:styles" => STYLES,
+        "w:tbl" => TBL,
+        "w:tr" => TR,
+        "w:tc" => TC,
+        "w:settings" => SETTINGS,
+        _ => return None,
+    })
+}
+
+/// Put the children of every property container in schema order (stable), and
+/// drop the run properties docx-rs writes into paragraph properties where the
+/// schema has none (`CT_PPrGeneral`: in styles, list levels and defaults).
+pub fn reorder(root: &mut El) {
+    root.walk_mut(&mut |el| {
+        if matches!(el.name.as_str(), "w:style" | "w:lvl" | "w:pPrDefault")
+            && let Some(ppr) = el.find_mut("w:pPr")
+        {
+            ppr.children.retain(|n| !matches!(n, Node::El(e) if e.name == "w:rPr"));
+        }
+        if let Some(order) = schema_order(&el.name) {
+            let rank = |n: &Node| match n {
+                Node::El(e) => order.iter().position(|o| *o == e.name).unwrap_or(order.len()),
+                Node::Text(_) => order.len(),
+            };
+            el.children.sort_by_key(rank);
+        }
+    });
+}
+
+// ---------------------------------------------------------------- zip
+
+/// 1980-01-01 00:00, the earliest time a zip entry can carry: fixed, so that
+/// the bytes depend on the document only.
+fn zip_time() -> zip::DateTime {
+    zip::DateTime::default()
+}
+
+/// Zip `entries` in the given order, deflated, with fixed timestamps and modes.
+pub fn zip_parts(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    let mut zw = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip_time())
+        .unix_permissions(0o644);
+    for (name, bytes) in entries {
+        zw.start_file(name.as_str(), opts).map_err(err)?;
+        zw.write_all(bytes).map_err(err)?;
+    }
+    Ok(zw.finish().map_err(err)?.into_inner())
+}
+
+// ---------------------------------------------------------------- the parts
+
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const REL_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+const CT_NS: &str = "http://schemas.openxmlformats.org/package/2006/content-types";
+const WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
+
+/// The finished DOCX bytes from docx-rs's parts and the writer's fixes.
+pub fn finish(parts: docx_rs::XMLDocx, fixes: &Fixes) -> Result<Vec<u8>> {
+    let mut para_ids = ParaIds::default();
+
+    let mut document = parse(&parts.document)?;
+    fix_document(&mut document, &fixes.body, &mut para_ids);
+    let mut styles = parse(&parts.styles)?;
+    fix_styles(&mut styles, &fixes.styles);
+    let mut numbering = parse(&parts.numberings)?;
+    fix_numbering(&mut numbering);
+    let mut settings = parse(&parts.settings)?;
+    fix_settings(&mut settings, !fixes.embedded.is_empty());
+    let mut footers = Vec::new();
+    for f in &parts.footers {
+        let mut el = parse(f)?;
+        para_ids.renumber(&mut el);
+        footers.push(el);
+    }
+
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut overrides: Vec<(String, String)> = vec![
+        ("/word/document.xml".into(), format!("{WML}.document.main+xml")),
+        ("/word/styles.xml".into(), format!("{WML}.styles+xml")),
+        ("/word/numbering.xml".into(), format!("{WML}.numbering+xml")),
+        ("/word/settings.xml".into(), format!("{WML}.settings+xml")),
+        ("/word/fontTable.xml".into(), format!("{WML}.fontTable+xml")),
+        ("/docProps/core.xml".into(), "application/vnd.openxmlformats-package.core-properties+xml".into()),
+        ("/docProps/app.xml".into(), "application/vnd.openxmlformats-officedocument.extended-properties+xml".into()),
+    ];
+    for i in 0..footers.len() {
+        overrides.push((format!("/word/footer{}.xml", i + 1), format!("{WML}.footer+xml")));
+    }
+    entries.push(("[Content_Types].xml".into(), serialize(&content_types(&overrides, !fixes.embedded.is_empty()))));
+    entries.push(("_rels/.rels".into(), serialize(&package_rels())));
+    entries.push(("docProps/app.xml".into(), serialize(&app_props())));
+    entries.push(("docProps/core.xml".into(), serialize(&core_props(&fixes.meta))));
+    entries.push(("word/document.xml".into(), serialize(&document)));
+    entries.push(("word/_rels/document.xml.rels".into(), serialize(&document_rels(footers.len()))));
+    entries.push(("word/styles.xml".into(), serialize(&styles)));
+    entries.push(("word/numbering.xml".into(), serialize(&numbering)));
+    entries.push(("word/settings.xml".into(), serialize(&settings)));
+    entries.push(("word/fontTable.xml".into(), serialize(&font_table(&fixes.fonts, &fixes.embedded))));
+    if !fixes.embedded.is_empty() {
+        entries.push(("word/_rels/fontTable.xml.rels".into(), serialize(&font_rels(&fixes.embedded))));
+    }
+    for (i, f) in footers.iter().enumerate() {
+        entries.push((format!("word/footer{}.xml", i + 1), serialize(f)));
+    }
+    for e in &fixes.embedded {
+        entries.push((format!("word/{}", e.part), e.data.clone()));
+    }
+    zip_parts(&entries)
+}
+
+/// Stable `w14:paraId`s: numbered in document order, part after part.
+#[derive(Default)]
+struct ParaIds {
+    next: u32,
+}
+
+impl ParaIds {
+    fn renumber(&mut self, root: &mut El) {
+        root.walk_mut(&mut |el| {
+            if el.name == "w:p" && el.get("w14:paraId").is_some() {
+                self.next += 1;
+                // Word wants values below 0x80000000; keep them readable.
+                el.set("w14:paraId", &format!("{:08X}", 0x1000_0000 + self.next));
+                el.set("w14:textId", &format!("{:08X}", 0x1000_0000 + self.next));
+            }
+        });
+        reorder(root);
+    }
+}
+
+fn fix_document(doc: &mut El, body: &BodyFixes, ids: &mut ParaIds) {
+    let _ = body;
+    // The first row of each table repeats at the top of every page.
+    doc.walk_mut(&mut |el| {
+        // docx-rs writes `w:type` on grid columns, which CT_TblGridCol lacks.
+        if el.name == "w:gridCol" {
+            el.attrs.retain(|(k, _)| k != "w:type");
+        }
+        if el.name == "w:tbl"
+            && let Some(tr) = el.find_mut("w:tr")
+        {
+            tr.ensure("w:trPr").ensure("w:tblHeader");
+        }
+        // docx-rs writes `w:ind` with `w:firstLineChars` nowhere; drop empty props it leaves.
+    });
+    ids.renumber(doc);
+}
+
+fn fix_styles(styles: &mut El, fixes: &StyleFixes) {
+    // docx-rs always writes an empty Normal style before ours: keep ours only.
+    let normals = styles.elements().filter(|e| e.name == "w:style" && e.get("w:styleId") == Some("Normal")).count();
+    if normals > 1 {
+        let first = styles
+            .children
+            .iter()
+            .position(|n| matches!(n, Node::El(e) if e.name == "w:style" && e.get("w:styleId") == Some("Normal")))
+            .expect("counted");
+        styles.children.remove(first);
+    }
+    for st in styles.elements_mut() {
+        if st.name != "w:style" {
+            continue;
+        }
+        let id = st.get("w:styleId").unwrap_or_default().to_string();
+        if id == "Normal" {
+            st.set("w:default", "1");
+            // No punctuation hangs outside the text block (GB/T 9704 and clreq);
+            // Word's default lets it. (LibreOffice 7.4 reads this attribute
+            // inverted, `IS_HANGING_PUNCTUATION = (val == 0)`, and so still hangs
+            // punctuation; Word's reading, per ECMA-376, wins here.)
+            st.ensure("w:pPr").ensure("w:overflowPunct").set("w:val", "0");
+        }
+        if let Some(&(_, chars)) = fixes.first_line_chars.iter().find(|(s, _)| *s == id) {
+            let ind = st.ensure("w:pPr").ensure("w:ind");
+            ind.set("w:firstLineChars", &chars.to_string());
+        }
+    }
+    // Language: Chinese text, Latin in English; on the defaults every style inherits.
+    let defaults = styles.ensure("w:docDefaults");
+    let rpr = defaults.ensure("w:rPrDefault").ensure("w:rPr");
+    let lang = rpr.ensure("w:lang");
+    lang.set("w:val", "en-US");
+    lang.set("w:eastAsia", "zh-CN");
+    lang.set("w:bidi", "ar-SA");
+    reorder(styles);
+}
+
+fn fix_numbering(numbering: &mut El) {
+    // docx-rs always writes a default list (abstractNum 1, num 1) that nothing uses.
+    numbering.children.retain(|n| {
+        !matches!(n, Node::El(e) if (e.name == "w:abstractNum" && e.get("w:abstractNumId") == Some("1"))
+            || (e.name == "w:num" && e.get("w:numId") == Some("1")))
+    });
+    // A multi-level list (Word's "hybridMultilevel" is for bullets).
+    numbering.walk_mut(&mut |el| {
+        if el.name == "w:abstractNum" && el.find_mut("w:multiLevelType").is_none() {
+            el.children.insert(0, Node::El(El::new("w:multiLevelType").attr("w:val", "multilevel")));
+        }
+    });
+    reorder(numbering);
+}
+
+fn fix_settings(settings: &mut El, embedded: bool) {
+    if embedded {
+        settings.ensure("w:embedTrueTypeFonts");
+        settings.ensure("w:saveSubsetFonts");
+    }
+    settings.ensure("w:evenAndOddHeaders");
+    reorder(settings);
+}
+
+fn content_types(overrides: &[(String, String)], fonts: bool) -> El {
+    let mut t = El::new("Types").attr("xmlns", CT_NS);
+    t = t.child(
+        El::new("Default")
+            .attr("Extension", "rels")
+            .attr("ContentType", "application/vnd.openxmlformats-package.relationships+xml"),
+    );
+    t = t.child(El::new("Default").attr("Extension", "xml").attr("ContentType", "application/xml"));
+    if fonts {
+        t = t.child(
+            El::new("Default")
+                .attr("Extension", "odttf")
+                .attr("ContentType", "application/vnd.openxmlformats-officedocument.obfuscatedFont"),
+        );
+    }
+    for (part, ct) in overrides {
+        t = t.child(El::new("Override").attr("PartName", part).attr("ContentType", ct));
+    }
+    t
+}
+
+fn rel(id: &str, ty: &str, target: &str) -> El {
+    El::new("Relationship").attr("Id", id).attr("Type", ty).attr("Target", target)
+}
+
+fn package_rels() -> El {
+    El::new("Relationships")
+        .attr("xmlns", REL_NS)
+        .child(rel("rId1", &format!("{R_NS}/officeDocument"), "word/document.xml"))
+        .child(rel(
+            "rId2",
+            "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+            "docProps/core.xml",
+        ))
+        .child(rel("rId3", &format!("{R_NS}/extended-properties"), "docProps/app.xml"))
+}
+
+/// The relationships of `document.xml`; the footer ids match those docx-rs
+/// wrote into the section properties.
+fn document_rels(footers: usize) -> El {
+    let mut r = El::new("Relationships")
+        .attr("xmlns", REL_NS)
+        .child(rel("rId1", &format!("{R_NS}/styles"), "styles.xml"))
+        .child(rel("rId2", &format!("{R_NS}/numbering"), "numbering.xml"))
+        .child(rel("rId3", &format!("{R_NS}/settings"), "settings.xml"))
+        .child(rel("rId4", &format!("{R_NS}/fontTable"), "fontTable.xml"));
+    for i in 0..footers {
+        r = r.child(rel(&format!("rIdFooter{}", i + 1), &format!("{R_NS}/footer"), &format!("footer{}.xml", i + 1)));
+    }
+    r
+}
+
+fn app_props() -> El {
+    El::new("Properties")
+        .attr("xmlns", "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties")
+        .child(El::new("Application").text(concat!("nianbao ", env!("CARGO_PKG_VERSION"))))
+}
+
+fn core_props(meta: &Meta) -> El {
+    let when = meta.created.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    El::new("cp:coreProperties")
+        .attr("xmlns:cp", "http://schemas.openxmlformats.org/package/2006/metadata/core-properties")
+        .attr("xmlns:dc", "http://purl.org/dc/elements/1.1/")
+        .attr("xmlns:dcterms", "http://purl.org/dc/terms/")
+        .attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+        .child(El::new("dc:title").text(&meta.title))
+        .child(El::new("dc:subject").text(&meta.subject))
+        .child(El::new("dc:creator").text(&meta.author))
+        .child(El::new("cp:keywords").text(&meta.keywords.join("; ")))
+        .child(El::new("cp:lastModifiedBy").text(&meta.author))
+        .child(El::new("dcterms:created").attr("xsi:type", "dcterms:W3CDTF").text(&when))
+        .child(El::new("dcterms:modified").attr("xsi:type", "dcterms:W3CDTF").text(&when))
+}
+
+fn font_table(fonts: &[(FaceId, String)], embedded: &[Embedded]) -> El {
+    let mut t = El::new("w:fonts").attr("xmlns:w", W_NS).attr("xmlns:r", R_NS);
+    for (id, name) in fonts {
+        let mut f = El::new("w:font").attr("w:name", name);
+        f = f.child(El::new("w:charset").attr("w:val", "86"));
+        f = f.child(El::new("w:family").attr("w:val", "auto"));
+        f = f.child(El::new("w:pitch").attr("w:val", "variable"));
+        for e in embedded.iter().filter(|e| e.face == *id) {
+            f = f.child(El::new(e.kind).attr("r:id", &e.rel_id).attr("w:fontKey", &e.key));
+        }
+        t = t.child(f);
+    }
+    t
+}
+
+fn font_rels(embedded: &[Embedded]) -> El {
+    let mut r = El::new("Relationships").attr("xmlns", REL_NS);
+    for e in embedded {
+        r = r.child(rel(&e.rel_id, &format!("{R_NS}/font"), e.part.trim_start_matches("word/")));
+    }
+    r
+}

@@ -1,0 +1,239 @@
+//! The DOCX's styles and heading numbering: every typographic role of GB/T 9704
+//! as a named Word style (fonts from the configuration, size, indent, exact line
+//! spacing, outline level), and the four heading levels as one Word multi-level
+//! list whose labels read exactly like the document model's.
+//!
+//! Formatting lives here, not on runs, so that a writer who edits in Word or WPS
+//! keeps the look by picking a style. What docx-rs cannot say in a style
+//! (`w:firstLineChars`, `w:default`, `w:lang`) is recorded in [`StyleFixes`] and
+//! added by [`super::package`].
+
+use docx_rs::{
+    AbstractNumbering, AlignmentType, IndentLevel, Level, LevelJc, LevelSuffixType, LevelText, LineSpacing,
+    LineSpacingType, NumberFormat, NumberingId, NumberingProperty, RunFonts, SpecialIndentType, Start, Style,
+    StyleType, TableBorders,
+};
+
+use crate::config::Role;
+use crate::doc::{Counter, Numbering};
+
+/// Style ids (also the names Word shows, except the built-in ones).
+pub const NORMAL: &str = "Normal";
+pub const TITLE: &str = "Title";
+pub const SUBTITLE: &str = "Subtitle";
+pub const DATE: &str = "Date";
+pub const SPEAKER: &str = "Speaker";
+pub const SALUTATION: &str = "Salutation";
+pub const SIGNATURE: &str = "Signature";
+pub const RUN_IN: &str = "RunInHeading3";
+pub const RUN_IN_CHAR: &str = "Heading3Char";
+pub const ATTACHMENT_LABEL: &str = "AttachmentLabel";
+pub const ATTACHMENT_TITLE: &str = "AttachmentTitle";
+pub const TABLE: &str = "ReportTable";
+pub const TABLE_TEXT: &str = "TableText";
+pub const FOOTER: &str = "Footer";
+
+/// The list that numbers headings (`w:numId` and `w:abstractNumId`; docx-rs
+/// reserves 1 for a default list of its own, which the post-processing drops).
+pub const HEADING_NUM_ID: usize = 2;
+
+/// Character spacing of all text, in twips: −0.25 pt, so that 28 characters of
+/// 16 pt fit the 156 mm line in LibreOffice too (see [`super::GRID_TYPE`]).
+pub const CHAR_SPACING: i32 = -5;
+
+/// Style id of heading level 1 to 4.
+pub fn heading(level: u8) -> &'static str {
+    ["Heading1", "Heading2", "Heading3", "Heading4"][usize::from(level.clamp(1, 4) - 1)]
+}
+
+/// One character of body text (3号, 16 pt) in twips: the unit of indents.
+pub const CHAR_TWIPS: i32 = 320;
+/// The line pitch of the 22-line grid in twips (225 mm / 22 = 579.8; 580 would
+/// give 22 × 29 pt = 638 pt, a hair over the 637.8 pt text block, so 21 lines).
+pub const LINE_TWIPS: i32 = 579;
+
+/// Font names of a role as Word wants them: East Asian text, and Latin/digits.
+#[derive(Debug, Clone)]
+pub struct RoleFont {
+    pub name: String,
+    pub bold: bool,
+}
+
+/// What the styles need from the font configuration: the DOCX name of each role.
+pub trait RoleFonts {
+    fn font(&self, role: Role) -> RoleFont;
+}
+
+/// Run fonts naming one face for every script, with the East Asian hint so that
+/// ambiguous characters (“” — …) are set in the East Asian face too.
+pub fn run_fonts(name: &str) -> RunFonts {
+    RunFonts::new().ascii(name).hi_ansi(name).east_asia(name).cs(name).hint("eastAsia")
+}
+
+/// Attributes that docx-rs cannot write, added by the post-processing step.
+#[derive(Debug, Default, Clone)]
+pub struct StyleFixes {
+    /// `(style id, first-line indent in hundredths of a character)`.
+    pub first_line_chars: Vec<(&'static str, i32)>,
+}
+
+fn half_points(role: Role) -> usize {
+    (role.size_pt() * 2.0).round() as usize
+}
+
+fn exact(twips: i32) -> LineSpacing {
+    LineSpacing::new().line_rule(LineSpacingType::Exact).line(twips).before(0).after(0)
+}
+
+fn para_style(id: &str, name: &str, role: Role, fonts: &dyn RoleFonts) -> Style {
+    let f = fonts.font(role);
+    let mut s = Style::new(id, StyleType::Paragraph)
+        .name(name)
+        .fonts(run_fonts(&f.name))
+        .size(half_points(role))
+        .line_spacing(exact(LINE_TWIPS));
+    if f.bold {
+        s = s.bold();
+    }
+    if id != NORMAL {
+        s = s.based_on(NORMAL).next(NORMAL);
+    }
+    s
+}
+
+fn no_indent(s: Style) -> Style {
+    s.indent(Some(0), Some(SpecialIndentType::FirstLine(0)), Some(0), None)
+}
+
+fn first_line(s: Style, chars: i32) -> Style {
+    s.indent(Some(0), Some(SpecialIndentType::FirstLine(chars * CHAR_TWIPS)), Some(0), None)
+}
+
+/// Every style of the document, and the fixes docx-rs cannot express.
+pub fn styles(fonts: &dyn RoleFonts) -> (Vec<Style>, StyleFixes) {
+    let mut fixes = StyleFixes::default();
+    let mut out = Vec::new();
+
+    // Normal: the body text, 3号 仿宋, first line indented two characters, justified.
+    let mut normal = first_line(para_style(NORMAL, "Normal", Role::Body, fonts), 2).align(AlignmentType::Both);
+    normal.run_property = normal.run_property.spacing(CHAR_SPACING);
+    // Every page carries its 22 lines: no widow/orphan control, which would
+    // end pages a line early (headings still keep with the next paragraph).
+    normal.paragraph_property.widow_control = Some(false);
+    out.push(normal);
+    fixes.first_line_chars.push((NORMAL, 200));
+
+    let title_font = fonts.font(Role::Title);
+    let mut title = no_indent(para_style(TITLE, "Title", Role::Title, fonts)).align(AlignmentType::Center);
+    // A 22 pt line takes two grid lines anyway; say so, so Word and LibreOffice agree.
+    title = title.line_spacing(exact(2 * LINE_TWIPS));
+    if title_font.bold {
+        title = title.bold();
+    }
+    out.push(title);
+    fixes.first_line_chars.push((TITLE, 0));
+
+    for (id, name, role) in
+        [(SUBTITLE, "Subtitle", Role::Subtitle), (DATE, "Date", Role::Byline), (SPEAKER, "讲话人", Role::Byline)]
+    {
+        out.push(no_indent(para_style(id, name, role, fonts)).align(AlignmentType::Center));
+        fixes.first_line_chars.push((id, 0));
+    }
+    out.push(no_indent(para_style(SALUTATION, "Salutation", Role::Body, fonts)));
+    fixes.first_line_chars.push((SALUTATION, 0));
+    // The signature block: right-aligned, one empty line above (each line's
+    // right indent is set on the paragraph, from the date's width).
+    let mut signature = no_indent(para_style(SIGNATURE, "Signature", Role::Body, fonts)).align(AlignmentType::Right);
+    signature.paragraph_property.keep_next = Some(true);
+    out.push(signature);
+    fixes.first_line_chars.push((SIGNATURE, 0));
+
+    for level in 1..=4u8 {
+        let role = Role::heading(level);
+        let id = heading(level);
+        let mut s = first_line(para_style(id, &format!("heading {level}"), role, fonts), 2)
+            .align(AlignmentType::Both)
+            .outline_lvl(usize::from(level - 1));
+        s.paragraph_property.keep_next = Some(true);
+        s.paragraph_property.numbering_property = Some(
+            NumberingProperty::new()
+                .add_num(NumberingId::new(HEADING_NUM_ID), IndentLevel::new(usize::from(level - 1))),
+        );
+        out.push(s);
+        fixes.first_line_chars.push((id, 200));
+    }
+
+    // A run-in level-3 heading (`1．标题。正文……`): a body paragraph that carries the
+    // level-3 number and outline level; the heading words are in a character style.
+    let mut run_in = first_line(para_style(RUN_IN, "heading 3 run-in", Role::Body, fonts), 2)
+        .align(AlignmentType::Both)
+        .outline_lvl(2);
+    run_in.paragraph_property.numbering_property =
+        Some(NumberingProperty::new().add_num(NumberingId::new(HEADING_NUM_ID), IndentLevel::new(2)));
+    out.push(run_in);
+    fixes.first_line_chars.push((RUN_IN, 200));
+    let h3 = fonts.font(Role::Heading3);
+    let mut run_in_char =
+        Style::new(RUN_IN_CHAR, StyleType::Character).name("Heading 3 Char").fonts(run_fonts(&h3.name));
+    if h3.bold {
+        run_in_char = run_in_char.bold();
+    }
+    out.push(run_in_char);
+
+    out.push(no_indent(para_style(ATTACHMENT_LABEL, "附件标记", Role::Attachment, fonts)));
+    fixes.first_line_chars.push((ATTACHMENT_LABEL, 0));
+    let mut att_title = no_indent(para_style(ATTACHMENT_TITLE, "附件标题", Role::Title, fonts))
+        .align(AlignmentType::Center)
+        .line_spacing(exact(2 * LINE_TWIPS));
+    if title_font.bold {
+        att_title = att_title.bold();
+    }
+    out.push(att_title);
+    fixes.first_line_chars.push((ATTACHMENT_TITLE, 0));
+
+    let mut table_text = no_indent(para_style(TABLE_TEXT, "表格文字", Role::Table, fonts));
+    table_text.paragraph_property.snap_to_grid = Some(false);
+    out.push(table_text);
+    fixes.first_line_chars.push((TABLE_TEXT, 0));
+    out.push(Style::new(TABLE, StyleType::Table).name("报表表格").set_borders(TableBorders::new()));
+
+    let mut footer = no_indent(para_style(FOOTER, "footer", Role::Folio, fonts)).line_spacing(exact(2 * 14 * 20));
+    footer.paragraph_property.snap_to_grid = Some(false);
+    out.push(footer);
+    fixes.first_line_chars.push((FOOTER, 0));
+
+    (out, fixes)
+}
+
+/// The heading levels as one multi-level list, each level linked to its heading
+/// style: `%1、` in Chinese counting, `（%2）`, `%3．` in decimal, `（%4）`, with the
+/// restarts of the document model.
+pub fn heading_numbering(numbering: &Numbering, fonts: &dyn RoleFonts) -> AbstractNumbering {
+    let mut abs = AbstractNumbering::new(HEADING_NUM_ID);
+    for (i, ls) in numbering.levels.iter().enumerate() {
+        let format = match ls.counter {
+            Counter::Chinese => "chineseCounting",
+            Counter::Decimal => "decimal",
+        };
+        let text = format!("{}%{}{}", escape_level_text(&ls.prefix), i + 1, escape_level_text(&ls.suffix));
+        let f = fonts.font(Role::heading(i as u8 + 1));
+        let mut level =
+            Level::new(i, Start::new(1), NumberFormat::new(format), LevelText::new(text), LevelJc::new("left"))
+                .suffix(LevelSuffixType::Nothing)
+                .paragraph_style(heading(i as u8 + 1))
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(2 * CHAR_TWIPS)), None, None)
+                .fonts(run_fonts(&f.name))
+                .level_restart(u32::from(ls.restart_after));
+        if f.bold {
+            level = level.bold();
+        }
+        abs = abs.add_level(level);
+    }
+    abs
+}
+
+/// `%` starts a level reference in `w:lvlText`; a literal one is not expressible,
+/// so it is dropped (no real label uses it).
+fn escape_level_text(s: &str) -> String {
+    s.replace('%', "")
+}

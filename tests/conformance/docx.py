@@ -1,0 +1,118 @@
+"""Conformance of the DOCX output, read by programs this project did not write:
+python-docx opens every sample and finds the GB/T 9704 page; pandoc's plain-text
+reading carries the Markdown output's paragraphs in order (Word list numbers
+aside, which pandoc does not print); the embedded fonts deobfuscate into fonts
+fontTools reads; two renders give the same bytes; and LibreOffice converts the
+document to PDF whose text (pdftotext) holds the data and a "— N —" page number
+on every page."""
+
+import io
+import pathlib
+import re
+import subprocess
+import zipfile
+
+from _common import Checks, build, norm, render, samples, strings, tempdir
+
+LABEL = re.compile(r"^(（?[一二三四五六七八九十百\d]+[）、．]|（[一二三四五六七八九十百\d]+）)")
+
+
+def md_paragraphs(md):
+    """The Markdown output's paragraphs as printed: markup and heading labels
+    removed, each table cell on its own, whitespace removed."""
+    out = []
+    for line in md.splitlines():
+        line = line.strip()
+        if not line or line == "***" or re.fullmatch(r"\|[\s:|-]+\|", line):
+            continue
+        line = re.sub(r"^#+\s*", "", line)
+        cells = [c.strip() for c in line.strip("|").split(" | ")] if line.startswith("|") else [line]
+        for c in cells:
+            c = re.sub(r"\\(.)", r"\1", c.replace("**", ""))
+            c = LABEL.sub("", c)
+            if norm(c):
+                out.append(norm(c))
+    return out
+
+
+def deobfuscate(data, key):
+    h = re.sub(r"[{}-]", "", key)
+    k = bytes(int(h[i:i + 2], 16) for i in range(0, 32, 2))[::-1]
+    return bytes(b ^ k[i % 16] for i, b in enumerate(data[:32])) + data[32:]
+
+
+def main():
+    build()
+    c = Checks()
+    import docx
+    from fontTools.ttLib import TTFont
+
+    with tempdir() as out, tempdir() as again:
+        for data in samples():
+            name = f"{data.parent.name}/{data.name}"
+            [path] = render(data, "docx", out)
+            [md] = render(data, "md", out)
+            [path2] = render(data, "docx", again)
+            c.check(f"{name}: identical bytes across renders", path.read_bytes() == path2.read_bytes())
+
+            d = docx.Document(str(path))
+            s = d.sections[0]
+            geo = [round(x.mm) for x in (s.page_width, s.page_height, s.top_margin, s.bottom_margin,
+                                          s.left_margin, s.right_margin)]
+            c.check(f"{name}: python-docx reads A4 with 37/35/28/26 mm margins", geo == [210, 297, 37, 35, 28, 26],
+                    str(geo))
+            c.check(f"{name}: python-docx reads the title", bool(d.core_properties.title))
+            text = norm("".join(p.text for p in d.paragraphs)
+                        + "".join(cell.text for t in d.tables for r in t.rows for cell in r.cells))
+            missing = [x for x in strings(data) if x not in text]
+            c.check(f"{name}: data text in python-docx's reading", not missing, f"missing {missing[:3]}")
+
+            plain = subprocess.run(["pandoc", "-f", "docx", "-t", "plain", "--wrap=none", str(path)],
+                                   capture_output=True, text=True, check=True).stdout
+            plain = norm(re.sub(r"[-+|=]{3,}|\|", "", plain))
+            at, lost = 0, []
+            for p in md_paragraphs(md.read_text(encoding="utf-8")):
+                i = plain.find(p, at)
+                if i < 0:
+                    lost.append(p)
+                else:
+                    at = i + len(p)
+            c.check(f"{name}: pandoc's text is the Markdown text, in order", not lost, f"not found: {lost[:2]}")
+
+            z = zipfile.ZipFile(path)
+            table = z.read("word/fontTable.xml").decode()
+            rels = z.read("word/_rels/fontTable.xml.rels").decode()
+            fonts, bad = [], []
+            for rid, key in re.findall(r'<w:embedRegular r:id="([^"]+)" w:fontKey="([^"]+)"', table):
+                target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels).group(1)
+                try:
+                    f = TTFont(io.BytesIO(deobfuscate(z.read("word/" + target), key)))
+                    fonts.append(f["name"].getDebugName(1))
+                    if "glyf" not in f:
+                        bad.append(f"{target}: no glyf")
+                except Exception as e:  # noqa: BLE001
+                    bad.append(f"{target}: {e}")
+            c.check(f"{name}: embedded fonts decode to TrueType fonts", fonts and not bad, f"{fonts} {bad}")
+
+            r = subprocess.run(["soffice", f"-env:UserInstallation=file://{out}/lo-profile", "--headless",
+                                "--convert-to", "pdf", "--outdir", str(out), str(path)],
+                               capture_output=True, text=True, timeout=300)
+            pdf = pathlib.Path(out) / (path.stem + ".pdf")
+            c.check(f"{name}: LibreOffice converts it to PDF", pdf.exists(), (r.stderr or r.stdout)[-200:])
+            if not pdf.exists():
+                continue
+            pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+                                   capture_output=True, text=True, check=True).stdout.split("\f")
+            pages = [p for p in pages if p.strip()]
+            folios = [re.search(r"—\s*(\d+)\s*—\s*$", p.strip()) for p in pages]
+            wrong = [i + 1 for i, m in enumerate(folios) if not m or int(m.group(1)) != i + 1]
+            c.check(f"{name}: LibreOffice prints — N — on every page", pages and not wrong,
+                    f"{len(pages)} pages, wrong on {wrong[:5]}")
+            body = norm("".join(re.sub(r"—\s*\d+\s*—\s*$", "", p.strip()) for p in pages))
+            missing = [x for x in strings(data) if x not in body]
+            c.check(f"{name}: data text in LibreOffice's PDF", not missing, f"missing {missing[:3]}")
+    c.finish()
+
+
+if __name__ == "__main__":
+    main()

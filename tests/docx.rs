@@ -1,0 +1,331 @@
+//! The DOCX writer end to end: render the samples, unzip, and assert the XML that
+//! matters to Word, WPS and LibreOffice: the page grid, styles with outline
+//! levels, East Asian fonts, odd/even footers with a PAGE field, the heading
+//! list numbering, embedded fonts that decode to real TrueType fonts, the text
+//! (the same as the Markdown output's), and identical bytes across two renders.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use nianbao::writer::docx::embed::deobfuscate;
+
+fn render(data: &str, format: &str, out: &Path, extra: &[&str]) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["render", data, "--format", format, "--out", out.to_str().unwrap()])
+        .args(extra)
+        .current_dir(root)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run nianbao");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let line = stderr.lines().find(|l| l.starts_with("已生成 ") && l.ends_with(format)).expect("a file written");
+    PathBuf::from(line.split_once(' ').unwrap().1)
+}
+
+/// Every entry of a zip archive, by name, in archive order.
+fn unzip(path: &Path) -> (Vec<String>, BTreeMap<String, Vec<u8>>) {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut names = Vec::new();
+    let mut parts = BTreeMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        assert_eq!(f.compression(), zip::CompressionMethod::Deflated, "{} not deflated", f.name());
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        names.push(f.name().to_string());
+        parts.insert(f.name().to_string(), bytes);
+    }
+    (names, parts)
+}
+
+fn xml(parts: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
+    String::from_utf8(parts.get(name).unwrap_or_else(|| panic!("no part {name}")).clone()).unwrap()
+}
+
+struct Sample {
+    _dir: tempfile::TempDir,
+    docx: PathBuf,
+    md: PathBuf,
+    names: Vec<String>,
+    parts: BTreeMap<String, Vec<u8>>,
+}
+
+fn sample(data: &str) -> Sample {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = render(data, "docx", dir.path(), &[]);
+    let md = render(data, "md", dir.path(), &[]);
+    let (names, parts) = unzip(&docx);
+    Sample { _dir: dir, docx, md, names, parts }
+}
+
+/// The style element with `id` in styles.xml.
+fn style<'a>(styles: &'a str, id: &str) -> &'a str {
+    let start = styles.find(&format!("w:styleId=\"{id}\"")).unwrap_or_else(|| panic!("no style {id}"));
+    let end = styles[start..].find("</w:style>").unwrap() + start;
+    &styles[start..end]
+}
+
+#[test]
+fn page_grid_and_geometry_are_gb_t_9704() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let doc = xml(&s.parts, "word/document.xml");
+    assert!(doc.contains(r#"<w:pgSz w:w="11906" w:h="16838""#), "A4");
+    assert!(doc.contains(r#"w:top="2098""#) && doc.contains(r#"w:bottom="1984""#));
+    assert!(doc.contains(r#"w:left="1587""#) && doc.contains(r#"w:right="1474""#));
+    assert!(doc.contains(r#"<w:docGrid w:type="lines" w:linePitch="579" w:charSpace="-848"/>"#), "grid");
+    // 28 characters a line: Normal narrows characters by 0.25 pt.
+    let styles = xml(&s.parts, "word/styles.xml");
+    assert!(style(&styles, "Normal").contains(r#"<w:spacing w:val="-5"/>"#));
+}
+
+#[test]
+fn styles_carry_fonts_sizes_indents_and_outline_levels() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let styles = xml(&s.parts, "word/styles.xml");
+    let normal = style(&styles, "Normal");
+    assert!(styles.contains(r#"w:styleId="Normal" w:default="1""#));
+    assert!(normal.contains(r#"w:eastAsia="仿宋_GB2312""#) && normal.contains(r#"w:ascii="仿宋_GB2312""#));
+    assert!(normal.contains(r#"<w:sz w:val="32"/>"#));
+    assert!(normal.contains(r#"w:firstLineChars="200""#));
+    assert!(normal.contains(r#"w:line="579" w:lineRule="exact""#));
+    assert!(styles.contains(r#"<w:lang w:val="en-US" w:eastAsia="zh-CN""#));
+    assert!(style(&styles, "Title").contains(r#"w:eastAsia="方正小标宋简体""#));
+    assert!(style(&styles, "Title").contains(r#"<w:sz w:val="44"/>"#));
+    assert!(style(&styles, "Subtitle").contains(r#"w:eastAsia="楷体_GB2312""#));
+    for (level, font) in [(1, "黑体"), (2, "楷体_GB2312"), (3, "仿宋_GB2312"), (4, "仿宋_GB2312")] {
+        let h = style(&styles, &format!("Heading{level}"));
+        assert!(h.contains(&format!(r#"<w:outlineLvl w:val="{}"/>"#, level - 1)), "heading {level}: {h}");
+        assert!(h.contains(&format!(r#"w:eastAsia="{font}""#)), "heading {level}");
+        assert!(h.contains("<w:keepNext/>"), "heading {level}");
+        assert!(h.contains(&format!(r#"<w:ilvl w:val="{}"/><w:numId w:val="2"/>"#, level - 1)));
+    }
+    assert!(style(&styles, "Heading3").contains("<w:b/>"), "level 3 bold by local custom");
+}
+
+#[test]
+fn heading_numbers_are_word_list_numbering() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let num = xml(&s.parts, "word/numbering.xml");
+    assert_eq!(num.matches("<w:abstractNum ").count(), 1, "{num}");
+    for (ilvl, fmt, text, restart) in [
+        (0, "chineseCounting", "%1、", 0),
+        (1, "chineseCounting", "（%2）", 1),
+        // The speech numbers its 27 tasks on across the （一） sections: 1． restarts under 一、 only.
+        (2, "decimal", "%3．", 1),
+        (3, "decimal", "（%4）", 3),
+    ] {
+        let start = num.find(&format!(r#"<w:lvl w:ilvl="{ilvl}">"#)).unwrap();
+        let lvl = &num[start..start + num[start..].find("</w:lvl>").unwrap()];
+        assert!(lvl.contains(&format!(r#"<w:numFmt w:val="{fmt}"/>"#)), "{lvl}");
+        assert!(lvl.contains(&format!(r#"<w:lvlText w:val="{text}"/>"#)), "{lvl}");
+        assert!(lvl.contains(&format!(r#"<w:lvlRestart w:val="{restart}"/>"#)), "{lvl}");
+        assert!(lvl.contains(&format!(r#"<w:pStyle w:val="Heading{}"/>"#, ilvl + 1)), "{lvl}");
+        assert!(lvl.contains(r#"<w:suff w:val="nothing"/>"#));
+    }
+    assert!(num.contains(r#"<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>"#), "{num}");
+}
+
+#[test]
+fn footers_are_odd_right_even_left_with_a_page_field() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let settings = xml(&s.parts, "word/settings.xml");
+    assert!(settings.contains("<w:evenAndOddHeaders/>"));
+    let doc = xml(&s.parts, "word/document.xml");
+    assert!(doc.contains(r#"<w:footerReference w:type="default" r:id="rIdFooter1"/>"#), "odd");
+    assert!(doc.contains(r#"<w:footerReference w:type="even" r:id="rIdFooter2"/>"#), "even");
+    let rels = xml(&s.parts, "word/_rels/document.xml.rels");
+    assert!(rels.contains(r#"Id="rIdFooter1""#) && rels.contains(r#"Target="footer1.xml""#));
+    for (part, jc, ind) in
+        [("word/footer1.xml", "right", r#"w:right="320""#), ("word/footer2.xml", "left", r#"w:left="320""#)]
+    {
+        let f = xml(&s.parts, part);
+        assert!(f.contains(&format!(r#"<w:jc w:val="{jc}"/>"#)), "{part}: {f}");
+        assert!(f.contains(ind), "{part}: one character in");
+        assert!(f.contains(r#"w:fldCharType="begin""#) && f.contains("PAGE"), "{part}");
+        assert!(f.contains(">— </w:t>") && f.contains("> —</w:t>"), "{part}: em dashes");
+    }
+    let styles = xml(&s.parts, "word/styles.xml");
+    let footer = style(&styles, "Footer");
+    assert!(footer.contains(r#"w:eastAsia="宋体""#) && footer.contains(r#"<w:sz w:val="28"/>"#), "14 pt Song");
+}
+
+#[test]
+fn core_properties_come_from_the_data() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let core = xml(&s.parts, "docProps/core.xml");
+    assert!(core.contains("<dc:title>大干苦干"), "{core}");
+    assert!(core.contains("<dc:creator>襄垣县卫生和计划生育局</dc:creator>"), "{core}");
+    assert!(core.contains(r#"<dcterms:created xsi:type="dcterms:W3CDTF">2018-04-11T00:00:00Z</dcterms:created>"#));
+    assert!(core.contains(r#"<dcterms:modified xsi:type="dcterms:W3CDTF">2018-04-11T00:00:00Z</dcterms:modified>"#));
+}
+
+#[test]
+fn embedded_fonts_decode_to_truetype_subsets_named_as_in_the_document() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let ct = xml(&s.parts, "[Content_Types].xml");
+    assert!(
+        ct.contains(r#"Extension="odttf" ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont""#)
+    );
+    let settings = xml(&s.parts, "word/settings.xml");
+    assert!(settings.contains("<w:embedTrueTypeFonts/>") && settings.contains("<w:saveSubsetFonts/>"));
+    let table = xml(&s.parts, "word/fontTable.xml");
+    let rels = xml(&s.parts, "word/_rels/fontTable.xml.rels");
+    let doc = xml(&s.parts, "word/document.xml");
+    let mut names = Vec::new();
+    for font in table.split("<w:font ").skip(1) {
+        let name = font.split('"').nth(1).unwrap().to_string();
+        let Some(at) = font.find("<w:embedRegular ") else { continue };
+        let emb = &font[at..];
+        let rid = emb.split("r:id=\"").nth(1).unwrap().split('"').next().unwrap();
+        let key = emb.split("w:fontKey=\"").nth(1).unwrap().split('"').next().unwrap();
+        let rel = rels.split("<Relationship ").find(|r| r.contains(&format!("Id=\"{rid}\""))).unwrap();
+        let target = rel.split("Target=\"").nth(1).unwrap().split('"').next().unwrap();
+        let raw = &s.parts[&format!("word/{target}")];
+        assert!(ttf_parser::Face::parse(raw, 0).is_err(), "{name}: obfuscated");
+        let ttf = deobfuscate(raw, key).unwrap();
+        let face = ttf_parser::Face::parse(&ttf, 0).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(face.tables().glyf.is_some() && face.tables().cff.is_none(), "{name}: TrueType outlines");
+        let family = face.names().into_iter().find(|n| n.name_id == ttf_parser::name_id::FAMILY).unwrap();
+        assert_eq!(family.to_string().unwrap(), name);
+        assert!(face.number_of_glyphs() < 2000, "{name}: a subset");
+        if name == "仿宋_GB2312" {
+            for ch in "同志们：在全县上下2018".chars() {
+                let g = face.glyph_index(ch).unwrap_or_else(|| panic!("{name} lacks {ch}"));
+                assert!(face.glyph_bounding_box(g).is_some() || ch.is_whitespace(), "{ch} has an outline");
+            }
+        }
+        names.push(name);
+    }
+    for n in ["仿宋_GB2312", "黑体", "楷体_GB2312", "宋体", "方正小标宋简体"] {
+        assert!(names.iter().any(|x| x == n), "{n} embedded: {names:?}");
+    }
+    // 勠 and ㎡ are not in FandolFang: those runs name the fallback face, which is embedded too.
+    assert!(names.iter().any(|x| x == "Noto Serif CJK SC"), "{names:?}");
+    assert!(doc.contains(r#"w:eastAsia="Noto Serif CJK SC""#));
+}
+
+#[test]
+fn docx_fonts_names_embeds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = render("data/xiangyuan/2018.yaml", "docx", dir.path(), &["--docx-fonts", "names"]);
+    let (names, parts) = unzip(&docx);
+    assert!(!names.iter().any(|n| n.ends_with(".odttf")));
+    assert!(!xml(&parts, "word/fontTable.xml").contains("embedRegular"));
+    assert!(!xml(&parts, "word/settings.xml").contains("embedTrueTypeFonts"));
+    assert!(xml(&parts, "word/fontTable.xml").contains(r#"w:name="仿宋_GB2312""#));
+}
+
+#[test]
+fn tables_repeat_their_header_row_and_attachments_start_a_page() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let doc = xml(&s.parts, "word/document.xml");
+    let tables = doc.matches("<w:tbl>").count();
+    assert!(tables >= 1);
+    assert_eq!(doc.matches("<w:tblHeader/>").count(), tables, "one header row per table");
+    assert!(doc.contains(r#"<w:pStyle w:val="AttachmentLabel"/><w:pageBreakBefore/>"#), "attachment on a new page");
+}
+
+#[test]
+fn two_renders_give_identical_bytes_in_a_fixed_entry_order() {
+    let a = sample("data/xiangyuan/2018.yaml");
+    let b = sample("data/xiangyuan/2018.yaml");
+    assert_eq!(std::fs::read(&a.docx).unwrap(), std::fs::read(&b.docx).unwrap());
+    assert_eq!(&a.names[..4], ["[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml"]);
+    let doc = xml(&a.parts, "word/document.xml");
+    assert!(doc.contains(r#"w14:paraId="10000001""#), "paragraph ids numbered in document order");
+}
+
+/// Paragraph texts of a WordprocessingML part: table cells joined with `|`.
+fn paragraphs(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut cur, mut in_t, mut row): (String, bool, Option<Vec<String>>) = (String::new(), false, None);
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(e) => match e.name().as_ref() {
+                b"w:t" => in_t = true,
+                b"w:tr" => row = Some(Vec::new()),
+                _ => {}
+            },
+            quick_xml::events::Event::End(e) => match e.name().as_ref() {
+                b"w:t" => in_t = false,
+                b"w:p" => {
+                    let p = std::mem::take(&mut cur);
+                    match &mut row {
+                        Some(r) => r.push(p),
+                        None => out.push(p),
+                    }
+                }
+                b"w:tr" => out.push(row.take().unwrap().join("|")),
+                _ => {}
+            },
+            quick_xml::events::Event::Text(t) if in_t => cur.push_str(&t.decode().unwrap()),
+            quick_xml::events::Event::GeneralRef(r) if in_t => cur.push_str(match r.decode().unwrap().as_ref() {
+                "amp" => "&",
+                "lt" => "<",
+                "gt" => ">",
+                "quot" => "\"",
+                _ => "'",
+            }),
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The Markdown output's paragraphs as printed: markup removed, table rows `|`-joined.
+fn markdown_paragraphs(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in md.lines() {
+        let line = line.trim();
+        if line.is_empty() || line == "***" || line.starts_with("| :") || line.starts_with("| -") {
+            continue;
+        }
+        let line = line.trim_start_matches('#').trim_start();
+        let line = if line.starts_with('|') {
+            line.trim_matches('|').split(" | ").map(str::trim).collect::<Vec<_>>().join("|")
+        } else {
+            line.to_string()
+        };
+        let mut s = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => s.extend(chars.next()),
+                '*' => {}
+                c => s.push(c),
+            }
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// A heading label that Word's list numbering prints before the paragraph text.
+fn is_label(s: &str) -> bool {
+    let core = s.trim_start_matches('（').trim_end_matches(['）', '、', '．']);
+    !core.is_empty()
+        && core.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十百".contains(c))
+        && s.chars().count() <= core.chars().count() + 2
+}
+
+#[test]
+fn the_text_is_the_markdown_text() {
+    for data in ["data/xiangyuan/2018.yaml", "data/jinhua/2018.yaml", "data/xiangyuan/2017.yaml"] {
+        let s = sample(data);
+        let docx: Vec<String> =
+            paragraphs(&xml(&s.parts, "word/document.xml")).into_iter().filter(|p| !p.is_empty()).collect();
+        let md = markdown_paragraphs(&std::fs::read_to_string(&s.md).unwrap());
+        assert_eq!(docx.len(), md.len(), "{data}: paragraph count");
+        for (d, m) in docx.iter().zip(&md) {
+            // Either the same, or the Markdown has the list number Word prints itself.
+            let ok = d == m || m.strip_suffix(d.as_str()).is_some_and(is_label);
+            assert!(ok, "{data}:\n docx: {d}\n   md: {m}");
+        }
+    }
+}
