@@ -302,16 +302,23 @@ fn up_to_date(stamp: &Path, out: &Path, key: &str) -> Option<Vec<PathBuf>> {
     outputs.iter().all(|p| p.is_file()).then_some(outputs)
 }
 
-/// Record what was written; files an earlier stamp listed that this run did
-/// not write (the template changed the file name) are removed.
+/// Record what was written; files of the same formats that an earlier stamp
+/// listed and this run did not write (the template changed the file name) are
+/// removed.
 fn write_stamp(stamp: &Path, out: &Path, key: &str, written: &[PathBuf]) -> Result<()> {
     let names: Vec<String> = written
         .iter()
         .filter_map(|p| p.strip_prefix(out).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
+    // A stale file is one of a format written now under a name not written now.
+    let ext = |n: &str| Path::new(n).extension().map(|e| e.to_os_string());
     if let Ok(old) = std::fs::read_to_string(stamp) {
-        for name in old.lines().skip(1).filter(|n| !names.iter().any(|m| m == n) && !n.contains("..")) {
+        for name in old
+            .lines()
+            .skip(1)
+            .filter(|n| !names.iter().any(|m| m == n) && !n.contains("..") && names.iter().any(|m| ext(m) == ext(n)))
+        {
             let _ = std::fs::remove_file(out.join(name));
         }
     }

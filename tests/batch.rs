@@ -117,6 +117,12 @@ fn a_report_whose_file_name_changes_leaves_no_stale_file() {
     assert!(nianbao(p.path(), &["batch", "--format", "md"]).status.success());
     let names: Vec<String> = tree(&p.path().join("out")).into_keys().collect();
     assert_eq!(names, ["c000/2018/东山县2018年卫生健康大会讲话.md"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(p.path().join("out").join(&names[0])).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o644, "reports are readable by all, like any file");
+    }
 }
 
 #[test]
