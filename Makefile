@@ -36,7 +36,7 @@ test:
 conformance: build
 	@set -e; for t in tests/conformance/[!_]*.py; do echo "== $$t"; python3 "$$t"; done
 
-bench:
+bench: build
 	cargo bench --locked
 
 clean:
