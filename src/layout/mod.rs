@@ -254,17 +254,37 @@ struct ParaSrc {
     indent: f32,
     /// Lines in its normal setting.
     lines: usize,
+    /// Of those, all-Han lines after the first, and how many of them are uneven.
+    grid_lines: usize,
+    uneven: usize,
+}
+
+impl ParaSrc {
+    fn new(items: Vec<Item>, indent: f32) -> (ParaSrc, Vec<SetLine>) {
+        let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+        let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+        let allowed = linebreak::break_after(&chars);
+        let spans = linebreak::break_lines(&chars, &widths, &allowed, BLOCK_W, indent);
+        let grid_lines = spans
+            .iter()
+            .filter(|s| !s.first && !s.last && chars[s.start..s.end].iter().all(|&c| linebreak::on_grid(c)))
+            .count();
+        let uneven = linebreak::uneven_lines(&chars, &widths, &spans);
+        let set = set_spans(&items, &spans, indent, grid::left());
+        (ParaSrc { lines: set.len(), items, indent, grid_lines, uneven }, set)
+    }
 }
 
 impl ParaSrc {
     /// The paragraph set in `extra` more lines than normal, if it can be done
     /// without a loose line, and how many more all-Han lines that leaves uneven.
-    fn lengthened(&self, extra: usize) -> Option<(Vec<SetLine>, usize)> {
+    fn lengthened(&self, extra: isize) -> Option<(Vec<SetLine>, usize)> {
+        let count = usize::try_from(self.lines as isize + extra).ok().filter(|&c| c > 0)?;
         let chars: Vec<char> = self.items.iter().map(|i| i.ch).collect();
         let widths: Vec<f32> = self.items.iter().map(|i| i.width).collect();
         let allowed = linebreak::break_after(&chars);
         let normal = linebreak::break_lines(&chars, &widths, &allowed, BLOCK_W, self.indent);
-        let spans = linebreak::break_lines_exact(&chars, &widths, &allowed, BLOCK_W, self.indent, self.lines + extra)?;
+        let spans = linebreak::break_lines_exact(&chars, &widths, &allowed, BLOCK_W, self.indent, count)?;
         let uneven = linebreak::uneven_lines(&chars, &widths, &spans)
             .saturating_sub(linebreak::uneven_lines(&chars, &widths, &normal));
         Some((set_spans(&self.items, &spans, self.indent, grid::left()), uneven))
@@ -406,10 +426,13 @@ fn set_blocks(
                     segs.extend(plain_segments(run_in, Role::Body));
                 }
                 let items = shape_text(faces, &segs)?;
-                let set = set_paragraph(&items, indent, grid::left(), BLOCK_W);
-                if h.run_in.is_some() {
-                    sources.insert(out.len(), ParaSrc { items, indent, lines: set.len() });
-                }
+                let set = if h.run_in.is_some() {
+                    let (src, set) = ParaSrc::new(items, indent);
+                    sources.insert(out.len(), src);
+                    set
+                } else {
+                    set_paragraph(&items, indent, grid::left(), BLOCK_W)
+                };
                 outline.push((out.len(), h.level, h.display_text().trim_end_matches(['。', '：']).to_string()));
                 out.push(Entry::Lines {
                     lines: set,
@@ -420,8 +443,8 @@ fn set_blocks(
             }
             Block::Paragraph(t) => {
                 let items = shape_text(faces, &plain_segments(t, Role::Body))?;
-                let set = set_paragraph(&items, indent, grid::left(), BLOCK_W);
-                sources.insert(out.len(), ParaSrc { items, indent, lines: set.len() });
+                let (src, set) = ParaSrc::new(items, indent);
+                sources.insert(out.len(), src);
                 out.push(lines(set));
             }
             Block::Table(t) => set_table(t, faces, out)?,
@@ -588,14 +611,15 @@ fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
     Ok(())
 }
 
-/// How many all-Han lines per document pagination may leave uneven (27 or 29
-/// characters) by lengthening paragraphs: a full page is worth one, not many.
-const UNEVEN_BUDGET: usize = 3;
+/// The share of a document's all-Han lines (in percent) that may hold other than
+/// 28 characters, counting those line breaking could not avoid; what is left of
+/// it is what pagination may spend lengthening paragraphs to fill pages.
+const UNEVEN_PERCENT: usize = 4;
 
-/// A paragraph to set one or more lines longer so that a page fills.
+/// A paragraph to set a line longer (or shorter) so that a page fills.
 struct Fix {
     entry: usize,
-    more: usize,
+    longer: bool,
 }
 
 /// Place set lines on pages, line by line on the grid. Where keeping a heading
@@ -608,17 +632,19 @@ fn paginate(
     faces: &mut Faces,
     sources: &HashMap<usize, ParaSrc>,
 ) -> Layout {
-    let mut refused = std::collections::HashSet::new();
-    let mut extra: HashMap<usize, usize> = HashMap::new();
+    let mut refused: std::collections::HashSet<(usize, bool)> = std::collections::HashSet::new();
+    let mut extra: HashMap<usize, isize> = HashMap::new();
     let mut tries = 0;
     // All-Han lines that lengthening may leave with other than 28 characters.
-    let mut uneven_budget = UNEVEN_BUDGET;
+    let (grid_lines, uneven): (usize, usize) =
+        sources.values().fold((0, 0), |(g, u), s| (g + s.grid_lines, u + s.uneven));
+    let mut uneven_budget = (grid_lines * UNEVEN_PERCENT / 100).saturating_sub(uneven);
     let (mut pages, outline) = loop {
         match place_entries(&entries, &outline_at, sources, &refused, tries < 100) {
             Ok(done) => break done,
-            Err(Fix { entry, more }) => {
+            Err(Fix { entry, longer }) => {
                 tries += 1;
-                let want = extra.get(&entry).copied().unwrap_or(0) + more;
+                let want = extra.get(&entry).copied().unwrap_or(0) + if longer { 1 } else { -1 };
                 match sources.get(&entry).and_then(|s| s.lengthened(want)).filter(|(_, u)| *u <= uneven_budget) {
                     Some((set, uneven)) => {
                         if let Entry::Lines { lines, .. } = &mut entries[entry] {
@@ -628,7 +654,7 @@ fn paginate(
                         uneven_budget -= uneven;
                     }
                     None => {
-                        refused.insert(entry);
+                        refused.insert((entry, longer));
                     }
                 }
             }
@@ -645,7 +671,7 @@ fn place_entries(
     entries: &[Entry],
     outline_at: &[(usize, u8, String)],
     sources: &HashMap<usize, ParaSrc>,
-    refused: &std::collections::HashSet<usize>,
+    refused: &std::collections::HashSet<(usize, bool)>,
     may_ask: bool,
 ) -> std::result::Result<(Vec<Page>, Vec<OutlineEntry>), Fix> {
     let mut pages: Vec<Page> = vec![Page::default()];
@@ -654,7 +680,7 @@ fn place_entries(
     let mut outline_at = outline_at.iter().cloned().peekable();
     // Paragraphs with lines on the current page that could be lengthened.
     let mut last_para: Vec<usize> = Vec::new();
-    let fixable = |i: &usize| may_ask && sources.contains_key(i) && !refused.contains(i);
+    let fixable = |i: &usize, longer: bool| may_ask && sources.contains_key(i) && !refused.contains(&(*i, longer));
 
     // Lines an entry needs before a break is allowed after it (keep with next).
     let min_lines = |e: &Entry| -> usize {
@@ -744,9 +770,17 @@ fn place_entries(
                 }
                 if cur > 0 && cur + need.min(grid::LINES) > grid::LINES {
                     let empty = grid::LINES - cur;
-                    // A line at a time: the next pass asks again for what is still empty.
-                    if let Some(&j) = last_para.iter().rev().find(|j| fixable(j)).filter(|_| empty <= 3) {
-                        return Err(Fix { entry: j, more: 1 });
+                    // A line at a time: the next pass asks again for what is still
+                    // empty. Or a paragraph a line shorter makes room for what follows.
+                    if empty <= 3 {
+                        if let Some(&j) = last_para.iter().rev().find(|j| fixable(j, true)) {
+                            return Err(Fix { entry: j, longer: true });
+                        }
+                        if empty + 1 >= need
+                            && let Some(&j) = last_para.iter().rev().find(|j| fixable(j, false))
+                        {
+                            return Err(Fix { entry: j, longer: false });
+                        }
                     }
                     new_page(&mut pages, &mut cur, &mut last_para);
                 }
@@ -768,9 +802,10 @@ fn place_entries(
                     // Widow: the last line would be alone at the next page's top.
                     let widow =
                         *breakable && table_header.is_none() && li + 2 == n && li >= 2 && cur + 1 == grid::LINES;
-                    if widow && let Some(&j) = std::iter::once(&idx).chain(last_para.iter().rev()).find(|j| fixable(j))
+                    if widow
+                        && let Some(&j) = std::iter::once(&idx).chain(last_para.iter().rev()).find(|j| fixable(j, true))
                     {
-                        return Err(Fix { entry: j, more: 1 });
+                        return Err(Fix { entry: j, longer: true });
                     }
                     if !fits && !line.frame.is_empty() && cur < grid::LINES {
                         // A table row that does not fit breaks across the pages (as
