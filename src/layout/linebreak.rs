@@ -360,4 +360,18 @@ mod tests {
         assert_eq!((l[0].start, l[0].end), (0, 5), "squeezed");
         assert!(l[0].surplus < 0.0);
     }
+
+    #[test]
+    fn exact_line_counts() {
+        // 30 ideographs in a measure of 10: three natural lines, or four with
+        // looser lines, never two.
+        let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(3).chars().collect();
+        let w = vec![1.0; t.len()];
+        let a = break_after(&t);
+        assert_eq!(break_lines(&t, &w, &a, 10.0, 0.0).len(), 3);
+        let four = break_lines_exact(&t, &w, &a, 10.0, 0.0, 4).expect("four lines");
+        assert_eq!(four.len(), 4);
+        assert!(four.iter().all(|l| l.end - l.start <= 10 && l.end > l.start));
+        assert!(break_lines_exact(&t, &w, &a, 10.0, 0.0, 2).is_none());
+    }
 }
