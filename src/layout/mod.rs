@@ -666,6 +666,15 @@ fn paginate(
     Layout { pages, outline }
 }
 
+/// Paragraphs that could be re-set to fill the current page: those on it, and
+/// those on the page before when that one is full (lengthening one of them moves
+/// everything after it down a line, which closes a gap here too).
+#[derive(Default)]
+struct PageParas {
+    here: Vec<usize>,
+    before: Vec<usize>,
+}
+
 /// One pagination pass; `Err` asks for a paragraph to be lengthened first.
 fn place_entries(
     entries: &[Entry],
@@ -679,7 +688,7 @@ fn place_entries(
     let mut outline = Vec::new();
     let mut outline_at = outline_at.iter().cloned().peekable();
     // Paragraphs with lines on the current page that could be lengthened.
-    let mut last_para: Vec<usize> = Vec::new();
+    let mut last_para = PageParas::default();
     let fixable = |i: &usize, longer: bool| may_ask && sources.contains_key(i) && !refused.contains(&(*i, longer));
 
     // Lines an entry needs before a break is allowed after it (keep with next).
@@ -697,10 +706,11 @@ fn place_entries(
         }
     };
 
-    let new_page = |pages: &mut Vec<Page>, cur: &mut usize, last_para: &mut Vec<usize>| {
+    let new_page = |pages: &mut Vec<Page>, cur: &mut usize, last_para: &mut PageParas| {
+        last_para.before = if *cur >= grid::LINES { std::mem::take(&mut last_para.here) } else { Vec::new() };
+        last_para.here.clear();
         pages.push(Page::default());
         *cur = 0;
-        last_para.clear();
     };
 
     // Place grid lines `from..to` of `line` from grid line `at`.
@@ -773,11 +783,14 @@ fn place_entries(
                     // A line at a time: the next pass asks again for what is still
                     // empty. Or a paragraph a line shorter makes room for what follows.
                     if empty <= 3 {
-                        if let Some(&j) = last_para.iter().rev().find(|j| fixable(j, true)) {
+                        if let Some(&j) = last_para.here.iter().rev().find(|j| fixable(j, true)) {
+                            return Err(Fix { entry: j, longer: true });
+                        }
+                        if let Some(&j) = last_para.before.iter().rev().find(|j| fixable(j, true)) {
                             return Err(Fix { entry: j, longer: true });
                         }
                         if empty + 1 >= need
-                            && let Some(&j) = last_para.iter().rev().find(|j| fixable(j, false))
+                            && let Some(&j) = last_para.here.iter().rev().find(|j| fixable(j, false))
                         {
                             return Err(Fix { entry: j, longer: false });
                         }
@@ -803,7 +816,8 @@ fn place_entries(
                     let widow =
                         *breakable && table_header.is_none() && li + 2 == n && li >= 2 && cur + 1 == grid::LINES;
                     if widow
-                        && let Some(&j) = std::iter::once(&idx).chain(last_para.iter().rev()).find(|j| fixable(j, true))
+                        && let Some(&j) =
+                            std::iter::once(&idx).chain(last_para.here.iter().rev()).find(|j| fixable(j, true))
                     {
                         return Err(Fix { entry: j, longer: true });
                     }
@@ -837,7 +851,7 @@ fn place_entries(
                     cur += line.height;
                 }
                 if sources.contains_key(&idx) {
-                    last_para.push(idx);
+                    last_para.here.push(idx);
                 }
                 if cur >= grid::LINES {
                     new_page(&mut pages, &mut cur, &mut last_para);
