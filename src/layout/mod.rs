@@ -343,7 +343,7 @@ fn set_centred(items: &[Item]) -> Vec<SetLine> {
         .filter(|(s, e)| e > s)
         .map(|(s, e)| {
             let line = &items[s..e];
-            // Trailing or leading spaces don't count.
+            // Centred at natural widths (title type is not on the body's grid).
             let w: f32 = line.iter().map(|i| i.advance).sum();
             let x0 = grid::left() + (BLOCK_W - w) / 2.0;
             let natural: Vec<Item> = line.iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
@@ -354,11 +354,7 @@ fn set_centred(items: &[Item]) -> Vec<SetLine> {
 
 /// Set a line flush left without indent (salutation, attachment label).
 fn set_flush_left(items: &[Item]) -> Vec<SetLine> {
-    let mut lines = set_paragraph(items, 0.0, grid::left(), BLOCK_W);
-    if let Some(l) = lines.last_mut() {
-        let _ = l;
-    }
-    std::mem::take(&mut lines)
+    set_paragraph(items, 0.0, grid::left(), BLOCK_W)
 }
 
 fn plain_segments(text: &Text, role: Role) -> Vec<(Role, bool, String)> {
