@@ -188,7 +188,7 @@ pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
                 roles.iter().map(|r| book.face(book.role(*r).0).map(|d| d.family.clone())).collect::<Result<_>>()?;
             let fb = book.face(*f)?.family.clone();
             parts.push(format!(
-                "“{ch}”（U+{:04X}，{}缺字，改用 {fb}）见 {}",
+                "“{ch}”（U+{:04X}，{} 缺字，改用 {fb}）见 {}",
                 *ch as u32,
                 own.join("、"),
                 places.join("；")

@@ -46,7 +46,7 @@ pub struct FaceData {
     pub index: u32,
     /// The name the DOCX uses for it (`仿宋_GB2312`).
     pub docx_name: String,
-    pub data: Vec<u8>,
+    pub data: FontBytes,
     pub units_per_em: u16,
     /// Outlines are CFF (PostScript) rather than TrueType `glyf`.
     pub is_cff: bool,
@@ -54,6 +54,19 @@ pub struct FaceData {
     pub family: String,
     /// The face is a bold design (so no synthetic bold is needed).
     pub is_bold: bool,
+}
+
+/// A font file's bytes, memory-mapped: a report touches a few thousand glyphs of
+/// faces up to 25 MB, so only those pages are ever read.
+#[derive(Debug)]
+pub struct FontBytes(memmap2::Mmap);
+
+impl std::ops::Deref for FontBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl FaceData {
@@ -142,7 +155,12 @@ impl FontBook {
 }
 
 fn load(slot: &Slot) -> std::result::Result<Arc<FaceData>, String> {
-    let data = std::fs::read(&slot.path).map_err(|e| format!("无法读取字体文件 {}：{e}", slot.path.display()))?;
+    let file = std::fs::File::open(&slot.path).map_err(|e| format!("无法读取字体文件 {}：{e}", slot.path.display()))?;
+    // SAFETY: font files are read-only inputs; nianbao never writes them, and a
+    // font replaced while a run is under way is outside what a run can guard.
+    let map =
+        unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("无法读取字体文件 {}：{e}", slot.path.display()))?;
+    let data = FontBytes(map);
     let face = ttf_parser::Face::parse(&data, slot.config.index).map_err(|e| {
         format!("字体文件 {} 无法解析（{e}）；它可能已损坏，或不是 TTF/OTF/TTC 字体", slot.path.display())
     })?;

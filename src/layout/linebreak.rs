@@ -223,6 +223,106 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
     lines
 }
 
+/// Like [`break_lines`] but into exactly `count` lines, when that can be done
+/// without a line looser than three characters: how pagination lengthens a
+/// paragraph by a line to fill a page instead of leaving a widow or a gap.
+pub fn break_lines_exact(
+    chars: &[char],
+    widths: &[f32],
+    allowed: &[bool],
+    measure: f32,
+    indent: f32,
+    count: usize,
+) -> Option<Vec<LineSpan>> {
+    const EPS: f32 = 0.01;
+    let n = widths.len();
+    if n == 0 || count == 0 || count > n {
+        return None;
+    }
+    let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
+    // best[k][i]: cost, previous break and surplus of setting items 0..i in k lines.
+    let mut best: Vec<Vec<Option<(f32, usize, f32)>>> = vec![vec![None; n + 1]; count + 1];
+    best[0][0] = Some((0.0, 0, 0.0));
+    for k in 0..count {
+        for s in 0..n {
+            let Some((base, ..)) = best[k][s] else { continue };
+            let avail = if s == 0 { measure - indent } else { measure };
+            let mut w = 0.0;
+            let mut squeeze_cap = 0.0;
+            let mut grid_only = true;
+            for e in s + 1..=n {
+                let i = e - 1;
+                w += widths[i];
+                grid_only &= on_grid(chars[i]);
+                let over = w - avail;
+                if over > unit + EPS {
+                    break;
+                }
+                let cap_here = squeeze_cap;
+                if squeezable(chars[i]) {
+                    squeeze_cap += widths[i] * 0.5;
+                }
+                if !allowed[i] {
+                    continue;
+                }
+                let last = e == n;
+                if last != (k + 1 == count) {
+                    continue;
+                }
+                let shows = grid_only && s > 0;
+                let cost = if over > EPS {
+                    if over > cap_here + EPS {
+                        continue;
+                    }
+                    if shows { 1000.0 } else { 30.0 }
+                } else if last {
+                    0.0
+                } else {
+                    let surplus = -over;
+                    if surplus > 3.0 * unit {
+                        continue;
+                    }
+                    if surplus + EPS < widths[e] {
+                        (surplus / unit).powi(2)
+                    } else if shows {
+                        1000.0 + surplus / unit * 100.0
+                    } else {
+                        10.0 + (surplus / unit).powi(2) * 20.0
+                    }
+                };
+                let total = base + cost;
+                if best[k + 1][e].is_none_or(|(c, ..)| total < c) {
+                    best[k + 1][e] = Some((total, s, -over));
+                }
+            }
+        }
+    }
+    best[count][n]?;
+    let mut lines = Vec::new();
+    let (mut k, mut e) = (count, n);
+    while e > 0 {
+        let (_, s, surplus) = best[k][e]?;
+        lines.push(LineSpan { start: s, end: e, surplus, first: s == 0, last: e == n });
+        e = s;
+        k -= 1;
+    }
+    lines.reverse();
+    Some(lines)
+}
+
+/// How many lines of `spans` show an adjustment against the grid: all-Han lines
+/// after the first that were squeezed or pushed (so hold other than 28 characters).
+pub fn uneven_lines(chars: &[char], widths: &[f32], spans: &[LineSpan]) -> usize {
+    spans
+        .iter()
+        .filter(|s| {
+            let all_grid = chars[s.start..s.end].iter().all(|&c| on_grid(c));
+            let natural = s.surplus >= -0.01 && (s.end >= widths.len() || s.surplus + 0.01 < widths[s.end]);
+            !s.first && !s.last && all_grid && !natural
+        })
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +359,19 @@ mod tests {
         let l = break_lines(&t, &w, &a, 45.0, 0.0);
         assert_eq!((l[0].start, l[0].end), (0, 5), "squeezed");
         assert!(l[0].surplus < 0.0);
+    }
+
+    #[test]
+    fn exact_line_counts() {
+        // 30 ideographs in a measure of 10: three natural lines, or four with
+        // looser lines, never two.
+        let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(3).chars().collect();
+        let w = vec![1.0; t.len()];
+        let a = break_after(&t);
+        assert_eq!(break_lines(&t, &w, &a, 10.0, 0.0).len(), 3);
+        let four = break_lines_exact(&t, &w, &a, 10.0, 0.0, 4).expect("four lines");
+        assert_eq!(four.len(), 4);
+        assert!(four.iter().all(|l| l.end - l.start <= 10 && l.end > l.start));
+        assert!(break_lines_exact(&t, &w, &a, 10.0, 0.0, 2).is_none());
     }
 }

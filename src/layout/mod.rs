@@ -133,8 +133,9 @@ pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result
     let mut faces = Faces { book, data, parsed, cache: HashMap::new() };
     let mut lines: Vec<Entry> = Vec::new();
     let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
-    set_blocks(doc, &mut faces, &mut lines, &mut outline_pending)?;
-    Ok(paginate(lines, outline_pending, &mut faces))
+    let mut sources = HashMap::new();
+    set_blocks(doc, &mut faces, &mut lines, &mut outline_pending, &mut sources)?;
+    Ok(paginate(lines, outline_pending, &mut faces, &sources))
 }
 
 /// Every face of `book`, read (once per process) for layout.
@@ -147,10 +148,13 @@ pub fn load_faces(book: &FontBook) -> Result<Vec<Arc<FaceData>>> {
 struct SetLine {
     /// Runs with x positions; y is filled in at pagination.
     runs: Vec<Run>,
-    /// Extra drawing relative to the line's top (table borders).
+    /// Extra drawing relative to the line's top.
     rules: Vec<Rule>,
     /// Grid lines taken (table rows may take several).
     height: usize,
+    /// For a table row: the x of each column boundary, left to right. The row is
+    /// framed when placed, so that a row split across pages is closed on both.
+    frame: Vec<f32>,
 }
 
 /// What pagination sees.
@@ -220,6 +224,11 @@ fn set_paragraph(items: &[Item], indent: f32, x_left: f32, measure: f32) -> Vec<
     let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
     let allowed = linebreak::break_after(&chars);
     let spans = linebreak::break_lines(&chars, &widths, &allowed, measure, indent);
+    set_spans(items, &spans, indent, x_left)
+}
+
+/// Position the lines chosen by the line breaker, justified.
+fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left: f32) -> Vec<SetLine> {
     spans
         .iter()
         .map(|s| {
@@ -233,9 +242,53 @@ fn set_paragraph(items: &[Item], indent: f32, x_left: f32, measure: f32) -> Vec<
             } else {
                 (0.0, 0.0)
             };
-            SetLine { runs: place(line, x0, gap, squeeze), rules: Vec::new(), height: 1 }
+            SetLine { runs: place(line, x0, gap, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
         })
         .collect()
+}
+
+/// A body paragraph kept for re-setting in a different number of lines.
+#[derive(Debug, Clone)]
+struct ParaSrc {
+    items: Vec<Item>,
+    indent: f32,
+    /// Lines in its normal setting.
+    lines: usize,
+    /// Of those, all-Han lines after the first, and how many of them are uneven.
+    grid_lines: usize,
+    uneven: usize,
+}
+
+impl ParaSrc {
+    fn new(items: Vec<Item>, indent: f32) -> (ParaSrc, Vec<SetLine>) {
+        let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+        let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+        let allowed = linebreak::break_after(&chars);
+        let spans = linebreak::break_lines(&chars, &widths, &allowed, BLOCK_W, indent);
+        let grid_lines = spans
+            .iter()
+            .filter(|s| !s.first && !s.last && chars[s.start..s.end].iter().all(|&c| linebreak::on_grid(c)))
+            .count();
+        let uneven = linebreak::uneven_lines(&chars, &widths, &spans);
+        let set = set_spans(&items, &spans, indent, grid::left());
+        (ParaSrc { lines: set.len(), items, indent, grid_lines, uneven }, set)
+    }
+}
+
+impl ParaSrc {
+    /// The paragraph set in `extra` more lines than normal, if it can be done
+    /// without a loose line, and how many more all-Han lines that leaves uneven.
+    fn lengthened(&self, extra: isize) -> Option<(Vec<SetLine>, usize)> {
+        let count = usize::try_from(self.lines as isize + extra).ok().filter(|&c| c > 0)?;
+        let chars: Vec<char> = self.items.iter().map(|i| i.ch).collect();
+        let widths: Vec<f32> = self.items.iter().map(|i| i.width).collect();
+        let allowed = linebreak::break_after(&chars);
+        let normal = linebreak::break_lines(&chars, &widths, &allowed, BLOCK_W, self.indent);
+        let spans = linebreak::break_lines_exact(&chars, &widths, &allowed, BLOCK_W, self.indent, count)?;
+        let uneven = linebreak::uneven_lines(&chars, &widths, &spans)
+            .saturating_sub(linebreak::uneven_lines(&chars, &widths, &normal));
+        Some((set_spans(&self.items, &spans, self.indent, grid::left()), uneven))
+    }
 }
 
 /// Set lines flush left without justification (table cells).
@@ -253,7 +306,7 @@ fn set_ragged(items: &[Item], x_left: f32, measure: f32) -> Vec<SetLine> {
             } else {
                 0.0
             };
-            SetLine { runs: place(line, x_left, 0.0, squeeze), rules: Vec::new(), height: 1 }
+            SetLine { runs: place(line, x_left, 0.0, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
         })
         .collect()
 }
@@ -290,22 +343,18 @@ fn set_centred(items: &[Item]) -> Vec<SetLine> {
         .filter(|(s, e)| e > s)
         .map(|(s, e)| {
             let line = &items[s..e];
-            // Trailing or leading spaces don't count.
+            // Centred at natural widths (title type is not on the body's grid).
             let w: f32 = line.iter().map(|i| i.advance).sum();
             let x0 = grid::left() + (BLOCK_W - w) / 2.0;
             let natural: Vec<Item> = line.iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
-            SetLine { runs: place(&natural, x0, 0.0, 0.0), rules: Vec::new(), height: 1 }
+            SetLine { runs: place(&natural, x0, 0.0, 0.0), rules: Vec::new(), height: 1, frame: Vec::new() }
         })
         .collect()
 }
 
 /// Set a line flush left without indent (salutation, attachment label).
 fn set_flush_left(items: &[Item]) -> Vec<SetLine> {
-    let mut lines = set_paragraph(items, 0.0, grid::left(), BLOCK_W);
-    if let Some(l) = lines.last_mut() {
-        let _ = l;
-    }
-    std::mem::take(&mut lines)
+    set_paragraph(items, 0.0, grid::left(), BLOCK_W)
 }
 
 fn plain_segments(text: &Text, role: Role) -> Vec<(Role, bool, String)> {
@@ -322,6 +371,7 @@ fn set_blocks(
     faces: &mut Faces,
     out: &mut Vec<Entry>,
     outline: &mut Vec<(usize, u8, String)>,
+    sources: &mut HashMap<usize, ParaSrc>,
 ) -> Result<()> {
     let indent = 2.0 * CHAR_PITCH;
     let lines =
@@ -372,7 +422,13 @@ fn set_blocks(
                     segs.extend(plain_segments(run_in, Role::Body));
                 }
                 let items = shape_text(faces, &segs)?;
-                let set = set_paragraph(&items, indent, grid::left(), BLOCK_W);
+                let set = if h.run_in.is_some() {
+                    let (src, set) = ParaSrc::new(items, indent);
+                    sources.insert(out.len(), src);
+                    set
+                } else {
+                    set_paragraph(&items, indent, grid::left(), BLOCK_W)
+                };
                 outline.push((out.len(), h.level, h.display_text().trim_end_matches(['。', '：']).to_string()));
                 out.push(Entry::Lines {
                     lines: set,
@@ -383,7 +439,9 @@ fn set_blocks(
             }
             Block::Paragraph(t) => {
                 let items = shape_text(faces, &plain_segments(t, Role::Body))?;
-                out.push(lines(set_paragraph(&items, indent, grid::left(), BLOCK_W)));
+                let (src, set) = ParaSrc::new(items, indent);
+                sources.insert(out.len(), src);
+                out.push(lines(set));
             }
             Block::Table(t) => set_table(t, faces, out)?,
             Block::Signature(sig) => {
@@ -400,7 +458,12 @@ fn set_blocks(
                 for items in &shaped {
                     let w = width(items);
                     let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
-                    set.push(SetLine { runs: place(items, x0, 0.0, 0.0), rules: Vec::new(), height: 1 });
+                    set.push(SetLine {
+                        runs: place(items, x0, 0.0, 0.0),
+                        rules: Vec::new(),
+                        height: 1,
+                        frame: Vec::new(),
+                    });
                 }
                 out.push(Entry::Blank);
                 out.push(Entry::Blank);
@@ -510,7 +573,8 @@ fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
                     Align::Center => x + pad + (measure - w) / 2.0,
                     _ => x + pad + measure - w,
                 };
-                lines = vec![SetLine { runs: place(items, x0, 0.0, 0.0), rules: Vec::new(), height: 1 }];
+                lines =
+                    vec![SetLine { runs: place(items, x0, 0.0, 0.0), rules: Vec::new(), height: 1, frame: Vec::new() }];
             }
             height = height.max(lines.len());
             cell_lines.push(lines);
@@ -525,17 +589,13 @@ fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
                 }
             }
         }
-        let h = height as f32 * PITCH;
-        let mut rules = vec![
-            Rule { x1: x_left, y1: 0.0, x2: x_left + table_w, y2: 0.0 },
-            Rule { x1: x_left, y1: -h, x2: x_left + table_w, y2: -h },
-        ];
-        let mut x = x_left;
-        for w in widths.iter().chain(std::iter::once(&0.0)) {
-            rules.push(Rule { x1: x, y1: 0.0, x2: x, y2: -h });
-            x += w;
-        }
-        set_rows.push(SetLine { runs, rules, height });
+        let frame: Vec<f32> = std::iter::once(x_left)
+            .chain(widths.iter().scan(x_left, |x, w| {
+                *x += w;
+                Some(*x)
+            }))
+            .collect();
+        set_rows.push(SetLine { runs, rules: Vec::new(), height, frame });
     }
     let header = set_rows.remove(0);
     out.push(Entry::Lines {
@@ -547,12 +607,85 @@ fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
     Ok(())
 }
 
-/// Place set lines on pages, line by line on the grid.
-fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &mut Faces) -> Layout {
+/// The share of a document's all-Han lines (in percent) that may hold other than
+/// 28 characters, counting those line breaking could not avoid; what is left of
+/// it is what pagination may spend lengthening paragraphs to fill pages.
+const UNEVEN_PERCENT: usize = 4;
+
+/// A paragraph to set a line longer (or shorter) so that a page fills.
+struct Fix {
+    entry: usize,
+    longer: bool,
+}
+
+/// Place set lines on pages, line by line on the grid. Where keeping a heading
+/// with its text, or avoiding a widow or orphan, would leave lines empty at a
+/// page's foot, a paragraph on that page is set a line longer instead (if it can
+/// be without a loose line) and pagination runs again.
+fn paginate(
+    mut entries: Vec<Entry>,
+    outline_at: Vec<(usize, u8, String)>,
+    faces: &mut Faces,
+    sources: &HashMap<usize, ParaSrc>,
+) -> Layout {
+    let mut refused: std::collections::HashSet<(usize, bool)> = std::collections::HashSet::new();
+    let mut extra: HashMap<usize, isize> = HashMap::new();
+    let mut tries = 0;
+    // All-Han lines that lengthening may leave with other than 28 characters.
+    let (grid_lines, uneven): (usize, usize) =
+        sources.values().fold((0, 0), |(g, u), s| (g + s.grid_lines, u + s.uneven));
+    let mut uneven_budget = (grid_lines * UNEVEN_PERCENT / 100).saturating_sub(uneven);
+    let (mut pages, outline) = loop {
+        match place_entries(&entries, &outline_at, sources, &refused, tries < 100) {
+            Ok(done) => break done,
+            Err(Fix { entry, longer }) => {
+                tries += 1;
+                let want = extra.get(&entry).copied().unwrap_or(0) + if longer { 1 } else { -1 };
+                match sources.get(&entry).and_then(|s| s.lengthened(want)).filter(|(_, u)| *u <= uneven_budget) {
+                    Some((set, uneven)) => {
+                        if let Entry::Lines { lines, .. } = &mut entries[entry] {
+                            *lines = set;
+                        }
+                        extra.insert(entry, want);
+                        uneven_budget -= uneven;
+                    }
+                    None => {
+                        refused.insert((entry, longer));
+                    }
+                }
+            }
+        }
+    };
+    for (i, page) in pages.iter_mut().enumerate() {
+        page.runs.extend(folio(i + 1, faces));
+    }
+    Layout { pages, outline }
+}
+
+/// Paragraphs that could be re-set to fill the current page: those on it, and
+/// those on the page before when that one is full (lengthening one of them moves
+/// everything after it down a line, which closes a gap here too).
+#[derive(Default)]
+struct PageParas {
+    here: Vec<usize>,
+    before: Vec<usize>,
+}
+
+/// One pagination pass; `Err` asks for a paragraph to be lengthened first.
+fn place_entries(
+    entries: &[Entry],
+    outline_at: &[(usize, u8, String)],
+    sources: &HashMap<usize, ParaSrc>,
+    refused: &std::collections::HashSet<(usize, bool)>,
+    may_ask: bool,
+) -> std::result::Result<(Vec<Page>, Vec<OutlineEntry>), Fix> {
     let mut pages: Vec<Page> = vec![Page::default()];
     let mut cur = 0usize; // next free grid line on the last page
     let mut outline = Vec::new();
-    let mut outline_at = outline_at.into_iter().peekable();
+    let mut outline_at = outline_at.iter().cloned().peekable();
+    // Paragraphs with lines on the current page that could be lengthened.
+    let mut last_para = PageParas::default();
+    let fixable = |i: &usize, longer: bool| may_ask && sources.contains_key(i) && !refused.contains(&(*i, longer));
 
     // Lines an entry needs before a break is allowed after it (keep with next).
     let min_lines = |e: &Entry| -> usize {
@@ -569,38 +702,53 @@ fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &m
         }
     };
 
-    let new_page = |pages: &mut Vec<Page>, cur: &mut usize| {
+    let new_page = |pages: &mut Vec<Page>, cur: &mut usize, last_para: &mut PageParas| {
+        last_para.before = if *cur >= grid::LINES { std::mem::take(&mut last_para.here) } else { Vec::new() };
+        last_para.here.clear();
         pages.push(Page::default());
         *cur = 0;
     };
 
-    let put = |pages: &mut Vec<Page>, line: &SetLine, at: usize| {
+    // Place grid lines `from..to` of `line` from grid line `at`.
+    let put_part = |pages: &mut Vec<Page>, line: &SetLine, at: usize, from: usize, to: usize| {
         let page = pages.last_mut().unwrap();
         let top = grid::block_top() - at as f32 * PITCH;
         for r in &line.runs {
-            let mut r = r.clone();
             let sub = r.y as usize; // line offset inside a table row
+            if sub < from || sub >= to {
+                continue;
+            }
+            let mut r = r.clone();
             // One baseline per line whatever the face, so fallback glyphs stay on it.
-            r.y = grid::baseline(at + sub, r.size, LINE_ASCENT);
+            r.y = grid::baseline(at + sub - from, r.size, LINE_ASCENT);
             page.runs.push(r);
         }
         for rule in &line.rules {
             page.rules.push(Rule { x1: rule.x1, y1: top + rule.y1, x2: rule.x2, y2: top + rule.y2 });
         }
+        if let (Some(&x1), Some(&x2)) = (line.frame.first(), line.frame.last()) {
+            let bottom = top - (to - from) as f32 * PITCH;
+            page.rules.push(Rule { x1, y1: top, x2, y2: top });
+            page.rules.push(Rule { x1, y1: bottom, x2, y2: bottom });
+            for &x in &line.frame {
+                page.rules.push(Rule { x1: x, y1: top, x2: x, y2: bottom });
+            }
+        }
     };
+    let put = |pages: &mut Vec<Page>, line: &SetLine, at: usize| put_part(pages, line, at, 0, line.height);
 
     for (idx, entry) in entries.iter().enumerate() {
         match entry {
             Entry::PageBreak => {
                 if cur > 0 {
-                    new_page(&mut pages, &mut cur);
+                    new_page(&mut pages, &mut cur, &mut last_para);
                 }
             }
             Entry::Blank => {
                 if cur > 0 {
                     cur += 1;
                     if cur >= grid::LINES {
-                        new_page(&mut pages, &mut cur);
+                        new_page(&mut pages, &mut cur, &mut last_para);
                     }
                 }
             }
@@ -615,12 +763,10 @@ fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &m
                         match next {
                             Entry::Blank => chain_all += 1,
                             Entry::Lines { keep_with_next: k, .. } => {
-                                let m = min_lines(next);
-                                chain_all += m;
+                                chain_all += min_lines(next);
                                 if !*k {
                                     break;
                                 }
-                                let _ = m;
                             }
                             Entry::PageBreak => break,
                         }
@@ -628,12 +774,24 @@ fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &m
                     }
                     need = need.max(chain_all.min(grid::LINES));
                 }
-                let total: usize = lines.iter().map(|l| l.height).sum();
-                if *breakable && total == 2 {
-                    need = need.max(2);
-                }
                 if cur > 0 && cur + need.min(grid::LINES) > grid::LINES {
-                    new_page(&mut pages, &mut cur);
+                    let empty = grid::LINES - cur;
+                    // A line at a time: the next pass asks again for what is still
+                    // empty. Or a paragraph a line shorter makes room for what follows.
+                    if empty <= 3 {
+                        if let Some(&j) = last_para.here.iter().rev().find(|j| fixable(j, true)) {
+                            return Err(Fix { entry: j, longer: true });
+                        }
+                        if let Some(&j) = last_para.before.iter().rev().find(|j| fixable(j, true)) {
+                            return Err(Fix { entry: j, longer: true });
+                        }
+                        if empty + 1 >= need
+                            && let Some(&j) = last_para.here.iter().rev().find(|j| fixable(j, false))
+                        {
+                            return Err(Fix { entry: j, longer: false });
+                        }
+                    }
+                    new_page(&mut pages, &mut cur, &mut last_para);
                 }
                 if let Some((_, level, title)) = outline_at.next_if(|(i, ..)| *i == idx) {
                     outline.push(OutlineEntry {
@@ -649,17 +807,37 @@ fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &m
                 }
                 let n = lines.len();
                 for (li, line) in lines.iter().enumerate() {
-                    let left_after = n - li; // lines still to place including this one
                     let fits = cur + line.height <= grid::LINES;
                     // Widow: the last line would be alone at the next page's top.
-                    let widow = *breakable
-                        && table_header.is_none()
-                        && left_after == 2
-                        && n >= 3
-                        && li >= 2
-                        && cur + 1 == grid::LINES;
+                    let widow =
+                        *breakable && table_header.is_none() && li + 2 == n && li >= 2 && cur + 1 == grid::LINES;
+                    if widow
+                        && let Some(&j) =
+                            std::iter::once(&idx).chain(last_para.here.iter().rev()).find(|j| fixable(j, true))
+                    {
+                        return Err(Fix { entry: j, longer: true });
+                    }
+                    if !fits && !line.frame.is_empty() && cur < grid::LINES {
+                        // A table row that does not fit breaks across the pages (as
+                        // Word allows by default); the header repeats above the rest.
+                        let mut from = 0;
+                        while from < line.height {
+                            if cur >= grid::LINES {
+                                new_page(&mut pages, &mut cur, &mut last_para);
+                                if let Some(h) = table_header {
+                                    put(&mut pages, h, cur);
+                                    cur += h.height;
+                                }
+                            }
+                            let to = (from + grid::LINES - cur).min(line.height);
+                            put_part(&mut pages, line, cur, from, to);
+                            cur += to - from;
+                            from = to;
+                        }
+                        continue;
+                    }
                     if !fits || widow {
-                        new_page(&mut pages, &mut cur);
+                        new_page(&mut pages, &mut cur, &mut last_para);
                         if let Some(h) = table_header {
                             put(&mut pages, h, cur);
                             cur += h.height;
@@ -668,8 +846,11 @@ fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &m
                     put(&mut pages, line, cur);
                     cur += line.height;
                 }
+                if sources.contains_key(&idx) {
+                    last_para.here.push(idx);
+                }
                 if cur >= grid::LINES {
-                    new_page(&mut pages, &mut cur);
+                    new_page(&mut pages, &mut cur, &mut last_para);
                 }
             }
         }
@@ -677,13 +858,7 @@ fn paginate(entries: Vec<Entry>, outline_at: Vec<(usize, u8, String)>, faces: &m
     if pages.len() > 1 && pages.last().is_some_and(|p| p.runs.is_empty()) {
         pages.pop();
     }
-    // Page numbers.
-    let total = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        page.runs.extend(folio(i + 1, faces));
-    }
-    let _ = total;
-    Layout { pages, outline }
+    Ok((pages, outline))
 }
 
 /// "— N —" in the folio face, 14 pt, its top 7 mm below the text block; odd pages
