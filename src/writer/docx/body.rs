@@ -37,6 +37,9 @@ pub struct Body<'a> {
     pub fixes: BodyFixes,
     /// Word's count at each heading level, as its list numbering will compute it.
     counts: [u32; 4],
+    /// The face that sets each character of a role's face (parsing a face to ask
+    /// is not free, and a report has a few hundred distinct characters).
+    resolved: std::collections::HashMap<(crate::fonts::FaceId, char), crate::fonts::FaceId>,
 }
 
 impl<'a> Body<'a> {
@@ -48,7 +51,16 @@ impl<'a> Body<'a> {
         warnings: &'a mut Vec<Diagnostic>,
     ) -> Body<'a> {
         let tables = doc.blocks.iter().filter(|b| matches!(b, Block::Table(_))).count();
-        Body { doc, book, fonts, used, warnings, fixes: BodyFixes { tables }, counts: [0; 4] }
+        Body {
+            doc,
+            book,
+            fonts,
+            used,
+            warnings,
+            fixes: BodyFixes { tables },
+            counts: [0; 4],
+            resolved: Default::default(),
+        }
     }
 
     pub fn build(mut self) -> Result<Vec<Child>> {
@@ -151,8 +163,10 @@ impl<'a> Body<'a> {
             for ch in span.text.chars() {
                 let face = if ch.is_whitespace() && ch != '\u{3000}' {
                     own
+                } else if let Some(&f) = self.resolved.get(&(own, ch)) {
+                    f
                 } else {
-                    match self.book.resolve(role, ch)? {
+                    let f = match self.book.resolve(role, ch)? {
                         Some(f) => f,
                         None => {
                             self.warnings.push(Diagnostic::warning(
@@ -161,7 +175,9 @@ impl<'a> Body<'a> {
                             ));
                             own
                         }
-                    }
+                    };
+                    self.resolved.insert((own, ch), f);
+                    f
                 };
                 self.used.add(face, ch);
                 match &mut cur {
