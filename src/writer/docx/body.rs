@@ -8,8 +8,9 @@ use docx_rs::{
     TableCellMargins, TableRow, WidthType,
 };
 
+use super::styles::ListPlan;
 use super::styles::{self, run_fonts};
-use super::{BookFonts, Used, heading_num};
+use super::{BookFonts, Used};
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
 use crate::doc::{Align, Block, Document, Heading, Text};
@@ -32,6 +33,7 @@ pub struct Body<'a> {
     doc: &'a Document,
     book: &'a FontBook,
     fonts: &'a BookFonts,
+    plan: &'a ListPlan,
     used: &'a mut Used,
     warnings: &'a mut Vec<Diagnostic>,
     pub fixes: BodyFixes,
@@ -47,6 +49,7 @@ impl<'a> Body<'a> {
         doc: &'a Document,
         book: &'a FontBook,
         fonts: &'a BookFonts,
+        plan: &'a ListPlan,
         used: &'a mut Used,
         warnings: &'a mut Vec<Diagnostic>,
     ) -> Body<'a> {
@@ -55,6 +58,7 @@ impl<'a> Body<'a> {
             doc,
             book,
             fonts,
+            plan,
             used,
             warnings,
             fixes: BodyFixes { tables },
@@ -223,13 +227,23 @@ impl<'a> Body<'a> {
             Some(_) => Paragraph::new().style(styles::RUN_IN),
         };
         if !listed {
-            // No list number: switch the style's numbering off and print the label.
-            p = p.numbering(NumberingId::new(0), IndentLevel::new(0));
-        } else if h.run_in.is_some() {
-            // Said on the paragraph too: LibreOffice numbers a paragraph from its
-            // style only for the style the list level links (Heading 3).
-            let (id, lvl) = heading_num(level);
-            p = p.numbering(id, lvl).outline_lvl(idx);
+            // No list number: switch the style's numbering off (and keep the
+            // style's indent, which LibreOffice drops with it); print the label.
+            p = p.numbering(NumberingId::new(0), IndentLevel::new(0)).indent(
+                Some(0),
+                Some(SpecialIndentType::FirstLine(2 * styles::CHAR_TWIPS)),
+                None,
+                None,
+            );
+        } else {
+            // Said on the paragraph too, not only by its style: LibreOffice keeps
+            // paragraphs numbered by a style and numbered directly in separate
+            // counts, and numbers from a style only the style the level links.
+            let (id, ilvl) = self.plan.of(level);
+            p = p.numbering(NumberingId::new(id), IndentLevel::new(ilvl));
+        }
+        if h.run_in.is_some() {
+            p = p.outline_lvl(idx);
         }
         let mut label = Text::default();
         if let (Some(n), false) = (&h.number, listed) {
@@ -242,7 +256,7 @@ impl<'a> Body<'a> {
                 }
             }
             Some(body) => {
-                let cs = Some(styles::RUN_IN_CHAR);
+                let cs = Some(styles::heading_char(level));
                 for r in self.runs(role, &label, cs)?.into_iter().chain(self.runs(role, &h.text, cs)?) {
                     p = p.add_run(r);
                 }

@@ -16,8 +16,8 @@ pub mod styles;
 use std::collections::{BTreeMap, BTreeSet};
 
 use docx_rs::{
-    AlignmentType, DocGrid, DocGridType, Docx, FieldCharType, Footer, IndentLevel, InstrText, NumberingId, PageMargin,
-    Paragraph, Run, SpecialIndentType,
+    AlignmentType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrText, PageMargin, Paragraph, Run,
+    SpecialIndentType,
 };
 
 use crate::config::Role;
@@ -78,16 +78,18 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     let mut used = Used::default();
     let mut warnings = Vec::new();
 
-    let (style_list, fixes) = styles::styles(&fonts);
+    let plan = styles::ListPlan::new(&doc.numbering);
+    let (style_list, fixes) = styles::styles(&fonts, &plan);
     let mut docx = Docx::new();
     for s in style_list {
         docx = docx.add_style(s);
     }
-    docx = docx
-        .add_abstract_numbering(styles::heading_numbering(&doc.numbering, &fonts))
-        .add_numbering(docx_rs::Numbering::new(styles::HEADING_NUM_ID, styles::HEADING_NUM_ID));
+    for abs in styles::heading_numbering(&doc.numbering, &plan, &fonts) {
+        let id = abs.id;
+        docx = docx.add_abstract_numbering(abs).add_numbering(docx_rs::Numbering::new(id, id));
+    }
 
-    let body = body::Body::new(doc, book, &fonts, &mut used, &mut warnings);
+    let body = body::Body::new(doc, book, &fonts, &plan, &mut used, &mut warnings);
     let body_fixes = body.fixes.clone();
     for child in body.build()? {
         docx = match child {
@@ -195,9 +197,4 @@ impl RoleFonts for BookFonts {
     fn font(&self, role: Role) -> RoleFont {
         self.roles[&role].1.clone()
     }
-}
-
-/// The list numbering of a heading level, for a paragraph that must say it directly.
-pub(crate) fn heading_num(level: u8) -> (NumberingId, IndentLevel) {
-    (NumberingId::new(styles::HEADING_NUM_ID), IndentLevel::new(usize::from(level.clamp(1, 4) - 1)))
 }
