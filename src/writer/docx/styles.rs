@@ -106,6 +106,9 @@ pub const CHAR_TWIPS: i32 = 320;
 /// give 22 × 29 pt = 638 pt, a hair over the 637.8 pt text block, so 21 lines).
 pub const LINE_TWIPS: i32 = 579;
 
+/// The width of table borders in twips (docx-rs's default `w:sz="2"`, 1/4 pt).
+pub const TABLE_BORDER_TWIPS: i32 = 5;
+
 /// Font names of a role as Word wants them: East Asian text, and Latin/digits.
 #[derive(Debug, Clone)]
 pub struct RoleFont {
@@ -248,7 +251,11 @@ pub fn styles(fonts: &dyn RoleFonts, plan: &ListPlan) -> (Vec<Style>, StyleFixes
     out.push(att_title);
     fixes.first_line_chars.push((ATTACHMENT_TITLE, 0));
 
-    let mut table_text = no_indent(para_style(TABLE_TEXT, "表格文字", Role::Table, fonts));
+    // Table lines stay on the page grid: each row's 1/4 pt border (5 twips, the
+    // docx-rs default `w:sz="2"`) is taken off its line, so a one-line row is one
+    // grid line high (measured in LibreOffice: 22 table lines on a table page).
+    let mut table_text = no_indent(para_style(TABLE_TEXT, "表格文字", Role::Table, fonts))
+        .line_spacing(exact(LINE_TWIPS - TABLE_BORDER_TWIPS));
     table_text.paragraph_property.snap_to_grid = Some(false);
     out.push(table_text);
     fixes.first_line_chars.push((TABLE_TEXT, 0));
