@@ -22,13 +22,7 @@ pub enum Child {
     Table(Box<Table>),
 }
 
-/// What the body needs from the post-processing step.
-#[derive(Debug, Default, Clone)]
-pub struct BodyFixes {
-    /// Number of tables (each gets its first row marked as a repeating header).
-    pub tables: usize,
-}
-
+/// Builds the body of one document, recording the characters each face sets.
 pub struct Body<'a> {
     doc: &'a Document,
     book: &'a FontBook,
@@ -36,7 +30,6 @@ pub struct Body<'a> {
     plan: &'a ListPlan,
     used: &'a mut Used,
     warnings: &'a mut Vec<Diagnostic>,
-    pub fixes: BodyFixes,
     /// Word's count at each heading level, as its list numbering will compute it.
     counts: [u32; 4],
     /// The face that sets each character of a role's face (parsing a face to ask
@@ -53,18 +46,7 @@ impl<'a> Body<'a> {
         used: &'a mut Used,
         warnings: &'a mut Vec<Diagnostic>,
     ) -> Body<'a> {
-        let tables = doc.blocks.iter().filter(|b| matches!(b, Block::Table(_))).count();
-        Body {
-            doc,
-            book,
-            fonts,
-            plan,
-            used,
-            warnings,
-            fixes: BodyFixes { tables },
-            counts: [0; 4],
-            resolved: Default::default(),
-        }
+        Body { doc, book, fonts, plan, used, warnings, counts: [0; 4], resolved: Default::default() }
     }
 
     pub fn build(mut self) -> Result<Vec<Child>> {
@@ -219,7 +201,8 @@ impl<'a> Body<'a> {
             }
             None => false,
         };
-        for ch in label_chars(h, listed) {
+        // The label is printed in the level's face, by Word or by us.
+        for ch in h.number.iter().flat_map(|n| n.label.chars()) {
             self.used.add(self.fonts.face_of(role), ch);
         }
         let mut p = match &h.run_in {
@@ -338,12 +321,6 @@ fn share(natural: &[usize], total: usize) -> Vec<usize> {
         out[w] = (out[w] + total).saturating_sub(sum);
     }
     out
-}
-
-/// The characters a heading's label prints: the literal label, or what Word's
-/// list numbering will print (the same label).
-fn label_chars(h: &Heading, _listed: bool) -> Vec<char> {
-    h.number.as_ref().map(|n| n.label.chars().collect()).unwrap_or_default()
 }
 
 fn page_break() -> Paragraph {

@@ -90,7 +90,6 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     }
 
     let body = body::Body::new(doc, book, &fonts, &plan, &mut used, &mut warnings);
-    let body_fixes = body.fixes.clone();
     for child in body.build()? {
         docx = match child {
             body::Child::Paragraph(p) => docx.add_paragraph(*p),
@@ -99,11 +98,9 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     }
 
     // Page numbers: odd pages right, even pages left, one character in.
-    let folio = fonts.font(Role::Folio);
     for ch in "— 0123456789".chars() {
         used.add(fonts.face_of(Role::Folio), ch);
     }
-    let _ = folio;
     docx = docx
         .footer(Footer::new().add_paragraph(folio_paragraph(AlignmentType::Right)))
         .even_footer(Footer::new().add_paragraph(folio_paragraph(AlignmentType::Left)))
@@ -129,10 +126,8 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     };
     let font_names = fonts.all_names(book, &used)?;
     let parts = docx.build();
-    let bytes = package::finish(
-        parts,
-        &package::Fixes { styles: fixes, body: body_fixes, meta: doc.meta.clone(), fonts: font_names, embedded },
-    )?;
+    let bytes =
+        package::finish(parts, &package::Fixes { styles: fixes, meta: doc.meta.clone(), fonts: font_names, embedded })?;
     Ok((bytes, warnings))
 }
 
