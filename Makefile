@@ -1,20 +1,31 @@
-# nianbao — everyday targets. `make report COUNTY=xiangyuan YEAR=2018`.
+# nianbao — everyday targets:
+#   make report COUNTY=xiangyuan YEAR=2018   one report (DOCX + PDF), only if its inputs changed
+#   make all                                  every county and year, in parallel, skipping unchanged ones
+#   make check | test | conformance | bench | clean
 NIANBAO ?= target/release/nianbao
 FORMAT  ?= docx,pdf
 OUT     ?= out
 COUNTY  ?= xiangyuan
 YEAR    ?= 2018
+DATA    := $(sort $(wildcard data/*/[0-9][0-9][0-9][0-9].yaml))
+STAMPS  := $(patsubst data/%.yaml,$(OUT)/.nianbao/%.stamp,$(DATA))
 
 .PHONY: report all check test conformance bench clean build
 
 build:
-	cargo build --release --locked
+	cargo build --release --locked -q
 
 report: build
-	$(NIANBAO) render data/$(COUNTY)/$(YEAR).yaml --format $(FORMAT) --out $(OUT)
+	@$(MAKE) --no-print-directory $(OUT)/.nianbao/$(COUNTY)/$(YEAR).stamp
+
+# One report; its depfile (written by --depfile) lists every input it read.
+$(OUT)/.nianbao/%.stamp: data/%.yaml $(NIANBAO)
+	$(NIANBAO) render $< --format $(FORMAT) --out $(OUT) --depfile
+
+-include $(STAMPS:.stamp=.d)
 
 all: build
-	$(NIANBAO) render $(sort $(wildcard data/*/[0-9][0-9][0-9][0-9].yaml)) --format $(FORMAT) --out $(OUT)
+	$(NIANBAO) batch data --format $(FORMAT) --out $(OUT) --depfile
 
 check: build
 	$(NIANBAO) check data

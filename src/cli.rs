@@ -2,19 +2,16 @@
 //! and progress are printed. Exit codes: 0 success, 1 errors in data or
 //! templates, 2 wrong usage.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use crate::batch;
 use crate::check;
-use crate::config::Config;
-use crate::diag::{Diagnostic, Errors};
-use crate::fonts::FontBook;
+use crate::diag::Diagnostic;
 use crate::render;
-use crate::template::Templates;
-use crate::writer::{DocxFonts, Format, Resources};
+use crate::writer::{DocxFonts, Format};
 
 const AFTER_HELP: &str = "\
 示例：
@@ -66,16 +63,28 @@ pub enum Command {
         after_help = "示例：\n  nianbao render data/xiangyuan/2018.yaml\n  nianbao render data/*/2018.yaml --format pdf --out 会议材料\n  nianbao render data/xiangyuan/2018.yaml --template 我的讲话.md.j2 --format md"
     )]
     Render(RenderArgs),
+    /// 批量生成：找出目录下所有 <县>/<年份>.yaml，并行生成，最后列出汇总表
+    #[command(
+        after_help = "示例：\n  nianbao batch                          生成 data/ 下所有县、所有年份的报告\n  nianbao batch data --year 2018 --jobs 2\n  nianbao batch 各县数据/ --format pdf --force\n\n没有变化的报告会跳过（数据、共用文件、去年的数据、模板、字体、配置都没变）；--force 全部重新生成。\n退出码：0 全部成功；1 有报告失败（其余的照常生成）；2 用法错误。"
+    )]
+    Batch(BatchArgs),
     /// 检查数据和模板：报告找到的每一个问题，不写任何文件
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// 新建工作目录：示例数据、可修改的模板、Makefile 和配置，建好即可生成
+    #[command(after_help = "示例：\n  nianbao init 我县年报\n  cd 我县年报 && nianbao render data/example/*.yaml")]
+    Init(InitArgs),
+    /// 监视数据文件：每次保存（数据、共用文件、模板、配置）都重新生成，出错时打印错误并继续等待
+    #[command(after_help = "示例：\n  nianbao watch data/xiangyuan/2018.yaml --format pdf\n\n按 Ctrl-C 结束。")]
+    Watch(WatchArgs),
+    /// 输出数据文件的 JSON Schema（编辑器据此自动补全、提示错误）
+    #[command(after_help = "示例：\n  nianbao schema > schema/nianbao.schema.json")]
+    Schema,
 }
 
+/// Options shared by the commands that write reports.
 #[derive(Debug, clap::Args)]
-pub struct RenderArgs {
-    /// 数据文件（data/<县>/<年份>.yaml），可以给多个
-    #[arg(required = true, value_name = "数据文件")]
-    pub data: Vec<PathBuf>,
+pub struct OutputArgs {
     /// 模板名（templates/ 下的文件名）或模板文件路径；默认按数据里的 kind 选择
     #[arg(long, value_name = "模板")]
     pub template: Option<String>,
@@ -88,6 +97,66 @@ pub struct RenderArgs {
     /// DOCX 是否嵌入字体：embed 嵌入字体子集（默认），names 只写字体名
     #[arg(long, value_enum, default_value = "embed", value_name = "方式")]
     pub docx_fonts: DocxFonts,
+    /// 即使输入没有变化也重新生成
+    #[arg(long)]
+    pub force: bool,
+    /// 在输出目录写 make 格式的依赖文件（<目录>/<县>/<年份>/.nianbao.d）
+    #[arg(long)]
+    pub depfile: bool,
+}
+
+impl OutputArgs {
+    fn options(&self, jobs: Option<usize>) -> batch::Options {
+        batch::Options {
+            formats: self.format.clone(),
+            out: self.out.clone(),
+            template: self.template.clone(),
+            docx_fonts: self.docx_fonts,
+            jobs,
+            force: self.force,
+            depfile: self.depfile,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// 数据目录，默认 data
+    #[arg(value_name = "目录")]
+    pub dirs: Vec<PathBuf>,
+    /// 只生成这一年的报告
+    #[arg(long, value_name = "年份")]
+    pub year: Option<i32>,
+    /// 同时生成的份数，默认等于 CPU 核数
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// 新工作目录，默认当前目录
+    #[arg(value_name = "目录", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// 要监视的数据文件
+    #[arg(value_name = "数据文件")]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// 数据文件（data/<县>/<年份>.yaml），可以给多个
+    #[arg(required = true, value_name = "数据文件")]
+    pub data: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,9 +193,22 @@ pub fn main() -> ExitCode {
     };
     let ok = match cli.command {
         Command::Render(args) => run_render(&args),
+        Command::Batch(args) => run_batch(&args),
         Command::Check(args) => run_check(&args),
+        Command::Init(args) => crate::init::run(&args.dir),
+        Command::Watch(args) => crate::watch::run(&args.data, &args.output.options(Some(1))),
+        Command::Schema => {
+            print_stdout(&crate::data::schema());
+            true
+        }
     };
     if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// Print to stdout; a closed pipe (`| head`) is not an error.
+fn print_stdout(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 fn print_all(diags: &[Diagnostic]) {
@@ -135,79 +217,51 @@ fn print_all(diags: &[Diagnostic]) {
     }
 }
 
-/// Configuration, templates and (when needed) fonts for a data file's project.
-fn project_for(data: &Path, formats: &[Format], docx_fonts: DocxFonts) -> Result<(Resources, Templates), Errors> {
-    let config = Config::discover(data)?;
-    let fonts = if formats.iter().any(|f| *f != Format::Md) { Some(Arc::new(FontBook::new(&config)?)) } else { None };
-    let templates = Templates::new(Some(&config.root.join("templates")));
-    Ok((Resources { config: Arc::new(config), fonts, docx_fonts }, templates))
-}
-
 fn run_render(args: &RenderArgs) -> bool {
-    let mut ok = true;
-    for data in &args.data {
-        let result = project_for(data, &args.format, args.docx_fonts).and_then(|(res, templates)| {
-            let built = render::build(data, &templates, args.template.as_deref())?;
-            print_all(&built.loaded.warnings);
-            let findings = check::run(&built.loaded, &built.doc, &res.config.check);
-            if findings.iter().any(Diagnostic::is_error) {
-                return Err(Errors(findings));
-            }
-            print_all(&findings);
-            let (written, warnings) = render::write_outputs(&built, &args.format, &args.out, &res)?;
-            print_all(&warnings);
-            Ok(written)
-        });
-        match result {
-            Ok(written) => {
-                for path in written {
-                    eprintln!("已生成 {}", path.display());
-                }
-            }
-            Err(e) => {
-                ok = false;
-                print_all(&e.0);
-                eprintln!("未生成 {}：有 {} 个错误\n", data.display(), e.0.iter().filter(|d| d.is_error()).count());
-            }
-        }
-    }
-    ok
+    let outcomes = batch::run(&args.data, &args.output.options(None), &|o| print_outcome(o));
+    outcomes.iter().all(|o| !o.failed())
 }
 
-/// Data files under `paths`: files as given; for a folder, its `<county>/<year>.yaml`
-/// files (not `_common.yaml`), sorted.
-pub fn data_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Errors> {
-    let mut out = Vec::new();
-    for p in paths {
-        if !p.is_dir() {
-            out.push(p.clone());
-            continue;
-        }
-        let mut found = Vec::new();
-        let entries =
-            std::fs::read_dir(p).map_err(|e| Diagnostic::in_file("file.read", p, format!("无法读取目录：{e}")))?;
-        for county in entries.flatten().map(|e| e.path()).filter(|c| c.is_dir()) {
-            for f in std::fs::read_dir(&county).into_iter().flatten().flatten().map(|e| e.path()) {
-                let is_year = f.extension().is_some_and(|e| e == "yaml")
-                    && f.file_stem()
-                        .and_then(|s| s.to_str())
-                        .is_some_and(|s| s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()));
-                if is_year {
-                    found.push(f);
-                }
+/// What `render` prints for one report: its warnings and the files written, or its errors.
+pub fn print_outcome(o: &batch::Outcome) {
+    print_all(&o.warnings);
+    match &o.status {
+        batch::Status::Written(files) => {
+            for path in files {
+                eprintln!("已生成 {}", path.display());
             }
         }
-        if found.is_empty() {
-            return Err(Diagnostic::in_file("file.none", p, "目录下没有找到 <县>/<年份>.yaml 数据文件").into());
+        batch::Status::Skipped(files) => {
+            for path in files {
+                eprintln!("已是最新 {}（输入没有变化；--force 重新生成）", path.display());
+            }
         }
-        found.sort();
-        out.extend(found);
+        batch::Status::Failed(errors) => {
+            print_all(errors);
+            let n = errors.iter().filter(|d| d.is_error()).count();
+            eprintln!("未生成 {}：有 {n} 个错误\n", o.data.display());
+        }
     }
-    Ok(out)
+}
+
+fn run_batch(args: &BatchArgs) -> bool {
+    let dirs = if args.dirs.is_empty() { vec![PathBuf::from("data")] } else { args.dirs.clone() };
+    let files = match batch::find(&dirs, args.year) {
+        Ok(f) => f,
+        Err(e) => {
+            print_all(&e.0);
+            return false;
+        }
+    };
+    let progress = batch::Progress::new(files.len());
+    let outcomes = batch::run(&files, &args.output.options(args.jobs), &|o| progress.report(o));
+    progress.finish();
+    eprint!("\n{}", batch::summary(&outcomes));
+    outcomes.iter().all(|o| !o.failed())
 }
 
 fn run_check(args: &CheckArgs) -> bool {
-    let files = match data_files(&args.paths) {
+    let files = match batch::find(&args.paths, None) {
         Ok(f) => f,
         Err(e) => {
             print_all(&e.0);
@@ -215,11 +269,12 @@ fn run_check(args: &CheckArgs) -> bool {
         }
     };
     let mut all = Vec::new();
+    let projects = batch::Projects::default();
     for data in &files {
-        let result = project_for(data, &[Format::Md], DocxFonts::Names).and_then(|(res, templates)| {
-            let built = render::build(data, &templates, args.template.as_deref())?;
+        let result = projects.for_data(data, &[Format::Md], DocxFonts::Names).and_then(|project| {
+            let built = render::build(data, &project.templates, args.template.as_deref())?;
             let mut diags = built.loaded.warnings.clone();
-            diags.extend(check::run(&built.loaded, &built.doc, &res.config.check));
+            diags.extend(check::run(&built.loaded, &built.doc, &project.resources.config.check));
             Ok(diags)
         });
         let diags = result.unwrap_or_else(|e| e.0);
@@ -234,7 +289,7 @@ fn run_check(args: &CheckArgs) -> bool {
         ReportFormat::Text => eprintln!("检查了 {} 个数据文件：{errors} 个错误，{warnings} 个警告", files.len()),
         ReportFormat::Json => {
             let json: Vec<_> = all.iter().map(check::to_json).collect();
-            println!("{}", serde_json::to_string_pretty(&json).expect("findings serialize"));
+            print_stdout(&serde_json::to_string_pretty(&json).expect("findings serialize"));
         }
     }
     errors == 0 && (warnings == 0 || !args.deny_warnings)

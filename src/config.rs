@@ -247,8 +247,17 @@ impl Config {
         if errors.is_empty() { Ok(()) } else { Err(crate::diag::Errors(errors)) }
     }
 
-    /// The font folder.
+    /// The font folder: the configured one (relative to the configuration);
+    /// when it does not exist, the free fonts nianbao ships with (`NIANBAO_FONTS`,
+    /// else the `fonts/` folder of the source tree it was built from).
     pub fn font_dir(&self) -> PathBuf {
-        self.root.join(&self.fonts.dir)
+        let dir = self.root.join(&self.fonts.dir);
+        if dir.is_dir() {
+            return dir;
+        }
+        let shipped = std::env::var_os("NIANBAO_FONTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts"));
+        if shipped.is_dir() { shipped } else { dir }
     }
 }

@@ -197,3 +197,8 @@ impl fmt::Display for Errors {
 impl std::error::Error for Errors {}
 
 pub type Result<T> = std::result::Result<T, Errors>;
+
+/// Terminal cells a text takes (wide characters count two), for aligning tables.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(cell_width).sum()
+}

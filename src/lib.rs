@@ -8,12 +8,16 @@
 //!   `_common.yaml`, validate, derive figures;
 //! * [`template`]: the minijinja environment and this genre's filters, producing markup;
 //! * [`markup`]: parse that markup into the [`doc`] model;
-//! * [`writer`]: render the model as Markdown, DOCX or PDF ([`fonts`] shared);
+//! * [`writer`]: render the model as Markdown, DOCX or PDF ([`fonts`] shared; the
+//!   PDF set by our own [`layout`] engine);
+//! * [`check`]: the checks for mistakes that reach print;
 //! * [`render`]: run the stages for one report and write its files;
-//! * [`cli`]: the command line.
+//!   [`batch`]: many reports in parallel, skipping unchanged ones;
+//! * [`cli`]: the command line, with [`init`] and [`watch`].
 //!
 //! Errors and warnings are [`diag::Diagnostic`]s; the project settings are [`config`].
 
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -21,8 +25,11 @@ pub mod data;
 pub mod diag;
 pub mod doc;
 pub mod fonts;
+pub mod init;
+pub mod layout;
 pub mod markup;
 pub mod render;
 pub mod template;
+pub mod watch;
 pub mod writer;
 pub mod yaml;

@@ -63,6 +63,12 @@ pub fn write_outputs(
 ) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
     let mut rendered = Vec::new();
     let mut warnings = Vec::new();
+    // Every character against its role's face, once for all formats that set type.
+    if formats.iter().any(|f| *f != Format::Md)
+        && let Some(fonts) = &res.fonts
+    {
+        warnings.extend(crate::fonts::coverage::check(&built.doc, fonts)?.warnings);
+    }
     for &format in formats {
         let (bytes, w) = writer::write(&built.doc, format, res)?;
         warnings.extend(w);
@@ -82,11 +88,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let fail = |what: &str, e: std::io::Error| Diagnostic::in_file("output.write", path, format!("{what}：{e}"));
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| fail("无法创建输出目录", e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".nianbao-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| fail("无法在输出目录创建临时文件", e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".nianbao-").suffix(".tmp");
+    // Reports are ordinary files (tempfile's default is owner-only).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| fail("无法在输出目录创建临时文件", e))?;
     tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| fail("写入失败", e))?;
     tmp.persist(path).map_err(|e| fail("无法替换输出文件", e.error))?;
     Ok(())

@@ -431,20 +431,20 @@ fn translate_serde(raw: &str) -> (String, Option<(&'static str, String)>, bool) 
         let (field, _) = split_name(rest);
         return (format!("键 `{field}` 重复出现"), None, true);
     }
-    if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        if let Some((got, want)) = rest.split_once(", expected ") {
-            return (format!("类型不对：应为{}，实际是{}", expected_zh(want), unexpected_zh(got)), None, false);
-        }
+    if let Some(rest) = raw.strip_prefix("invalid type: ")
+        && let Some((got, want)) = rest.split_once(", expected ")
+    {
+        return (format!("类型不对：应为{}，实际是{}", expected_zh(want), unexpected_zh(got)), None, false);
     }
-    if let Some(rest) = raw.strip_prefix("invalid value: ") {
-        if let Some((got, want)) = rest.split_once(", expected ") {
-            return (format!("取值不对：应为{}，实际是{}", expected_zh(want), unexpected_zh(got)), None, false);
-        }
+    if let Some(rest) = raw.strip_prefix("invalid value: ")
+        && let Some((got, want)) = rest.split_once(", expected ")
+    {
+        return (format!("取值不对：应为{}，实际是{}", expected_zh(want), unexpected_zh(got)), None, false);
     }
-    if let Some(rest) = raw.strip_prefix("invalid length ") {
-        if let Some((n, want)) = rest.split_once(", expected ") {
-            return (format!("长度不对：应为{}，实际有 {n} 项", expected_zh(want)), None, false);
-        }
+    if let Some(rest) = raw.strip_prefix("invalid length ")
+        && let Some((n, want)) = rest.split_once(", expected ")
+    {
+        return (format!("长度不对：应为{}，实际有 {n} 项", expected_zh(want)), None, false);
     }
     (raw.to_string(), None, false)
 }

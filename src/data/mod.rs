@@ -119,3 +119,12 @@ fn report_year(report: &Report, path: &Path, files: &[YamlFile]) -> Result<i32> 
         ))),
     }
 }
+
+/// The JSON Schema of a data file (draft-07, what YAML editors understand),
+/// generated from [`model::Report`]; `schema/nianbao.schema.json` holds a copy.
+pub fn schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let mut schema = generator.into_root_schema_for::<model::Report>();
+    schema.insert("title".into(), "nianbao 年报数据文件 data/<县>/<年份>.yaml".into());
+    serde_json::to_string_pretty(&schema).expect("schema serializes")
+}

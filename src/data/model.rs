@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One county's (district's, city's, province's) report for one year.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
     /// The genre; picks the default template (`speech`, `work-report`, `key-points`, `plan`).
@@ -61,19 +61,24 @@ pub struct Report {
     pub attachments: Vec<Attachment>,
     /// Anything a custom template wants; passed through untouched.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub extra: BTreeMap<String, yaml_serde::Value>,
 
     /// Derived: the report year (from `year` or the file name).
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub report_year: i32,
     /// Derived: the year under review (`report_year - 1`).
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub review_year: i32,
     /// Derived: every metric by id, in document order, with its derived figures.
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub metrics: IndexMap<String, Metric>,
     /// Derived: every target of the plan by id, in document order.
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub targets: IndexMap<String, Target>,
 }
 
@@ -82,7 +87,7 @@ fn default_sector() -> String {
 }
 
 /// Report genres.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// 工作会议讲话 (seed 003).
@@ -108,7 +113,7 @@ impl Kind {
 }
 
 /// The reporting unit.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
     /// Full name: `襄垣县`.
@@ -120,11 +125,12 @@ pub struct Unit {
     pub level: Level,
     /// Derived: `全县`, `全区`, `全市`, `全省`.
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub whole: String,
 }
 
 /// Administrative level; drives wording such as 全县/全区/全市/全省.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 pub enum Level {
     #[serde(rename = "县", alias = "county")]
     County,
@@ -147,7 +153,7 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
     /// `襄垣县2018年度卫生计生工作会议`.
@@ -155,7 +161,7 @@ pub struct Meeting {
     pub date: Date,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Speaker {
     /// `县卫生和计划生育局党组书记、局长`.
@@ -164,7 +170,7 @@ pub struct Speaker {
 }
 
 /// Review of the past year: achievements, thanks, problems.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     /// The part's heading; the template's default (`<year>年工作回顾`) when absent.
@@ -193,7 +199,7 @@ pub struct Review {
 }
 
 /// An honour: printed as `<date>，<text>` (the date is optional).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Honour {
     #[serde(default)]
@@ -202,7 +208,7 @@ pub struct Honour {
 }
 
 /// A section (`（一）`) of the review or the plan, or a chapter's section (`第X节`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub title: String,
@@ -218,7 +224,7 @@ pub struct Section {
 }
 
 /// An item (`1．`): an achievement or a task.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub title: String,
@@ -244,7 +250,7 @@ pub struct Item {
 }
 
 /// A figure of the year under review.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     /// Stable id, matched against last year's targets and figures (`signing_rate`).
@@ -282,19 +288,23 @@ pub struct Metric {
 
     /// Derived: the value ready to print with its unit (`66.2%`).
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub text: String,
     /// Derived: last year's value ready to print.
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub prior_text: Option<String>,
     /// Derived: change against last year.
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub change: Option<Change>,
     /// Derived: last year's target for this id and how far it was met.
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub target: Option<Completion>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MetricKind {
     /// A count or sum of money: change is relative (`增长12.5%`).
@@ -303,7 +313,7 @@ pub enum MetricKind {
     Rate,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Better {
     #[default]
@@ -341,7 +351,7 @@ pub struct Completion {
 }
 
 /// A target for the coming year.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// Matched against next year's metric of the same id.
@@ -359,11 +369,12 @@ pub struct Target {
     pub better: Better,
     /// Derived: the target ready to print (`60个`).
     #[serde(skip_deserializing)]
+    #[schemars(skip)]
     pub text: String,
 }
 
 /// Plan for the coming year (or period).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// The part's heading; the template's default (`<year>年工作部署`) when absent.
@@ -387,7 +398,7 @@ pub struct Plan {
 }
 
 /// An attachment (附件): a title, paragraphs and an optional table.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attachment {
     pub title: String,
@@ -397,7 +408,7 @@ pub struct Attachment {
     pub table: Option<Table>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
     /// Column headings.
@@ -562,5 +573,41 @@ pub fn type_name_zh(rust_name: &str) -> &str {
         "Table" => "表格：columns、rows",
         "Paragraphs" => "一段文字，或由多段文字组成的列表",
         other => other,
+    }
+}
+
+// JSON Schema for the types with hand-written deserializers: what a writer may type.
+
+impl schemars::JsonSchema for Cell {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Cell".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": ["string", "number", "null"], "description": "表格单元格：文字或数字" })
+    }
+}
+
+impl schemars::JsonSchema for Paragraphs {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Paragraphs".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "一段文字，或多段文字的列表",
+            "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }, { "type": "null" }]
+        })
+    }
+}
+
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "日期：2018-04-11、2017-12、2018年4月11日 或 2017年12月",
+            "pattern": "^\\s*(\\d{4}[-/.]\\d{1,2}([-/.]\\d{1,2})?|\\d{4}年\\d{1,2}月(\\d{1,2}日)?)\\s*$"
+        })
     }
 }

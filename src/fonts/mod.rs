@@ -14,6 +14,9 @@ use std::sync::{Arc, OnceLock};
 use crate::config::{Config, FaceConfig, Role};
 use crate::diag::{Diagnostic, Errors, Result};
 
+pub mod coverage;
+pub mod subset;
+
 /// Index of a face in a [`FontBook`].
 pub type FaceId = usize;
 
@@ -121,6 +124,11 @@ impl FontBook {
             }
         }
         Ok(None)
+    }
+
+    /// The fallback chain, in order.
+    pub fn fallback_ids(&self) -> &[FaceId] {
+        &self.fallback
     }
 
     /// Number of faces (ids run from 0).

@@ -55,16 +55,15 @@ impl Templates {
             let dir = dir.clone();
             let used = used.clone();
             env.set_loader(move |name| {
-                if let Some(dir) = &dir {
-                    if let Some(path) = safe_join(dir, name) {
-                        if path.is_file() {
-                            let src = std::fs::read_to_string(&path).map_err(|e| {
-                                Error::new(ErrorKind::InvalidOperation, format!("无法读取模板 {}：{e}", path.display()))
-                            })?;
-                            used.lock().expect("lock").insert(name.to_string(), path);
-                            return Ok(Some(src));
-                        }
-                    }
+                if let Some(dir) = &dir
+                    && let Some(path) = safe_join(dir, name)
+                    && path.is_file()
+                {
+                    let src = std::fs::read_to_string(&path).map_err(|e| {
+                        Error::new(ErrorKind::InvalidOperation, format!("无法读取模板 {}：{e}", path.display()))
+                    })?;
+                    used.lock().expect("lock").insert(name.to_string(), path);
+                    return Ok(Some(src));
                 }
                 Ok(BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, s)| s.to_string()))
             });

@@ -4,6 +4,7 @@
 
 pub mod docx;
 pub mod markdown;
+pub mod pdf;
 
 use std::sync::Arc;
 
@@ -56,14 +57,13 @@ pub struct Resources {
 pub fn write(doc: &Document, format: Format, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
     match format {
         Format::Md => Ok((markdown::write(doc).into_bytes(), Vec::new())),
-        Format::Docx => docx::write(doc, res),
         Format::Pdf => {
-            let _ = res;
-            Err(Diagnostic::error(
-                "writer.not-yet",
-                format!("{} 输出还没有实现；目前请用 --format md", format.extension().to_uppercase()),
-            )
-            .into())
+            let fonts = res
+                .fonts
+                .as_ref()
+                .ok_or_else(|| Diagnostic::error("font.none", "PDF 输出需要字体，但没有加载字体配置"))?;
+            Ok((pdf::write(doc, fonts)?, Vec::new()))
         }
+        Format::Docx => docx::write(doc, res),
     }
 }

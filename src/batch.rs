@@ -1,0 +1,449 @@
+//! Many reports in one run: find the data files, render them in parallel with
+//! each project's configuration, templates and fonts loaded once, skip reports
+//! whose inputs have not changed, and report progress and a summary.
+//!
+//! Incremental builds: after a report's files are written, a stamp
+//! `<out>/.nianbao/<county>/<year>.stamp` records a key over everything the
+//! report depends on (its data file, `_common.yaml`, last year's file, the
+//! project's templates and configuration, the font files, the tool version and
+//! the options) and the files written. The next run skips the report while the
+//! key matches and the files are there; `--force` renders anyway. With
+//! `--depfile`, `<out>/.nianbao/<county>/<year>.d` lists the same inputs as
+//! make-style dependencies of the stamp. The report folders hold only reports.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::check;
+use crate::config::Config;
+use crate::diag::{Diagnostic, Errors, Result};
+use crate::fonts::FontBook;
+use crate::render;
+use crate::template::Templates;
+use crate::writer::{DocxFonts, Format, Resources};
+
+/// What a run renders and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub formats: Vec<Format>,
+    pub out: PathBuf,
+    pub template: Option<String>,
+    pub docx_fonts: DocxFonts,
+    /// Worker threads; `None` for one per core.
+    pub jobs: Option<usize>,
+    /// Render even when the outputs are up to date.
+    pub force: bool,
+    /// Write make-style dependency files next to the stamps.
+    pub depfile: bool,
+}
+
+/// How one report went.
+#[derive(Debug)]
+pub struct Outcome {
+    pub data: PathBuf,
+    pub county: String,
+    pub year: Option<i32>,
+    pub status: Status,
+    /// Warnings of the load, the checks and the writers.
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug)]
+pub enum Status {
+    /// Rendered; the files written.
+    Written(Vec<PathBuf>),
+    /// Up to date; nothing rendered.
+    Skipped(Vec<PathBuf>),
+    /// Not rendered; what stopped it. Earlier outputs are untouched.
+    Failed(Vec<Diagnostic>),
+}
+
+impl Outcome {
+    pub fn failed(&self) -> bool {
+        matches!(self.status, Status::Failed(_))
+    }
+}
+
+/// Data files under `paths`: files as given; for a folder, its `<county>/<year>.yaml`
+/// files (not `_common.yaml`), optionally only those of `year`, sorted.
+pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.file_name().is_some_and(|n| n == crate::data::COMMON_FILE) {
+            return Err(Diagnostic::in_file(
+                "file.common",
+                p,
+                "这是各县共用的文件，它合并在每个县的数据之下，不单独生成或检查；请给出各县的数据文件或 data 目录",
+            )
+            .into());
+        }
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let entries =
+            std::fs::read_dir(p).map_err(|e| Diagnostic::in_file("file.read", p, format!("无法读取目录：{e}")))?;
+        // The data folder (county folders inside) or one county's folder.
+        let folders = entries.flatten().map(|e| e.path()).filter(|c| c.is_dir()).chain(std::iter::once(p.clone()));
+        for county in folders {
+            for f in std::fs::read_dir(&county).into_iter().flatten().flatten().map(|e| e.path()) {
+                let file_year =
+                    f.file_stem().and_then(|s| s.to_str()).filter(|s| s.len() == 4).and_then(|s| s.parse::<i32>().ok());
+                if f.extension().is_some_and(|e| e == "yaml")
+                    && file_year.is_some_and(|y| year.is_none_or(|want| want == y))
+                {
+                    found.push(f);
+                }
+            }
+        }
+        if found.is_empty() {
+            let what = year.map(|y| format!("{y} 年的")).unwrap_or_default();
+            return Err(
+                Diagnostic::in_file("file.none", p, format!("目录下没有找到{what} <县>/<年份>.yaml 数据文件")).into()
+            );
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+/// A project's shared state: configuration, templates, fonts (read once).
+pub struct Project {
+    pub resources: Resources,
+    pub templates: Templates,
+}
+
+/// Projects by configuration file, so files of one project share one load.
+#[derive(Default)]
+pub struct Projects {
+    loaded: Mutex<HashMap<Option<PathBuf>, Arc<Project>>>,
+}
+
+impl Projects {
+    /// The project a data file belongs to, loading it on first use.
+    pub fn for_data(&self, data: &Path, formats: &[Format], docx_fonts: DocxFonts) -> Result<Arc<Project>> {
+        let config = Config::discover(data)?;
+        let key = config.file.clone();
+        let mut loaded = self.loaded.lock().expect("project cache");
+        if let Some(p) = loaded.get(&key) {
+            return Ok(p.clone());
+        }
+        let fonts =
+            if formats.iter().any(|f| *f != Format::Md) { Some(Arc::new(FontBook::new(&config)?)) } else { None };
+        let templates = Templates::new(Some(&config.root.join("templates")));
+        let project =
+            Arc::new(Project { resources: Resources { config: Arc::new(config), fonts, docx_fonts }, templates });
+        loaded.insert(key, project.clone());
+        Ok(project)
+    }
+}
+
+/// Render `files`, calling `progress` as each finishes; outcomes in `files` order.
+pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(&Outcome) + Sync)) -> Vec<Outcome> {
+    let projects = Projects::default();
+    let work = || {
+        files
+            .par_iter()
+            .map(|data| {
+                let outcome = one(data, opts, &projects);
+                progress(&outcome);
+                outcome
+            })
+            .collect()
+    };
+    match opts.jobs {
+        Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().expect("thread pool").install(work),
+        None => work(),
+    }
+}
+
+fn one(data: &Path, opts: &Options, projects: &Projects) -> Outcome {
+    let start = Instant::now();
+    let county = crate::data::county_of(data);
+    let year = data.file_stem().and_then(|s| s.to_str()).filter(|s| s.len() == 4).and_then(|s| s.parse().ok());
+    let mut warnings = Vec::new();
+    let status = match render_one(data, opts, projects, &county, year, &mut warnings) {
+        Ok(s) => s,
+        Err(e) => Status::Failed(e.0),
+    };
+    Outcome { data: data.to_path_buf(), county, year, status, warnings, elapsed: start.elapsed() }
+}
+
+fn render_one(
+    data: &Path,
+    opts: &Options,
+    projects: &Projects,
+    county: &str,
+    year: Option<i32>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Status> {
+    let project = projects.for_data(data, &opts.formats, opts.docx_fonts)?;
+    let config = &project.resources.config;
+    let stamp = year.map(|y| opts.out.join(".nianbao").join(county).join(format!("{y}.stamp")));
+    let inputs = inputs(data, config);
+    let key = stamp_key(&inputs, opts);
+    if let Some(stamp) = &stamp
+        && !opts.force
+        && let Some(outputs) = up_to_date(stamp, &opts.out, &key)
+    {
+        // For make: a stamp older than an input (touched, same content) is renewed.
+        let stamp_time = std::fs::metadata(stamp).and_then(|m| m.modified()).ok();
+        let newer = inputs.iter().any(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok() > stamp_time);
+        if newer {
+            write_stamp(stamp, &opts.out, &key, &outputs)?;
+        }
+        if opts.depfile {
+            write_depfile(stamp, &inputs)?;
+        }
+        return Ok(Status::Skipped(outputs));
+    }
+    let built = render::build(data, &project.templates, opts.template.as_deref())?;
+    warnings.extend(built.loaded.warnings.iter().cloned());
+    let findings = check::run(&built.loaded, &built.doc, &config.check);
+    if findings.iter().any(Diagnostic::is_error) {
+        return Err(Errors(findings));
+    }
+    warnings.extend(findings);
+    let (written, w) = render::write_outputs(&built, &opts.formats, &opts.out, &project.resources)?;
+    warnings.extend(w);
+    if let Some(stamp) = &stamp {
+        write_stamp(stamp, &opts.out, &key, &written)?;
+        if opts.depfile {
+            write_depfile(stamp, &inputs)?;
+        }
+    }
+    Ok(Status::Written(written))
+}
+
+/// Every file a report's output depends on, before it is loaded: the data
+/// file, `_common.yaml` and last year's file when present, the project's
+/// templates and configuration, and the font files.
+pub fn inputs(data: &Path, config: &Config) -> Vec<PathBuf> {
+    let mut out = vec![data.to_path_buf()];
+    if let Some(root) = data.parent().and_then(Path::parent) {
+        out.push(root.join(crate::data::COMMON_FILE));
+    }
+    if let Some(y) = data.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse::<i32>().ok()) {
+        out.push(data.with_file_name(format!("{}.yaml", y - 1)));
+    }
+    out.retain(|p| p.is_file());
+    let mut templates: Vec<PathBuf> = std::fs::read_dir(config.root.join("templates"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    templates.sort();
+    out.extend(templates);
+    out.extend(config.file.clone());
+    out.extend(config.fonts.faces.values().map(|f| config.font_dir().join(&f.file)));
+    out.into_iter().map(|p| p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p)).collect()
+}
+
+/// A key over the inputs' contents (fonts: size and modification time) and
+/// the options that change the output.
+fn stamp_key(inputs: &[PathBuf], opts: &Options) -> String {
+    let mut h = Fnv::default();
+    h.add(env!("CARGO_PKG_VERSION").as_bytes());
+    // The binary itself: a rebuilt tool renders again.
+    let exe = std::env::current_exe().and_then(std::fs::metadata);
+    h.add(format!("{:?}", exe.map(|m| (m.len(), m.modified().ok()))).as_bytes());
+    h.add(format!("{:?}{:?}{:?}", opts.formats, opts.template, opts.docx_fonts).as_bytes());
+    h.add(std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default().as_bytes());
+    for p in inputs {
+        h.add(p.to_string_lossy().as_bytes());
+        let is_font = p.extension().is_some_and(|e| matches!(e.to_str(), Some("otf" | "ttf" | "ttc" | "otc")));
+        match (is_font, std::fs::metadata(p)) {
+            (true, Ok(m)) => {
+                let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                h.add(format!("{}:{:?}", m.len(), mtime).as_bytes());
+            }
+            _ => h.add(&std::fs::read(p).unwrap_or_default()),
+        }
+    }
+    format!("{:016x}", h.0)
+}
+
+/// 64-bit FNV-1a: a stable content hash for stamps (not for security).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn add(&mut self, bytes: &[u8]) {
+        for &b in bytes.iter().chain(&[0xff]) {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// The outputs recorded in `stamp` (relative to `out`), when its key is `key`
+/// and they all exist.
+fn up_to_date(stamp: &Path, out: &Path, key: &str) -> Option<Vec<PathBuf>> {
+    let text = std::fs::read_to_string(stamp).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != format!("key {key}") {
+        return None;
+    }
+    let outputs: Vec<PathBuf> = lines.map(|name| out.join(name)).collect();
+    outputs.iter().all(|p| p.is_file()).then_some(outputs)
+}
+
+/// Record what was written; files of the same formats that an earlier stamp
+/// listed and this run did not write (the template changed the file name) are
+/// removed.
+fn write_stamp(stamp: &Path, out: &Path, key: &str, written: &[PathBuf]) -> Result<()> {
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.strip_prefix(out).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    // A stale file is one of a format written now under a name not written now.
+    let ext = |n: &str| Path::new(n).extension().map(|e| e.to_os_string());
+    if let Ok(old) = std::fs::read_to_string(stamp) {
+        for name in old
+            .lines()
+            .skip(1)
+            .filter(|n| !names.iter().any(|m| m == n) && !n.contains("..") && names.iter().any(|m| ext(m) == ext(n)))
+        {
+            let _ = std::fs::remove_file(out.join(name));
+        }
+    }
+    let mut text = format!("key {key}\n");
+    for n in &names {
+        text.push_str(n);
+        text.push('\n');
+    }
+    render::write_atomic(stamp, text.as_bytes())
+}
+
+/// `<stamp>: <inputs>` for make, with spaces in paths escaped; each input also
+/// as an empty rule, so a deleted input does not stop make.
+fn write_depfile(stamp: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let esc = |p: &Path| p.to_string_lossy().replace(' ', "\\ ");
+    let mut text = format!("{}:", esc(stamp));
+    for p in inputs {
+        text.push_str(" \\\n  ");
+        text.push_str(&esc(p));
+    }
+    text.push('\n');
+    for p in inputs {
+        text.push_str(&format!("\n{}:\n", esc(p)));
+    }
+    render::write_atomic(&stamp.with_extension("d"), text.as_bytes())
+}
+
+/// Progress on stderr: a bar on a terminal, one line per report otherwise
+/// (CI, make, a pipe).
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    done: std::sync::atomic::AtomicUsize,
+    total: usize,
+}
+
+impl Progress {
+    pub fn new(total: usize) -> Progress {
+        let tty = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let bar = tty.then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("template"),
+            );
+            bar
+        });
+        Progress { bar, done: 0.into(), total }
+    }
+
+    pub fn report(&self, o: &Outcome) {
+        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        let name = format!("{}/{}", o.county, o.year.map(|y| y.to_string()).unwrap_or_default());
+        let line = match &o.status {
+            Status::Written(_) => format!("已生成 {name}（{} ms）", o.elapsed.as_millis()),
+            Status::Skipped(_) => format!("已是最新 {name}"),
+            Status::Failed(_) => format!("失败 {name}"),
+        };
+        match &self.bar {
+            Some(bar) => {
+                if o.failed() {
+                    bar.suspend(|| print_diagnostics(o));
+                }
+                bar.set_message(line);
+                bar.inc(1);
+            }
+            None => {
+                let width = self.total.to_string().len();
+                eprintln!("[{n:>width$}/{}] {line}", self.total);
+                print_diagnostics(o);
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn print_diagnostics(o: &Outcome) {
+    if let Status::Failed(errors) = &o.status {
+        for d in errors {
+            eprintln!("{d}");
+        }
+    }
+}
+
+/// The summary table: county, year, outputs, warnings, time, status.
+pub fn summary(outcomes: &[Outcome]) -> String {
+    let mut rows = vec![["县".to_string(), "年份".into(), "输出".into(), "警告".into(), "用时".into(), "结果".into()]];
+    for o in outcomes {
+        let (files, result) = match &o.status {
+            Status::Written(f) => (f.len().to_string(), "已生成"),
+            Status::Skipped(f) => (f.len().to_string(), "已是最新"),
+            Status::Failed(_) => ("0".into(), "失败"),
+        };
+        rows.push([
+            o.county.clone(),
+            o.year.map(|y| y.to_string()).unwrap_or_default(),
+            files,
+            o.warnings.len().to_string(),
+            format!("{} ms", o.elapsed.as_millis()),
+            result.to_string(),
+        ]);
+    }
+    let widths: Vec<usize> =
+        (0..6).map(|c| rows.iter().map(|r| crate::diag::display_width(&r[c])).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, &w)| format!("{cell}{}", " ".repeat(w - crate::diag::display_width(cell))))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    let failed = outcomes.iter().filter(|o| o.failed()).count();
+    let skipped = outcomes.iter().filter(|o| matches!(o.status, Status::Skipped(_))).count();
+    out.push_str(&format!(
+        "共 {} 份：生成 {}，已是最新 {}，失败 {}\n",
+        outcomes.len(),
+        outcomes.len() - failed - skipped,
+        skipped,
+        failed
+    ));
+    out
+}

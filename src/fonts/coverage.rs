@@ -1,0 +1,203 @@
+//! Glyph coverage: scans a [`Document`] once and, for each role, finds the
+//! characters its face lacks. Each such character is served by the first face of
+//! the fallback chain that has it (reported once per report as a `font.fallback`
+//! warning listing the characters and where they occur); a character no face has
+//! is a `font.missing-glyph` error. Shared by the PDF and DOCX writers.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Role;
+use crate::diag::{Diagnostic, Errors, Result};
+use crate::doc::{Block, Document, Text};
+use crate::fonts::{FaceId, FontBook};
+
+/// Where characters a role's face lacks are taken from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Coverage {
+    /// (role, character) -> the fallback face that sets it.
+    pub fallback: BTreeMap<(Role, char), FaceId>,
+    /// Warnings (`font.fallback`), one per report at most.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Coverage {
+    /// The face that sets `ch` in `role`: its fallback face if it has one, else the role's face.
+    pub fn face_for(&self, book: &FontBook, role: Role, ch: char) -> FaceId {
+        self.fallback.get(&(role, ch)).copied().unwrap_or_else(|| book.role(role).0)
+    }
+}
+
+/// A piece of the document in one role, with a description of where it is.
+struct Piece<'a> {
+    role: Role,
+    text: String,
+    place: &'a str,
+    ordinal: usize,
+}
+
+/// Describe every text of `doc` with its role.
+fn pieces(doc: &Document) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut para = 0;
+    let plain = Text::plain;
+    for block in &doc.blocks {
+        match block {
+            Block::Title(lines) => {
+                for l in lines {
+                    out.push(Piece { role: Role::Title, text: plain(l), place: "标题", ordinal: 0 });
+                }
+            }
+            Block::Subtitle(t) => {
+                out.push(Piece { role: Role::Subtitle, text: plain(t), place: "副标题", ordinal: 0 })
+            }
+            Block::Date(t) => out.push(Piece { role: Role::Byline, text: plain(t), place: "日期", ordinal: 0 }),
+            Block::Speaker(t) => out.push(Piece { role: Role::Byline, text: plain(t), place: "讲话人", ordinal: 0 }),
+            Block::Salutation(t) => out.push(Piece { role: Role::Body, text: plain(t), place: "称呼", ordinal: 0 }),
+            Block::Heading(h) => {
+                para += 1;
+                out.push(Piece {
+                    role: Role::heading(h.level),
+                    text: h.display_text(),
+                    place: "标题段",
+                    ordinal: para,
+                });
+                if let Some(r) = &h.run_in {
+                    out.push(Piece { role: Role::Body, text: plain(r), place: "段", ordinal: para });
+                }
+            }
+            Block::Paragraph(t) => {
+                para += 1;
+                out.push(Piece { role: Role::Body, text: plain(t), place: "段", ordinal: para });
+            }
+            Block::Table(t) => {
+                for cell in t.header.iter().chain(t.rows.iter().flatten()) {
+                    out.push(Piece { role: Role::Table, text: plain(cell), place: "表格", ordinal: 0 });
+                }
+            }
+            Block::Attachment(a) => {
+                out.push(Piece { role: Role::Attachment, text: a.label.clone(), place: "附件", ordinal: 0 });
+                out.push(Piece { role: Role::Title, text: plain(&a.title), place: "附件标题", ordinal: 0 });
+            }
+            Block::Signature(lines) => {
+                for l in lines {
+                    out.push(Piece { role: Role::Body, text: plain(l), place: "署名", ordinal: 0 });
+                }
+            }
+            Block::PageBreak => {}
+        }
+    }
+    out
+}
+
+/// Where a character is: `第12段“县医院与北京……”`.
+fn describe(p: &Piece, ch: char) -> String {
+    let chars: Vec<char> = p.text.chars().collect();
+    let at = chars.iter().position(|&c| c == ch).unwrap_or(0);
+    let from = at.saturating_sub(6);
+    let to = (at + 7).min(chars.len());
+    let mut ctx: String = chars[from..to].iter().collect();
+    if from > 0 {
+        ctx.insert(0, '…');
+    }
+    if to < chars.len() {
+        ctx.push('…');
+    }
+    if p.ordinal > 0 { format!("第{}{}“{ctx}”", p.ordinal, p.place) } else { format!("{}“{ctx}”", p.place) }
+}
+
+/// Check every character of `doc` against its role's face and the fallback chain.
+pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
+    // Parse each face once; look each (face, char) up once.
+    let mut parsed: HashMap<FaceId, std::sync::Arc<crate::fonts::FaceData>> = HashMap::new();
+    let mut has: HashMap<(FaceId, char), bool> = HashMap::new();
+    let mut lookup = |id: FaceId, ch: char| -> Result<bool> {
+        if let Some(&h) = has.get(&(id, ch)) {
+            return Ok(h);
+        }
+        let face = match parsed.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(book.face(id)?),
+        };
+        let h = face.has_char(ch);
+        has.insert((id, ch), h);
+        Ok(h)
+    };
+    let mut coverage = Coverage::default();
+    // char -> (role face name, fallback face, places)
+    let mut fell_back: BTreeMap<char, (Vec<Role>, FaceId, Vec<String>)> = BTreeMap::new();
+    let mut missing: BTreeMap<char, Vec<String>> = BTreeMap::new();
+    for p in pieces(doc) {
+        let own = book.role(p.role).0;
+        for ch in p.text.chars() {
+            if ch.is_whitespace() && ch != '\u{3000}' || ch.is_control() {
+                continue;
+            }
+            if lookup(own, ch)? {
+                continue;
+            }
+            let mut found = None;
+            for &f in book.fallback_ids() {
+                if lookup(f, ch)? {
+                    found = Some(f);
+                    break;
+                }
+            }
+            match found {
+                Some(f) => {
+                    coverage.fallback.insert((p.role, ch), f);
+                    let e = fell_back.entry(ch).or_insert_with(|| (Vec::new(), f, Vec::new()));
+                    if !e.0.contains(&p.role) {
+                        e.0.push(p.role);
+                    }
+                    let place = describe(&p, ch);
+                    if e.2.len() < 3 && !e.2.contains(&place) {
+                        e.2.push(place);
+                    }
+                }
+                None => {
+                    let places = missing.entry(ch).or_default();
+                    if places.len() < 3 {
+                        places.push(describe(&p, ch));
+                    }
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Errors(
+            missing
+                .into_iter()
+                .map(|(ch, places)| {
+                    Diagnostic::error(
+                        "font.missing-glyph",
+                        format!(
+                            "字符“{ch}”（U+{:04X}）在所有字体（包括后备字体）中都没有，无法排版；出现在：{}",
+                            ch as u32,
+                            places.join("；")
+                        ),
+                    )
+                    .with_help("改用常见写法，或在 nianbao.yaml 的 fonts.fallback 中加入含有此字的字体")
+                })
+                .collect(),
+        ));
+    }
+    if !fell_back.is_empty() {
+        let mut parts = Vec::new();
+        for (ch, (roles, f, places)) in &fell_back {
+            let own: Vec<String> =
+                roles.iter().map(|r| book.face(book.role(*r).0).map(|d| d.family.clone())).collect::<Result<_>>()?;
+            let fb = book.face(*f)?.family.clone();
+            parts.push(format!(
+                "“{ch}”（U+{:04X}，{}缺字，改用 {fb}）见 {}",
+                *ch as u32,
+                own.join("、"),
+                places.join("；")
+            ));
+        }
+        coverage.warnings.push(Diagnostic::warning(
+            "font.fallback",
+            format!("{} 个字符由后备字体补字：{}", fell_back.len(), parts.join("；")),
+        ));
+    }
+    Ok(coverage)
+}

@@ -1,0 +1,263 @@
+//! Line breaking for Chinese text: where a line may end (UAX #14 opportunities
+//! narrowed by the clreq / GB/T 15834 prohibitions), and how a paragraph's
+//! characters are broken into lines of a given measure: squeeze first, then push.
+
+/// May not start a line (clreq; GB/T 15834), plus their half-width forms.
+pub const NO_LINE_START: &str = "、，。．：；！？”’」』）】〗〕］｝》〉%‰℃·…—,.;:?!)]}>";
+/// May not end a line.
+pub const NO_LINE_END: &str = "“‘「『（【〖〔［｛《〈([{<";
+/// Full-width marks whose glyph sits in the left half of the em: they can give up
+/// half an em of space after them when a line must be squeezed.
+const SQUEEZABLE: &str = "、，。．：；！？”’」』）】〗〕］｝》〉";
+
+/// Whether a line may break after each character of `text` (the last entry is
+/// always `true`: the paragraph ends there).
+pub fn break_after(text: &[char]) -> Vec<bool> {
+    let s: String = text.iter().collect();
+    let mut allowed = vec![false; text.len()];
+    // Byte offset -> char index.
+    let mut char_at = std::collections::HashMap::new();
+    for (ci, (bi, _)) in s.char_indices().enumerate() {
+        char_at.insert(bi, ci);
+    }
+    for (bi, _) in unicode_linebreak::linebreaks(&s) {
+        if bi == s.len() {
+            continue;
+        }
+        if let Some(&ci) = char_at.get(&bi) {
+            if ci > 0 {
+                allowed[ci - 1] = true;
+            }
+        }
+    }
+    for i in 0..text.len().saturating_sub(1) {
+        let (a, b) = (text[i], text[i + 1]);
+        if NO_LINE_START.contains(b) || NO_LINE_END.contains(a) {
+            allowed[i] = false;
+        }
+        // A number stays with its unit or sign (`338.3万元`, `60㎡`, `2018年`) and
+        // with a Latin word it is part of.
+        if (a.is_ascii_digit() || a == '.') && (is_unit(b) || b.is_ascii_alphanumeric() || b == '.') {
+            allowed[i] = false;
+        }
+        if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
+            allowed[i] = false;
+        }
+    }
+    if let Some(last) = allowed.last_mut() {
+        *last = true;
+    }
+    allowed
+}
+
+/// A character directly after a number that belongs to it.
+fn is_unit(c: char) -> bool {
+    matches!(
+        c,
+        '%' | '‰'
+            | '℃'
+            | '㎡'
+            | '万'
+            | '亿'
+            | '千'
+            | '百'
+            | '元'
+            | '年'
+            | '月'
+            | '日'
+            | '个'
+            | '岁'
+            | '人'
+            | '名'
+            | '项'
+            | '家'
+            | '所'
+            | '次'
+            | '例'
+            | '张'
+            | '床'
+            | '台'
+            | '户'
+            | '天'
+            | '倍'
+            | '种'
+            | '支'
+            | '件'
+            | '批'
+            | '处'
+    ) || ('\u{3371}'..='\u{33DF}').contains(&c)
+}
+
+/// Whether `c` may give up half an em when a line is squeezed.
+pub fn squeezable(c: char) -> bool {
+    SQUEEZABLE.contains(c)
+}
+
+/// One line chosen by [`break_lines`]: items `start..end`, and the space to add
+/// (positive) or take away by squeezing (negative) to fill the measure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineSpan {
+    pub start: usize,
+    pub end: usize,
+    /// Surplus to distribute: positive spreads between characters, negative is
+    /// taken from squeezable marks.
+    pub surplus: f32,
+    /// The first line of the paragraph (indented).
+    pub first: bool,
+    /// The paragraph's last line (not justified).
+    pub last: bool,
+}
+
+/// Characters that sit on the character grid (Han, full-width marks, Chinese
+/// quotes and dashes); a line of only these shows any deviation from 28 per line.
+pub fn on_grid(c: char) -> bool {
+    let o = c as u32;
+    (0x3400..=0x9FFF).contains(&o)
+        || (0xF900..=0xFAFF).contains(&o)
+        || (0x20000..=0x3FFFF).contains(&o)
+        || (0x3000..=0x303F).contains(&o)
+        || (0xFF00..=0xFFEF).contains(&o)
+        || "“”‘’—…·".contains(c)
+}
+
+/// Break items of `widths` into lines of `measure` points, the first line indented
+/// by `indent`. `chars[i]` is item i's character (for squeezing), `allowed[i]`
+/// whether a line may end after item i.
+///
+/// Lines are chosen for the whole paragraph at once (a shortest path over the
+/// break opportunities). A line ending at a natural fit costs nothing; where a
+/// prohibited mark falls at a line's end the line is squeezed (full-width marks
+/// give up to half an em) or the last character pushed down, and such
+/// adjustments are steered onto lines where they do not show against the grid:
+/// the indented first line, or a line with Latin letters or digits, whose widths
+/// differ anyway. A line never exceeds the measure.
+pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f32, indent: f32) -> Vec<LineSpan> {
+    const EPS: f32 = 0.01;
+    let n = widths.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
+    // best[i]: (cost, previous break, surplus) of the best way to set items 0..i.
+    let mut best: Vec<Option<(f32, usize, f32)>> = vec![None; n + 1];
+    best[0] = Some((0.0, 0, 0.0));
+    for s in 0..n {
+        let Some((base, ..)) = best[s] else { continue };
+        let avail = if s == 0 { measure - indent } else { measure };
+        let mut w = 0.0;
+        let mut squeeze_cap = 0.0;
+        let mut grid_only = true;
+        let mut any = false;
+        for e in s + 1..=n {
+            let i = e - 1;
+            w += widths[i];
+            grid_only &= on_grid(chars[i]);
+            let over = w - avail;
+            if over > unit + EPS {
+                break;
+            }
+            // Squeezable marks inside the line (not its last character).
+            let cap_here = squeeze_cap;
+            if squeezable(chars[i]) {
+                squeeze_cap += widths[i] * 0.5;
+            }
+            if !allowed[i] {
+                continue;
+            }
+            let last = e == n;
+            let shows = grid_only && s > 0;
+            let cost = if over > EPS {
+                if over > cap_here + EPS {
+                    continue;
+                }
+                if shows { 1000.0 } else { 30.0 }
+            } else if last {
+                0.0
+            } else {
+                let surplus = -over;
+                let natural = e < n && surplus + EPS < widths[e];
+                if natural {
+                    (surplus / unit).powi(2)
+                } else if shows {
+                    1000.0 + surplus / unit * 100.0
+                } else {
+                    10.0 + (surplus / unit).powi(2) * 20.0
+                }
+            };
+            if !last && -over > 3.0 * unit {
+                continue; // far too loose
+            }
+            any = true;
+            let total = base + cost + 1.0;
+            if best[e].is_none_or(|(c, ..)| total < c) {
+                best[e] = Some((total, s, -over));
+            }
+        }
+        // Nothing fits from here: break where it overflows.
+        if !any {
+            let mut w = 0.0;
+            let mut e = s;
+            while e < n && (e == s || w + widths[e] <= avail + EPS) {
+                w += widths[e];
+                e += 1;
+            }
+            // Even then, not before a mark that may not start a line.
+            while e > s + 1 && e < n && (NO_LINE_START.contains(chars[e]) || NO_LINE_END.contains(chars[e - 1])) {
+                e -= 1;
+                w -= widths[e];
+            }
+            let total = base + 10_000.0;
+            if best[e].is_none_or(|(c, ..)| total < c) {
+                best[e] = Some((total, s, avail - w));
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    let mut e = n;
+    while e > 0 {
+        let (_, s, surplus) = best[e].expect("every position reachable");
+        lines.push(LineSpan { start: s, end: e, surplus, first: s == 0, last: e == n });
+        e = s;
+    }
+    lines.reverse();
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn prohibitions() {
+        let t = chars("增长了338.3万元，“健康”——好……是");
+        let a = break_after(&t);
+        let at = |c: &str| t.iter().position(|x| x.to_string() == c).unwrap();
+        assert!(!a[at("3")], "inside a number");
+        assert!(!a[at("万") - 1], "between number and unit");
+        assert!(!a[at("，") - 1], "before a comma");
+        assert!(!a[at("“")], "after an opening quote");
+        assert!(!a[at("—")], "inside ——");
+        assert!(!a[at("…")], "inside ……");
+        assert!(a[at("长")], "between ideographs");
+    }
+
+    #[test]
+    fn squeeze_then_push() {
+        // 5 ideographs of width 10 in a measure of 40, the 5th a comma: squeeze
+        // needs a squeezable mark inside the line, so push.
+        let t = chars("甲乙丙丁，");
+        let w = vec![10.0; 5];
+        let a = break_after(&t);
+        let l = break_lines(&t, &w, &a, 40.0, 0.0);
+        assert_eq!((l[0].start, l[0].end), (0, 3), "pushed");
+        let t = chars("甲，丙丁。");
+        let a = break_after(&t);
+        let l = break_lines(&t, &w, &a, 45.0, 0.0);
+        assert_eq!((l[0].start, l[0].end), (0, 5), "squeezed");
+        assert!(l[0].surplus < 0.0);
+    }
+}

@@ -1,0 +1,370 @@
+//! The PDF read back with lopdf: text round-trips through the ToUnicode maps,
+//! every font is a subset with a ToUnicode map, no line starts or ends with a
+//! prohibited mark, page numbers, the outline's nesting and order, identical
+//! bytes across renders, and the fallback warning / missing-glyph error.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use lopdf::{Document as Pdf, Object};
+use nianbao::config::Config;
+use nianbao::doc::{Block, Document, Text};
+use nianbao::fonts::FontBook;
+use nianbao::layout::linebreak::{NO_LINE_END, NO_LINE_START};
+use nianbao::render;
+use nianbao::template::Templates;
+use nianbao::writer::{self, DocxFonts, Format, Resources};
+
+const SEED_003: &str = "data/xiangyuan/2018.yaml";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn resources() -> &'static Resources {
+    static RES: OnceLock<Resources> = OnceLock::new();
+    RES.get_or_init(|| {
+        let config = Config::discover(&root().join(SEED_003)).unwrap();
+        let fonts = Some(Arc::new(FontBook::new(&config).unwrap()));
+        Resources { config: Arc::new(config), fonts, docx_fonts: DocxFonts::Names }
+    })
+}
+
+fn build(data: &str) -> render::Built {
+    let templates = Templates::new(Some(&root().join("templates")));
+    render::build(&root().join(data), &templates, None).unwrap()
+}
+
+/// The sample rendered once for all tests.
+fn seed_pdf() -> &'static (Document, Vec<u8>) {
+    static PDF: OnceLock<(Document, Vec<u8>)> = OnceLock::new();
+    PDF.get_or_init(|| {
+        let built = build(SEED_003);
+        let (bytes, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+        (built.doc, bytes)
+    })
+}
+
+/// A line of text as drawn: page (1-based), baseline y, text.
+#[derive(Debug)]
+struct Line {
+    page: usize,
+    y: f32,
+    text: String,
+}
+
+/// Decode `<XXXX> <YYYY…>` pairs of a ToUnicode CMap's bfchar sections.
+fn to_unicode(cmap: &str) -> BTreeMap<u16, String> {
+    let mut map = BTreeMap::new();
+    let mut in_chars = false;
+    for l in cmap.lines() {
+        let l = l.trim();
+        if l.ends_with("beginbfchar") {
+            in_chars = true;
+        } else if l == "endbfchar" {
+            in_chars = false;
+        } else if in_chars {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            let hex = |s: &str| s.trim_matches(['<', '>']).to_string();
+            let code = u16::from_str_radix(&hex(parts[0]), 16).unwrap();
+            let units: Vec<u16> = hex(parts[1])
+                .as_bytes()
+                .chunks(4)
+                .map(|c| u16::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
+                .collect();
+            map.insert(code, String::from_utf16(&units).unwrap());
+        }
+    }
+    map
+}
+
+/// Every line of every page, in content order, through the fonts' ToUnicode maps.
+fn lines(bytes: &[u8]) -> Vec<Line> {
+    let pdf = Pdf::load_mem(bytes).unwrap();
+    let mut out: Vec<Line> = Vec::new();
+    for (pno, (_, &page_id)) in pdf.get_pages().iter().enumerate() {
+        let mut maps: BTreeMap<Vec<u8>, BTreeMap<u16, String>> = BTreeMap::new();
+        for (name, font) in pdf.get_page_fonts(page_id).unwrap() {
+            let tu = font.get(b"ToUnicode").and_then(Object::as_reference).expect("ToUnicode");
+            let stream = pdf.get_object(tu).and_then(Object::as_stream).unwrap();
+            let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+            maps.insert(name, to_unicode(&String::from_utf8_lossy(&data)));
+        }
+        let content = lopdf::content::Content::decode(&pdf.get_page_content(page_id)).unwrap();
+        let mut font = Vec::new();
+        let mut y = 0.0;
+        for op in content.operations {
+            match op.operator.as_str() {
+                "Tf" => font = op.operands[0].as_name().unwrap().to_vec(),
+                "Tm" => y = op.operands[5].as_float().unwrap(),
+                "TJ" | "Tj" => {
+                    let mut s = String::new();
+                    let items = match &op.operands[0] {
+                        Object::Array(a) => a.clone(),
+                        o => vec![o.clone()],
+                    };
+                    for it in items {
+                        if let Object::String(b, _) = it {
+                            for c in b.chunks(2) {
+                                let code = u16::from_be_bytes([c[0], c[1]]);
+                                s.push_str(&maps[&font][&code]);
+                            }
+                        }
+                    }
+                    match out.last_mut() {
+                        Some(l) if l.page == pno + 1 && (l.y - y).abs() < 0.5 => l.text.push_str(&s),
+                        _ => out.push(Line { page: pno + 1, y, text: s }),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The document's text in reading order, as the PDF should carry it.
+fn doc_text(doc: &Document) -> String {
+    let mut s = String::new();
+    let plain = |t: &Text| t.plain();
+    for b in &doc.blocks {
+        match b {
+            Block::Title(ls) | Block::Signature(ls) => ls.iter().for_each(|l| s.push_str(&plain(l))),
+            Block::Subtitle(t) | Block::Date(t) | Block::Speaker(t) | Block::Salutation(t) | Block::Paragraph(t) => {
+                s.push_str(&plain(t))
+            }
+            Block::Heading(h) => {
+                s.push_str(&h.display_text());
+                if let Some(r) = &h.run_in {
+                    s.push_str(&plain(r));
+                }
+            }
+            Block::Table(t) => {
+                for row in std::iter::once(&t.header).chain(&t.rows) {
+                    row.iter().for_each(|c| s.push_str(&plain(c)));
+                }
+            }
+            Block::Attachment(a) => {
+                s.push_str(&a.label);
+                s.push_str(&plain(&a.title));
+            }
+            Block::PageBreak => {}
+        }
+    }
+    squash(&s)
+}
+
+fn is_folio(l: &Line) -> bool {
+    l.y < nianbao::layout::grid::block_bottom() - 5.0
+}
+
+/// The PDF's text without page numbers and without the table header rows repeated
+/// on continuation pages.
+fn pdf_text(doc: &Document, bytes: &[u8]) -> String {
+    let mut body: String = lines(bytes).iter().filter(|l| !is_folio(l)).map(|l| squash(&l.text)).collect();
+    for b in &doc.blocks {
+        if let Block::Table(t) = b {
+            let header: String = squash(&t.header.iter().map(Text::plain).collect::<String>());
+            if let Some(first) = body.find(&header) {
+                let (head, tail) = body.split_at(first + header.len());
+                body = format!("{head}{}", tail.replacen(&header, "", t.rows.len()));
+            }
+        }
+    }
+    body
+}
+
+/// Equal strings, or a short report of where they part.
+fn assert_same(got: &str, want: &str, what: &str) {
+    if got != want {
+        let at = got.chars().zip(want.chars()).take_while(|(a, b)| a == b).count();
+        let near = |s: &str| s.chars().skip(at.saturating_sub(20)).take(60).collect::<String>();
+        panic!("{what}: text differs at character {at}:\n  pdf:  {}\n  want: {}", near(got), near(want));
+    }
+}
+
+#[test]
+fn text_round_trips_exactly() {
+    let (doc, bytes) = seed_pdf();
+    let body = pdf_text(doc, bytes);
+    assert_same(&body, &doc_text(doc), "seed 003");
+    assert!(body.contains('勠') && body.contains('㎡'), "fallback characters extracted");
+}
+
+#[test]
+fn every_font_is_an_embedded_subset_with_a_tounicode_map() {
+    let (_, bytes) = seed_pdf();
+    let pdf = Pdf::load_mem(bytes).unwrap();
+    let mut fonts = 0;
+    for obj in pdf.objects.values() {
+        let Ok(d) = obj.as_dict() else { continue };
+        if d.get(b"Type").and_then(Object::as_name).ok() != Some(b"Font".as_slice())
+            || d.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Type0".as_slice())
+        {
+            continue;
+        }
+        fonts += 1;
+        let base = String::from_utf8(d.get(b"BaseFont").unwrap().as_name().unwrap().to_vec()).unwrap();
+        let (tag, _) = base.split_once('+').expect("subset tag");
+        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "{base}");
+        assert!(d.get(b"ToUnicode").is_ok(), "{base} has no ToUnicode");
+        let kids = d.get(b"DescendantFonts").unwrap().as_array().unwrap();
+        let cid = match &kids[0] {
+            Object::Reference(r) => pdf.get_object(*r).unwrap().as_dict().unwrap(),
+            o => o.as_dict().unwrap(),
+        };
+        let desc = pdf.get_object(cid.get(b"FontDescriptor").unwrap().as_reference().unwrap()).unwrap();
+        let desc = desc.as_dict().unwrap();
+        let file = desc.get(b"FontFile3").or_else(|_| desc.get(b"FontFile2")).expect("embedded");
+        let stream = pdf.get_object(file.as_reference().unwrap()).unwrap().as_stream().unwrap();
+        let program = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+        // The smallest full face shipped is 4.9 MB; a subset of a thousand glyphs is a tenth of that.
+        assert!(program.len() < 1_000_000, "{base}: {} bytes is not a subset", program.len());
+    }
+    assert!(fonts >= 5, "{fonts} fonts");
+}
+
+#[test]
+fn no_line_starts_or_ends_with_a_prohibited_mark() {
+    let (_, bytes) = seed_pdf();
+    for l in lines(bytes).iter().filter(|l| !is_folio(l)) {
+        let t = squash(&l.text);
+        let (Some(first), Some(last)) = (t.chars().next(), t.chars().last()) else { continue };
+        // A subtitle opens with a dash by convention: that is no break.
+        let first = if t.starts_with("——") { '\u{4E00}' } else { first };
+        assert!(!NO_LINE_START.contains(first), "page {} line starts with {first}: {t}", l.page);
+        assert!(!NO_LINE_END.contains(last), "page {} line ends with {last}: {t}", l.page);
+    }
+}
+
+#[test]
+fn every_page_has_its_number() {
+    let (_, bytes) = seed_pdf();
+    let pdf = Pdf::load_mem(bytes).unwrap();
+    let n = pdf.get_pages().len();
+    let folios: Vec<String> = lines(bytes).iter().filter(|l| is_folio(l)).map(|l| squash(&l.text)).collect();
+    let want: Vec<String> = (1..=n).map(|i| format!("—{i}—")).collect();
+    assert_eq!(folios, want);
+}
+
+/// (depth, title) of every outline item, depth first.
+fn outline(pdf: &Pdf) -> Vec<(usize, String)> {
+    fn walk(pdf: &Pdf, first: Option<lopdf::ObjectId>, depth: usize, out: &mut Vec<(usize, String)>) {
+        let mut cur = first;
+        while let Some(id) = cur {
+            let d = pdf.get_object(id).unwrap().as_dict().unwrap();
+            let title = match d.get(b"Title").unwrap() {
+                Object::String(b, _) => {
+                    let units: Vec<u16> = b[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+                    String::from_utf16(&units).unwrap()
+                }
+                o => panic!("title {o:?}"),
+            };
+            out.push((depth, title));
+            walk(pdf, d.get(b"First").and_then(Object::as_reference).ok(), depth + 1, out);
+            cur = d.get(b"Next").and_then(Object::as_reference).ok();
+        }
+    }
+    let root = pdf.catalog().unwrap().get(b"Outlines").unwrap().as_reference().unwrap();
+    let root = pdf.get_object(root).unwrap().as_dict().unwrap();
+    let mut out = Vec::new();
+    walk(pdf, root.get(b"First").and_then(Object::as_reference).ok(), 1, &mut out);
+    out
+}
+
+#[test]
+fn outline_follows_the_headings_nested_by_level() {
+    let (doc, bytes) = seed_pdf();
+    let pdf = Pdf::load_mem(bytes).unwrap();
+    let got = outline(&pdf);
+    let want: Vec<(usize, String)> = doc
+        .headings()
+        .map(|h| (h.level as usize, h.display_text().trim_end_matches(['。', '：']).to_string()))
+        .collect();
+    assert_eq!(got, want);
+    assert!(got.iter().any(|(d, _)| *d == 3), "level-3 headings nested under level 2");
+}
+
+#[test]
+fn metadata_comes_from_the_document_not_the_clock() {
+    let (doc, bytes) = seed_pdf();
+    let pdf = Pdf::load_mem(bytes).unwrap();
+    let info = pdf.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = pdf.get_object(info).unwrap().as_dict().unwrap();
+    let date = doc.meta.created.format("D:%Y%m%d%H%M%S").to_string();
+    assert_eq!(info.get(b"CreationDate").unwrap().as_str().unwrap(), date.as_bytes());
+    assert!(pdf.trailer.get(b"ID").is_ok());
+    let catalog = pdf.catalog().unwrap();
+    assert_eq!(catalog.get(b"PageMode").unwrap().as_name().unwrap(), b"UseOutlines");
+    assert!(catalog.get(b"PageLabels").is_ok());
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let (_, first) = seed_pdf();
+    let built = build(SEED_003);
+    let (again, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+    assert!(first == &again, "two renders in one process differ");
+    // And across processes, through the CLI.
+    let outs: Vec<Vec<u8>> = (0..2)
+        .map(|_| {
+            let dir = tempfile::tempdir().unwrap();
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+                .args(["render", SEED_003, "--format", "pdf", "--out", dir.path().to_str().unwrap()])
+                .current_dir(root())
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let pdf = walk_files(dir.path()).into_iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).unwrap();
+            std::fs::read(pdf).unwrap()
+        })
+        .collect();
+    assert!(outs[0] == outs[1], "two processes differ");
+}
+
+fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk_files(&p)) } else { out.push(p) }
+    }
+    out
+}
+
+#[test]
+fn characters_the_body_face_lacks_come_from_the_fallback_with_a_warning() {
+    let built = build(SEED_003);
+    let cov = nianbao::fonts::coverage::check(&built.doc, resources().fonts.as_ref().unwrap()).unwrap();
+    assert_eq!(cov.warnings.len(), 1, "one warning per report");
+    let w = &cov.warnings[0];
+    assert_eq!(w.id, "font.fallback");
+    assert!(w.message.contains('勠') && w.message.contains('㎡'), "{}", w.message);
+    assert!(w.message.contains("U+52E0") && w.message.contains("段"), "{}", w.message);
+}
+
+#[test]
+fn a_character_no_font_has_is_an_error_naming_it() {
+    let mut built = build(SEED_003);
+    built.doc.blocks.push(Block::Paragraph(Text::from("这里有一个\u{10FFFD}字符。")));
+    let err = nianbao::fonts::coverage::check(&built.doc, resources().fonts.as_ref().unwrap()).unwrap_err();
+    assert_eq!(err.0[0].id, "font.missing-glyph");
+    assert!(err.0[0].message.contains("U+10FFFD"), "{}", err.0[0].message);
+    let err = writer::write(&built.doc, Format::Pdf, resources()).unwrap_err();
+    assert_eq!(err.0[0].id, "font.missing-glyph");
+}
+
+#[test]
+fn every_sample_renders() {
+    for data in ["data/xiangyuan/2017.yaml", "data/jinhua/2018.yaml"] {
+        let built = build(data);
+        let (bytes, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+        assert_same(&pdf_text(&built.doc, &bytes), &doc_text(&built.doc), data);
+    }
+}
