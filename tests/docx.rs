@@ -130,6 +130,21 @@ fn heading_numbers_are_word_list_numbering() {
 }
 
 #[test]
+fn a_level_that_never_restarts_gets_a_list_of_its_own() {
+    // Key points count （一）…（十三） on through the 一、 sections: a second list,
+    // so that LibreOffice (which ignores w:lvlRestart) counts on as Word does.
+    let s = sample("data/jinhua/2018.yaml");
+    let num = xml(&s.parts, "word/numbering.xml");
+    assert_eq!(num.matches("<w:abstractNum ").count(), 2, "{num}");
+    let styles = xml(&s.parts, "word/styles.xml");
+    assert!(style(&styles, "Heading1").contains(r#"<w:ilvl w:val="0"/><w:numId w:val="2"/>"#));
+    assert!(style(&styles, "Heading2").contains(r#"<w:ilvl w:val="0"/><w:numId w:val="3"/>"#));
+    assert!(style(&styles, "Heading3").contains(r#"<w:ilvl w:val="1"/><w:numId w:val="3"/>"#));
+    let start = num.find(r#"<w:abstractNum w:abstractNumId="3">"#).unwrap();
+    assert!(num[start..].contains(r#"<w:lvlText w:val="（%1）"/>"#), "{num}");
+}
+
+#[test]
 fn footers_are_odd_right_even_left_with_a_page_field() {
     let s = sample("data/xiangyuan/2018.yaml");
     let settings = xml(&s.parts, "word/settings.xml");

@@ -4,14 +4,14 @@
 //! Word embeds and reads TrueType outlines only, and the configured faces may be
 //! CFF (the Fandol faces are CID-keyed CFF). So outlines are read with
 //! ttf-parser, cubic curves approximated by quadratics with kurbo (within
-//! [`TOLERANCE`] font units), contours reversed to TrueType's clockwise
+//! [`TOLERANCE`] font units), contours turned to TrueType's clockwise
 //! direction, and the tables written with write-fonts. Metrics and OS/2 values
 //! are copied from the source face; the family name becomes the DOCX name, so
 //! that the embedded font answers to the name the document uses.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kurbo::{BezPath, CubicBez, PathEl, Point};
+use kurbo::{BezPath, CubicBez, PathEl, Point, Shape};
 use write_fonts::read::{FontRef, TableProvider};
 use write_fonts::tables::cmap::Cmap;
 use write_fonts::tables::glyf::{Bbox, GlyfLocaBuilder, Glyph, SimpleGlyph};
@@ -174,7 +174,11 @@ pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str) -> Result<V
         let advance = src.glyph_hor_advance(gid).unwrap_or(0);
         let glyph = match src.outline_glyph(gid, &mut pen) {
             Some(_) => {
-                let path = clean(to_quadratic(&pen.0).reverse_subpaths());
+                let path = clean(to_quadratic(&pen.0));
+                // TrueType outer contours run clockwise. Faces differ (the Fandol
+                // faces are not all alike), so turn each glyph whose contours
+                // enclose positive (counter-clockwise, y up) area as a whole.
+                let path = if path.area() > 0.0 { path.reverse_subpaths() } else { path };
                 if path.elements().is_empty() {
                     Glyph::Empty
                 } else {
@@ -222,9 +226,7 @@ pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str) -> Result<V
     head.y_min = bbox.y_min;
     head.x_max = bbox.x_max;
     head.y_max = bbox.y_max;
-    // Fixed dates: the bytes must not depend on when they were made.
-    head.created = write_fonts::types::LongDateTime::new(0);
-    head.modified = write_fonts::types::LongDateTime::new(0);
+    // `created`/`modified` stay the source face's: fixed, so the bytes are too.
 
     let mut hhea: Hhea = font.hhea().map_err(|e| err(face, e))?.to_owned_table();
     hhea.number_of_h_metrics = num_glyphs;

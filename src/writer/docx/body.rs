@@ -8,8 +8,9 @@ use docx_rs::{
     TableCellMargins, TableRow, WidthType,
 };
 
+use super::styles::ListPlan;
 use super::styles::{self, run_fonts};
-use super::{BookFonts, Used, heading_num};
+use super::{BookFonts, Used};
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
 use crate::doc::{Align, Block, Document, Heading, Text};
@@ -21,22 +22,19 @@ pub enum Child {
     Table(Box<Table>),
 }
 
-/// What the body needs from the post-processing step.
-#[derive(Debug, Default, Clone)]
-pub struct BodyFixes {
-    /// Number of tables (each gets its first row marked as a repeating header).
-    pub tables: usize,
-}
-
+/// Builds the body of one document, recording the characters each face sets.
 pub struct Body<'a> {
     doc: &'a Document,
     book: &'a FontBook,
     fonts: &'a BookFonts,
+    plan: &'a ListPlan,
     used: &'a mut Used,
     warnings: &'a mut Vec<Diagnostic>,
-    pub fixes: BodyFixes,
     /// Word's count at each heading level, as its list numbering will compute it.
     counts: [u32; 4],
+    /// The face that sets each character of a role's face (parsing a face to ask
+    /// is not free, and a report has a few hundred distinct characters).
+    resolved: std::collections::HashMap<(crate::fonts::FaceId, char), crate::fonts::FaceId>,
 }
 
 impl<'a> Body<'a> {
@@ -44,11 +42,11 @@ impl<'a> Body<'a> {
         doc: &'a Document,
         book: &'a FontBook,
         fonts: &'a BookFonts,
+        plan: &'a ListPlan,
         used: &'a mut Used,
         warnings: &'a mut Vec<Diagnostic>,
     ) -> Body<'a> {
-        let tables = doc.blocks.iter().filter(|b| matches!(b, Block::Table(_))).count();
-        Body { doc, book, fonts, used, warnings, fixes: BodyFixes { tables }, counts: [0; 4] }
+        Body { doc, book, fonts, plan, used, warnings, counts: [0; 4], resolved: Default::default() }
     }
 
     pub fn build(mut self) -> Result<Vec<Child>> {
@@ -151,8 +149,10 @@ impl<'a> Body<'a> {
             for ch in span.text.chars() {
                 let face = if ch.is_whitespace() && ch != '\u{3000}' {
                     own
+                } else if let Some(&f) = self.resolved.get(&(own, ch)) {
+                    f
                 } else {
-                    match self.book.resolve(role, ch)? {
+                    let f = match self.book.resolve(role, ch)? {
                         Some(f) => f,
                         None => {
                             self.warnings.push(Diagnostic::warning(
@@ -161,7 +161,9 @@ impl<'a> Body<'a> {
                             ));
                             own
                         }
-                    }
+                    };
+                    self.resolved.insert((own, ch), f);
+                    f
                 };
                 self.used.add(face, ch);
                 match &mut cur {
@@ -199,7 +201,8 @@ impl<'a> Body<'a> {
             }
             None => false,
         };
-        for ch in label_chars(h, listed) {
+        // The label is printed in the level's face, by Word or by us.
+        for ch in h.number.iter().flat_map(|n| n.label.chars()) {
             self.used.add(self.fonts.face_of(role), ch);
         }
         let mut p = match &h.run_in {
@@ -207,13 +210,23 @@ impl<'a> Body<'a> {
             Some(_) => Paragraph::new().style(styles::RUN_IN),
         };
         if !listed {
-            // No list number: switch the style's numbering off and print the label.
-            p = p.numbering(NumberingId::new(0), IndentLevel::new(0));
-        } else if h.run_in.is_some() {
-            // Said on the paragraph too: LibreOffice numbers a paragraph from its
-            // style only for the style the list level links (Heading 3).
-            let (id, lvl) = heading_num(level);
-            p = p.numbering(id, lvl).outline_lvl(idx);
+            // No list number: switch the style's numbering off (and keep the
+            // style's indent, which LibreOffice drops with it); print the label.
+            p = p.numbering(NumberingId::new(0), IndentLevel::new(0)).indent(
+                Some(0),
+                Some(SpecialIndentType::FirstLine(2 * styles::CHAR_TWIPS)),
+                None,
+                None,
+            );
+        } else {
+            // Said on the paragraph too, not only by its style: LibreOffice keeps
+            // paragraphs numbered by a style and numbered directly in separate
+            // counts, and numbers from a style only the style the level links.
+            let (id, ilvl) = self.plan.of(level);
+            p = p.numbering(NumberingId::new(id), IndentLevel::new(ilvl));
+        }
+        if h.run_in.is_some() {
+            p = p.outline_lvl(idx);
         }
         let mut label = Text::default();
         if let (Some(n), false) = (&h.number, listed) {
@@ -226,7 +239,7 @@ impl<'a> Body<'a> {
                 }
             }
             Some(body) => {
-                let cs = Some(styles::RUN_IN_CHAR);
+                let cs = Some(styles::heading_char(level));
                 for r in self.runs(role, &label, cs)?.into_iter().chain(self.runs(role, &h.text, cs)?) {
                     p = p.add_run(r);
                 }
@@ -308,12 +321,6 @@ fn share(natural: &[usize], total: usize) -> Vec<usize> {
         out[w] = (out[w] + total).saturating_sub(sum);
     }
     out
-}
-
-/// The characters a heading's label prints: the literal label, or what Word's
-/// list numbering will print (the same label).
-fn label_chars(h: &Heading, _listed: bool) -> Vec<char> {
-    h.number.as_ref().map(|n| n.label.chars().collect()).unwrap_or_default()
 }
 
 fn page_break() -> Paragraph {

@@ -16,8 +16,8 @@ pub mod styles;
 use std::collections::{BTreeMap, BTreeSet};
 
 use docx_rs::{
-    AlignmentType, DocGrid, DocGridType, Docx, FieldCharType, Footer, IndentLevel, InstrText, NumberingId, PageMargin,
-    Paragraph, Run, SpecialIndentType,
+    AlignmentType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrText, PageMargin, Paragraph, Run,
+    SpecialIndentType,
 };
 
 use crate::config::Role;
@@ -78,17 +78,18 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     let mut used = Used::default();
     let mut warnings = Vec::new();
 
-    let (style_list, fixes) = styles::styles(&fonts);
+    let plan = styles::ListPlan::new(&doc.numbering);
+    let (style_list, fixes) = styles::styles(&fonts, &plan);
     let mut docx = Docx::new();
     for s in style_list {
         docx = docx.add_style(s);
     }
-    docx = docx
-        .add_abstract_numbering(styles::heading_numbering(&doc.numbering, &fonts))
-        .add_numbering(docx_rs::Numbering::new(styles::HEADING_NUM_ID, styles::HEADING_NUM_ID));
+    for abs in styles::heading_numbering(&doc.numbering, &plan, &fonts) {
+        let id = abs.id;
+        docx = docx.add_abstract_numbering(abs).add_numbering(docx_rs::Numbering::new(id, id));
+    }
 
-    let body = body::Body::new(doc, book, &fonts, &mut used, &mut warnings);
-    let body_fixes = body.fixes.clone();
+    let body = body::Body::new(doc, book, &fonts, &plan, &mut used, &mut warnings);
     for child in body.build()? {
         docx = match child {
             body::Child::Paragraph(p) => docx.add_paragraph(*p),
@@ -97,11 +98,9 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     }
 
     // Page numbers: odd pages right, even pages left, one character in.
-    let folio = fonts.font(Role::Folio);
     for ch in "— 0123456789".chars() {
         used.add(fonts.face_of(Role::Folio), ch);
     }
-    let _ = folio;
     docx = docx
         .footer(Footer::new().add_paragraph(folio_paragraph(AlignmentType::Right)))
         .even_footer(Footer::new().add_paragraph(folio_paragraph(AlignmentType::Left)))
@@ -127,10 +126,8 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     };
     let font_names = fonts.all_names(book, &used)?;
     let parts = docx.build();
-    let bytes = package::finish(
-        parts,
-        &package::Fixes { styles: fixes, body: body_fixes, meta: doc.meta.clone(), fonts: font_names, embedded },
-    )?;
+    let bytes =
+        package::finish(parts, &package::Fixes { styles: fixes, meta: doc.meta.clone(), fonts: font_names, embedded })?;
     Ok((bytes, warnings))
 }
 
@@ -195,9 +192,4 @@ impl RoleFonts for BookFonts {
     fn font(&self, role: Role) -> RoleFont {
         self.roles[&role].1.clone()
     }
-}
-
-/// The list numbering of a heading level, for a paragraph that must say it directly.
-pub(crate) fn heading_num(level: u8) -> (NumberingId, IndentLevel) {
-    (NumberingId::new(styles::HEADING_NUM_ID), IndentLevel::new(usize::from(level.clamp(1, 4) - 1)))
 }

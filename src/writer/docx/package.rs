@@ -22,14 +22,12 @@ use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Meta;
 use crate::fonts::FaceId;
 
-use super::body::BodyFixes;
 use super::embed::Embedded;
 use super::styles::StyleFixes;
 
 /// What the writer asks the post-processing to add.
 pub struct Fixes {
     pub styles: StyleFixes,
-    pub body: BodyFixes,
     pub meta: Meta,
     /// DOCX names of the faces used, for the font table.
     pub fonts: Vec<(FaceId, String)>,
@@ -605,7 +603,7 @@ pub fn finish(parts: docx_rs::XMLDocx, fixes: &Fixes) -> Result<Vec<u8>> {
     let mut para_ids = ParaIds::default();
 
     let mut document = parse(&parts.document)?;
-    fix_document(&mut document, &fixes.body, &mut para_ids);
+    fix_document(&mut document, &mut para_ids);
     let mut styles = parse(&parts.styles)?;
     fix_styles(&mut styles, &fixes.styles);
     let mut numbering = parse(&parts.numberings)?;
@@ -674,8 +672,7 @@ impl ParaIds {
     }
 }
 
-fn fix_document(doc: &mut El, body: &BodyFixes, ids: &mut ParaIds) {
-    let _ = body;
+fn fix_document(doc: &mut El, ids: &mut ParaIds) {
     // The first row of each table repeats at the top of every page.
     doc.walk_mut(&mut |el| {
         // docx-rs writes `w:type` on grid columns, which CT_TblGridCol lacks.
@@ -687,7 +684,6 @@ fn fix_document(doc: &mut El, body: &BodyFixes, ids: &mut ParaIds) {
         {
             tr.ensure("w:trPr").ensure("w:tblHeader");
         }
-        // docx-rs writes `w:ind` with `w:firstLineChars` nowhere; drop empty props it leaves.
     });
     ids.renumber(doc);
 }

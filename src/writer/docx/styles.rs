@@ -26,16 +26,65 @@ pub const SPEAKER: &str = "Speaker";
 pub const SALUTATION: &str = "Salutation";
 pub const SIGNATURE: &str = "Signature";
 pub const RUN_IN: &str = "RunInHeading3";
-pub const RUN_IN_CHAR: &str = "Heading3Char";
 pub const ATTACHMENT_LABEL: &str = "AttachmentLabel";
 pub const ATTACHMENT_TITLE: &str = "AttachmentTitle";
 pub const TABLE: &str = "ReportTable";
 pub const TABLE_TEXT: &str = "TableText";
 pub const FOOTER: &str = "Footer";
 
-/// The list that numbers headings (`w:numId` and `w:abstractNumId`; docx-rs
-/// reserves 1 for a default list of its own, which the post-processing drops).
+/// The first list that numbers headings (`w:numId` and `w:abstractNumId`;
+/// docx-rs reserves 1 for a default list of its own, which the post-processing
+/// drops). [`ListPlan`] numbers the others on from here.
 pub const HEADING_NUM_ID: usize = 2;
+
+/// Which Word list and list level number each heading level.
+///
+/// Word restarts a level as `w:lvlRestart` says; LibreOffice 7.4 ignores
+/// `w:lvlRestart` and restarts every level under any higher level of its list.
+/// So a heading level that never restarts (`（一）` counted on through a whole
+/// key-points document) starts a list of its own, which both read alike; a level
+/// restarting under its parent joins its parent's list. A level restarting only
+/// under a higher ancestor (1． counted on across （一） sections) keeps its
+/// parent's list with `w:lvlRestart`: right in Word and WPS, restarted under
+/// each parent in LibreOffice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListPlan {
+    /// For heading level 1 to 4 (index 0 to 3): `(numId, ilvl, lvlRestart)`.
+    pub levels: [(usize, usize, u32); 4],
+}
+
+impl ListPlan {
+    pub fn new(numbering: &Numbering) -> ListPlan {
+        let mut levels = [(HEADING_NUM_ID, 0, 0); 4];
+        // First heading level (1-based) of the current list.
+        let mut first = 1u8;
+        let mut list = HEADING_NUM_ID;
+        for (i, ls) in numbering.levels.iter().enumerate() {
+            let level = i as u8 + 1;
+            if level > 1 && (ls.restart_after == 0 || ls.restart_after < first) {
+                list += 1;
+                first = level;
+            }
+            let ilvl = usize::from(level - first);
+            let restart = if ls.restart_after == 0 { 0 } else { u32::from(ls.restart_after - first + 1) };
+            levels[i] = (list, ilvl, restart);
+        }
+        ListPlan { levels }
+    }
+
+    /// `(numId, ilvl)` of heading level 1 to 4.
+    pub fn of(&self, level: u8) -> (usize, usize) {
+        let (id, ilvl, _) = self.levels[usize::from(level.clamp(1, 4) - 1)];
+        (id, ilvl)
+    }
+
+    /// The list ids used, in order.
+    pub fn lists(&self) -> Vec<usize> {
+        let mut ids: Vec<usize> = self.levels.iter().map(|l| l.0).collect();
+        ids.dedup();
+        ids
+    }
+}
 
 /// Character spacing of all text, in twips: −0.25 pt, so that 28 characters of
 /// 16 pt fit the 156 mm line in LibreOffice too (see [`super::GRID_TYPE`]).
@@ -46,11 +95,19 @@ pub fn heading(level: u8) -> &'static str {
     ["Heading1", "Heading2", "Heading3", "Heading4"][usize::from(level.clamp(1, 4) - 1)]
 }
 
+/// Character style of the words of a run-in heading of level 1 to 4.
+pub fn heading_char(level: u8) -> &'static str {
+    ["Heading1Char", "Heading2Char", "Heading3Char", "Heading4Char"][usize::from(level.clamp(1, 4) - 1)]
+}
+
 /// One character of body text (3号, 16 pt) in twips: the unit of indents.
 pub const CHAR_TWIPS: i32 = 320;
 /// The line pitch of the 22-line grid in twips (225 mm / 22 = 579.8; 580 would
 /// give 22 × 29 pt = 638 pt, a hair over the 637.8 pt text block, so 21 lines).
 pub const LINE_TWIPS: i32 = 579;
+
+/// The width of table borders in twips (docx-rs's default `w:sz="2"`, 1/4 pt).
+pub const TABLE_BORDER_TWIPS: i32 = 5;
 
 /// Font names of a role as Word wants them: East Asian text, and Latin/digits.
 #[derive(Debug, Clone)]
@@ -110,7 +167,7 @@ fn first_line(s: Style, chars: i32) -> Style {
 }
 
 /// Every style of the document, and the fixes docx-rs cannot express.
-pub fn styles(fonts: &dyn RoleFonts) -> (Vec<Style>, StyleFixes) {
+pub fn styles(fonts: &dyn RoleFonts, plan: &ListPlan) -> (Vec<Style>, StyleFixes) {
     let mut fixes = StyleFixes::default();
     let mut out = Vec::new();
 
@@ -156,29 +213,32 @@ pub fn styles(fonts: &dyn RoleFonts) -> (Vec<Style>, StyleFixes) {
             .outline_lvl(usize::from(level - 1));
         s.paragraph_property.keep_next = Some(true);
         s.paragraph_property.numbering_property = Some(
-            NumberingProperty::new()
-                .add_num(NumberingId::new(HEADING_NUM_ID), IndentLevel::new(usize::from(level - 1))),
+            NumberingProperty::new().add_num(NumberingId::new(plan.of(level).0), IndentLevel::new(plan.of(level).1)),
         );
         out.push(s);
         fixes.first_line_chars.push((id, 200));
     }
 
-    // A run-in level-3 heading (`1．标题。正文……`): a body paragraph that carries the
-    // level-3 number and outline level; the heading words are in a character style.
+    // A run-in heading (`1．标题。正文……`, usually level 3): a body paragraph that
+    // carries the heading's number and outline level; the heading words are in
+    // the level's character style.
     let mut run_in = first_line(para_style(RUN_IN, "heading 3 run-in", Role::Body, fonts), 2)
         .align(AlignmentType::Both)
         .outline_lvl(2);
     run_in.paragraph_property.numbering_property =
-        Some(NumberingProperty::new().add_num(NumberingId::new(HEADING_NUM_ID), IndentLevel::new(2)));
+        Some(NumberingProperty::new().add_num(NumberingId::new(plan.of(3).0), IndentLevel::new(plan.of(3).1)));
     out.push(run_in);
     fixes.first_line_chars.push((RUN_IN, 200));
-    let h3 = fonts.font(Role::Heading3);
-    let mut run_in_char =
-        Style::new(RUN_IN_CHAR, StyleType::Character).name("Heading 3 Char").fonts(run_fonts(&h3.name));
-    if h3.bold {
-        run_in_char = run_in_char.bold();
+    for level in 1..=4u8 {
+        let f = fonts.font(Role::heading(level));
+        let mut cs = Style::new(heading_char(level), StyleType::Character)
+            .name(format!("Heading {level} Char"))
+            .fonts(run_fonts(&f.name));
+        if f.bold {
+            cs = cs.bold();
+        }
+        out.push(cs);
     }
-    out.push(run_in_char);
 
     out.push(no_indent(para_style(ATTACHMENT_LABEL, "附件标记", Role::Attachment, fonts)));
     fixes.first_line_chars.push((ATTACHMENT_LABEL, 0));
@@ -191,7 +251,11 @@ pub fn styles(fonts: &dyn RoleFonts) -> (Vec<Style>, StyleFixes) {
     out.push(att_title);
     fixes.first_line_chars.push((ATTACHMENT_TITLE, 0));
 
-    let mut table_text = no_indent(para_style(TABLE_TEXT, "表格文字", Role::Table, fonts));
+    // Table lines stay on the page grid: each row's 1/4 pt border (5 twips, the
+    // docx-rs default `w:sz="2"`) is taken off its line, so a one-line row is one
+    // grid line high (measured in LibreOffice: 22 table lines on a table page).
+    let mut table_text = no_indent(para_style(TABLE_TEXT, "表格文字", Role::Table, fonts))
+        .line_spacing(exact(LINE_TWIPS - TABLE_BORDER_TWIPS));
     table_text.paragraph_property.snap_to_grid = Some(false);
     out.push(table_text);
     fixes.first_line_chars.push((TABLE_TEXT, 0));
@@ -205,31 +269,39 @@ pub fn styles(fonts: &dyn RoleFonts) -> (Vec<Style>, StyleFixes) {
     (out, fixes)
 }
 
-/// The heading levels as one multi-level list, each level linked to its heading
-/// style: `%1、` in Chinese counting, `（%2）`, `%3．` in decimal, `（%4）`, with the
-/// restarts of the document model.
-pub fn heading_numbering(numbering: &Numbering, fonts: &dyn RoleFonts) -> AbstractNumbering {
-    let mut abs = AbstractNumbering::new(HEADING_NUM_ID);
-    for (i, ls) in numbering.levels.iter().enumerate() {
-        let format = match ls.counter {
-            Counter::Chinese => "chineseCounting",
-            Counter::Decimal => "decimal",
-        };
-        let text = format!("{}%{}{}", escape_level_text(&ls.prefix), i + 1, escape_level_text(&ls.suffix));
-        let f = fonts.font(Role::heading(i as u8 + 1));
-        let mut level =
-            Level::new(i, Start::new(1), NumberFormat::new(format), LevelText::new(text), LevelJc::new("left"))
-                .suffix(LevelSuffixType::Nothing)
-                .paragraph_style(heading(i as u8 + 1))
-                .indent(Some(0), Some(SpecialIndentType::FirstLine(2 * CHAR_TWIPS)), None, None)
-                .fonts(run_fonts(&f.name))
-                .level_restart(u32::from(ls.restart_after));
-        if f.bold {
-            level = level.bold();
+/// The heading levels as Word lists ([`ListPlan`]), each level linked to its
+/// heading style: `%1、` in Chinese counting, `（%2）`, `%3．` in decimal,
+/// `（%4）`, with the restarts of the document model.
+pub fn heading_numbering(numbering: &Numbering, plan: &ListPlan, fonts: &dyn RoleFonts) -> Vec<AbstractNumbering> {
+    let mut out = Vec::new();
+    for id in plan.lists() {
+        let mut abs = AbstractNumbering::new(id);
+        for (i, ls) in numbering.levels.iter().enumerate() {
+            let (list, ilvl, restart) = plan.levels[i];
+            if list != id {
+                continue;
+            }
+            let format = match ls.counter {
+                Counter::Chinese => "chineseCounting",
+                Counter::Decimal => "decimal",
+            };
+            let text = format!("{}%{}{}", escape_level_text(&ls.prefix), ilvl + 1, escape_level_text(&ls.suffix));
+            let f = fonts.font(Role::heading(i as u8 + 1));
+            let mut level =
+                Level::new(ilvl, Start::new(1), NumberFormat::new(format), LevelText::new(text), LevelJc::new("left"))
+                    .suffix(LevelSuffixType::Nothing)
+                    .paragraph_style(heading(i as u8 + 1))
+                    .indent(Some(0), Some(SpecialIndentType::FirstLine(2 * CHAR_TWIPS)), None, None)
+                    .fonts(run_fonts(&f.name))
+                    .level_restart(restart);
+            if f.bold {
+                level = level.bold();
+            }
+            abs = abs.add_level(level);
         }
-        abs = abs.add_level(level);
+        out.push(abs);
     }
-    abs
+    out
 }
 
 /// `%` starts a level reference in `w:lvlText`; a literal one is not expressible,
