@@ -17,11 +17,9 @@ import zipfile
 
 from _common import Checks, build, norm, render, samples, strings, tempdir
 
-# This file is docx.py: take its folder off the path so `import docx` finds python-docx.
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
-import docx  # noqa: E402
+import docx
 
-LABEL = re.compile(r"^(（?[一二三四五六七八九十百\d]+[）、．]|（[一二三四五六七八九十百\d]+）)")
+LABEL = re.compile(r"^(（?[一二三四五六七八九十百\d]+[）、．]|（[一二三四五六七八九十百\d]+）|第[一二三四五六七八九十百]+[章节])")
 
 
 def md_paragraphs(md):
