@@ -22,6 +22,8 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 pub const MAX_DEPTH: usize = 24;
 /// Most aliases (`*name`) accepted in one file.
 pub const MAX_ALIASES: usize = 64;
+/// Most entries accepted in one list (sections, items, metrics, points…).
+pub const MAX_ITEMS: usize = 1000;
 
 /// A parsed YAML file and the positions of its values.
 #[derive(Debug, Clone)]
@@ -233,6 +235,15 @@ fn index(path: &Path, text: &str) -> Result<HashMap<String, Entry>> {
             match stack.last_mut() {
                 None => node_path = Some((String::new(), None)),
                 Some(Frame::Seq { path, next }) => {
+                    if *next == MAX_ITEMS {
+                        let list = if path.is_empty() { "文件顶层".to_string() } else { format!("`{path}`") };
+                        return Err(Diagnostic::error(
+                            "yaml.items",
+                            format!("{list} 的列表超过 {MAX_ITEMS} 项；一份报告的任何一个列表都不需要这么多项"),
+                        )
+                        .at(Some(loc(1)))
+                        .into());
+                    }
                     node_path = Some((format!("{path}[{next}]"), None));
                     *next += 1;
                 }

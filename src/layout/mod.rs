@@ -135,8 +135,22 @@ pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result
     let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
     let mut sources = HashMap::new();
     set_blocks(doc, &mut faces, &mut lines, &mut outline_pending, &mut sources)?;
-    Ok(paginate(lines, outline_pending, &mut faces, &sources))
+    let layout = paginate(lines, outline_pending, &mut faces, &sources);
+    if layout.pages.len() > MAX_PAGES {
+        return Err(Diagnostic::error(
+            "layout.pages",
+            format!(
+                "排版后有 {} 页，超过上限 {MAX_PAGES} 页；年度报告不会这么长，请检查模板是否重复输出了内容",
+                layout.pages.len()
+            ),
+        )
+        .into());
+    }
+    Ok(layout)
 }
+
+/// Most pages a report may have.
+pub const MAX_PAGES: usize = 300;
 
 /// Every face of `book`, read (once per process) for layout.
 pub fn load_faces(book: &FontBook) -> Result<Vec<Arc<FaceData>>> {

@@ -60,7 +60,10 @@ impl Templates {
                     && path.is_file()
                 {
                     let src = std::fs::read_to_string(&path).map_err(|e| {
-                        Error::new(ErrorKind::InvalidOperation, format!("无法读取模板 {}：{e}", path.display()))
+                        Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("无法读取模板 {}：{}", path.display(), read_error(&e)),
+                        )
                     })?;
                     used.lock().expect("lock").insert(name.to_string(), path);
                     return Ok(Some(src));
@@ -115,8 +118,9 @@ impl Templates {
             || self.dir.as_ref().and_then(|d| safe_join(d, template)).is_some_and(|p| p.is_file());
         let path = Path::new(template);
         let result = if !is_name && path.is_file() {
-            let src = std::fs::read_to_string(path)
-                .map_err(|e| Diagnostic::in_file("template.read", path, format!("无法读取模板文件：{e}")))?;
+            let src = std::fs::read_to_string(path).map_err(|e| {
+                Diagnostic::in_file("template.read", path, format!("无法读取模板文件：{}", read_error(&e)))
+            })?;
             self.used.lock().expect("lock").insert(template.to_string(), path.to_path_buf());
             let mut env = self.env.clone();
             env.add_template_owned(template.to_string(), src).map_err(|e| self.diagnostic(&e))?;
@@ -269,4 +273,15 @@ fn register(env: &mut Environment<'static>) {
     env.add_filter("join_cn", |v: Vec<String>, conj: Option<String>| {
         filters::join_chinese(&v, conj.as_deref().unwrap_or("和"))
     });
+}
+
+/// Why a template file could not be read, in the writer's words.
+fn read_error(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::InvalidData => {
+            "文件不是 UTF-8 编码；请用 UTF-8 重新保存（记事本：另存为 → 编码选 UTF-8）".to_string()
+        }
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        _ => e.to_string(),
+    }
 }
