@@ -327,7 +327,7 @@ fn write_stamp(stamp: &Path, out: &Path, key: &str, written: &[PathBuf]) -> Resu
         text.push_str(n);
         text.push('\n');
     }
-    render::write_atomic(stamp, text.as_bytes())
+    crate::output::write(stamp, text.as_bytes())
 }
 
 /// `<stamp>: <inputs>` for make, with spaces in paths escaped; each input also
@@ -343,7 +343,7 @@ fn write_depfile(stamp: &Path, inputs: &[PathBuf]) -> Result<()> {
     for p in inputs {
         text.push_str(&format!("\n{}:\n", esc(p)));
     }
-    render::write_atomic(&stamp.with_extension("d"), text.as_bytes())
+    crate::output::write(&stamp.with_extension("d"), text.as_bytes())
 }
 
 /// Progress on stderr: a bar on a terminal, one line per report otherwise

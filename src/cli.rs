@@ -191,6 +191,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    crate::output::handle_interrupts();
     let ok = match cli.command {
         Command::Render(args) => run_render(&args),
         Command::Batch(args) => run_batch(&args),

@@ -11,7 +11,8 @@
 //! * [`writer`]: render the model as Markdown, DOCX or PDF ([`fonts`] shared; the
 //!   PDF set by our own [`layout`] engine);
 //! * [`check`]: the checks for mistakes that reach print;
-//! * [`render`]: run the stages for one report and write its files;
+//! * [`render`]: run the stages for one report and write its files through
+//!   [`output`] (all or none, atomically, cleaned up on interrupt);
 //!   [`batch`]: many reports in parallel, skipping unchanged ones;
 //! * [`cli`]: the command line, with [`init`] and [`watch`].
 //!
@@ -28,6 +29,7 @@ pub mod fonts;
 pub mod init;
 pub mod layout;
 pub mod markup;
+pub mod output;
 pub mod render;
 pub mod template;
 pub mod watch;

@@ -1,8 +1,7 @@
 //! One report, start to finish: load the data, render the template, parse the
 //! markup into the document model, run the writers, and write the files
-//! atomically under `<out>/<county>/<year>/`.
+//! under `<out>/<county>/<year>/` all or none.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::data::{self, Loaded};
@@ -74,27 +73,7 @@ pub fn write_outputs(
         warnings.extend(w);
         rendered.push((output_path(out, built, format), bytes));
     }
-    let mut written = Vec::new();
-    for (path, bytes) in rendered {
-        write_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok((written, warnings))
-}
-
-/// Write `bytes` to `path` through a temporary file in the same folder and a
-/// rename, so readers see the old file or the new one, never a torn one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |what: &str, e: std::io::Error| Diagnostic::in_file("output.write", path, format!("{what}：{e}"));
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| fail("无法创建输出目录", e))?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".nianbao-").suffix(".tmp");
-    // Reports are ordinary files (tempfile's default is owner-only).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| fail("无法在输出目录创建临时文件", e))?;
-    tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| fail("写入失败", e))?;
-    tmp.persist(path).map_err(|e| fail("无法替换输出文件", e.error))?;
-    Ok(())
+    let files: Vec<(PathBuf, &[u8])> = rendered.iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
+    crate::output::write_all(&files)?;
+    Ok((rendered.into_iter().map(|(p, _)| p).collect(), warnings))
 }

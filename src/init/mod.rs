@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::Datelike;
 
-use crate::render::write_atomic;
 use crate::template::BUILTIN;
 
 /// Scaffold `dir`. Nothing is written if any of the files already exists.
@@ -30,7 +29,7 @@ pub fn run(dir: &Path) -> bool {
         return false;
     }
     for (path, text) in &files {
-        if let Err(e) = write_atomic(path, text.as_bytes()) {
+        if let Err(e) = crate::output::write(path, text.as_bytes()) {
             eprintln!("{}", e.0.first().map(ToString::to_string).unwrap_or_default());
             return false;
         }
