@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::batch;
 use crate::check;
@@ -80,6 +80,36 @@ pub enum Command {
     /// 输出数据文件的 JSON Schema（编辑器据此自动补全、提示错误）
     #[command(after_help = "示例：\n  nianbao schema > schema/nianbao.schema.json")]
     Schema,
+    /// 输出命令行补全脚本（按 Tab 补全命令和选项）
+    #[command(
+        after_help = "示例：\n  nianbao completions bash > /etc/bash_completion.d/nianbao\n  nianbao completions zsh > ~/.zfunc/_nianbao\n  nianbao completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// 终端类型：bash、zsh、fish、powershell 或 elvish
+        #[arg(value_enum, value_name = "终端", hide_possible_values = true)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The command line with clap's own words in Chinese: headings, usage, and the
+/// help and version flags.
+pub fn command() -> clap::Command {
+    fn localize(cmd: clap::Command) -> clap::Command {
+        cmd.help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+            .subcommand_help_heading("命令")
+            .subcommand_value_name("命令")
+            .disable_help_subcommand(true)
+            .disable_help_flag(true)
+            .mut_args(|a| {
+                let heading = if a.is_positional() { "参数" } else { "选项" };
+                if a.get_help_heading().is_none() { a.help_heading(heading) } else { a }
+            })
+            .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("显示帮助").help_heading("选项"))
+            .mut_subcommands(localize)
+    }
+    localize(Cli::command()).disable_version_flag(true).arg(
+        Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本").help_heading("选项"),
+    )
 }
 
 /// Options shared by the commands that write reports.
@@ -88,19 +118,34 @@ pub struct OutputArgs {
     /// 模板名（templates/ 下的文件名）或模板文件路径；默认按数据里的 kind 选择
     #[arg(long, value_name = "模板")]
     pub template: Option<String>,
-    /// 输出格式，可用逗号分隔多个
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "docx,pdf", value_name = "格式")]
+    /// 输出格式：docx（Word，继续编辑）、pdf（印刷）、md（Markdown，便于阅读和比较），可用逗号分隔多个；默认 docx,pdf
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "docx,pdf",
+        value_name = "格式",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub format: Vec<Format>,
-    /// 输出目录；文件写到 <目录>/<县>/<年份>/ 下
-    #[arg(long, default_value = "out", value_name = "目录")]
+    /// 输出目录，默认 out；文件写到 <目录>/<县>/<年份>/ 下
+    #[arg(long, default_value = "out", value_name = "目录", hide_default_value = true)]
     pub out: PathBuf,
     /// DOCX 是否嵌入字体：embed 嵌入字体子集（默认），names 只写字体名
-    #[arg(long, value_enum, default_value = "embed", value_name = "方式")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "embed",
+        value_name = "方式",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub docx_fonts: DocxFonts,
     /// 即使输入没有变化也重新生成
     #[arg(long)]
     pub force: bool,
-    /// 在输出目录写 make 格式的依赖文件（<目录>/<县>/<年份>/.nianbao.d）
+    /// 在输出目录写 make 格式的依赖文件（<目录>/.nianbao/<县>/<年份>.d），供 Makefile 用 -include 读入
     #[arg(long)]
     pub depfile: bool,
 }
@@ -137,7 +182,7 @@ pub struct BatchArgs {
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// 新工作目录，默认当前目录
-    #[arg(value_name = "目录", default_value = ".")]
+    #[arg(value_name = "目录", default_value = ".", hide_default_value = true)]
     pub dir: PathBuf,
 }
 
@@ -167,8 +212,15 @@ pub struct CheckArgs {
     /// 模板名或路径；默认按数据里的 kind 选择
     #[arg(long, value_name = "模板")]
     pub template: Option<String>,
-    /// 输出方式：text 给人看，json 给编辑器和 CI
-    #[arg(long, value_enum, default_value = "text", value_name = "方式")]
+    /// 输出方式：text 给人看（默认），json 给编辑器和 CI
+    #[arg(
+        long,
+        value_enum,
+        default_value = "text",
+        value_name = "方式",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub format: ReportFormat,
     /// 把警告也当作错误（有警告时退出码为 1）
     #[arg(long)]
@@ -184,7 +236,7 @@ pub enum ReportFormat {
 
 /// Parse the arguments, run, and map the outcome to an exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -200,6 +252,12 @@ pub fn main() -> ExitCode {
         Command::Watch(args) => crate::watch::run(&args.data, &args.output.options(Some(1))),
         Command::Schema => {
             print_stdout(&crate::data::schema());
+            true
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command(), "nianbao", &mut script);
+            print_stdout(String::from_utf8_lossy(&script).trim_end());
             true
         }
     };

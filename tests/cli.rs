@@ -79,7 +79,28 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_eq!(nianbao(dir.path(), &["frobnicate"]).status.code(), Some(2));
     let help = nianbao(dir.path(), &["render", "--help"]);
     assert_eq!(help.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&help.stdout).contains("示例"));
+    let text = String::from_utf8_lossy(&help.stdout);
+    for words in ["示例", "用法：nianbao render", "参数:", "选项:", "显示帮助"] {
+        assert!(text.contains(words), "{words} missing in:\n{text}");
+    }
+    assert!(!text.contains("Print help") && !text.contains("[default:"), "{text}");
+    let version = nianbao(dir.path(), &["--version"]);
+    assert_eq!(String::from_utf8_lossy(&version.stdout).trim(), format!("nianbao {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn completions_cover_the_subcommands_and_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = nianbao(dir.path(), &["completions", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    let script = String::from_utf8_lossy(&o.stdout);
+    assert!(script.contains("complete -F _nianbao"), "{script}");
+    for word in ["render", "batch", "check", "--docx-fonts", "--deny-warnings", "docx pdf"] {
+        assert!(script.contains(word), "{word} missing from the bash completions");
+    }
+    let o = nianbao(dir.path(), &["completions", "zsh"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("#compdef nianbao"));
+    assert_eq!(nianbao(dir.path(), &["completions", "tcsh"]).status.code(), Some(2));
 }
 
 #[test]
