@@ -117,6 +117,9 @@ pub enum Block {
     /// 7.3.5.2): the issuing body, then the date, one entry per line. The date
     /// sits four characters in from the right edge, the body centred over it.
     Signature(Vec<Text>),
+    /// A bar chart, drawn as vector graphics in the PDF and as a native chart in
+    /// the DOCX.
+    Chart(Chart),
 }
 
 /// A numbered (or unnumbered) heading of level 1 to 4.
@@ -164,6 +167,48 @@ pub enum Align {
     Left,
     Center,
     Right,
+    /// Figures aligned on their decimal point (a right-aligned column whose body
+    /// cells are all numbers or `—`): `1342.15` over `860` over `12.7`.
+    Decimal,
+}
+
+/// A clustered bar chart: one group of bars per category, one bar per series,
+/// all against one value axis in `unit`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chart {
+    /// `2017年主要指标对比`.
+    pub title: String,
+    /// The value axis' unit (`%`, `万元`); empty for plain counts.
+    #[serde(default)]
+    pub unit: String,
+    /// The series' names, in legend order (`2016年`, `2017年`, `年度目标`).
+    pub series: Vec<String>,
+    pub categories: Vec<ChartCategory>,
+}
+
+/// One group of bars: a name on the category axis and one value per series
+/// (`None` where the data has no figure).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartCategory {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+}
+
+impl Chart {
+    /// Every text the chart prints: title, unit, series and category names.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        [self.title.as_str(), self.unit.as_str()]
+            .into_iter()
+            .chain(self.series.iter().map(String::as_str))
+            .chain(self.categories.iter().map(|c| c.name.as_str()))
+    }
+
+    /// The largest value, for the axis (0 when there is none).
+    pub fn max_value(&self) -> f64 {
+        self.categories.iter().flat_map(|c| c.values.iter().flatten()).fold(0.0, |m, &v| m.max(v))
+    }
 }
 
 /// The start of an attachment (附件).

@@ -20,12 +20,13 @@
 //!
 //! Anything else (lists, links, code, HTML) is refused rather than dropped.
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Errors, Location, Result};
 use crate::doc::{
-    Align, Attachment, Block, Counter, Document, Heading, HeadingNumber, LevelStyle, Meta, Numbering, Table, Text,
+    Align, Attachment, Block, Chart, Counter, Document, Heading, HeadingNumber, LevelStyle, Meta, Numbering, Table,
+    Text,
 };
 
 /// Settings from the front matter.
@@ -117,6 +118,8 @@ enum Open {
         line: usize,
     },
     Paragraph(Text),
+    /// A fenced ```` ```chart ```` block: its YAML text and first line.
+    Chart(String, usize),
     Table {
         columns: Vec<Align>,
         header: Vec<Text>,
@@ -240,16 +243,31 @@ impl MarkupParser<'_> {
                     }
                 }
                 Event::End(TagEnd::Table) => {
-                    if let Some(Open::Table { columns, header, rows, .. }) = open.take() {
+                    if let Some(Open::Table { mut columns, header, rows, .. }) = open.take() {
+                        decimal_columns(&mut columns, &rows);
                         self.blocks.push(Block::Table(Table { columns, header, rows }));
                     }
                 }
                 Event::Start(Tag::Strong) => strong += 1,
                 Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
                 Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => {}
-                Event::Text(t) => push_text(&mut open, &t, strong > 0),
+                Event::Text(t) => match &mut open {
+                    Some(Open::Chart(text, _)) => text.push_str(&t),
+                    _ => push_text(&mut open, &t, strong > 0),
+                },
                 Event::SoftBreak | Event::HardBreak => push_break(&mut open, strong > 0),
                 Event::Rule => self.blocks.push(Block::PageBreak),
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "chart" => {
+                    open = Some(Open::Chart(String::new(), line));
+                }
+                Event::End(TagEnd::CodeBlock) if matches!(open, Some(Open::Chart(..))) => {
+                    if let Some(Open::Chart(text, line)) = open.take() {
+                        match self.chart(text, line) {
+                            Ok(chart) => self.blocks.push(Block::Chart(chart)),
+                            Err(e) => self.errors.extend(e.0),
+                        }
+                    }
+                }
                 other => {
                     let what = match other {
                         Event::Start(Tag::List(_)) => "列表",
@@ -275,6 +293,41 @@ impl MarkupParser<'_> {
         front.ok_or_else(|| {
             self.error(1, "渲染结果开头缺少 front matter（--- 包围的 YAML，至少要有 file 和 date）").into()
         })
+    }
+
+    /// A chart from the YAML of a ```` ```chart ```` block, checked for shape.
+    fn chart(&self, text: String, line: usize) -> Result<Chart> {
+        let path = std::path::Path::new(self.origin);
+        let mut chart: Chart = crate::yaml::YamlFile::parse(path, text)
+            .and_then(|file| crate::yaml::deserialize(file.value.clone(), &[&file]))
+            .map_err(|e| {
+                let why: Vec<String> = e.0.iter().map(|d| d.message.clone()).collect();
+                self.error(line, format!("图表数据有误：{}", why.join("；")))
+            })?;
+        let wrong_count = chart.categories.iter().find(|c| c.values.len() != chart.series.len());
+        let negative = chart.categories.iter().find(|c| c.values.iter().flatten().any(|v| !v.is_finite() || *v < 0.0));
+        let problem = if chart.series.is_empty() || chart.series.len() > MAX_SERIES {
+            format!("图表应有 1 到 {MAX_SERIES} 个系列（series）")
+        } else if chart.categories.is_empty() || chart.categories.len() > MAX_CATEGORIES {
+            format!("图表应有 1 到 {MAX_CATEGORIES} 个类别（categories）")
+        } else if let Some(c) = wrong_count {
+            format!("图表类别“{}”有 {} 个值，应与系列数 {} 相同", c.name, c.values.len(), chart.series.len())
+        } else if let Some(c) = negative {
+            format!("图表类别“{}”的值必须是不小于 0 的数", c.name)
+        } else {
+            String::new()
+        };
+        if !problem.is_empty() {
+            return Err(self.error(line, problem).into());
+        }
+        // A series without a single figure (no targets last year, say) is left out.
+        for s in (0..chart.series.len()).rev() {
+            if chart.categories.iter().all(|c| c.values[s].is_none()) && chart.series.len() > 1 {
+                chart.series.remove(s);
+                chart.categories.iter_mut().for_each(|c| _ = c.values.remove(s));
+            }
+        }
+        Ok(chart)
     }
 
     fn heading(
@@ -379,6 +432,32 @@ fn current_text(open: &mut Option<Open>) -> Option<&mut Text> {
         Some(Open::Heading { text, .. }) | Some(Open::Paragraph(text)) => Some(text),
         Some(Open::Table { cell: Some(c), .. }) => Some(c),
         _ => None,
+    }
+}
+
+/// Most series and categories in one chart: beyond these a bar chart stops
+/// reading at a glance.
+const MAX_SERIES: usize = 6;
+const MAX_CATEGORIES: usize = 20;
+
+/// A right-aligned column whose body cells are all figures (a number, possibly
+/// with a unit after it, or `—`) aligns on the decimal point.
+fn decimal_columns(columns: &mut [Align], rows: &[Vec<Text>]) {
+    for (i, align) in columns.iter_mut().enumerate() {
+        let cells = || rows.iter().filter_map(|r| r.get(i)).map(Text::plain);
+        let figure = |s: &str| {
+            let s = s.trim();
+            let digits = s.trim_start_matches(['-', '+']);
+            matches!(s, "" | "—" | "——" | "-")
+                || digits.starts_with(|c: char| c.is_ascii_digit())
+                    && digits.chars().take_while(|c| c.is_ascii_digit() || *c == '.').filter(|c| *c == '.').count() <= 1
+        };
+        if *align == Align::Right
+            && cells().all(|c| figure(&c))
+            && cells().any(|c| c.contains(|c: char| c.is_ascii_digit()))
+        {
+            *align = Align::Decimal;
+        }
     }
 }
 
@@ -520,10 +599,57 @@ mod tests {
     fn tables_with_header_and_alignment() {
         let doc = parse_body("| 指标 | 数值 |\n|:--|--:|\n| 签约率 | 66.2% |\n| 投入 | 338.3万元 |\n");
         let Block::Table(t) = &doc.blocks[0] else { panic!("{:?}", doc.blocks) };
-        assert_eq!(t.columns, [Align::Left, Align::Right]);
+        assert_eq!(t.columns, [Align::Left, Align::Decimal], "figures align on the decimal point");
         assert_eq!(t.header[1].plain(), "数值");
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1][1].plain(), "338.3万元");
+        let doc = parse_body(
+            "| 指标 | 说明 | 数值 |\n|:--|--:|--:|\n| 签约率 | 较上年提高 | 1.2.3 |\n| 投入 | 持平 | 12 |\n",
+        );
+        let Block::Table(t) = &doc.blocks[0] else { panic!("{:?}", doc.blocks) };
+        assert_eq!(
+            t.columns,
+            [Align::Left, Align::Right, Align::Right],
+            "words and version-like text stay right-aligned"
+        );
+    }
+
+    #[test]
+    fn charts_from_fenced_blocks() {
+        let doc = parse_body(concat!(
+            "```chart\n",
+            "title: 主要指标对比\nunit: \"%\"\nseries: [2016年, 2017年, 年度目标]\n",
+            "categories:\n  - { name: 签约率, values: [45.3, 66.2, null] }\n  - { name: 建档率, values: [88.5, 92.2, null] }\n",
+            "```\n"
+        ));
+        let Block::Chart(c) = &doc.blocks[0] else { panic!("{:?}", doc.blocks) };
+        assert_eq!(c.title, "主要指标对比");
+        assert_eq!(c.series, ["2016年", "2017年"], "a series without any figure is left out");
+        assert_eq!(c.categories[0].values, [Some(45.3), Some(66.2)]);
+        assert_eq!(c.max_value(), 92.2);
+    }
+
+    #[test]
+    fn malformed_charts_are_errors_with_the_line() {
+        for (body, msg) in [
+            (
+                "```chart\ntitle: x\nseries: [a, b]\ncategories:\n  - { name: c, values: [1] }\n```\n",
+                "有 1 个值，应与系列数 2 相同",
+            ),
+            ("```chart\ntitle: x\nseries: [a]\ncategories: []\n```\n", "应有 1 到 20 个类别"),
+            ("```chart\ntitle: x\nseries: [a]\ncategories:\n  - { name: c, values: [-1] }\n```\n", "不小于 0"),
+            (
+                "```chart\ntitle: x\nseries: [a]\ncolour: red\ncategories:\n  - { name: c, values: [1] }\n```\n",
+                "colour",
+            ),
+            ("```rust\nfn main() {}\n```\n", "不支持代码"),
+        ] {
+            let src = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n{body}");
+            let err = parse(&src, "t.md.j2").unwrap_err();
+            let text = err.0.iter().map(|d| d.to_string()).collect::<String>();
+            assert!(text.contains(msg), "{msg} missing from {text}");
+            assert_eq!(err.0[0].location.as_ref().map(|l| l.line), Some(6), "{text}");
+        }
     }
 
     #[test]

@@ -293,12 +293,18 @@ fn paragraphs(xml: &str) -> Vec<String> {
     out
 }
 
-/// The Markdown output's paragraphs as printed: markup removed, table rows `|`-joined.
+/// The Markdown output's paragraphs as printed: markup removed, table rows
+/// `|`-joined; charts left out (their text lives in the chart part).
 fn markdown_paragraphs(md: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let mut in_chart = false;
     for line in md.lines() {
         let line = line.trim();
-        if line.is_empty() || line == "***" || line.starts_with("| :") || line.starts_with("| -") {
+        if line.starts_with("```") {
+            in_chart = line == "```chart";
+            continue;
+        }
+        if in_chart || line.is_empty() || line == "***" || line.starts_with("| :") || line.starts_with("| -") {
             continue;
         }
         let line = line.trim_start_matches('#').trim_start();

@@ -155,7 +155,8 @@ fn doc_text(doc: &Document) -> String {
                 s.push_str(&a.label);
                 s.push_str(&plain(&a.title));
             }
-            Block::PageBreak => {}
+            // A chart's labels are placed by the chart, not in reading order.
+            Block::PageBreak | Block::Chart(_) => {}
         }
     }
     squash(&s)

@@ -148,8 +148,9 @@ fn the_speech_ends_with_the_indicator_attachment_from_the_derived_figures() {
            plan:\n  targets:\n    - { id: rate, name: 签约率, value: 60, unit: \"%\" }\n    \
            - { id: beds, name: 床位数, value: 500, unit: 张 }\n";
     let this_year = MINIMAL.to_string()
-        + "review:\n  metrics:\n    - { id: rate, name: 签约率, numerator: 662, denominator: 1000, unit: \"%\" }\n    \
-           - { id: beds, name: 床位数, value: 450, unit: 张 }\n    - { id: new, name: 新指标, value: 3, unit: 个 }\n\
+        + "review:\n  metrics:\n    - { id: rate, name: 签约率, numerator: 662, denominator: 1000, unit: \"%\", key: true }\n    \
+           - { id: beds, name: 床位数, value: 450, unit: 张, key: true }\n    - { id: new, name: 新指标, value: 3, unit: 个 }\n    \
+           - { id: cover, name: 覆盖率, value: 97.25, unit: \"%\", key: true }\n\
            plan:\n  targets:\n    - { id: rate, name: 签约率, value: 70, unit: \"%\", deadline: 2018-12 }\n";
     let p = Project::new(&[("data/x/2017.yaml", &last_year), ("data/x/2018.yaml", &this_year)]);
     let doc = build_with(&p, "speech.md.j2").unwrap().doc;
@@ -158,15 +159,49 @@ fn the_speech_ends_with_the_indicator_attachment_from_the_derived_figures() {
         _ => None,
     });
     assert_eq!(attachment.as_deref(), Some("2017年主要指标完成情况和2018年主要目标"));
+    // Unit in its own column; figures as the data has them (a rate derived from
+    // numerator/denominator to 1 decimal), change and completion derived.
     assert_eq!(
         table_after(&doc, "2017年主要指标完成情况"),
         [
-            ["签约率", "45.3%", "66.2%", "提高20.9个百分点", "60%", "超额完成（110.3%）"],
-            ["床位数", "400张", "450张", "增长12.5%", "500张", "未完成（90.0%）"],
-            ["新指标", "—", "3个", "—", "—", "—"],
+            ["签约率", "%", "45.3", "66.2", "提高20.9个百分点", "60", "超额完成（110.3%）"],
+            ["床位数", "张", "400", "450", "增长12.5%", "500", "未完成（90.0%）"],
+            ["新指标", "个", "—", "3", "—", "—", "—"],
+            ["覆盖率", "%", "—", "97.25", "—", "—", "—"],
         ]
     );
-    assert_eq!(table_after(&doc, "2018年主要目标"), [["签约率", "70%", "2018年12月"]]);
+    assert_eq!(table_after(&doc, "2018年主要目标"), [["签约率", "%", "70", "2018年12月"]]);
+    let columns = doc.blocks.iter().find_map(|b| match b {
+        Block::Table(t) => Some(t.columns.clone()),
+        _ => None,
+    });
+    use nianbao::doc::Align::*;
+    assert_eq!(columns.unwrap(), [Left, Center, Decimal, Decimal, Left, Decimal, Left]);
+    // One chart per unit over the key metrics: last year, this year, last year's target.
+    let charts: Vec<_> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Chart(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(charts.len(), 2);
+    assert_eq!(charts[0].title, "2017年主要指标对比（%）");
+    assert_eq!(charts[0].series, ["2016年", "2017年", "年度目标"]);
+    let values =
+        |c: &nianbao::doc::Chart| c.categories.iter().map(|c| (c.name.clone(), c.values.clone())).collect::<Vec<_>>();
+    assert_eq!(
+        values(charts[0]),
+        [
+            ("签约率".to_string(), vec![Some(45.3), Some(66.2), Some(60.0)]),
+            ("覆盖率".to_string(), vec![None, Some(97.25), None])
+        ]
+    );
+    assert_eq!(
+        (charts[1].unit.as_str(), values(charts[1])),
+        ("张", vec![("床位数".to_string(), vec![Some(400.0), Some(450.0), Some(500.0)])])
+    );
     assert!(matches!(doc.blocks.last(), Some(Block::Paragraph(t)) if t.plain() == "数据来源：样例县卫生健康局。"));
 }
 

@@ -371,6 +371,7 @@ fn block_text(block: &Block) -> String {
             t.header.iter().chain(t.rows.iter().flatten()).map(|c| c.plain()).collect::<Vec<_>>().join(" ")
         }
         Block::Attachment(a) => a.title.plain(),
+        Block::Chart(c) => c.texts().collect::<Vec<_>>().join(" "),
         Block::PageBreak => String::new(),
     }
 }

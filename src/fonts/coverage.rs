@@ -83,6 +83,11 @@ fn pieces(doc: &Document) -> Vec<Piece<'_>> {
                     out.push(Piece { role: Role::Body, text: plain(l), place: "署名", ordinal: 0 });
                 }
             }
+            Block::Chart(c) => {
+                for text in c.texts() {
+                    out.push(Piece { role: Role::Table, text: text.to_string(), place: "图表", ordinal: 0 });
+                }
+            }
             Block::PageBreak => {}
         }
     }

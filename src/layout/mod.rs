@@ -458,6 +458,8 @@ fn set_blocks(
                 out.push(lines(set));
             }
             Block::Table(t) => set_table(t, faces, out)?,
+            // Drawn by the chart layout, in progress on the `pdf` branch.
+            Block::Chart(_) => {}
             Block::Signature(sig) => {
                 // GB/T 9704 7.3.5.2: the date four characters in from the right,
                 // the issuing body centred over it; two blank lines above.

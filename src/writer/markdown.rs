@@ -6,7 +6,7 @@
 //! attachment labels are plain lines. Only what would change the structure is
 //! escaped, so every paragraph reads exactly as printed.
 
-use crate::doc::{Block, Document, Table, Text};
+use crate::doc::{Block, Chart, Document, Table, Text};
 
 pub fn write(doc: &Document) -> String {
     let mut out = String::new();
@@ -39,6 +39,7 @@ pub fn write(doc: &Document) -> String {
                 }
             }
             Block::Table(t) => table(&mut out, t),
+            Block::Chart(c) => chart(&mut out, c),
             Block::PageBreak => out.push_str("***\n"),
             Block::Attachment(a) => {
                 out.push_str("***\n\n");
@@ -90,11 +91,32 @@ fn table(out: &mut String, t: &Table) {
         .map(|a| match a {
             crate::doc::Align::Left => ":--",
             crate::doc::Align::Center => ":-:",
-            crate::doc::Align::Right => "--:",
+            crate::doc::Align::Right | crate::doc::Align::Decimal => "--:",
         })
         .collect();
     out.push_str(&format!("| {} |\n", rule.join(" | ")));
     for r in &t.rows {
         out.push_str(&row(r));
     }
+}
+
+/// A chart as the fenced block it was written as: its figures stay readable
+/// and diffable.
+fn chart(out: &mut String, c: &Chart) {
+    out.push_str("```chart\n");
+    out.push_str(&format!(
+        "title: {}\nunit: {}\nseries: {}\ncategories:\n",
+        json(&c.title),
+        json(&c.unit),
+        json(&c.series)
+    ));
+    for cat in &c.categories {
+        let values: Vec<String> = cat.values.iter().map(|v| v.map_or("null".to_string(), |v| v.to_string())).collect();
+        out.push_str(&format!("  - {{ name: {}, values: [{}] }}\n", json(&cat.name), values.join(", ")));
+    }
+    out.push_str("```\n");
+}
+
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).expect("strings and numbers")
 }

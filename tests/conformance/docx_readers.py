@@ -24,11 +24,16 @@ LABEL = re.compile(r"^(（?[一二三四五六七八九十百\d]+[）、．]|（
 
 def md_paragraphs(md):
     """The Markdown output's paragraphs as printed: markup and heading labels
-    removed, each table cell on its own, whitespace removed."""
+    removed, each table cell on its own, whitespace removed; charts left out
+    (their text is in the chart part, not the body)."""
     out = []
+    in_chart = False
     for line in md.splitlines():
         line = line.strip()
-        if not line or line == "***" or re.fullmatch(r"\|[\s:|-]+\|", line):
+        if line.startswith("```"):
+            in_chart = line == "```chart"
+            continue
+        if in_chart or not line or line == "***" or re.fullmatch(r"\|[\s:|-]+\|", line):
             continue
         line = re.sub(r"^#+\s*", "", line)
         cells = [c.strip() for c in line.strip("|").split(" | ")] if line.startswith("|") else [line]

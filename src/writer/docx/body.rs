@@ -93,6 +93,8 @@ impl<'a> Body<'a> {
                     break_before = true;
                     continue;
                 }
+                // The native chart part is in progress on the `docx` branch.
+                Block::Chart(_) => continue,
                 Block::Attachment(a) => {
                     let label = self.para(styles::ATTACHMENT_LABEL, Role::Attachment, &Text::from(a.label.as_str()))?;
                     paras.push(label.page_break_before(true));
@@ -274,7 +276,7 @@ impl<'a> Body<'a> {
                     _ if ri == 0 => AlignmentType::Center,
                     Align::Left => AlignmentType::Left,
                     Align::Center => AlignmentType::Center,
-                    Align::Right => AlignmentType::Right,
+                    Align::Right | Align::Decimal => AlignmentType::Right,
                 };
                 let mut p = Paragraph::new().style(styles::TABLE_TEXT).align(align);
                 let mut text = cell.clone();
