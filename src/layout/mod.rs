@@ -229,6 +229,15 @@ fn set_paragraph(items: &[Item], indent: f32, x_left: f32, measure: f32) -> Vec<
     set_spans(items, &spans, indent, x_left)
 }
 
+/// A paragraph's last line short of the measure by less than this is justified
+/// like the lines above it, rather than ending just short of the edge like a
+/// full line left ragged: less than a grid cell for a line all on the grid (one
+/// a whole cell short stays on the grid); for a line with figures or Latin
+/// letters, which cannot end on the grid anyway, up to a cell and a quarter.
+fn near_full(line: &[Item]) -> f32 {
+    if line.iter().all(|i| linebreak::on_grid(i.ch)) { CHAR_PITCH - 0.5 } else { 1.25 * CHAR_PITCH }
+}
+
 /// Position the lines chosen by the line breaker, justified.
 fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left: f32) -> Vec<SetLine> {
     spans
@@ -239,7 +248,7 @@ fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left:
             let (gap, squeeze) = if s.surplus < 0.0 {
                 let k = line[..line.len().saturating_sub(1)].iter().filter(|i| linebreak::squeezable(i.ch)).count();
                 (0.0, -s.surplus / k.max(1) as f32)
-            } else if !s.last && line.len() > 1 {
+            } else if line.len() > 1 && (!s.last || s.surplus < near_full(line)) {
                 (s.surplus / (line.len() - 1) as f32, 0.0)
             } else {
                 (0.0, 0.0)
