@@ -656,3 +656,48 @@ fn no_line_ends_just_short_of_the_right_edge() {
         }
     }
 }
+
+/// Grid lines with body-size text on a page of a layout, by baseline.
+fn body_lines(page: &nianbao::layout::Page) -> usize {
+    use nianbao::layout::grid;
+    let ys: std::collections::BTreeSet<i64> = page
+        .runs
+        .iter()
+        .filter(|r| r.size == grid::BODY_PT && r.y > grid::block_bottom())
+        .map(|r| (r.y * 10.0).round() as i64)
+        .collect();
+    ys.len()
+}
+
+/// GB/T 9704 fills the text block: every page between the title page and the
+/// last page of the body holds 22 lines (where keeping a paragraph's lines
+/// together would leave a gap, a line stands alone at the foot or head of a
+/// page instead); a heading never ends a page. The title page, the body's last
+/// page and an attachment's first page are short by construction.
+#[test]
+fn body_pages_hold_22_lines_and_headings_keep_with_their_text() {
+    use nianbao::layout::{self, grid};
+    for data in [SEED_003, "data/yangli/2018.yaml", "data/gulou/2021.yaml", "data/jinhua/2018.yaml"] {
+        let built = build(data);
+        let book = resources().fonts.as_ref().unwrap();
+        let faces = layout::load_faces(book).unwrap();
+        let lay = layout::layout(&built.doc, book, &faces).unwrap();
+        // The body ends on the page before the first attachment label, or the last page.
+        let attachment = lay
+            .pages
+            .iter()
+            .position(|p| p.runs.iter().any(|r| r.glyphs.iter().map(|g| g.ch).collect::<String>() == "附件"));
+        let body_end = attachment.unwrap_or(lay.pages.len());
+        let counts: Vec<usize> = lay.pages.iter().map(body_lines).collect();
+        for (i, &n) in counts.iter().enumerate().take(body_end - 1).skip(1) {
+            assert_eq!(n, grid::LINES, "{data}: page {} holds {n} lines: {counts:?}", i + 1);
+        }
+        // Standalone headings never on a page's last line.
+        for (h, o) in built.doc.headings().zip(&lay.outline) {
+            let line = ((grid::block_top() - o.y) / grid::PITCH).round() as usize;
+            if h.run_in.is_none() {
+                assert!(line + 1 < grid::LINES, "{data}: heading {} ends page {}", o.title, o.page + 1);
+            }
+        }
+    }
+}

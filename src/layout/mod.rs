@@ -566,16 +566,22 @@ fn place_entries(
     let mut last_para = PageParas::default();
     let fixable = |i: &usize, longer: bool| may_ask && sources.contains_key(i) && !refused.contains(&(*i, longer));
 
-    // Lines an entry needs before a break is allowed after it (keep with next).
-    let min_lines = |e: &Entry| -> usize {
+    // Lines an entry needs before a break is allowed after it: all of an
+    // unbreakable one; of a breakable one, two (no orphan) or, where that would
+    // leave the page short, one (but a paragraph of two lines is not split into
+    // an orphan and a widow).
+    let min_lines = |e: &Entry, orphan: bool| -> usize {
         match e {
             Entry::Lines { lines, breakable, table_header, .. } => {
                 let head = table_header.as_ref().map_or(0, |h| h.height);
-                if *breakable {
-                    head + lines.iter().take(2).map(|l| l.height).sum::<usize>()
+                let take = if !*breakable {
+                    lines.len()
+                } else if orphan && (lines.len() > 2 || table_header.is_some()) {
+                    1
                 } else {
-                    head + lines.iter().map(|l| l.height).sum::<usize>()
-                }
+                    2
+                };
+                head + lines.iter().take(take).map(|l| l.height).sum::<usize>()
             }
             Entry::Blank | Entry::PageBreak => 0,
         }
@@ -633,27 +639,35 @@ fn place_entries(
             }
             Entry::Lines { lines, keep_with_next, breakable, table_header } => {
                 // How much must fit here: the whole group if unbreakable, else two
-                // lines (no orphan); plus what the next entry needs when kept with it.
-                let mut need = min_lines(entry);
-                if *keep_with_next {
-                    let mut j = idx + 1;
-                    let mut chain_all = lines.iter().map(|l| l.height).sum::<usize>();
-                    while let Some(next) = entries.get(j) {
-                        match next {
-                            Entry::Blank => chain_all += 1,
-                            Entry::Lines { keep_with_next: k, .. } => {
-                                chain_all += min_lines(next);
-                                if !*k {
-                                    break;
+                // lines (no orphan); plus what the next entry needs when kept with
+                // it. `need_one`: the same with one line (an orphan).
+                let need_for = |orphan: bool| {
+                    let mut need = min_lines(entry, orphan);
+                    if *keep_with_next {
+                        let mut j = idx + 1;
+                        let mut chain_all = lines.iter().map(|l| l.height).sum::<usize>();
+                        while let Some(next) = entries.get(j) {
+                            match next {
+                                Entry::Blank => chain_all += 1,
+                                Entry::Lines { keep_with_next: k, .. } => {
+                                    chain_all += min_lines(next, orphan);
+                                    if !*k {
+                                        break;
+                                    }
                                 }
+                                Entry::PageBreak => break,
                             }
-                            Entry::PageBreak => break,
+                            j += 1;
                         }
-                        j += 1;
+                        need = need.max(chain_all.min(grid::LINES));
                     }
-                    need = need.max(chain_all.min(grid::LINES));
-                }
-                if cur > 0 && cur + need.min(grid::LINES) > grid::LINES {
+                    need.min(grid::LINES)
+                };
+                let (need, need_one) = (need_for(false), need_for(true));
+                // GB/T 9704 fills the text block: where keeping two lines together
+                // would leave the page short, one line goes at its foot (an orphan,
+                // or a heading with the first line of its text) rather than a gap.
+                if cur > 0 && cur + need > grid::LINES && cur + need_one > grid::LINES {
                     let empty = grid::LINES - cur;
                     // A line at a time: the next pass asks again for what is still
                     // empty. Or a paragraph a line shorter makes room for what follows.
@@ -664,7 +678,7 @@ fn place_entries(
                         if let Some(&j) = last_para.before.iter().rev().find(|j| fixable(j, true)) {
                             return Err(Fix { entry: j, longer: true });
                         }
-                        if empty + 1 >= need
+                        if empty + 1 >= need_one
                             && let Some(&j) = last_para.here.iter().rev().find(|j| fixable(j, false))
                         {
                             return Err(Fix { entry: j, longer: false });
@@ -687,7 +701,9 @@ fn place_entries(
                 let n = lines.len();
                 for (li, line) in lines.iter().enumerate() {
                     let fits = cur + line.height <= grid::LINES;
-                    // Widow: the last line would be alone at the next page's top.
+                    // Widow: the last line would be alone at the next page's top. A
+                    // paragraph set a line longer avoids it; where none can be, it
+                    // stays (the page is full) rather than leave a gap here.
                     let widow =
                         *breakable && table_header.is_none() && li + 2 == n && li >= 2 && cur + 1 == grid::LINES;
                     if widow
@@ -698,7 +714,7 @@ fn place_entries(
                     }
                     // A table row that does not fit goes whole to the next page (a
                     // row is read as a unit), under the header repeated.
-                    if (!fits || widow) && cur > 0 {
+                    if !fits && cur > 0 {
                         new_page(&mut pages, &mut cur, &mut last_para);
                         if let Some(h) = table_header {
                             put(&mut pages, h, cur);
