@@ -11,13 +11,14 @@
 
 pub mod grid;
 pub mod linebreak;
+mod table;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
-use crate::doc::{Align, Block, Document, Table, Text};
+use crate::doc::{Block, Document, Text};
 use crate::fonts::{FaceData, FaceId, FontBook};
 
 use grid::{BLOCK_W, CHAR_PITCH, PITCH};
@@ -160,7 +161,8 @@ pub fn load_faces(book: &FontBook) -> Result<Vec<Arc<FaceData>>> {
 /// A line set but not yet placed on a page.
 #[derive(Debug, Clone)]
 struct SetLine {
-    /// Runs with x positions; y is filled in at pagination.
+    /// Runs with x positions; y is filled in at pagination (a table row's runs
+    /// hold their baseline's distance below the row's top).
     runs: Vec<Run>,
     /// Extra drawing relative to the line's top.
     rules: Vec<Rule>,
@@ -241,6 +243,15 @@ fn set_paragraph(items: &[Item], indent: f32, x_left: f32, measure: f32) -> Vec<
     set_spans(items, &spans, indent, x_left)
 }
 
+/// A paragraph's last line short of the measure by less than this is justified
+/// like the lines above it, rather than ending just short of the edge like a
+/// full line left ragged: less than a grid cell for a line all on the grid (one
+/// a whole cell short stays on the grid); for a line with figures or Latin
+/// letters, which cannot end on the grid anyway, up to a cell and a quarter.
+fn near_full(line: &[Item]) -> f32 {
+    if line.iter().all(|i| linebreak::on_grid(i.ch)) { CHAR_PITCH - 0.5 } else { 1.25 * CHAR_PITCH }
+}
+
 /// Position the lines chosen by the line breaker, justified.
 fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left: f32) -> Vec<SetLine> {
     spans
@@ -251,7 +262,7 @@ fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left:
             let (gap, squeeze) = if s.surplus < 0.0 {
                 let k = line[..line.len().saturating_sub(1)].iter().filter(|i| linebreak::squeezable(i.ch)).count();
                 (0.0, -s.surplus / k.max(1) as f32)
-            } else if !s.last && line.len() > 1 {
+            } else if line.len() > 1 && (!s.last || s.surplus < near_full(line)) {
                 (s.surplus / (line.len() - 1) as f32, 0.0)
             } else {
                 (0.0, 0.0)
@@ -303,26 +314,6 @@ impl ParaSrc {
             .saturating_sub(linebreak::uneven_lines(&chars, &widths, &normal));
         Some((set_spans(&self.items, &spans, self.indent, grid::left()), uneven))
     }
-}
-
-/// Set lines flush left without justification (table cells).
-fn set_ragged(items: &[Item], x_left: f32, measure: f32) -> Vec<SetLine> {
-    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
-    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
-    let allowed = linebreak::break_after(&chars);
-    linebreak::break_lines(&chars, &widths, &allowed, measure + 0.05, 0.0)
-        .iter()
-        .map(|s| {
-            let line = &items[s.start..s.end];
-            let squeeze = if s.surplus < 0.0 {
-                let k = line[..line.len().saturating_sub(1)].iter().filter(|i| linebreak::squeezable(i.ch)).count();
-                -s.surplus / k.max(1) as f32
-            } else {
-                0.0
-            };
-            SetLine { runs: place(line, x_left, 0.0, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
-        })
-        .collect()
 }
 
 /// Set centred lines (title, subtitle, byline), broken into balanced lines when
@@ -457,7 +448,7 @@ fn set_blocks(
                 sources.insert(out.len(), src);
                 out.push(lines(set));
             }
-            Block::Table(t) => set_table(t, faces, out)?,
+            Block::Table(t) => table::set_table(t, faces, out)?,
             // Drawn by the chart layout, in progress on the `pdf` branch.
             Block::Chart(_) => {}
             Block::Signature(sig) => {
@@ -508,118 +499,6 @@ fn set_blocks(
         }
         prev_title_block = in_title_block;
     }
-    Ok(())
-}
-
-/// A table: columns sized to their content, each row as tall as its tallest cell
-/// in grid lines; borders drawn; rows are the unit of page breaking and the
-/// header row is repeated on every page.
-fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
-    let ncol = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0));
-    if ncol == 0 {
-        return Ok(());
-    }
-    let pad = 3.0;
-    let mut shaped: Vec<Vec<Vec<Item>>> = Vec::new();
-    for row in std::iter::once(&t.header).chain(t.rows.iter()) {
-        let mut cells = Vec::new();
-        for c in 0..ncol {
-            let text = row.get(c).cloned().unwrap_or_default();
-            cells.push(shape_text(faces, &plain_segments(&text, Role::Table))?);
-        }
-        shaped.push(cells);
-    }
-    // Column widths, as in automatic table layout: each column between its
-    // minimum (its longest unbreakable piece) and its natural width. The first
-    // column holds the row labels (indicator names): it keeps them on one line
-    // when they take no more than 55% of the table.
-    let mut min_w = vec![CHAR_PITCH; ncol];
-    let mut max_w = vec![CHAR_PITCH; ncol];
-    for row in &shaped {
-        for (c, items) in row.iter().enumerate() {
-            let natural: f32 = items.iter().map(|i| i.width).sum();
-            max_w[c] = max_w[c].max(natural);
-            let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
-            let allowed = linebreak::break_after(&chars);
-            let mut piece: f32 = 0.0;
-            for (i, it) in items.iter().enumerate() {
-                piece += it.width;
-                if allowed[i] {
-                    min_w[c] = min_w[c].max(piece);
-                    piece = 0.0;
-                }
-            }
-        }
-    }
-    // The table stays a character narrower than the block on each side, so that
-    // no row reads as a full body line.
-    let avail = BLOCK_W - 2.0 * CHAR_PITCH - 2.0 * pad * ncol as f32;
-    if max_w[0] <= avail * 0.55 {
-        min_w[0] = max_w[0];
-    }
-    let (sum_min, sum_max): (f32, f32) = (min_w.iter().sum(), max_w.iter().sum());
-    let content: Vec<f32> = if sum_max <= avail {
-        max_w.clone()
-    } else if sum_min <= avail {
-        let k = (avail - sum_min) / (sum_max - sum_min);
-        min_w.iter().zip(&max_w).map(|(a, b)| a + (b - a) * k).collect()
-    } else {
-        // Too many columns: the label column keeps its width, the others share the rest.
-        let rest = (avail - min_w[0]).max(avail / 3.0);
-        let others: f32 = min_w[1..].iter().sum();
-        std::iter::once(avail - rest).chain(min_w[1..].iter().map(|w| w / others * rest)).collect()
-    };
-    let widths: Vec<f32> = content.iter().map(|w| w + 2.0 * pad).collect();
-    let table_w: f32 = widths.iter().sum();
-    let x_left = grid::left() + (BLOCK_W - table_w) / 2.0;
-    let mut set_rows = Vec::new();
-    for (ri, row) in shaped.iter().enumerate() {
-        let mut runs = Vec::new();
-        let mut height = 1;
-        let mut x = x_left;
-        let mut cell_lines: Vec<Vec<SetLine>> = Vec::new();
-        for (c, items) in row.iter().enumerate() {
-            let measure = widths[c] - 2.0 * pad;
-            let align = if ri == 0 { Align::Center } else { t.columns.get(c).copied().unwrap_or(Align::Left) };
-            let mut lines = set_ragged(items, x + pad, measure);
-            let single = lines.len() == 1;
-            if single && align != Align::Left {
-                let w: f32 = items.iter().map(|i| i.width).sum();
-                let x0 = match align {
-                    Align::Center => x + pad + (measure - w) / 2.0,
-                    _ => x + pad + measure - w,
-                };
-                lines =
-                    vec![SetLine { runs: place(items, x0, 0.0, 0.0), rules: Vec::new(), height: 1, frame: Vec::new() }];
-            }
-            height = height.max(lines.len());
-            cell_lines.push(lines);
-            x += widths[c];
-        }
-        // Runs carry their line offset within the row in y (in grid lines, negated later).
-        for lines in cell_lines {
-            for (li, l) in lines.into_iter().enumerate() {
-                for mut r in l.runs {
-                    r.y = li as f32;
-                    runs.push(r);
-                }
-            }
-        }
-        let frame: Vec<f32> = std::iter::once(x_left)
-            .chain(widths.iter().scan(x_left, |x, w| {
-                *x += w;
-                Some(*x)
-            }))
-            .collect();
-        set_rows.push(SetLine { runs, rules: Vec::new(), height, frame });
-    }
-    let header = set_rows.remove(0);
-    out.push(Entry::Lines {
-        lines: set_rows,
-        keep_with_next: false,
-        breakable: true,
-        table_header: Some(Box::new(header)),
-    });
     Ok(())
 }
 
@@ -703,16 +582,22 @@ fn place_entries(
     let mut last_para = PageParas::default();
     let fixable = |i: &usize, longer: bool| may_ask && sources.contains_key(i) && !refused.contains(&(*i, longer));
 
-    // Lines an entry needs before a break is allowed after it (keep with next).
-    let min_lines = |e: &Entry| -> usize {
+    // Lines an entry needs before a break is allowed after it: all of an
+    // unbreakable one; of a breakable one, two (no orphan) or, where that would
+    // leave the page short, one (but a paragraph of two lines is not split into
+    // an orphan and a widow).
+    let min_lines = |e: &Entry, orphan: bool| -> usize {
         match e {
             Entry::Lines { lines, breakable, table_header, .. } => {
                 let head = table_header.as_ref().map_or(0, |h| h.height);
-                if *breakable {
-                    head + lines.iter().take(2).map(|l| l.height).sum::<usize>()
+                let take = if !*breakable {
+                    lines.len()
+                } else if orphan && (lines.len() > 2 || table_header.is_some()) {
+                    1
                 } else {
-                    head + lines.iter().map(|l| l.height).sum::<usize>()
-                }
+                    2
+                };
+                head + lines.iter().take(take).map(|l| l.height).sum::<usize>()
             }
             Entry::Blank | Entry::PageBreak => 0,
         }
@@ -725,25 +610,26 @@ fn place_entries(
         *cur = 0;
     };
 
-    // Place grid lines `from..to` of `line` from grid line `at`.
-    let put_part = |pages: &mut Vec<Page>, line: &SetLine, at: usize, from: usize, to: usize| {
+    // Place `line` from grid line `at`: a text line on the grid line's baseline;
+    // a table row's runs at their offsets below its top, framed.
+    let put = |pages: &mut Vec<Page>, line: &SetLine, at: usize| {
         let page = pages.last_mut().unwrap();
         let top = grid::block_top() - at as f32 * PITCH;
         for r in &line.runs {
-            let sub = r.y as usize; // line offset inside a table row
-            if sub < from || sub >= to {
-                continue;
-            }
             let mut r = r.clone();
-            // One baseline per line whatever the face, so fallback glyphs stay on it.
-            r.y = grid::baseline(at + sub - from, r.size, LINE_ASCENT);
+            r.y = if line.frame.is_empty() {
+                // One baseline per line whatever the face, so fallback glyphs stay on it.
+                grid::baseline(at, r.size, LINE_ASCENT)
+            } else {
+                top - r.y
+            };
             page.runs.push(r);
         }
         for rule in &line.rules {
             page.rules.push(Rule { x1: rule.x1, y1: top + rule.y1, x2: rule.x2, y2: top + rule.y2 });
         }
         if let (Some(&x1), Some(&x2)) = (line.frame.first(), line.frame.last()) {
-            let bottom = top - (to - from) as f32 * PITCH;
+            let bottom = top - line.height as f32 * PITCH;
             page.rules.push(Rule { x1, y1: top, x2, y2: top });
             page.rules.push(Rule { x1, y1: bottom, x2, y2: bottom });
             for &x in &line.frame {
@@ -751,7 +637,6 @@ fn place_entries(
             }
         }
     };
-    let put = |pages: &mut Vec<Page>, line: &SetLine, at: usize| put_part(pages, line, at, 0, line.height);
 
     for (idx, entry) in entries.iter().enumerate() {
         match entry {
@@ -770,27 +655,35 @@ fn place_entries(
             }
             Entry::Lines { lines, keep_with_next, breakable, table_header } => {
                 // How much must fit here: the whole group if unbreakable, else two
-                // lines (no orphan); plus what the next entry needs when kept with it.
-                let mut need = min_lines(entry);
-                if *keep_with_next {
-                    let mut j = idx + 1;
-                    let mut chain_all = lines.iter().map(|l| l.height).sum::<usize>();
-                    while let Some(next) = entries.get(j) {
-                        match next {
-                            Entry::Blank => chain_all += 1,
-                            Entry::Lines { keep_with_next: k, .. } => {
-                                chain_all += min_lines(next);
-                                if !*k {
-                                    break;
+                // lines (no orphan); plus what the next entry needs when kept with
+                // it. `need_one`: the same with one line (an orphan).
+                let need_for = |orphan: bool| {
+                    let mut need = min_lines(entry, orphan);
+                    if *keep_with_next {
+                        let mut j = idx + 1;
+                        let mut chain_all = lines.iter().map(|l| l.height).sum::<usize>();
+                        while let Some(next) = entries.get(j) {
+                            match next {
+                                Entry::Blank => chain_all += 1,
+                                Entry::Lines { keep_with_next: k, .. } => {
+                                    chain_all += min_lines(next, orphan);
+                                    if !*k {
+                                        break;
+                                    }
                                 }
+                                Entry::PageBreak => break,
                             }
-                            Entry::PageBreak => break,
+                            j += 1;
                         }
-                        j += 1;
+                        need = need.max(chain_all.min(grid::LINES));
                     }
-                    need = need.max(chain_all.min(grid::LINES));
-                }
-                if cur > 0 && cur + need.min(grid::LINES) > grid::LINES {
+                    need.min(grid::LINES)
+                };
+                let (need, need_one) = (need_for(false), need_for(true));
+                // GB/T 9704 fills the text block: where keeping two lines together
+                // would leave the page short, one line goes at its foot (an orphan,
+                // or a heading with the first line of its text) rather than a gap.
+                if cur > 0 && cur + need > grid::LINES && cur + need_one > grid::LINES {
                     let empty = grid::LINES - cur;
                     // A line at a time: the next pass asks again for what is still
                     // empty. Or a paragraph a line shorter makes room for what follows.
@@ -801,7 +694,7 @@ fn place_entries(
                         if let Some(&j) = last_para.before.iter().rev().find(|j| fixable(j, true)) {
                             return Err(Fix { entry: j, longer: true });
                         }
-                        if empty + 1 >= need
+                        if empty + 1 >= need_one
                             && let Some(&j) = last_para.here.iter().rev().find(|j| fixable(j, false))
                         {
                             return Err(Fix { entry: j, longer: false });
@@ -824,7 +717,9 @@ fn place_entries(
                 let n = lines.len();
                 for (li, line) in lines.iter().enumerate() {
                     let fits = cur + line.height <= grid::LINES;
-                    // Widow: the last line would be alone at the next page's top.
+                    // Widow: the last line would be alone at the next page's top. A
+                    // paragraph set a line longer avoids it; where none can be, it
+                    // stays (the page is full) rather than leave a gap here.
                     let widow =
                         *breakable && table_header.is_none() && li + 2 == n && li >= 2 && cur + 1 == grid::LINES;
                     if widow
@@ -833,26 +728,9 @@ fn place_entries(
                     {
                         return Err(Fix { entry: j, longer: true });
                     }
-                    if !fits && !line.frame.is_empty() && cur < grid::LINES {
-                        // A table row that does not fit breaks across the pages (as
-                        // Word allows by default); the header repeats above the rest.
-                        let mut from = 0;
-                        while from < line.height {
-                            if cur >= grid::LINES {
-                                new_page(&mut pages, &mut cur, &mut last_para);
-                                if let Some(h) = table_header {
-                                    put(&mut pages, h, cur);
-                                    cur += h.height;
-                                }
-                            }
-                            let to = (from + grid::LINES - cur).min(line.height);
-                            put_part(&mut pages, line, cur, from, to);
-                            cur += to - from;
-                            from = to;
-                        }
-                        continue;
-                    }
-                    if !fits || widow {
+                    // A table row that does not fit goes whole to the next page (a
+                    // row is read as a unit), under the header repeated.
+                    if !fits && cur > 0 {
                         new_page(&mut pages, &mut cur, &mut last_para);
                         if let Some(h) = table_header {
                             put(&mut pages, h, cur);

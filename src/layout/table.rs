@@ -1,0 +1,581 @@
+//! Tables: column widths from the set text (as in CSS automatic table layout,
+//! but choosing among the widths at which cells change their number of lines so
+//! that the table is as short as it can be), cells broken only at sensible
+//! points and into balanced lines, rows on the body grid.
+
+use super::{Entry, Faces, Item, LINE_ASCENT, SetLine, grid, linebreak, place, plain_segments, shape_text};
+use crate::config::Role;
+use crate::diag::Result;
+use crate::doc::{Align, Table};
+
+use grid::BLOCK_W;
+
+/// Cell padding on each side: 1 mm, as in the DOCX writer (Word's 1.9 mm is too
+/// much for 3号 text in a 156 mm line).
+const PAD: f32 = 1.0 * grid::MM;
+
+/// White space right of the last column's text: a character, so that no line
+/// of a table that spans the text block ends just short of its right edge,
+/// where it would read as a body line left ragged.
+const RIGHT_PAD: f32 = grid::BODY_PT + 0.5;
+
+/// The lines of a cell that wraps are set closer than the body's (three
+/// quarters of a grid line, 1.35 em), centred in the grid lines the row takes:
+/// the row stays on the grid, and the cell reads as one block rather than as
+/// lines of the rows around it.
+const CELL_LEADING: f32 = 0.75 * grid::PITCH;
+
+/// White space a wrapped cell keeps from its neighbours' text, so that its lines
+/// are read down the cell and not across the row into the next column (by the
+/// eye, and by text extraction, which joins text within a character of a line
+/// into it): a body character and a little.
+const GUTTER: f32 = grid::BODY_PT + 1.0;
+
+/// Opening brackets and quotation marks, whose glyph sits in the right half of
+/// the em.
+const OPENING: &str = "（“‘《〈「『【〔〖［｛";
+
+/// Han words a table cell never breaks inside.
+const WORDS: &[&str] = &["百分点", "百分比", "千分点"];
+
+/// Searching every combination of candidate widths is exact; past this many
+/// combinations the widths are chosen greedily.
+const EXHAUSTIVE_LIMIT: usize = 50_000;
+
+/// A shaped cell with its break opportunities.
+struct Cell {
+    items: Vec<Item>,
+    allowed: Vec<bool>,
+    /// Widest piece that cannot be broken (min-content).
+    min: f32,
+    /// Natural width on one line (max-content).
+    max: f32,
+    /// Horizontal alignment: the header's and a lone dash's (a value that does
+    /// not apply) centred, the others the column's.
+    align: Align,
+    /// A mark opening or closing a line may give up its blank half: not at the
+    /// table's sides, whose text keeps clear of the text block's edges, the
+    /// mark's whole em included.
+    squeeze: (bool, bool),
+}
+
+impl Cell {
+    fn new(items: Vec<Item>, align: Align, squeeze: (bool, bool)) -> Cell {
+        let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+        let allowed = cell_breaks(&chars);
+        let mut cell = Cell { items, allowed, min: 0.0, max: 0.0, align, squeeze };
+        let mut start = 0;
+        for i in 0..cell.items.len() {
+            if cell.allowed[i] {
+                cell.min = cell.min.max(cell.width(start, i + 1));
+                start = i + 1;
+            }
+        }
+        cell.max = cell.width(0, cell.items.len());
+        let dash = !chars.is_empty() && chars.iter().all(|c| matches!(c, '—' | '–' | '-' | '－'));
+        if dash {
+            cell.align = Align::Center;
+        }
+        cell
+    }
+
+    /// Width of items `s..e` set as a line: a bracket or quotation mark opening
+    /// the line and a mark closing it give up the blank half of their em
+    /// (clreq: line-start and line-end punctuation set half width).
+    fn width(&self, s: usize, e: usize) -> f32 {
+        if e <= s {
+            return 0.0;
+        }
+        let w: f32 = self.items[s..e].iter().map(|i| i.width).sum();
+        let last = &self.items[e - 1];
+        w - self.lead_in(s, e) - if self.squeeze.1 && linebreak::squeezable(last.ch) { last.width / 2.0 } else { 0.0 }
+    }
+
+    /// What an opening mark at the start of line `s..e` gives up.
+    fn lead_in(&self, s: usize, e: usize) -> f32 {
+        if self.squeeze.0 && e > s && OPENING.contains(self.items[s].ch) { self.items[s].width / 2.0 } else { 0.0 }
+    }
+
+    /// Lines, first fit, in `measure` points: (start, end, width) each.
+    fn lines(&self, measure: f32) -> Vec<(usize, usize, f32)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut end = 0; // the current line holds start..end
+        for i in 0..self.items.len() {
+            if !self.allowed[i] {
+                continue;
+            }
+            if end > start && self.width(start, i + 1) > measure + 0.01 {
+                out.push((start, end, self.width(start, end)));
+                start = end;
+            }
+            end = i + 1;
+        }
+        if start < self.items.len() {
+            out.push((start, self.items.len(), self.width(start, self.items.len())));
+        }
+        out
+    }
+
+    fn count(&self, measure: f32) -> usize {
+        self.lines(measure).len().max(1)
+    }
+
+    /// The narrowest measure that still sets the cell in at most `n` lines.
+    fn width_for(&self, n: usize) -> f32 {
+        let (mut lo, mut hi) = (self.min, self.max.max(self.min));
+        if self.count(lo) <= n {
+            return lo;
+        }
+        while hi - lo > 0.05 {
+            let mid = (lo + hi) / 2.0;
+            if self.count(mid) <= n { hi = mid } else { lo = mid }
+        }
+        hi
+    }
+
+    /// Lines in `measure`, as even as the same number of lines allows.
+    fn balanced(&self, measure: f32) -> Vec<(usize, usize, f32)> {
+        let n = self.count(measure);
+        self.lines(self.width_for(n).min(measure))
+    }
+
+    /// White space left and right of the cell's text set in `measure`, whose
+    /// longest line is `longest`.
+    fn slack(&self, measure: f32, longest: f32) -> (f32, f32) {
+        let free = (measure - longest).max(0.0);
+        match self.align {
+            Align::Left => (0.0, free),
+            Align::Center => (free / 2.0, free / 2.0),
+            Align::Right | Align::Decimal => (free, 0.0),
+        }
+    }
+}
+
+/// Where a line in a table cell may end: the body's rules, and further a number
+/// keeps its whole unit (`1022.457万元`, `800元/月`), a run of Han characters
+/// leaves no single character alone on a line (`年度/目标`, never `目标/值`),
+/// and a few words stay whole (`百分点`).
+pub(super) fn cell_breaks(chars: &[char]) -> Vec<bool> {
+    let mut allowed = linebreak::break_after(chars);
+    let n = chars.len();
+    let han = |c: char| linebreak::on_grid(c) && !linebreak::NO_LINE_START.contains(c) && !"（“‘《【".contains(c);
+    // Numbers and their units.
+    let mut in_number = false;
+    let mut unit_len = 0;
+    for i in 0..n.saturating_sub(1) {
+        let (a, b) = (chars[i], chars[i + 1]);
+        if a.is_ascii_digit() {
+            in_number = true;
+            unit_len = 0;
+        } else if !(in_number && (a == '.' || a == '/' || a == '%' || a == '‰' || unit_len > 0 || is_unit_char(a))) {
+            in_number = false;
+        }
+        if !in_number {
+            continue;
+        }
+        let numeric = a.is_ascii_digit() || a == '.' || a == '/';
+        if numeric && (b.is_ascii_digit() || b == '.' || b == '%' || b == '‰' || b == '/' || is_unit_char(b)) {
+            allowed[i] = false;
+            if is_unit_char(b) {
+                unit_len = 1;
+            }
+        } else if unit_len > 0 && matches!(a, '万' | '亿' | '千') && is_unit_char(b) && !matches!(b, '万' | '亿' | '千')
+        {
+            // 万元, 亿元, 万人
+            allowed[i] = false;
+            unit_len += 1;
+        } else if unit_len > 0 && b == '/' {
+            // 元/月
+            allowed[i] = false;
+            unit_len += 1;
+        } else {
+            unit_len = 0;
+        }
+    }
+    // Words kept whole.
+    for w in WORDS {
+        let w: Vec<char> = w.chars().collect();
+        for s in 0..n.saturating_sub(w.len() - 1) {
+            if chars[s..s + w.len()] == w[..] {
+                allowed[s..s + w.len() - 1].iter_mut().for_each(|a| *a = false);
+            }
+        }
+    }
+    // No Han character alone on a line: in a run of Han characters, no break
+    // after its first or before its last when that character would stand alone.
+    let mut s = 0;
+    while s < n {
+        if !han(chars[s]) {
+            s += 1;
+            continue;
+        }
+        let mut e = s;
+        while e < n && han(chars[e]) {
+            e += 1;
+        }
+        // Marks that may not start a line cling to the run's last character.
+        let mut tail = e;
+        while tail < n && linebreak::NO_LINE_START.contains(chars[tail]) {
+            tail += 1;
+        }
+        let open_before = s == 0 || allowed[s - 1];
+        let open_after = tail >= n || allowed[tail - 1];
+        if open_before && e - s >= 2 {
+            allowed[s] = false;
+        }
+        if open_after && e - s >= 2 {
+            allowed[e - 2] = false;
+        }
+        s = e;
+    }
+    if let Some(last) = allowed.last_mut() {
+        *last = true;
+    }
+    allowed
+}
+
+fn is_unit_char(c: char) -> bool {
+    linebreak::is_unit(c)
+        || matches!(c, '对' | '堂' | '条' | '名' | '元' | '米' | '吨' | '册' | '辆' | '间' | '篇' | '场' | '期' | '轮')
+}
+
+/// Column widths (content, without padding) that add up to `avail`, and for
+/// each row the number of lines to set its first cell in (`None`: as few as
+/// fit).
+///
+/// The widths at which cells change their number of lines are the candidates.
+/// The table takes the combination that keeps the first column's wrapped labels
+/// a gutter away from the figures where it can (a label may be set in a line or
+/// two more, narrower, to make room), then is shortest, then crowds the fewest
+/// other wrapped cells, then has the fewest cell lines. What is left over goes
+/// to the columns that could use it, in proportion to how much more they could
+/// use (max − width), as in CSS.
+fn column_widths(cols: &[Vec<&Cell>], avail: f32) -> (Vec<f32>, Vec<Option<usize>>) {
+    let ncol = cols.len();
+    let nrows = cols[0].len();
+    let min: Vec<f32> = cols.iter().map(|c| c.iter().map(|x| x.min).fold(0.0, f32::max)).collect();
+    let max: Vec<f32> = cols.iter().zip(&min).map(|(c, m)| c.iter().map(|x| x.max).fold(*m, f32::max)).collect();
+    let sum_min: f32 = min.iter().sum();
+    let natural = vec![None; nrows];
+    if max.iter().sum::<f32>() <= avail {
+        return (spread(max.clone(), &max, avail), natural);
+    }
+    if sum_min >= avail {
+        // Does not fit even broken everywhere it may be: share out by min-content.
+        return (min.iter().map(|m| m / sum_min * avail).collect(), natural);
+    }
+    // Candidate widths per column: where some cell needs one line fewer.
+    let cands: Vec<Vec<f32>> = (0..ncol)
+        .map(|c| {
+            let mut v = vec![min[c], max[c]];
+            for cell in &cols[c] {
+                for n in 1..=cell.count(min[c]) {
+                    v.push(cell.width_for(n).clamp(min[c], max[c]));
+                }
+            }
+            v.sort_by(f32::total_cmp);
+            v.dedup_by(|a, b| (*a - *b).abs() < 0.1);
+            v
+        })
+        .collect();
+    // set[c][k][r]: ways to set row r's cell in column c at candidate width k:
+    // (lines, white space left and right of its text); the first is the fewest
+    // lines, and a first-column label may also take a line or two more.
+    let set: Vec<Vec<Vec<Settings>>> = (0..ncol)
+        .map(|c| {
+            cands[c]
+                .iter()
+                .map(|&w| {
+                    cols[c]
+                        .iter()
+                        .map(|cell| {
+                            let n = cell.count(w + 0.01);
+                            let more = if c == 0 { 2 } else { 0 };
+                            (n..=n + more)
+                                .map_while(|m| {
+                                    let lines = cell.lines(cell.width_for(m).min(w + 0.01));
+                                    if lines.len() > m || (m > n && lines.len() < m) {
+                                        return None;
+                                    }
+                                    let longest = lines.iter().map(|l| l.2).fold(0.0, f32::max);
+                                    let (l, r) = if lines.is_empty() { (w, w) } else { cell.slack(w, longest) };
+                                    Some((lines.len().max(1), l, r))
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let widths_of = |pick: &[usize]| -> Vec<f32> { pick.iter().enumerate().map(|(c, &k)| cands[c][k]).collect() };
+    // (crowded first-column cells, height, other crowded cells, cell lines) of a
+    // pick, with the white space it will have once the rest is spread, and the
+    // lines chosen for each row's first cell.
+    let cost = |pick: &[usize]| -> (Cost, Vec<Option<usize>>) {
+        let at = widths_of(pick);
+        let fin = spread(at.clone(), &max, avail);
+        let extra = |c: usize, r: usize| {
+            let e = fin[c] - at[c];
+            match cols[c][r].align {
+                Align::Left => (0.0, e),
+                Align::Center => (e / 2.0, e / 2.0),
+                Align::Right | Align::Decimal => (e, 0.0),
+            }
+        };
+        let (mut stub, mut crowded, mut height, mut total) = (0, 0, 0, 0);
+        let mut stub_lines = vec![None; nrows];
+        for r in 0..nrows {
+            let natural = set[0][pick[0]][r][0];
+            let mut first = natural;
+            if ncol > 1 {
+                let next = set[1][pick[1]][r][0];
+                let clear = |o: &(usize, f32, f32)| {
+                    (o.0 == 1 && next.0 == 1) || o.2 + extra(0, r).1 + 2.0 * PAD + next.1 + extra(1, r).0 >= GUTTER
+                };
+                match set[0][pick[0]][r].iter().find(|o| clear(o)) {
+                    Some(o) => {
+                        first = *o;
+                        if o.0 != natural.0 {
+                            stub_lines[r] = Some(o.0);
+                        }
+                    }
+                    None => stub += 1,
+                }
+            }
+            let mut h = first.0;
+            total += first.0;
+            for c in 1..ncol {
+                let (lines, _, right) = set[c][pick[c]][r][0];
+                h = h.max(lines);
+                total += lines;
+                let Some(next) = set.get(c + 1).map(|s| s[pick[c + 1]][r][0]) else { continue };
+                let gap = right + extra(c, r).1 + 2.0 * PAD + next.1 + extra(c + 1, r).0;
+                if (lines > 1 || next.0 > 1) && gap < GUTTER {
+                    crowded += 1;
+                }
+            }
+            height += h;
+        }
+        ((stub, height, crowded, total), stub_lines)
+    };
+    let combos = cands.iter().try_fold(1usize, |p, v| p.checked_mul(v.len())).unwrap_or(usize::MAX);
+    let pick = if combos <= EXHAUSTIVE_LIMIT {
+        let mut best: Option<((Cost, i64), Vec<usize>)> = None;
+        let mut pick = vec![0; ncol];
+        search(&cands, &min, avail, 0, 0.0, &mut pick, &mut |p| {
+            let (key, _) = cost(p);
+            let w: f32 = widths_of(p).iter().sum();
+            let key = (key, (w * 100.0) as i64);
+            if best.as_ref().is_none_or(|(b, _)| key < *b) {
+                best = Some((key, p.to_vec()));
+            }
+        });
+        best.map(|(_, p)| p).unwrap_or_else(|| vec![0; ncol])
+    } else {
+        // Greedy: from min-content, widen the column whose next candidate
+        // saves the most per point of width, while it fits.
+        let mut pick = vec![0usize; ncol];
+        let mut used = sum_min;
+        let score = |((stub, h, crowded, t), _): (Cost, Vec<Option<usize>>)| {
+            (stub * 10_000_000 + h * 100_000 + crowded * 1000 + t) as f32
+        };
+        loop {
+            let now = score(cost(&pick));
+            let mut best: Option<(f32, usize)> = None;
+            for c in 0..ncol {
+                let k = pick[c] + 1;
+                if k >= cands[c].len() {
+                    continue;
+                }
+                let dw = cands[c][k] - cands[c][pick[c]];
+                if used + dw > avail + 0.01 {
+                    continue;
+                }
+                pick[c] = k;
+                let gain = now - score(cost(&pick));
+                pick[c] = k - 1;
+                if gain > 0.0 && best.is_none_or(|(g, _)| gain / dw.max(0.01) > g) {
+                    best = Some((gain / dw.max(0.01), c));
+                }
+            }
+            let Some((_, c)) = best else { break };
+            used += cands[c][pick[c] + 1] - cands[c][pick[c]];
+            pick[c] += 1;
+        }
+        pick
+    };
+    let (_, stub_lines) = cost(&pick);
+    (spread(widths_of(&pick), &max, avail), stub_lines)
+}
+
+/// Widths grown to add up to `avail`: first where a column could use more (in
+/// proportion to max − width, as in CSS), then all columns in proportion.
+fn spread(mut widths: Vec<f32>, max: &[f32], avail: f32) -> Vec<f32> {
+    let left = avail - widths.iter().sum::<f32>();
+    let want: Vec<f32> = widths.iter().zip(max).map(|(w, m)| (m - w).max(0.0)).collect();
+    let want_sum: f32 = want.iter().sum();
+    if want_sum > 0.01 && left > 0.0 {
+        let k = (left / want_sum).min(1.0);
+        widths.iter_mut().zip(&want).for_each(|(w, d)| *w += d * k);
+    }
+    let left = avail - widths.iter().sum::<f32>();
+    let total: f32 = widths.iter().sum();
+    if left > 0.01 && total > 0.0 {
+        widths.iter_mut().for_each(|w| *w += *w / total * left);
+    }
+    widths
+}
+
+/// Ways to set a cell at a width: (lines, white space left and right of its text).
+type Settings = Vec<(usize, f32, f32)>;
+
+/// What a choice of widths costs, compared in order: first-column labels
+/// crowding the figures, table height in lines, other wrapped cells crowding
+/// their neighbours, cell lines.
+type Cost = (usize, usize, usize, usize);
+
+/// Every pick of one candidate width per column that fits in `avail`.
+fn search(
+    cands: &[Vec<f32>],
+    min: &[f32],
+    avail: f32,
+    c: usize,
+    used: f32,
+    pick: &mut Vec<usize>,
+    visit: &mut dyn FnMut(&[usize]),
+) {
+    if c == cands.len() {
+        visit(pick);
+        return;
+    }
+    let rest: f32 = min[c + 1..].iter().sum();
+    for (k, &w) in cands[c].iter().enumerate() {
+        if used + w + rest > avail + 0.01 {
+            break;
+        }
+        pick[c] = k;
+        search(cands, min, avail, c + 1, used + w, pick, visit);
+    }
+}
+
+/// A table: as wide as the text block, columns sized to their content, each row
+/// as tall as its tallest cell in grid lines; borders drawn; rows are the unit of
+/// page breaking and the header row is repeated on every page.
+pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
+    let ncol = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0));
+    if ncol == 0 {
+        return Ok(());
+    }
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for (ri, row) in std::iter::once(&t.header).chain(t.rows.iter()).enumerate() {
+        let mut cells = Vec::new();
+        for c in 0..ncol {
+            let text = row.get(c).cloned().unwrap_or_default();
+            let mut segs = plain_segments(&text, Role::Table);
+            let align = if ri == 0 {
+                // The header is bold and centred, as in the DOCX.
+                segs.iter_mut().for_each(|s| s.1 = true);
+                Align::Center
+            } else {
+                t.columns.get(c).copied().unwrap_or(Align::Left)
+            };
+            cells.push(Cell::new(shape_text(faces, &segs)?, align, (c > 0, c + 1 < ncol)));
+        }
+        rows.push(cells);
+    }
+    let cols: Vec<Vec<&Cell>> = (0..ncol).map(|c| rows.iter().map(|r| &r[c]).collect()).collect();
+    let pad = |c: usize| if c + 1 == ncol { PAD + RIGHT_PAD } else { 2.0 * PAD };
+    let avail = BLOCK_W - (0..ncol).map(pad).sum::<f32>();
+    let (content, stub_lines) = column_widths(&cols, avail);
+    let widths: Vec<f32> = content.iter().enumerate().map(|(c, w)| w + pad(c)).collect();
+    let x_left = grid::left() + (BLOCK_W - widths.iter().sum::<f32>()) / 2.0;
+    let frame: Vec<f32> = std::iter::once(x_left)
+        .chain(widths.iter().scan(x_left, |x, w| {
+            *x += w;
+            Some(*x)
+        }))
+        .collect();
+    let mut set_rows = Vec::new();
+    for (row, stub) in rows.iter().zip(&stub_lines) {
+        let broken: Vec<Vec<(usize, usize, f32)>> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| match stub {
+                Some(m) if c == 0 => cell.lines(cell.width_for(*m)),
+                _ => cell.balanced(content[c] + 0.01),
+            })
+            .collect();
+        let height = broken.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        // The row's text lines, `CELL_LEADING` apart, centred in its grid lines;
+        // a one-line row's on the grid line's own baseline.
+        let first = |size: f32| {
+            (height - 1) as f32 * (grid::PITCH - CELL_LEADING) / 2.0 + (grid::PITCH - size) / 2.0 + size * LINE_ASCENT
+        };
+        let mut runs = Vec::new();
+        for (c, (cell, lines)) in row.iter().zip(&broken).enumerate() {
+            // Vertically centred (a line higher when it cannot be exactly).
+            let top = (height - lines.len()) / 2;
+            for (li, &(s, e, w)) in lines.iter().enumerate() {
+                let x0 = frame[c] + PAD;
+                let x = match cell.align {
+                    Align::Left => x0,
+                    Align::Center => x0 + (content[c] - w) / 2.0,
+                    Align::Right | Align::Decimal => x0 + content[c] - w,
+                } - cell.lead_in(s, e);
+                for mut r in place(&cell.items[s..e], x, 0.0, 0.0) {
+                    r.y = first(r.size) + (top + li) as f32 * CELL_LEADING;
+                    runs.push(r);
+                }
+            }
+        }
+        set_rows.push(SetLine { runs, rules: Vec::new(), height, frame: frame.clone() });
+    }
+    let header = set_rows.remove(0);
+    out.push(Entry::Lines {
+        lines: set_rows,
+        keep_with_next: false,
+        breakable: true,
+        table_header: Some(Box::new(header)),
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell_breaks;
+
+    /// The pieces a cell may be broken into.
+    fn pieces(s: &str) -> Vec<String> {
+        let chars: Vec<char> = s.chars().collect();
+        let allowed = cell_breaks(&chars);
+        let mut out = vec![String::new()];
+        for (i, c) in chars.iter().enumerate() {
+            out.last_mut().unwrap().push(*c);
+            if allowed[i] && i + 1 < chars.len() {
+                out.push(String::new());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn numbers_keep_their_units() {
+        assert_eq!(pieces("1022.457万元"), ["1022.457万元"]);
+        assert_eq!(pieces("800元/月"), ["800元/月"]);
+        assert_eq!(pieces("增长40.3%"), ["增长", "40.3%"]);
+        assert_eq!(pieces("提高20.9个百分点"), ["提高", "20.9个", "百分点"]);
+        assert_eq!(pieces("超额完成（110.3%）"), ["超额", "完成", "（110.3%）"]);
+    }
+
+    #[test]
+    fn no_han_character_alone() {
+        assert_eq!(pieces("年度目标"), ["年度", "目标"]);
+        assert_eq!(pieces("目标值"), ["目标值"]);
+        assert_eq!(pieces("2016年"), ["2016年"]);
+        // A name may break anywhere but leaves neither end's character alone.
+        let p = pieces("城乡居民健康档案电子建档率");
+        assert_eq!((p[0].as_str(), p[p.len() - 1].as_str()), ("城乡", "档率"), "{p:?}");
+    }
+}
