@@ -344,3 +344,28 @@ fn the_text_is_the_markdown_text() {
         }
     }
 }
+
+/// The glyphs converted to TrueType are cached in the face for the rest of the
+/// process; a report written after another (sharing the cache) has the same
+/// bytes as one written by a fresh process.
+#[test]
+fn the_glyph_cache_leaves_the_bytes_unchanged() {
+    use nianbao::writer::{DocxFonts, Format, Resources};
+    use std::sync::Arc;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docx = |book: &Arc<nianbao::fonts::FontBook>, config: &Arc<nianbao::config::Config>, data: &str| {
+        let data = root.join(data);
+        let templates = nianbao::template::Templates::new(Some(&config.root.join("templates")));
+        let built = nianbao::render::build(&data, &templates, None).expect("build");
+        let res = Resources { config: config.clone(), fonts: Some(book.clone()), docx_fonts: DocxFonts::Embed };
+        nianbao::writer::write(&built.doc, Format::Docx, &res).expect("write").0
+    };
+    let config = Arc::new(nianbao::config::Config::discover(&root.join("data/xiangyuan/2017.yaml")).unwrap());
+    let fresh = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
+    let alone = docx(&fresh, &config, "data/xiangyuan/2017.yaml");
+    let shared = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
+    docx(&shared, &config, "data/xiangyuan/2018.yaml");
+    let after = docx(&shared, &config, "data/xiangyuan/2017.yaml");
+    assert!(alone == after, "the same report, with and without glyphs cached by an earlier one");
+    assert!(after == docx(&shared, &config, "data/xiangyuan/2017.yaml"), "written again");
+}
