@@ -101,7 +101,9 @@ fn styles_carry_fonts_sizes_indents_and_outline_levels() {
         assert!(h.contains(&format!(r#"<w:outlineLvl w:val="{}"/>"#, level - 1)), "heading {level}: {h}");
         assert!(h.contains(&format!(r#"w:eastAsia="{font}""#)), "heading {level}");
         assert!(h.contains("<w:keepNext/>"), "heading {level}");
-        assert!(h.contains(&format!(r#"<w:ilvl w:val="{}"/><w:numId w:val="2"/>"#, level - 1)));
+        // 一、（一） in list 2; 1．（1） in list 3 (see heading_numbers_are_word_list_numbering).
+        let (ilvl, list) = [(0, 2), (1, 2), (0, 3), (1, 3)][level - 1];
+        assert!(h.contains(&format!(r#"<w:ilvl w:val="{ilvl}"/><w:numId w:val="{list}"/>"#)), "heading {level}");
     }
     assert!(style(&styles, "Heading3").contains("<w:b/>"), "level 3 bold by local custom");
 }
@@ -110,23 +112,36 @@ fn styles_carry_fonts_sizes_indents_and_outline_levels() {
 fn heading_numbers_are_word_list_numbering() {
     let s = sample("data/xiangyuan/2018.yaml");
     let num = xml(&s.parts, "word/numbering.xml");
-    assert_eq!(num.matches("<w:abstractNum ").count(), 1, "{num}");
-    for (ilvl, fmt, text, restart) in [
-        (0, "chineseCounting", "%1、", 0),
-        (1, "chineseCounting", "（%2）", 1),
-        // The speech numbers its 27 tasks on across the （一） sections: 1． restarts under 一、 only.
-        (2, "decimal", "%3．", 1),
-        (3, "decimal", "（%4）", 3),
+    // 一、 and （一） restart under their parents: one list. The speech numbers its
+    // 27 tasks on across the （一） sections, restarting 1． under each 一、 only:
+    // a list of its own (with （1）), restarted by a new instance, not by
+    // w:lvlRestart, which LibreOffice ignores.
+    assert_eq!(num.matches("<w:abstractNum ").count(), 2, "{num}");
+    for (list, ilvl, fmt, text, style) in [
+        (2, 0, "chineseCounting", "%1、", 1),
+        (2, 1, "chineseCounting", "（%2）", 2),
+        (3, 0, "decimal", "%1．", 3),
+        (3, 1, "decimal", "（%2）", 4),
     ] {
-        let start = num.find(&format!(r#"<w:lvl w:ilvl="{ilvl}">"#)).unwrap();
-        let lvl = &num[start..start + num[start..].find("</w:lvl>").unwrap()];
+        let abs = &num[num.find(&format!(r#"<w:abstractNum w:abstractNumId="{list}">"#)).unwrap()..];
+        let abs = &abs[..abs.find("</w:abstractNum>").unwrap()];
+        let start = abs.find(&format!(r#"<w:lvl w:ilvl="{ilvl}">"#)).unwrap();
+        let lvl = &abs[start..start + abs[start..].find("</w:lvl>").unwrap()];
         assert!(lvl.contains(&format!(r#"<w:numFmt w:val="{fmt}"/>"#)), "{lvl}");
         assert!(lvl.contains(&format!(r#"<w:lvlText w:val="{text}"/>"#)), "{lvl}");
-        assert!(lvl.contains(&format!(r#"<w:lvlRestart w:val="{restart}"/>"#)), "{lvl}");
-        assert!(lvl.contains(&format!(r#"<w:pStyle w:val="Heading{}"/>"#, ilvl + 1)), "{lvl}");
+        assert!(lvl.contains(&format!(r#"<w:pStyle w:val="Heading{style}"/>"#)), "{lvl}");
         assert!(lvl.contains(r#"<w:suff w:val="nothing"/>"#));
     }
     assert!(num.contains(r#"<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>"#), "{num}");
+    assert!(num.contains(r#"<w:num w:numId="3"><w:abstractNumId w:val="3"/></w:num>"#), "{num}");
+    let restart = r#"<w:num w:numId="4"><w:abstractNumId w:val="3"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>"#;
+    assert!(num.contains(restart), "{num}");
+    // The ten tasks under 一、 count in instance 3, the 27 under 二、 in instance 4.
+    let doc = xml(&s.parts, "word/document.xml");
+    let second = doc.find("2018年工作部署").unwrap();
+    let in_list = |part: &str, id: u32| part.matches(&format!(r#"<w:ilvl w:val="0"/><w:numId w:val="{id}"/>"#)).count();
+    assert_eq!((in_list(&doc[..second], 3), in_list(&doc[second..], 3)), (10, 0));
+    assert_eq!((in_list(&doc[..second], 4), in_list(&doc[second..], 4)), (0, 27));
 }
 
 #[test]

@@ -16,6 +16,17 @@ use crate::diag::{Diagnostic, Result};
 use crate::doc::{Align, Block, Document, Heading, Text};
 use crate::fonts::FontBook;
 
+/// What Word's numbering holds for one heading list.
+#[derive(Debug, Clone, Default)]
+struct ListState {
+    /// The numbering instance (`w:numId`) headings of the list use now.
+    num_id: Option<usize>,
+    /// The count at each list level.
+    counts: [u32; 4],
+    /// A higher heading has restarted the list since its last heading.
+    restart: bool,
+}
+
 /// A top-level body element.
 pub enum Child {
     Paragraph(Box<Paragraph>),
@@ -30,8 +41,10 @@ pub struct Body<'a> {
     plan: &'a ListPlan,
     used: &'a mut Used,
     warnings: &'a mut Vec<Diagnostic>,
-    /// Word's count at each heading level, as its list numbering will compute it.
-    counts: [u32; 4],
+    /// Each heading list's state, by list id, as Word's numbering will count it.
+    lists: std::collections::BTreeMap<usize, ListState>,
+    /// Numbering instances added to restart a list: `(numId, list id)`.
+    restarts: Vec<(usize, usize)>,
     /// The face that sets each character of a role's face (parsing a face to ask
     /// is not free, and a report has a few hundred distinct characters).
     resolved: std::collections::HashMap<(crate::fonts::FaceId, char), crate::fonts::FaceId>,
@@ -46,10 +59,22 @@ impl<'a> Body<'a> {
         used: &'a mut Used,
         warnings: &'a mut Vec<Diagnostic>,
     ) -> Body<'a> {
-        Body { doc, book, fonts, plan, used, warnings, counts: [0; 4], resolved: Default::default() }
+        Body {
+            doc,
+            book,
+            fonts,
+            plan,
+            used,
+            warnings,
+            lists: Default::default(),
+            restarts: Vec::new(),
+            resolved: Default::default(),
+        }
     }
 
-    pub fn build(mut self) -> Result<Vec<Child>> {
+    /// The body's elements, and the numbering instances `(numId, list id)` that
+    /// restart heading lists.
+    pub fn build(mut self) -> Result<(Vec<Child>, Vec<(usize, usize)>)> {
         let mut out = Vec::new();
         let mut break_before = false;
         let doc = self.doc;
@@ -112,7 +137,7 @@ impl<'a> Body<'a> {
         if break_before {
             out.push(Child::Paragraph(Box::new(page_break())));
         }
-        Ok(out)
+        Ok((out, self.restarts))
     }
 
     fn para(&mut self, style: &str, role: Role, text: &Text) -> Result<Paragraph> {
@@ -184,18 +209,41 @@ impl<'a> Body<'a> {
         let role = Role::heading(level);
         let idx = usize::from(level - 1);
         // Does Word's list count agree with the model's number here?
+        let (list, ilvl) = self.plan.of(level);
         let listed = match &h.number {
             Some(n) => {
-                let mut next = self.counts;
-                next[idx] += 1;
-                for (j, ls) in self.doc.numbering.levels.iter().enumerate().skip(idx + 1) {
-                    if ls.restart_after != 0 && level <= ls.restart_after {
-                        next[j] = 0;
-                    }
+                let state = self.lists.get(&list).cloned().unwrap_or_default();
+                let mut next = state.clone();
+                if next.restart {
+                    next.counts = [0; 4];
                 }
-                let ok = next[idx] == n.value && self.doc.numbering.levels[idx].label(n.value) == n.label;
+                next.counts[ilvl] += 1;
+                next.counts[ilvl + 1..].iter_mut().for_each(|c| *c = 0);
+                let ok = next.counts[ilvl] == n.value && self.doc.numbering.levels[idx].label(n.value) == n.label;
                 if ok {
-                    self.counts = next;
+                    if next.restart || next.num_id.is_none() {
+                        // A fresh count: the list's own instance the first time,
+                        // then a new instance starting over.
+                        let id = match next.num_id {
+                            None => list,
+                            Some(_) => {
+                                let id = self.next_num_id();
+                                self.restarts.push((id, list));
+                                id
+                            }
+                        };
+                        next.num_id = Some(id);
+                        next.restart = false;
+                    }
+                    self.lists.insert(list, next);
+                    // Lists that restart under this heading's level.
+                    for other in self.plan.lists() {
+                        let first = self.plan.first_level(other);
+                        let after = self.plan.restart_list[usize::from(first - 1)];
+                        if other != list && first > level && after != 0 && level <= after {
+                            self.lists.entry(other).or_default().restart = true;
+                        }
+                    }
                 }
                 ok
             }
@@ -222,7 +270,7 @@ impl<'a> Body<'a> {
             // Said on the paragraph too, not only by its style: LibreOffice keeps
             // paragraphs numbered by a style and numbered directly in separate
             // counts, and numbers from a style only the style the level links.
-            let (id, ilvl) = self.plan.of(level);
+            let id = self.lists[&list].num_id.expect("set when listed");
             p = p.numbering(NumberingId::new(id), IndentLevel::new(ilvl));
         }
         if h.run_in.is_some() {
@@ -249,6 +297,12 @@ impl<'a> Body<'a> {
             }
         }
         Ok(p)
+    }
+
+    /// A numbering id after the lists' own and the restarts so far.
+    fn next_num_id(&self) -> usize {
+        let lists = self.plan.lists();
+        lists.iter().max().copied().unwrap_or(styles::HEADING_NUM_ID) + 1 + self.restarts.len()
     }
 
     fn table(&mut self, t: &crate::doc::Table) -> Result<Table> {
