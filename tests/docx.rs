@@ -384,3 +384,40 @@ fn the_glyph_cache_leaves_the_bytes_unchanged() {
     assert!(alone == after, "the same report, with and without glyphs cached by an earlier one");
     assert!(after == docx(&shared, &config, "data/xiangyuan/2017.yaml"), "written again");
 }
+
+/// Widths of each table's grid columns, in twips.
+fn table_grids(doc: &str) -> Vec<Vec<u32>> {
+    doc.split("<w:tblGrid>")
+        .skip(1)
+        .map(|t| {
+            let grid = &t[..t.find("</w:tblGrid>").unwrap()];
+            grid.split(r#"<w:gridCol w:w=""#).skip(1).map(|c| c[..c.find('"').unwrap()].parse().unwrap()).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn table_columns_are_sized_to_their_text_and_figures_never_break() {
+    // Seed 004's review table: LibreOffice set `超额完成（` / `104.8%）` in a last
+    // column sized by a character count; sized by the faces' advances (and
+    // LibreOffice's space between Han and figures), `（104.8%）` fits.
+    let s = sample("data/yangli/2018.yaml");
+    let doc = xml(&s.parts, "word/document.xml");
+    let grids = table_grids(&doc);
+    assert!(!grids.is_empty());
+    for grid in &grids {
+        let total: u32 = grid.iter().sum();
+        // A character narrower than the 156 mm block (8845 twips) on each side.
+        assert!(total <= 8845 - 2 * 316 + 8 * grid.len() as u32, "{grid:?}");
+    }
+    assert_eq!(doc.matches(r#"<w:tblW w:w=""#).count(), grids.len());
+    assert_eq!(doc.matches("</w:tblGrid>").count(), doc.matches("<w:tblPr>").count());
+    assert!(doc.contains(r#"<w:jc w:val="center"/><w:tblBorders>"#), "tables centred");
+    // 2 full-width brackets, 5 digits and a point, a percent sign, two changes
+    // of script (4 pt each) and 3 pt cell margins: over 90 pt.
+    let review = &grids[0];
+    assert_eq!(review.len(), 6);
+    assert!(review[5] >= 1800, "{review:?}");
+    // Every column at least as wide as its longest figure: `1342.15` unbroken.
+    assert!(review[2] >= 20 * 7 * 8, "{review:?}");
+}
