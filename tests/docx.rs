@@ -92,6 +92,8 @@ fn styles_carry_fonts_sizes_indents_and_outline_levels() {
     assert!(normal.contains(r#"<w:sz w:val="32"/>"#));
     assert!(normal.contains(r#"w:firstLineChars="200""#));
     assert!(normal.contains(r#"w:line="579" w:lineRule="exact""#));
+    // No space added between Han and Latin letters or figures (the PDF adds none).
+    assert!(normal.contains(r#"<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>"#), "{normal}");
     assert!(styles.contains(r#"<w:lang w:val="en-US" w:eastAsia="zh-CN""#));
     assert!(style(&styles, "Title").contains(r#"w:eastAsia="方正小标宋简体""#));
     assert!(style(&styles, "Title").contains(r#"<w:sz w:val="44"/>"#));
