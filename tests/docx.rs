@@ -92,6 +92,8 @@ fn styles_carry_fonts_sizes_indents_and_outline_levels() {
     assert!(normal.contains(r#"<w:sz w:val="32"/>"#));
     assert!(normal.contains(r#"w:firstLineChars="200""#));
     assert!(normal.contains(r#"w:line="579" w:lineRule="exact""#));
+    // No space added between Han and Latin letters or figures (the PDF adds none).
+    assert!(normal.contains(r#"<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>"#), "{normal}");
     assert!(styles.contains(r#"<w:lang w:val="en-US" w:eastAsia="zh-CN""#));
     assert!(style(&styles, "Title").contains(r#"w:eastAsia="方正小标宋简体""#));
     assert!(style(&styles, "Title").contains(r#"<w:sz w:val="44"/>"#));
@@ -101,7 +103,9 @@ fn styles_carry_fonts_sizes_indents_and_outline_levels() {
         assert!(h.contains(&format!(r#"<w:outlineLvl w:val="{}"/>"#, level - 1)), "heading {level}: {h}");
         assert!(h.contains(&format!(r#"w:eastAsia="{font}""#)), "heading {level}");
         assert!(h.contains("<w:keepNext/>"), "heading {level}");
-        assert!(h.contains(&format!(r#"<w:ilvl w:val="{}"/><w:numId w:val="2"/>"#, level - 1)));
+        // 一、（一） in list 2; 1．（1） in list 3 (see heading_numbers_are_word_list_numbering).
+        let (ilvl, list) = [(0, 2), (1, 2), (0, 3), (1, 3)][level - 1];
+        assert!(h.contains(&format!(r#"<w:ilvl w:val="{ilvl}"/><w:numId w:val="{list}"/>"#)), "heading {level}");
     }
     assert!(style(&styles, "Heading3").contains("<w:b/>"), "level 3 bold by local custom");
 }
@@ -110,23 +114,36 @@ fn styles_carry_fonts_sizes_indents_and_outline_levels() {
 fn heading_numbers_are_word_list_numbering() {
     let s = sample("data/xiangyuan/2018.yaml");
     let num = xml(&s.parts, "word/numbering.xml");
-    assert_eq!(num.matches("<w:abstractNum ").count(), 1, "{num}");
-    for (ilvl, fmt, text, restart) in [
-        (0, "chineseCounting", "%1、", 0),
-        (1, "chineseCounting", "（%2）", 1),
-        // The speech numbers its 27 tasks on across the （一） sections: 1． restarts under 一、 only.
-        (2, "decimal", "%3．", 1),
-        (3, "decimal", "（%4）", 3),
+    // 一、 and （一） restart under their parents: one list. The speech numbers its
+    // 27 tasks on across the （一） sections, restarting 1． under each 一、 only:
+    // a list of its own (with （1）), restarted by a new instance, not by
+    // w:lvlRestart, which LibreOffice ignores.
+    assert_eq!(num.matches("<w:abstractNum ").count(), 2, "{num}");
+    for (list, ilvl, fmt, text, style) in [
+        (2, 0, "chineseCounting", "%1、", 1),
+        (2, 1, "chineseCounting", "（%2）", 2),
+        (3, 0, "decimal", "%1．", 3),
+        (3, 1, "decimal", "（%2）", 4),
     ] {
-        let start = num.find(&format!(r#"<w:lvl w:ilvl="{ilvl}">"#)).unwrap();
-        let lvl = &num[start..start + num[start..].find("</w:lvl>").unwrap()];
+        let abs = &num[num.find(&format!(r#"<w:abstractNum w:abstractNumId="{list}">"#)).unwrap()..];
+        let abs = &abs[..abs.find("</w:abstractNum>").unwrap()];
+        let start = abs.find(&format!(r#"<w:lvl w:ilvl="{ilvl}">"#)).unwrap();
+        let lvl = &abs[start..start + abs[start..].find("</w:lvl>").unwrap()];
         assert!(lvl.contains(&format!(r#"<w:numFmt w:val="{fmt}"/>"#)), "{lvl}");
         assert!(lvl.contains(&format!(r#"<w:lvlText w:val="{text}"/>"#)), "{lvl}");
-        assert!(lvl.contains(&format!(r#"<w:lvlRestart w:val="{restart}"/>"#)), "{lvl}");
-        assert!(lvl.contains(&format!(r#"<w:pStyle w:val="Heading{}"/>"#, ilvl + 1)), "{lvl}");
+        assert!(lvl.contains(&format!(r#"<w:pStyle w:val="Heading{style}"/>"#)), "{lvl}");
         assert!(lvl.contains(r#"<w:suff w:val="nothing"/>"#));
     }
     assert!(num.contains(r#"<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>"#), "{num}");
+    assert!(num.contains(r#"<w:num w:numId="3"><w:abstractNumId w:val="3"/></w:num>"#), "{num}");
+    let restart = r#"<w:num w:numId="4"><w:abstractNumId w:val="3"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>"#;
+    assert!(num.contains(restart), "{num}");
+    // The ten tasks under 一、 count in instance 3, the 27 under 二、 in instance 4.
+    let doc = xml(&s.parts, "word/document.xml");
+    let second = doc.find("2018年工作部署").unwrap();
+    let in_list = |part: &str, id: u32| part.matches(&format!(r#"<w:ilvl w:val="0"/><w:numId w:val="{id}"/>"#)).count();
+    assert_eq!((in_list(&doc[..second], 3), in_list(&doc[second..], 3)), (10, 0));
+    assert_eq!((in_list(&doc[..second], 4), in_list(&doc[second..], 4)), (0, 27));
 }
 
 #[test]
@@ -349,4 +366,66 @@ fn the_text_is_the_markdown_text() {
             assert!(ok, "{data}:\n docx: {d}\n   md: {m}");
         }
     }
+}
+
+/// The glyphs converted to TrueType are cached in the face for the rest of the
+/// process; a report written after another (sharing the cache) has the same
+/// bytes as one written by a fresh process.
+#[test]
+fn the_glyph_cache_leaves_the_bytes_unchanged() {
+    use nianbao::writer::{DocxFonts, Format, Resources};
+    use std::sync::Arc;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docx = |book: &Arc<nianbao::fonts::FontBook>, config: &Arc<nianbao::config::Config>, data: &str| {
+        let data = root.join(data);
+        let templates = nianbao::template::Templates::new(Some(&config.root.join("templates")));
+        let built = nianbao::render::build(&data, &templates, None).expect("build");
+        let res = Resources { config: config.clone(), fonts: Some(book.clone()), docx_fonts: DocxFonts::Embed };
+        nianbao::writer::write(&built.doc, Format::Docx, &res).expect("write").0
+    };
+    let config = Arc::new(nianbao::config::Config::discover(&root.join("data/xiangyuan/2017.yaml")).unwrap());
+    let fresh = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
+    let alone = docx(&fresh, &config, "data/xiangyuan/2017.yaml");
+    let shared = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
+    docx(&shared, &config, "data/xiangyuan/2018.yaml");
+    let after = docx(&shared, &config, "data/xiangyuan/2017.yaml");
+    assert!(alone == after, "the same report, with and without glyphs cached by an earlier one");
+    assert!(after == docx(&shared, &config, "data/xiangyuan/2017.yaml"), "written again");
+}
+
+/// Widths of each table's grid columns, in twips.
+fn table_grids(doc: &str) -> Vec<Vec<u32>> {
+    doc.split("<w:tblGrid>")
+        .skip(1)
+        .map(|t| {
+            let grid = &t[..t.find("</w:tblGrid>").unwrap()];
+            grid.split(r#"<w:gridCol w:w=""#).skip(1).map(|c| c[..c.find('"').unwrap()].parse().unwrap()).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn table_columns_are_sized_to_their_text_and_figures_never_break() {
+    // Seed 004's review table: LibreOffice set `超额完成（` / `104.8%）` in a last
+    // column sized by a character count; sized by the faces' advances (and
+    // LibreOffice's space between Han and figures), `（104.8%）` fits.
+    let s = sample("data/yangli/2018.yaml");
+    let doc = xml(&s.parts, "word/document.xml");
+    let grids = table_grids(&doc);
+    assert!(!grids.is_empty());
+    for grid in &grids {
+        let total: u32 = grid.iter().sum();
+        // A character narrower than the 156 mm block (8845 twips) on each side.
+        assert!(total <= 8845 - 2 * 316 + 8 * grid.len() as u32, "{grid:?}");
+    }
+    assert_eq!(doc.matches(r#"<w:tblW w:w=""#).count(), grids.len());
+    assert_eq!(doc.matches("</w:tblGrid>").count(), doc.matches("<w:tblPr>").count());
+    assert!(doc.contains(r#"<w:jc w:val="center"/><w:tblBorders>"#), "tables centred");
+    // 2 full-width brackets, 5 digits and a point, a percent sign, two changes
+    // of script (4 pt each) and 3 pt cell margins: over 90 pt.
+    let review = &grids[0];
+    assert_eq!(review.len(), 6);
+    assert!(review[5] >= 1800, "{review:?}");
+    // Every column at least as wide as its longest figure: `1342.15` unbroken.
+    assert!(review[2] >= 20 * 7 * 8, "{review:?}");
 }

@@ -54,6 +54,8 @@ pub struct FaceData {
     pub family: String,
     /// The face is a bold design (so no synthetic bold is needed).
     pub is_bold: bool,
+    /// Glyphs converted to TrueType so far (for DOCX embedding).
+    pub glyf: truetype::GlyphCache,
 }
 
 /// A font file's bytes, memory-mapped: a report touches a few thousand glyphs of
@@ -183,5 +185,6 @@ fn load(slot: &Slot) -> std::result::Result<Arc<FaceData>, String> {
         is_cff,
         family,
         is_bold,
+        glyf: Default::default(),
     }))
 }

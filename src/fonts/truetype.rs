@@ -9,12 +9,14 @@
 //! are copied from the source face; the family name becomes the DOCX name, so
 //! that the embedded font answers to the name the document uses.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use kurbo::{BezPath, CubicBez, PathEl, Point, Shape};
+use rayon::prelude::*;
 use write_fonts::read::{FontRef, TableProvider};
 use write_fonts::tables::cmap::Cmap;
-use write_fonts::tables::glyf::{Bbox, GlyfLocaBuilder, Glyph, SimpleGlyph};
+use write_fonts::tables::glyf::{Bbox, GlyfLocaBuilder, SimpleGlyph};
 use write_fonts::tables::head::Head;
 use write_fonts::tables::hhea::Hhea;
 use write_fonts::tables::hmtx::{Hmtx, LongMetric};
@@ -22,7 +24,7 @@ use write_fonts::tables::maxp::Maxp;
 use write_fonts::tables::name::{Name, NameRecord};
 use write_fonts::tables::os2::Os2;
 use write_fonts::tables::post::Post;
-use write_fonts::types::{GlyphId, NameId, Version16Dot16};
+use write_fonts::types::{GlyphId, NameId, Tag, Version16Dot16};
 use write_fonts::{FontBuilder, from_obj::ToOwnedTable};
 
 use crate::diag::{Diagnostic, Errors, Result};
@@ -144,6 +146,77 @@ fn postscript_name(face: &FaceData, family: &str) -> String {
     base.chars().take(60).collect()
 }
 
+/// One glyph converted to TrueType, as it goes into a `glyf` table.
+#[derive(Debug)]
+struct TtGlyph {
+    /// The compiled glyph, padded to a multiple of four bytes; empty for a glyph without outline.
+    bytes: Vec<u8>,
+    advance: u16,
+    bbox: Option<Bbox>,
+    points: u16,
+    contours: u16,
+}
+
+/// The glyphs of one face converted so far, shared by every report of a run:
+/// a batch converts each glyph once, and a report converts only the glyphs
+/// that no report before it used.
+#[derive(Debug, Default)]
+pub struct GlyphCache(Mutex<HashMap<u16, Arc<TtGlyph>>>);
+
+/// Convert glyph `gid` of `src` (outlines in font units, y up).
+fn convert(face: &FaceData, src: &ttf_parser::Face, gid: ttf_parser::GlyphId) -> Result<TtGlyph> {
+    let mut pen = PathPen(BezPath::new());
+    let advance = src.glyph_hor_advance(gid).unwrap_or(0);
+    let glyph = match src.outline_glyph(gid, &mut pen) {
+        Some(_) => {
+            let path = clean(to_quadratic(&pen.0));
+            // TrueType outer contours run clockwise. Faces differ (the Fandol
+            // faces are not all alike), so turn each glyph whose contours
+            // enclose positive (counter-clockwise, y up) area as a whole.
+            let path = if path.area() > 0.0 { path.reverse_subpaths() } else { path };
+            if path.elements().is_empty() {
+                None
+            } else {
+                match SimpleGlyph::from_bezpath(&path) {
+                    Ok(g) => Some(g),
+                    Err(e) => return Err(err(face, format!("glyph {}: {e:?}", gid.0))),
+                }
+            }
+        }
+        None => None,
+    };
+    let Some(g) = glyph else {
+        return Ok(TtGlyph { bytes: Vec::new(), advance, bbox: None, points: 0, contours: 0 });
+    };
+    let points: usize = g.contours.iter().map(|c| c.len()).sum();
+    let (bbox, contours) = (g.bbox, g.contours.len() as u16);
+    let mut builder = GlyfLocaBuilder::new();
+    builder.add_glyph(&g).map_err(|e| err(face, format!("{e:?}")))?;
+    let (glyf, _, _) = builder.build();
+    let mut bytes = write_fonts::dump_table(&glyf).map_err(|e| err(face, format!("{e:?}")))?;
+    bytes.resize(bytes.len().next_multiple_of(4), 0);
+    Ok(TtGlyph { bytes, advance, bbox: Some(bbox), points: points as u16, contours })
+}
+
+/// The TrueType glyphs of `gids`, converted on first use (in parallel) and
+/// cached in the face.
+fn glyphs(face: &FaceData, src: &ttf_parser::Face, gids: &[ttf_parser::GlyphId]) -> Result<Vec<Arc<TtGlyph>>> {
+    let missing: Vec<ttf_parser::GlyphId> = {
+        let cache = face.glyf.0.lock().expect("glyph cache");
+        gids.iter().copied().filter(|g| !cache.contains_key(&g.0)).collect()
+    };
+    if !missing.is_empty() {
+        let converted: Vec<(u16, TtGlyph)> =
+            missing.par_iter().map(|&g| convert(face, src, g).map(|t| (g.0, t))).collect::<Result<_>>()?;
+        let mut cache = face.glyf.0.lock().expect("glyph cache");
+        for (gid, t) in converted {
+            cache.entry(gid).or_insert_with(|| Arc::new(t));
+        }
+    }
+    let cache = face.glyf.0.lock().expect("glyph cache");
+    Ok(gids.iter().map(|g| cache[&g.0].clone()).collect())
+}
+
 /// A TrueType font with the glyphs of `chars` (and `.notdef`) from `face`,
 /// whose family name is `family`.
 pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str) -> Result<Vec<u8>> {
@@ -164,64 +237,42 @@ pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str) -> Result<V
         mappings.push((ch, GlyphId::new(u32::from(id))));
     }
 
-    let mut builder = GlyfLocaBuilder::new();
+    let mut glyf = Vec::new();
+    let mut offsets = vec![0u32];
     let mut metrics = Vec::new();
     let (mut max_points, mut max_contours) = (0u16, 0u16);
     let mut bbox: Option<Bbox> = None;
     let (mut min_lsb, mut min_rsb, mut max_extent, mut max_adv) = (i16::MAX, i16::MAX, i16::MIN, 0u16);
-    for &gid in &order {
-        let mut pen = PathPen(BezPath::new());
-        let advance = src.glyph_hor_advance(gid).unwrap_or(0);
-        let glyph = match src.outline_glyph(gid, &mut pen) {
-            Some(_) => {
-                let path = clean(to_quadratic(&pen.0));
-                // TrueType outer contours run clockwise. Faces differ (the Fandol
-                // faces are not all alike), so turn each glyph whose contours
-                // enclose positive (counter-clockwise, y up) area as a whole.
-                let path = if path.area() > 0.0 { path.reverse_subpaths() } else { path };
-                if path.elements().is_empty() {
-                    Glyph::Empty
-                } else {
-                    match SimpleGlyph::from_bezpath(&path) {
-                        Ok(g) => Glyph::Simple(g),
-                        Err(e) => return Err(err(face, format!("glyph {}: {e:?}", gid.0))),
-                    }
-                }
-            }
-            None => Glyph::Empty,
-        };
-        let lsb = match &glyph {
-            Glyph::Simple(g) => {
-                let b = g.bbox;
-                let points: usize = g.contours.iter().map(|c| c.len()).sum();
-                max_points = max_points.max(points as u16);
-                max_contours = max_contours.max(g.contours.len() as u16);
-                bbox = Some(match bbox {
-                    None => b,
-                    Some(a) => Bbox {
-                        x_min: a.x_min.min(b.x_min),
-                        y_min: a.y_min.min(b.y_min),
-                        x_max: a.x_max.max(b.x_max),
-                        y_max: a.y_max.max(b.y_max),
-                    },
-                });
+    for g in glyphs(face, &src, &order)? {
+        let lsb = match g.bbox {
+            Some(b) => {
+                max_points = max_points.max(g.points);
+                max_contours = max_contours.max(g.contours);
+                bbox = Some(bbox.map_or(b, |a| a.union(b)));
                 min_lsb = min_lsb.min(b.x_min);
-                min_rsb = min_rsb.min(advance as i16 - b.x_max);
+                min_rsb = min_rsb.min(g.advance as i16 - b.x_max);
                 max_extent = max_extent.max(b.x_max);
                 b.x_min
             }
-            _ => 0,
+            None => 0,
         };
-        max_adv = max_adv.max(advance);
-        metrics.push(LongMetric::new(advance, lsb));
-        builder.add_glyph(&glyph).map_err(|e| err(face, format!("{e:?}")))?;
+        max_adv = max_adv.max(g.advance);
+        metrics.push(LongMetric::new(g.advance, lsb));
+        glyf.extend_from_slice(&g.bytes);
+        offsets.push(glyf.len() as u32);
     }
-    let (glyf, loca, loca_format) = builder.build();
+    // Short offsets (halved) when they fit; glyphs are padded to four bytes.
+    let long = glyf.len() > 0x1FFFE;
+    let loca: Vec<u8> = if long {
+        offsets.iter().flat_map(|o| o.to_be_bytes()).collect()
+    } else {
+        offsets.iter().flat_map(|o| ((o / 2) as u16).to_be_bytes()).collect()
+    };
     let bbox = bbox.unwrap_or(Bbox { x_min: 0, y_min: 0, x_max: 0, y_max: 0 });
     let num_glyphs = order.len() as u16;
 
     let mut head: Head = font.head().map_err(|e| err(face, e))?.to_owned_table();
-    head.index_to_loc_format = loca_format as i16;
+    head.index_to_loc_format = i16::from(long);
     head.x_min = bbox.x_min;
     head.y_min = bbox.y_min;
     head.x_max = bbox.x_max;
@@ -292,8 +343,8 @@ pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str) -> Result<V
     fb.add_table(&os2).map_err(|e| err(face, e))?;
     fb.add_table(&hmtx).map_err(|e| err(face, e))?;
     fb.add_table(&cmap).map_err(|e| err(face, e))?;
-    fb.add_table(&loca).map_err(|e| err(face, e))?;
-    fb.add_table(&glyf).map_err(|e| err(face, e))?;
+    fb.add_raw(Tag::new(b"loca"), loca);
+    fb.add_raw(Tag::new(b"glyf"), glyf);
     fb.add_table(&name).map_err(|e| err(face, e))?;
     fb.add_table(&post).map_err(|e| err(face, e))?;
     Ok(fb.build())

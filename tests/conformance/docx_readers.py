@@ -19,6 +19,11 @@ from _common import Checks, build, norm, render, samples, strings, tempdir
 
 import docx
 
+# GB/T 15834 / clreq: marks that never start a line, and that never end one.
+NO_START = set("、，。．：；！？”’」』）】〗〕］｝》〉%‰℃·…")
+NO_END = set("“‘「『（【〖〔［｛《〈")
+HEADING_LABEL = re.compile(r"^(第[一二三四五六七八九十]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+．|（\d+）)")
+
 LABEL = re.compile(r"^(（?[一二三四五六七八九十百\d]+[）、．]|（[一二三四五六七八九十百\d]+）|第[一二三四五六七八九十百]+[章节])")
 
 
@@ -56,6 +61,50 @@ def meta_text(v):
     if isinstance(v, list):
         return "".join(meta_text(x) for x in v)
     return v if isinstance(v, str) else ""
+
+
+def heading_labels(pdf):
+    """The heading labels (一、 （一） 1． …) that start a line of a PDF's text, in order."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    out = []
+    for line in text.splitlines():
+        m = HEADING_LABEL.match(re.sub(r"\s+", "", line))
+        if m:
+            out.append(m.group(0))
+    return out
+
+
+def text_lines(pdf):
+    """Per page, the lines of the text block as lists of (char, size), left to
+    right: characters grouped by baseline (a table row is one line)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTChar
+
+    def chars(o):
+        if isinstance(o, LTChar):
+            yield o
+        elif hasattr(o, "__iter__"):
+            for x in o:
+                yield from chars(x)
+
+    bottom = (297 - 37 - 225) * 72 / 25.4  # the text block's foot, points from the page's foot
+    pages = []
+    for page in extract_pages(str(pdf), laparams=LAParams(char_margin=50, line_margin=0.01)):
+        rows = {}
+        for ch in chars(page):
+            if ch.get_text().strip() and ch.y0 > bottom - 3:
+                rows.setdefault(round(ch.matrix[5]), []).append(ch)
+        lines, last = [], None
+        for base in sorted(rows, reverse=True):
+            row = [(c.x0, c.get_text(), round(c.size, 1)) for c in rows[base]]
+            if last is not None and last - base <= 2:  # the same baseline, rounded apart
+                lines[-1] += row
+            else:
+                lines.append(row)
+            last = base
+        pages.append([[(t, size) for _, t, size in sorted(line)] for line in lines])
+    return pages
 
 
 def deobfuscate(data, key):
@@ -148,6 +197,21 @@ def main():
             missing = [x for x in strings(data) if not any(hang.sub("", x) in b for b in bodies)]
             c.check(f"{name}: data text in LibreOffice's PDF (hanging marks aside)", not missing,
                     f"missing {missing[:3]}")
+
+            # Heading numbers are Word list numbering: LibreOffice must count them
+            # as nianbao's own PDF prints them (it ignores w:lvlRestart).
+            [own] = render(data, "pdf", out)
+            ours, theirs = heading_labels(own), heading_labels(pdf)
+            c.check(f"{name}: LibreOffice numbers the headings as nianbao's PDF does", ours == theirs,
+                    f"PDF {' '.join(ours[:12])} / LibreOffice {' '.join(theirs[:12])}")
+
+            lines = text_lines(pdf)
+            body = [sum(1 for line in page if any(abs(size - 16) < 0.6 for _, size in line)) for page in lines]
+            c.check(f"{name}: LibreOffice sets at most 22 body lines a page", max(body) <= 22, str(body))
+            broken = [(i + 1, "".join(t for t, _ in line[-6:])) for i, page in enumerate(lines) for line in page
+                      if line[0][0] in NO_START or line[-1][0] in NO_END]
+            c.check(f"{name}: no line in LibreOffice's PDF starts or ends with a forbidden mark", not broken,
+                    str(broken[:3]))
     c.finish()
 
 

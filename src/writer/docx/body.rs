@@ -4,8 +4,8 @@
 //! with the model's label.
 
 use docx_rs::{
-    AlignmentType, BreakType, IndentLevel, NumberingId, Paragraph, Run, SpecialIndentType, Table, TableCell,
-    TableCellMargins, TableRow, WidthType,
+    AlignmentType, BreakType, IndentLevel, NumberingId, Paragraph, Run, SpecialIndentType, Table, TableAlignmentType,
+    TableCell, TableCellMargins, TableRow, WidthType,
 };
 
 use super::styles::ListPlan;
@@ -14,7 +14,23 @@ use super::{BookFonts, Used};
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
 use crate::doc::{Align, Block, Document, Heading, Text};
-use crate::fonts::FontBook;
+use crate::fonts::{FaceId, FontBook};
+use crate::layout::grid::{BLOCK_W, CHAR_PITCH};
+use crate::layout::linebreak;
+
+/// What Word's numbering holds for one heading list.
+#[derive(Debug, Clone, Default)]
+struct ListState {
+    /// The numbering instance (`w:numId`) headings of the list use now.
+    num_id: Option<usize>,
+    /// The count at each list level.
+    counts: [u32; 4],
+    /// A higher heading has restarted the list since its last heading.
+    restart: bool,
+}
+
+/// A numbering instance that starts a heading list over: `(numId, list id)`.
+pub type Restart = (usize, usize);
 
 /// A top-level body element.
 pub enum Child {
@@ -30,11 +46,15 @@ pub struct Body<'a> {
     plan: &'a ListPlan,
     used: &'a mut Used,
     warnings: &'a mut Vec<Diagnostic>,
-    /// Word's count at each heading level, as its list numbering will compute it.
-    counts: [u32; 4],
+    /// Each heading list's state, by list id, as Word's numbering will count it.
+    lists: std::collections::BTreeMap<usize, ListState>,
+    /// Numbering instances added to restart a list.
+    restarts: Vec<Restart>,
     /// The face that sets each character of a role's face (parsing a face to ask
     /// is not free, and a report has a few hundred distinct characters).
-    resolved: std::collections::HashMap<(crate::fonts::FaceId, char), crate::fonts::FaceId>,
+    resolved: std::collections::HashMap<(FaceId, char), FaceId>,
+    /// Advance widths in points (table columns are sized to their text).
+    advances: std::collections::HashMap<(FaceId, char), f32>,
 }
 
 impl<'a> Body<'a> {
@@ -46,10 +66,23 @@ impl<'a> Body<'a> {
         used: &'a mut Used,
         warnings: &'a mut Vec<Diagnostic>,
     ) -> Body<'a> {
-        Body { doc, book, fonts, plan, used, warnings, counts: [0; 4], resolved: Default::default() }
+        Body {
+            doc,
+            book,
+            fonts,
+            plan,
+            used,
+            warnings,
+            lists: Default::default(),
+            restarts: Vec::new(),
+            resolved: Default::default(),
+            advances: Default::default(),
+        }
     }
 
-    pub fn build(mut self) -> Result<Vec<Child>> {
+    /// The body's elements, and the numbering instances `(numId, list id)` that
+    /// restart heading lists.
+    pub fn build(mut self) -> Result<(Vec<Child>, Vec<Restart>)> {
         let mut out = Vec::new();
         let mut break_before = false;
         let doc = self.doc;
@@ -114,7 +147,7 @@ impl<'a> Body<'a> {
         if break_before {
             out.push(Child::Paragraph(Box::new(page_break())));
         }
-        Ok(out)
+        Ok((out, self.restarts))
     }
 
     fn para(&mut self, style: &str, role: Role, text: &Text) -> Result<Paragraph> {
@@ -123,6 +156,45 @@ impl<'a> Body<'a> {
             p = p.add_run(run);
         }
         Ok(p)
+    }
+
+    /// The face that sets `ch` in `role`: the role's own, or the fallback that has it.
+    fn face_for(&mut self, role: Role, ch: char) -> Result<FaceId> {
+        let own = self.fonts.face_of(role);
+        if ch.is_whitespace() && ch != '\u{3000}' {
+            return Ok(own);
+        }
+        if let Some(&f) = self.resolved.get(&(own, ch)) {
+            return Ok(f);
+        }
+        let f = match self.book.resolve(role, ch)? {
+            Some(f) => f,
+            None => {
+                self.warnings.push(Diagnostic::warning(
+                    "docx.glyph",
+                    format!("字符“{ch}”（U+{:04X}）在所有配置的字体里都没有", ch as u32),
+                ));
+                own
+            }
+        };
+        self.resolved.insert((own, ch), f);
+        Ok(f)
+    }
+
+    /// The width of `ch` set in `role`, in points, as Word and LibreOffice set
+    /// it: the glyph's advance at the role's size plus the character spacing.
+    fn advance(&mut self, role: Role, ch: char) -> Result<f32> {
+        let face = self.face_for(role, ch)?;
+        if let Some(&w) = self.advances.get(&(face, ch)) {
+            return Ok(w);
+        }
+        let data = self.book.face(face)?;
+        let f = data.face();
+        let gid = f.glyph_index(ch).unwrap_or(ttf_parser::GlyphId(0));
+        let units = f.glyph_hor_advance(gid).unwrap_or(0) as f32 / f32::from(f.units_per_em());
+        let w = units * role.size_pt() + styles::CHAR_SPACING as f32 / 20.0;
+        self.advances.insert((face, ch), w);
+        Ok(w)
     }
 
     /// Runs for `text` in `role`: one per span and face; bold spans bold; characters
@@ -149,24 +221,7 @@ impl<'a> Body<'a> {
                 Ok(())
             };
             for ch in span.text.chars() {
-                let face = if ch.is_whitespace() && ch != '\u{3000}' {
-                    own
-                } else if let Some(&f) = self.resolved.get(&(own, ch)) {
-                    f
-                } else {
-                    let f = match self.book.resolve(role, ch)? {
-                        Some(f) => f,
-                        None => {
-                            self.warnings.push(Diagnostic::warning(
-                                "docx.glyph",
-                                format!("字符“{ch}”（U+{:04X}）在所有配置的字体里都没有", ch as u32),
-                            ));
-                            own
-                        }
-                    };
-                    self.resolved.insert((own, ch), f);
-                    f
-                };
+                let face = self.face_for(role, ch)?;
                 self.used.add(face, ch);
                 match &mut cur {
                     Some((f, s)) if *f == face => s.push(ch),
@@ -186,18 +241,41 @@ impl<'a> Body<'a> {
         let role = Role::heading(level);
         let idx = usize::from(level - 1);
         // Does Word's list count agree with the model's number here?
+        let (list, ilvl) = self.plan.of(level);
         let listed = match &h.number {
             Some(n) => {
-                let mut next = self.counts;
-                next[idx] += 1;
-                for (j, ls) in self.doc.numbering.levels.iter().enumerate().skip(idx + 1) {
-                    if ls.restart_after != 0 && level <= ls.restart_after {
-                        next[j] = 0;
-                    }
+                let state = self.lists.get(&list).cloned().unwrap_or_default();
+                let mut next = state.clone();
+                if next.restart {
+                    next.counts = [0; 4];
                 }
-                let ok = next[idx] == n.value && self.doc.numbering.levels[idx].label(n.value) == n.label;
+                next.counts[ilvl] += 1;
+                next.counts[ilvl + 1..].iter_mut().for_each(|c| *c = 0);
+                let ok = next.counts[ilvl] == n.value && self.doc.numbering.levels[idx].label(n.value) == n.label;
                 if ok {
-                    self.counts = next;
+                    if next.restart || next.num_id.is_none() {
+                        // A fresh count: the list's own instance the first time,
+                        // then a new instance starting over.
+                        let id = match next.num_id {
+                            None => list,
+                            Some(_) => {
+                                let id = self.next_num_id();
+                                self.restarts.push((id, list));
+                                id
+                            }
+                        };
+                        next.num_id = Some(id);
+                        next.restart = false;
+                    }
+                    self.lists.insert(list, next);
+                    // Lists that restart under this heading's level.
+                    for other in self.plan.lists() {
+                        let first = self.plan.first_level(other);
+                        let after = self.plan.restart_list[usize::from(first - 1)];
+                        if other != list && first > level && after != 0 && level <= after {
+                            self.lists.entry(other).or_default().restart = true;
+                        }
+                    }
                 }
                 ok
             }
@@ -224,7 +302,7 @@ impl<'a> Body<'a> {
             // Said on the paragraph too, not only by its style: LibreOffice keeps
             // paragraphs numbered by a style and numbered directly in separate
             // counts, and numbers from a style only the style the level links.
-            let (id, ilvl) = self.plan.of(level);
+            let id = self.lists[&list].num_id.expect("set when listed");
             p = p.numbering(NumberingId::new(id), IndentLevel::new(ilvl));
         }
         if h.run_in.is_some() {
@@ -253,21 +331,15 @@ impl<'a> Body<'a> {
         Ok(p)
     }
 
+    /// A numbering id after the lists' own and the restarts so far.
+    fn next_num_id(&self) -> usize {
+        let lists = self.plan.lists();
+        lists.iter().max().copied().unwrap_or(styles::HEADING_NUM_ID) + 1 + self.restarts.len()
+    }
+
     fn table(&mut self, t: &crate::doc::Table) -> Result<Table> {
-        let cols = t.columns.len().max(1);
-        let width = usize::try_from(super::page::TEXT_WIDTH).unwrap_or(8845);
-        // Column widths: each column its longest cell when that fits its fair
-        // share of the line, the wide columns sharing what is left.
-        let half_chars = |t: &Text| t.plain().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
-        let natural: Vec<usize> = (0..cols)
-            .map(|i| {
-                let longest =
-                    std::iter::once(&t.header).chain(t.rows.iter()).filter_map(|r| r.get(i)).map(half_chars).max();
-                // Half characters of 8 pt are 160 twips; 1 mm cell margins and slack add 280.
-                (longest.unwrap_or(2).max(2) * 160 + 280).min(width)
-            })
-            .collect();
-        let widths = share(&natural, width);
+        let cols = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
+        let widths = self.column_widths(t, cols)?;
         let mut rows = Vec::new();
         for (ri, cells) in std::iter::once(&t.header).chain(t.rows.iter()).enumerate() {
             let mut out_cells = Vec::new();
@@ -290,40 +362,83 @@ impl<'a> Body<'a> {
             }
             rows.push(TableRow::new(out_cells).cant_split());
         }
-        // 1 mm cell margins (Word's default is 1.9 mm): 3号 text in a 156 mm line is tight.
-        let margins = TableCellMargins::new().margin(0, 57, 0, 57);
-        Ok(Table::new(rows).margins(margins).style(styles::TABLE).set_grid(widths.clone()).width(width, WidthType::Dxa))
+        // 3 pt cell margins (Word's default is 1.9 mm): 3号 text in a 156 mm line is tight.
+        let margins = TableCellMargins::new().margin(0, CELL_PAD_TWIPS, 0, CELL_PAD_TWIPS);
+        let width = widths.iter().sum();
+        Ok(Table::new(rows)
+            .margins(margins)
+            .style(styles::TABLE)
+            .set_grid(widths.clone())
+            .width(width, WidthType::Dxa)
+            .align(TableAlignmentType::Center))
+    }
+
+    /// Column widths in twips, cell margins included, sized as the PDF's layout
+    /// sizes them (automatic table layout): each column between its minimum
+    /// (its longest piece that may not break) and its natural width, the label
+    /// column kept on one line when it takes no more than 55% of the table and
+    /// the other columns still get their minimum, the table a character
+    /// narrower than the text block on each side. Set in
+    /// LibreOffice, a cell then breaks where the PDF's does, never inside
+    /// `（104.8%）` for want of a few points.
+    fn column_widths(&mut self, t: &crate::doc::Table, ncol: usize) -> Result<Vec<usize>> {
+        let pad = CELL_PAD_TWIPS as f32 / 20.0;
+        let mut min_w = vec![CHAR_PITCH; ncol];
+        let mut max_w = vec![CHAR_PITCH; ncol];
+        for row in std::iter::once(&t.header).chain(t.rows.iter()) {
+            for (c, cell) in row.iter().enumerate().take(ncol) {
+                let chars: Vec<char> = cell.plain().chars().filter(|c| !c.is_control()).collect();
+                let mut widths = chars.iter().map(|&ch| self.advance(Role::Table, ch)).collect::<Result<Vec<f32>>>()?;
+                // LibreOffice puts space between Han and Latin letters or digits
+                // whatever the DOCX says (it ignores w:autoSpaceDE/DN; measured
+                // 3.5 pt at 3号): a quarter em more per change of script.
+                let western = |c: char| c.is_ascii_graphic();
+                let han = |c: char| !c.is_ascii() && !c.is_whitespace();
+                for i in 1..chars.len() {
+                    let (a, b) = (chars[i - 1], chars[i]);
+                    if western(a) && han(b) || han(a) && western(b) {
+                        widths[i - 1] += Role::Table.size_pt() / 4.0;
+                    }
+                }
+                max_w[c] = max_w[c].max(widths.iter().sum());
+                let allowed = linebreak::break_after(&chars);
+                let mut piece = 0.0f32;
+                for (w, ok) in widths.iter().zip(&allowed) {
+                    piece += w;
+                    if *ok {
+                        min_w[c] = min_w[c].max(piece);
+                        piece = 0.0;
+                    }
+                }
+            }
+        }
+        // A point of slack per column against rounding in the office writer.
+        let slack = 1.0;
+        let avail = BLOCK_W - 2.0 * CHAR_PITCH - (2.0 * pad + slack) * ncol as f32;
+        // The label column on one line when that leaves the others their
+        // minimum; else at least five characters a line where they fit; the
+        // other columns never narrower than their minimum (figures never break).
+        let others: f32 = min_w[1..].iter().sum();
+        let label = if max_w[0] <= avail * 0.55 { max_w[0] } else { max_w[0].min(5.0 * CHAR_PITCH) };
+        min_w[0] = min_w[0].max(label.min(avail - others));
+        let (sum_min, sum_max): (f32, f32) = (min_w.iter().sum(), max_w.iter().sum());
+        let content: Vec<f32> = if sum_max <= avail {
+            max_w.clone()
+        } else if sum_min <= avail {
+            let k = (avail - sum_min) / (sum_max - sum_min);
+            min_w.iter().zip(&max_w).map(|(a, b)| a + (b - a) * k).collect()
+        } else {
+            // Too many columns: the label column keeps its width, the others share the rest.
+            let rest = (avail - min_w[0]).max(avail / 3.0);
+            let others: f32 = min_w[1..].iter().sum();
+            std::iter::once(avail - rest).chain(min_w[1..].iter().map(|w| w / others * rest)).collect()
+        };
+        Ok(content.iter().map(|w| ((w + 2.0 * pad + slack) * 20.0).ceil() as usize).collect())
     }
 }
 
-/// Column widths for `natural` widths within `total`: columns narrower than
-/// their fair share keep their width; the others share the rest in proportion
-/// to their natural widths. The widths add up to `total`.
-fn share(natural: &[usize], total: usize) -> Vec<usize> {
-    let n = natural.len();
-    let mut narrow = vec![false; n];
-    loop {
-        let left = total - (0..n).filter(|&i| narrow[i]).map(|i| natural[i]).sum::<usize>();
-        let wide = (0..n).filter(|&i| !narrow[i]).count().max(1);
-        let fair = left / wide;
-        let more: Vec<usize> = (0..n).filter(|&i| !narrow[i] && natural[i] <= fair).collect();
-        if more.is_empty() {
-            break;
-        }
-        more.into_iter().for_each(|i| narrow[i] = true);
-    }
-    let fixed: usize = (0..n).filter(|&i| narrow[i]).map(|i| natural[i]).sum();
-    let wide_sum: usize = (0..n).filter(|&i| !narrow[i]).map(|i| natural[i]).sum();
-    let mut out: Vec<usize> = (0..n)
-        .map(|i| if narrow[i] || wide_sum == 0 { natural[i] } else { (total - fixed) * natural[i] / wide_sum })
-        .collect();
-    // Rounding, or a table narrower than the line: the widest column takes the rest.
-    let sum: usize = out.iter().sum();
-    if let Some(w) = (0..n).max_by_key(|&i| natural[i]) {
-        out[w] = (out[w] + total).saturating_sub(sum);
-    }
-    out
-}
+/// Left and right cell margins in twips (3 pt, as the PDF's cells).
+const CELL_PAD_TWIPS: usize = 60;
 
 fn page_break() -> Paragraph {
     Paragraph::new().add_run(Run::new().add_break(BreakType::Page))

@@ -6,6 +6,10 @@
 //! The key is derived from the subset's bytes, not drawn at random, so the
 //! output stays byte-for-byte reproducible.
 
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+
 use crate::diag::Result;
 use crate::fonts::{FaceId, FontBook, truetype};
 
@@ -28,38 +32,52 @@ pub struct Embedded {
 }
 
 /// Subset, convert and obfuscate every face in `used`.
+/// Faces are subset in parallel (and their new glyphs converted in parallel).
 pub fn embed(book: &FontBook, used: &Used) -> Result<Vec<Embedded>> {
-    let mut out = Vec::new();
-    for (n, (&face_id, chars)) in used.chars.iter().enumerate() {
-        let face = book.face(face_id)?;
-        let ttf = truetype::subset(&face, chars, &face.docx_name)?;
-        let guid = key_for(&ttf);
-        let data = obfuscate(&ttf, &guid);
-        out.push(Embedded {
-            face: face_id,
-            kind: "w:embedRegular",
-            rel_id: format!("rIdFont{}", n + 1),
-            key: format_guid(&guid),
-            part: format!("fonts/font{}.odttf", n + 1),
-            data,
-        });
-    }
-    Ok(out)
+    let faces: Vec<(usize, (&FaceId, &BTreeSet<char>))> = used.chars.iter().enumerate().collect();
+    faces
+        .into_par_iter()
+        .map(|(n, (&face_id, chars))| {
+            let face = book.face(face_id)?;
+            let ttf = truetype::subset(&face, chars, &face.docx_name)?;
+            let guid = key_for(&ttf);
+            Ok(Embedded {
+                face: face_id,
+                kind: "w:embedRegular",
+                rel_id: format!("rIdFont{}", n + 1),
+                key: format_guid(&guid),
+                part: format!("fonts/font{}.odttf", n + 1),
+                data: obfuscate_in_place(ttf, &guid),
+            })
+        })
+        .collect()
 }
 
-/// A GUID derived from the font bytes (FNV-1a, twice, with different seeds).
+/// A GUID derived from the font bytes: two 64-bit FNV-style hashes over the
+/// bytes read as little-endian words (a word at a time: the fonts are large).
 fn key_for(data: &[u8]) -> [u8; 16] {
-    let fnv = |seed: u64| {
-        let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
-        for b in data {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        h
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let (mut a, mut b) = (0xcbf2_9ce4_8422_2325u64, 0xcbf2_9ce4_8422_2325u64 ^ 0x9e37_79b9_7f4a_7c15);
+    let mut words = data.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        a = (a ^ w).wrapping_mul(PRIME);
+        b = (b ^ w.rotate_left(29)).wrapping_mul(PRIME);
+    }
+    for &x in words.remainder() {
+        a = (a ^ u64::from(x)).wrapping_mul(PRIME);
+        b = (b ^ u64::from(x)).wrapping_mul(PRIME);
+    }
+    // Fold the length in and mix, so that short tails still change every byte.
+    let mix = |mut h: u64| {
+        h ^= data.len() as u64;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
     };
     let mut g = [0u8; 16];
-    g[..8].copy_from_slice(&fnv(0).to_be_bytes());
-    g[8..].copy_from_slice(&fnv(0x9e37_79b9_7f4a_7c15).to_be_bytes());
+    g[..8].copy_from_slice(&mix(a).to_be_bytes());
+    g[8..].copy_from_slice(&mix(b).to_be_bytes());
     g
 }
 
@@ -72,13 +90,16 @@ pub fn format_guid(g: &[u8; 16]) -> String {
 /// XOR the first 32 bytes with the key bytes taken from the GUID's hex digits
 /// right to left (ECMA-376 Part 2, 17.8.1). Its own inverse.
 pub fn obfuscate(font: &[u8], guid: &[u8; 16]) -> Vec<u8> {
+    obfuscate_in_place(font.to_vec(), guid)
+}
+
+fn obfuscate_in_place(mut font: Vec<u8>, guid: &[u8; 16]) -> Vec<u8> {
     let mut key = *guid;
     key.reverse();
-    let mut out = font.to_vec();
-    for (i, b) in out.iter_mut().take(32).enumerate() {
+    for (i, b) in font.iter_mut().take(32).enumerate() {
         *b ^= key[i % 16];
     }
-    out
+    font
 }
 
 /// Undo [`obfuscate`] given the `w:fontKey` string (for tests and tools).

@@ -90,11 +90,17 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     }
 
     let body = body::Body::new(doc, book, &fonts, &plan, &mut used, &mut warnings);
-    for child in body.build()? {
+    let (children, restarts) = body.build()?;
+    for child in children {
         docx = match child {
             body::Child::Paragraph(p) => docx.add_paragraph(*p),
             body::Child::Table(t) => docx.add_table(*t),
         };
+    }
+    // A heading list starting over: a new instance whose first level starts at 1.
+    for (id, list) in restarts {
+        docx =
+            docx.add_numbering(docx_rs::Numbering::new(id, list).add_override(docx_rs::LevelOverride::new(0).start(1)));
     }
 
     // Page numbers: odd pages right, even pages left, one character in.

@@ -17,6 +17,7 @@
 use std::io::{Cursor, Write};
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Meta;
@@ -576,16 +577,35 @@ fn zip_time() -> zip::DateTime {
     zip::DateTime::default()
 }
 
+/// Deflate level of the embedded fonts. Measured on the seed-003 speech's
+/// 490 KB 仿宋 subset (zlib-rs): level 6 gives 324 KB in 17.6 ms, level 2
+/// 335 KB in 6.1 ms, level 1 411 KB in 2.9 ms. The XML parts keep level 6.
+const FONT_LEVEL: i64 = 2;
+
 /// Zip `entries` in the given order, deflated, with fixed timestamps and modes.
+///
+/// Each part is deflated on its own, in parallel (the embedded fonts are most
+/// of the bytes), then copied into the package without inflating it again.
 pub fn zip_parts(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    let mut zw = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip_time())
         .unix_permissions(0o644);
-    for (name, bytes) in entries {
-        zw.start_file(name.as_str(), opts).map_err(err)?;
-        zw.write_all(bytes).map_err(err)?;
+    let single: Vec<Vec<u8>> = entries
+        .par_iter()
+        .map(|(name, bytes)| {
+            let mut zw = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() / 2 + 256)));
+            let opts = if name.ends_with(".odttf") { opts.compression_level(Some(FONT_LEVEL)) } else { opts };
+            zw.start_file(name.as_str(), opts).map_err(err)?;
+            zw.write_all(bytes).map_err(err)?;
+            Ok(zw.finish().map_err(err)?.into_inner())
+        })
+        .collect::<Result<_>>()?;
+    let total = single.iter().map(Vec::len).sum::<usize>();
+    let mut zw = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total + 1024)));
+    for part in single {
+        let mut archive = zip::ZipArchive::new(Cursor::new(part)).map_err(err)?;
+        zw.raw_copy_file(archive.by_index_raw(0).map_err(err)?).map_err(err)?;
     }
     Ok(zw.finish().map_err(err)?.into_inner())
 }
@@ -711,6 +731,12 @@ fn fix_styles(styles: &mut El, fixes: &StyleFixes) {
             // inverted, `IS_HANGING_PUNCTUATION = (val == 0)`, and so still hangs
             // punctuation; Word's reading, per ECMA-376, wins here.)
             st.ensure("w:pPr").ensure("w:overflowPunct").set("w:val", "0");
+            // No extra space between Han and Latin letters or digits: Word's
+            // default adds about a quarter em (LibreOffice too, measured 3.5 pt
+            // at 3号), which the PDF does not, so lines and table cells with
+            // figures would break elsewhere than in the PDF.
+            st.ensure("w:pPr").ensure("w:autoSpaceDE").set("w:val", "0");
+            st.ensure("w:pPr").ensure("w:autoSpaceDN").set("w:val", "0");
         }
         if let Some(&(_, chars)) = fixes.first_line_chars.iter().find(|(s, _)| *s == id) {
             let ind = st.ensure("w:pPr").ensure("w:ind");

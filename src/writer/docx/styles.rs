@@ -41,35 +41,45 @@ pub const HEADING_NUM_ID: usize = 2;
 ///
 /// Word restarts a level as `w:lvlRestart` says; LibreOffice 7.4 ignores
 /// `w:lvlRestart` and restarts every level under any higher level of its list.
-/// So a heading level that never restarts (`（一）` counted on through a whole
-/// key-points document) starts a list of its own, which both read alike; a level
-/// restarting under its parent joins its parent's list. A level restarting only
-/// under a higher ancestor (1． counted on across （一） sections) keeps its
-/// parent's list with `w:lvlRestart`: right in Word and WPS, restarted under
-/// each parent in LibreOffice.
+/// So a heading level joins its parent's list only when it restarts under its
+/// parent, where both read alike. Any other level starts a list of its own: one
+/// that never restarts (`（一）` counted on through a whole key-points
+/// document) keeps counting, and one restarting under a higher ancestor only
+/// (`1．` counted on across the `（一）` sections of a speech, restarting under
+/// each `一、`) is restarted by the body with a new numbering instance of its
+/// list (`w:num` with `w:startOverride`), which Word, WPS and LibreOffice all
+/// honour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListPlan {
     /// For heading level 1 to 4 (index 0 to 3): `(numId, ilvl, lvlRestart)`.
     pub levels: [(usize, usize, u32); 4],
+    /// For heading level 1 to 4: when the level is the first of its list, the
+    /// heading level (1-based) at or above which the list restarts; 0 for never
+    /// and for levels that are not first in their list.
+    pub restart_list: [u8; 4],
 }
 
 impl ListPlan {
     pub fn new(numbering: &Numbering) -> ListPlan {
         let mut levels = [(HEADING_NUM_ID, 0, 0); 4];
+        let mut restart_list = [0u8; 4];
         // First heading level (1-based) of the current list.
         let mut first = 1u8;
         let mut list = HEADING_NUM_ID;
         for (i, ls) in numbering.levels.iter().enumerate() {
             let level = i as u8 + 1;
-            if level > 1 && (ls.restart_after == 0 || ls.restart_after < first) {
+            if level > 1 && ls.restart_after != level - 1 {
                 list += 1;
                 first = level;
             }
             let ilvl = usize::from(level - first);
-            let restart = if ls.restart_after == 0 { 0 } else { u32::from(ls.restart_after - first + 1) };
-            levels[i] = (list, ilvl, restart);
+            if level == first {
+                restart_list[i] = ls.restart_after;
+            }
+            // Within a list every level restarts under the one above it (ilvl, 1-based).
+            levels[i] = (list, ilvl, ilvl as u32);
         }
-        ListPlan { levels }
+        ListPlan { levels, restart_list }
     }
 
     /// `(numId, ilvl)` of heading level 1 to 4.
@@ -83,6 +93,11 @@ impl ListPlan {
         let mut ids: Vec<usize> = self.levels.iter().map(|l| l.0).collect();
         ids.dedup();
         ids
+    }
+
+    /// The heading level (1 to 4) of the first level of list `id`.
+    pub fn first_level(&self, id: usize) -> u8 {
+        self.levels.iter().position(|l| l.0 == id).map_or(1, |i| i as u8 + 1)
     }
 }
 
