@@ -153,7 +153,8 @@ impl Cell {
 }
 
 /// Where a line in a table cell may end: the body's rules, and further a number
-/// keeps its whole unit (`1022.457万元`, `800元/月`), a run of Han characters
+/// keeps its whole unit (`1022.457万元`, `800元/月`), a slash binds both sides
+/// (`元/月` alone in a unit column), a run of Han characters
 /// leaves no single character alone on a line (`年度/目标`, never `目标/值`),
 /// and a few words stay whole (`百分点`).
 pub(super) fn cell_breaks(chars: &[char]) -> Vec<bool> {
@@ -191,6 +192,16 @@ pub(super) fn cell_breaks(chars: &[char]) -> Vec<bool> {
             unit_len += 1;
         } else {
             unit_len = 0;
+        }
+    }
+    // Compound units (`元/月`, `人/千人`, standing alone in a unit column) and
+    // ratios keep both sides of their slash.
+    for i in 0..n {
+        if chars[i] == '/' {
+            allowed[i] = false;
+            if i > 0 {
+                allowed[i - 1] = false;
+            }
         }
     }
     // Words kept whole.
