@@ -149,6 +149,18 @@ impl Projects {
 /// Render `files`, calling `progress` as each finishes; outcomes in `files` order.
 pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(&Outcome) + Sync)) -> Vec<Outcome> {
     let projects = Projects::default();
+    if files.len() <= 1 {
+        // One report: on this thread. A thread pool would only add idle workers
+        // spinning for work beside it (half the wall time of a whole process).
+        return files
+            .iter()
+            .map(|data| {
+                let outcome = one(data, opts, &projects);
+                progress(&outcome);
+                outcome
+            })
+            .collect();
+    }
     let work = || {
         files
             .par_iter()

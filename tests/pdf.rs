@@ -706,3 +706,20 @@ fn body_pages_hold_22_lines_and_headings_keep_with_their_text() {
         }
     }
 }
+
+/// A title written in phrases breaks between them, not inside a word
+/// (yangli/2018 broke “奋力开／创”), the space at the break dropped.
+#[test]
+fn a_title_in_phrases_breaks_between_them() {
+    use nianbao::layout;
+    let built = build("data/yangli/2018.yaml");
+    let book = resources().fonts.as_ref().unwrap();
+    let faces = layout::load_faces(book).unwrap();
+    let lay = layout::layout(&built.doc, book, &faces).unwrap();
+    let mut lines: BTreeMap<i64, String> = BTreeMap::new();
+    for r in lay.pages[0].runs.iter().filter(|r| r.size == 22.0) {
+        lines.entry(-(r.y * 10.0) as i64).or_default().extend(r.glyphs.iter().map(|g| g.ch));
+    }
+    let lines: Vec<&String> = lines.values().collect();
+    assert_eq!(lines, ["关注民生\u{3000}深化改革", "奋力开创全区卫生计生事业发展新局面"]);
+}

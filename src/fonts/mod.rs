@@ -14,6 +14,7 @@ use std::sync::{Arc, OnceLock};
 use crate::config::{Config, FaceConfig, Role};
 use crate::diag::{Diagnostic, Errors, Result};
 
+mod cff;
 pub mod coverage;
 pub mod subset;
 

@@ -31,6 +31,18 @@ pub fn subset(face: &FaceData, glyphs: impl IntoIterator<Item = u16>) -> Result<
     for g in sorted {
         remap.insert(g, remapper.remap(g));
     }
+    // Glyph ids in their new order; a subroutine-free CID-keyed CFF face has its
+    // charstrings copied as they are, much faster than subsetter's rewrite.
+    let mut order = vec![0u16; remap.len() + 1];
+    for (&old, &new) in &remap {
+        order[usize::from(new)] = old;
+    }
+    order.truncate(usize::from(remapper.num_gids()));
+    if face.is_cff
+        && let Some(data) = super::cff::subset(&face.data, face.index, &order)
+    {
+        return Ok(Subset { data, remap });
+    }
     let data = subsetter::subset(&face.data, face.index, &remapper)
         .map_err(|e| Diagnostic::error("font.subset", format!("无法为字体 {} 生成子集：{e}", face.path.display())))?;
     Ok(Subset { data, remap })

@@ -224,7 +224,7 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
 }
 
 /// Like [`break_lines`] but into exactly `count` lines, when that can be done
-/// without a line looser than three characters: how pagination lengthens a
+/// without a line looser by more than a character: how pagination lengthens a
 /// paragraph by a line to fill a page instead of leaving a widow or a gap.
 pub fn break_lines_exact(
     chars: &[char],
@@ -279,7 +279,7 @@ pub fn break_lines_exact(
                     0.0
                 } else {
                     let surplus = -over;
-                    if surplus > 3.0 * unit {
+                    if surplus > unit + EPS {
                         continue;
                     }
                     if surplus + EPS < widths[e] {

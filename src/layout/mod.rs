@@ -328,6 +328,15 @@ fn set_centred(items: &[Item]) -> Vec<SetLine> {
     let mut spans = Vec::new();
     if n <= 1 {
         spans.push((0, items.len()));
+    } else if let Some(at) = break_at_spaces(&chars, &natural, n) {
+        // A title written in phrases (`关注民生　深化改革　奋力开创……`) breaks
+        // between them, the space dropped.
+        let mut start = 0;
+        for b in at {
+            spans.push((start, b));
+            start = b + 1;
+        }
+        spans.push((start, items.len()));
     } else {
         let target = total / n as f32;
         let mut start = 0;
@@ -355,6 +364,49 @@ fn set_centred(items: &[Item]) -> Vec<SetLine> {
             SetLine { runs: place(&natural, x0, 0.0, 0.0), rules: Vec::new(), height: 1, frame: Vec::new() }
         })
         .collect()
+}
+
+/// Where to break a line of centred type at its spaces into `n` lines or one
+/// more, every line fitting the measure: the spaces to break at (each dropped),
+/// the most even lines (the longest as short as can be), preferring the
+/// shorter lines above (a trapezoid). `None` when no choice of spaces fits.
+fn break_at_spaces(chars: &[char], natural: &[f32], n: usize) -> Option<Vec<usize>> {
+    let spaces: Vec<usize> =
+        (1..chars.len().saturating_sub(1)).filter(|&i| matches!(chars[i], '\u{3000}' | ' ')).collect();
+    let width = |s: usize, e: usize| natural[s..e].iter().sum::<f32>();
+    for lines in n..=n + 1 {
+        let mut best: Option<(f32, f32, Vec<usize>)> = None;
+        // Every choice of lines - 1 spaces, in order.
+        let mut pick: Vec<usize> = (0..lines - 1).collect();
+        if pick.len() > spaces.len() {
+            continue;
+        }
+        loop {
+            let at: Vec<usize> = pick.iter().map(|&k| spaces[k]).collect();
+            let bounds: Vec<(usize, usize)> = std::iter::once(0)
+                .chain(at.iter().map(|b| b + 1))
+                .zip(at.iter().copied().chain(std::iter::once(chars.len())))
+                .collect();
+            let ws: Vec<f32> = bounds.iter().map(|&(s, e)| width(s, e)).collect();
+            let longest = ws.iter().copied().fold(0.0, f32::max);
+            // Lines growing downwards score better on ties.
+            let falling: f32 = ws.windows(2).map(|w| (w[0] - w[1]).max(0.0)).sum();
+            if longest <= BLOCK_W + 0.01 && best.as_ref().is_none_or(|(l, f, _)| (longest, falling) < (*l, *f)) {
+                best = Some((longest, falling, at));
+            }
+            // Next combination.
+            let k = pick.len();
+            let Some(i) = (0..k).rev().find(|&i| pick[i] < spaces.len() - k + i) else { break };
+            pick[i] += 1;
+            for j in i + 1..k {
+                pick[j] = pick[j - 1] + 1;
+            }
+        }
+        if let Some((_, _, at)) = best {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// Set a line flush left without indent (salutation, attachment label).
