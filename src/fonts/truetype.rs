@@ -5,18 +5,24 @@
 //! CFF (the Fandol faces are CID-keyed CFF). So outlines are read with
 //! ttf-parser, cubic curves approximated by quadratics with kurbo (within
 //! [`TOLERANCE`] font units), contours turned to TrueType's clockwise
-//! direction, and the tables written with write-fonts. Metrics and OS/2 values
-//! are copied from the source face; the family name becomes the DOCX name, so
-//! that the embedded font answers to the name the document uses.
+//! direction and each glyph encoded straight into its `glyf` bytes (as
+//! write-fonts' `SimpleGlyph` would encode it, implied on-curve points dropped);
+//! the other tables are written with write-fonts. Metrics and OS/2 values are
+//! copied from the source face; the family name becomes the DOCX name, so that
+//! the embedded font answers to the name the document uses.
+//!
+//! Converted glyphs are cached in the face ([`GlyphCache`]) for the rest of the
+//! process: a batch converts each glyph once, and each report only assembles
+//! its subset.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
-use kurbo::{BezPath, CubicBez, PathEl, Point, Shape};
+use kurbo::{CubicBez, Line, ParamCurveArea, Point, QuadBez};
 use rayon::prelude::*;
 use write_fonts::read::{FontRef, TableProvider};
 use write_fonts::tables::cmap::Cmap;
-use write_fonts::tables::glyf::{Bbox, GlyfLocaBuilder, SimpleGlyph};
+use write_fonts::tables::glyf::Bbox;
 use write_fonts::tables::head::Head;
 use write_fonts::tables::hhea::Hhea;
 use write_fonts::tables::hmtx::{Hmtx, LongMetric};
@@ -42,96 +48,198 @@ fn err(face: &FaceData, msg: impl std::fmt::Display) -> Errors {
     ))
 }
 
-/// Collects a glyph outline as a kurbo path (font units, y up).
-struct PathPen(BezPath);
+/// One contour: its start and its segments `(control point of a quadratic, end)`,
+/// all on the unit grid.
+#[derive(Debug, Default)]
+struct Contour {
+    start: Point,
+    segs: Vec<(Option<Point>, Point)>,
+}
 
-impl ttf_parser::OutlineBuilder for PathPen {
+/// Collects a glyph outline as TrueType contours (font units, y up): cubic
+/// curves approximated by quadratics within [`TOLERANCE`], points rounded to
+/// the unit grid, zero-length lines dropped, and contours that enclose nothing
+/// (fewer than two segments) left out.
+#[derive(Default)]
+struct GlyfPen {
+    contours: Vec<Contour>,
+    cur: Option<Contour>,
+    /// The current point, rounded.
+    last: Point,
+}
+
+fn round(p: Point) -> Point {
+    Point::new(p.x.round(), p.y.round())
+}
+
+fn point(x: f32, y: f32) -> Point {
+    Point::new(f64::from(x), f64::from(y))
+}
+
+impl GlyfPen {
+    fn flush(&mut self) {
+        if let Some(c) = self.cur.take()
+            && c.segs.len() >= 2
+        {
+            self.contours.push(c);
+        }
+    }
+
+    fn push(&mut self, ctrl: Option<Point>, end: Point) {
+        if let Some(c) = &mut self.cur {
+            c.segs.push((ctrl, end));
+        }
+        self.last = end;
+    }
+}
+
+impl ttf_parser::OutlineBuilder for GlyfPen {
     fn move_to(&mut self, x: f32, y: f32) {
-        self.0.move_to((f64::from(x), f64::from(y)));
+        self.flush();
+        let p = round(point(x, y));
+        self.cur = Some(Contour { start: p, segs: Vec::new() });
+        self.last = p;
     }
     fn line_to(&mut self, x: f32, y: f32) {
-        self.0.line_to((f64::from(x), f64::from(y)));
+        let p = round(point(x, y));
+        if p != self.last {
+            self.push(None, p);
+        }
     }
     fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        self.0.quad_to((f64::from(x1), f64::from(y1)), (f64::from(x), f64::from(y)));
+        self.push(Some(round(point(x1, y1))), round(point(x, y)));
     }
     fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-        self.0.curve_to((f64::from(x1), f64::from(y1)), (f64::from(x2), f64::from(y2)), (f64::from(x), f64::from(y)));
+        let cubic = CubicBez::new(self.last, point(x1, y1), point(x2, y2), round(point(x, y)));
+        for (_, _, q) in cubic.to_quads(TOLERANCE) {
+            self.push(Some(round(q.p1)), round(q.p2));
+        }
     }
     fn close(&mut self) {
-        self.0.close_path();
+        self.flush();
     }
 }
 
-/// Replace every cubic segment by quadratics; points rounded to the unit grid.
-fn to_quadratic(path: &BezPath) -> BezPath {
-    let round = |p: Point| Point::new(p.x.round(), p.y.round());
-    let mut out = BezPath::new();
-    let mut cur = Point::ZERO;
-    for el in path.elements() {
-        match *el {
-            PathEl::MoveTo(p) => {
-                cur = round(p);
-                out.move_to(cur);
-            }
-            PathEl::LineTo(p) => {
-                cur = round(p);
-                out.line_to(cur);
-            }
-            PathEl::QuadTo(c, p) => {
-                cur = round(p);
-                out.quad_to(round(c), cur);
-            }
-            PathEl::CurveTo(c1, c2, p) => {
-                let cubic = CubicBez::new(cur, c1, c2, round(p));
-                for (_, _, q) in cubic.to_quads(TOLERANCE) {
-                    out.quad_to(round(q.p1), round(q.p2));
-                }
-                cur = round(p);
-            }
-            PathEl::ClosePath => out.close_path(),
+/// The signed area the contours enclose (positive: counter-clockwise, y up).
+fn signed_area(contours: &[Contour]) -> f64 {
+    let mut area = 0.0;
+    for c in contours {
+        let mut last = c.start;
+        for &(ctrl, end) in &c.segs {
+            area += match ctrl {
+                None => Line::new(last, end).signed_area(),
+                Some(ctrl) => QuadBez::new(last, ctrl, end).signed_area(),
+            };
+            last = end;
+        }
+        if last != c.start {
+            area += Line::new(last, c.start).signed_area();
         }
     }
-    out
+    area
 }
 
-/// Drop degenerate pieces the glyf encoder rejects: empty contours, zero-length lines.
-fn clean(path: BezPath) -> BezPath {
-    let mut out = BezPath::new();
-    let mut contour: Vec<PathEl> = Vec::new();
-    let flush = |contour: &mut Vec<PathEl>, out: &mut BezPath| {
-        // A contour needs a move and at least two more points to enclose anything.
-        let drawing = contour.iter().filter(|e| matches!(e, PathEl::LineTo(_) | PathEl::QuadTo(..))).count();
-        if drawing >= 2 {
-            for e in contour.drain(..) {
-                out.push(e);
+/// A contour's points `(x, y, on curve)` as `glyf` stores them: clockwise (the
+/// order reversed when `reverse`), the closing point that repeats the first
+/// dropped, and each on-curve point midway between two off-curve neighbours
+/// left implied.
+fn contour_points(c: &Contour, reverse: bool) -> Vec<(i16, i16, bool)> {
+    let mut pts: Vec<(Point, bool)> = Vec::with_capacity(2 * c.segs.len() + 1);
+    if reverse {
+        pts.push((c.segs.last().map_or(c.start, |s| s.1), true));
+        for i in (0..c.segs.len()).rev() {
+            if let Some(ctrl) = c.segs[i].0 {
+                pts.push((ctrl, false));
             }
-            out.close_path();
+            pts.push((if i > 0 { c.segs[i - 1].1 } else { c.start }, true));
         }
-        contour.clear();
+    } else {
+        pts.push((c.start, true));
+        for &(ctrl, end) in &c.segs {
+            if let Some(ctrl) = ctrl {
+                pts.push((ctrl, false));
+            }
+            pts.push((end, true));
+        }
+    }
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    let n = pts.len();
+    let implied = |i: usize| {
+        let (p1, on) = pts[i];
+        let (p0, on0) = pts[(i + n - 1) % n];
+        let (p2, on2) = pts[(i + 1) % n];
+        on && !on0 && !on2 && p0.x + p2.x == 2.0 * p1.x && p0.y + p2.y == 2.0 * p1.y
     };
-    let mut last = Point::ZERO;
-    for el in path.elements() {
-        match *el {
-            PathEl::MoveTo(p) => {
-                flush(&mut contour, &mut out);
-                contour.push(PathEl::MoveTo(p));
-                last = p;
-            }
-            PathEl::LineTo(p) if p == last => {}
-            PathEl::LineTo(p) => {
-                contour.push(PathEl::LineTo(p));
-                last = p;
-            }
-            PathEl::QuadTo(c, p) => {
-                contour.push(PathEl::QuadTo(c, p));
-                last = p;
-            }
-            PathEl::CurveTo(..) => unreachable!("converted to quadratics"),
-            PathEl::ClosePath => flush(&mut contour, &mut out),
-        }
+    (0..n).filter(|&i| !implied(i)).map(|i| (pts[i].0.x as i16, pts[i].0.y as i16, pts[i].1)).collect()
+}
+
+/// A simple glyph's `glyf` entry: header, end points, no instructions, flags
+/// (runs of equal flags with a repeat count, a run of two as two flags) and the
+/// x and y deltas, short where they fit; padded to an even length.
+fn encode_glyph(contours: &[Vec<(i16, i16, bool)>], bbox: Bbox) -> Vec<u8> {
+    const ON_CURVE: u8 = 0x01;
+    const X_SHORT: u8 = 0x02;
+    const Y_SHORT: u8 = 0x04;
+    const REPEAT: u8 = 0x08;
+    const X_SAME_OR_POSITIVE: u8 = 0x10;
+    const Y_SAME_OR_POSITIVE: u8 = 0x20;
+    let points: usize = contours.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(12 + 2 * contours.len() + 5 * points);
+    out.extend((contours.len() as i16).to_be_bytes());
+    for v in [bbox.x_min, bbox.y_min, bbox.x_max, bbox.y_max] {
+        out.extend(v.to_be_bytes());
     }
-    flush(&mut contour, &mut out);
+    let mut end = 0usize;
+    for c in contours {
+        end += c.len();
+        out.extend((end as u16 - 1).to_be_bytes());
+    }
+    out.extend(0u16.to_be_bytes());
+    // Each delta: flag bits, and the bytes it takes (none, one, or two).
+    let delta = |d: i16, short: u8, same: u8, data: &mut Vec<u8>| -> u8 {
+        match d {
+            0 => same,
+            -255..=-1 => {
+                data.push(d.unsigned_abs() as u8);
+                short
+            }
+            1..=255 => {
+                data.push(d as u8);
+                short | same
+            }
+            _ => {
+                data.extend(d.to_be_bytes());
+                0
+            }
+        }
+    };
+    let (mut flags, mut xs, mut ys) = (Vec::with_capacity(points), Vec::new(), Vec::new());
+    let (mut lx, mut ly) = (0i16, 0i16);
+    for &(x, y, on) in contours.iter().flatten() {
+        let mut f = if on { ON_CURVE } else { 0 };
+        f |= delta(x.wrapping_sub(lx), X_SHORT, X_SAME_OR_POSITIVE, &mut xs);
+        f |= delta(y.wrapping_sub(ly), Y_SHORT, Y_SAME_OR_POSITIVE, &mut ys);
+        (lx, ly) = (x, y);
+        flags.push(f);
+    }
+    let mut i = 0;
+    while i < flags.len() {
+        let f = flags[i];
+        let run = flags[i..].iter().take_while(|&&g| g == f).count().min(256);
+        match run {
+            1 => out.push(f),
+            2 => out.extend([f, f]),
+            _ => out.extend([f | REPEAT, (run - 1) as u8]),
+        }
+        i += run;
+    }
+    out.extend(xs);
+    out.extend(ys);
+    if out.len() % 2 == 1 {
+        out.push(0);
+    }
     out
 }
 
@@ -164,38 +272,41 @@ struct TtGlyph {
 pub struct GlyphCache(Mutex<HashMap<u16, Arc<TtGlyph>>>);
 
 /// Convert glyph `gid` of `src` (outlines in font units, y up).
-fn convert(face: &FaceData, src: &ttf_parser::Face, gid: ttf_parser::GlyphId) -> Result<TtGlyph> {
-    let mut pen = PathPen(BezPath::new());
+fn convert(src: &ttf_parser::Face, gid: ttf_parser::GlyphId) -> TtGlyph {
     let advance = src.glyph_hor_advance(gid).unwrap_or(0);
-    let glyph = match src.outline_glyph(gid, &mut pen) {
+    let mut pen = GlyfPen::default();
+    let contours = match src.outline_glyph(gid, &mut pen) {
         Some(_) => {
-            let path = clean(to_quadratic(&pen.0));
-            // TrueType outer contours run clockwise. Faces differ (the Fandol
-            // faces are not all alike), so turn each glyph whose contours
-            // enclose positive (counter-clockwise, y up) area as a whole.
-            let path = if path.area() > 0.0 { path.reverse_subpaths() } else { path };
-            if path.elements().is_empty() {
-                None
-            } else {
-                match SimpleGlyph::from_bezpath(&path) {
-                    Ok(g) => Some(g),
-                    Err(e) => return Err(err(face, format!("glyph {}: {e:?}", gid.0))),
-                }
-            }
+            pen.flush();
+            pen.contours
         }
-        None => None,
+        None => Vec::new(),
     };
-    let Some(g) = glyph else {
-        return Ok(TtGlyph { bytes: Vec::new(), advance, bbox: None, points: 0, contours: 0 });
-    };
-    let points: usize = g.contours.iter().map(|c| c.len()).sum();
-    let (bbox, contours) = (g.bbox, g.contours.len() as u16);
-    let mut builder = GlyfLocaBuilder::new();
-    builder.add_glyph(&g).map_err(|e| err(face, format!("{e:?}")))?;
-    let (glyf, _, _) = builder.build();
-    let mut bytes = write_fonts::dump_table(&glyf).map_err(|e| err(face, format!("{e:?}")))?;
+    if contours.is_empty() {
+        return TtGlyph { bytes: Vec::new(), advance, bbox: None, points: 0, contours: 0 };
+    }
+    // TrueType outer contours run clockwise. Faces differ (the Fandol faces are
+    // not all alike), so turn each glyph whose contours enclose positive
+    // (counter-clockwise, y up) area as a whole.
+    let reverse = signed_area(&contours) > 0.0;
+    // The control box: every point, on the curve or not.
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for c in &contours {
+        for p in std::iter::once(c.start).chain(c.segs.iter().flat_map(|s| s.0.into_iter().chain([s.1]))) {
+            (x0, y0, x1, y1) = (x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y));
+        }
+    }
+    let bbox = Bbox { x_min: x0 as i16, y_min: y0 as i16, x_max: x1 as i16, y_max: y1 as i16 };
+    let points: Vec<Vec<(i16, i16, bool)>> = contours.iter().map(|c| contour_points(c, reverse)).collect();
+    let mut bytes = encode_glyph(&points, bbox);
     bytes.resize(bytes.len().next_multiple_of(4), 0);
-    Ok(TtGlyph { bytes, advance, bbox: Some(bbox), points: points as u16, contours })
+    TtGlyph {
+        bytes,
+        advance,
+        bbox: Some(bbox),
+        points: points.iter().map(Vec::len).sum::<usize>() as u16,
+        contours: points.len() as u16,
+    }
 }
 
 /// The TrueType glyphs of `gids`, converted on first use (in parallel) and
@@ -206,8 +317,7 @@ fn glyphs(face: &FaceData, src: &ttf_parser::Face, gids: &[ttf_parser::GlyphId])
         gids.iter().copied().filter(|g| !cache.contains_key(&g.0)).collect()
     };
     if !missing.is_empty() {
-        let converted: Vec<(u16, TtGlyph)> =
-            missing.par_iter().map(|&g| convert(face, src, g).map(|t| (g.0, t))).collect::<Result<_>>()?;
+        let converted: Vec<(u16, TtGlyph)> = missing.par_iter().map(|&g| (g.0, convert(src, g))).collect();
         let mut cache = face.glyf.0.lock().expect("glyph cache");
         for (gid, t) in converted {
             cache.entry(gid).or_insert_with(|| Arc::new(t));
@@ -348,4 +458,146 @@ pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str) -> Result<V
     fb.add_table(&name).map_err(|e| err(face, e))?;
     fb.add_table(&post).map_err(|e| err(face, e))?;
     Ok(fb.build())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The direct `glyf` encoder against write-fonts' `SimpleGlyph`, fed the same
+    //! outline as a kurbo path (the way nianbao converted glyphs before).
+    use kurbo::{BezPath, PathEl, Shape};
+    use write_fonts::tables::glyf::{GlyfLocaBuilder, SimpleGlyph};
+
+    use super::*;
+
+    /// Collects a glyph outline as a kurbo path (font units, y up).
+    struct PathPen(BezPath);
+
+    impl ttf_parser::OutlineBuilder for PathPen {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.0.move_to((f64::from(x), f64::from(y)));
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.0.line_to((f64::from(x), f64::from(y)));
+        }
+        fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+            self.0.quad_to((f64::from(x1), f64::from(y1)), (f64::from(x), f64::from(y)));
+        }
+        fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+            self.0.curve_to(
+                (f64::from(x1), f64::from(y1)),
+                (f64::from(x2), f64::from(y2)),
+                (f64::from(x), f64::from(y)),
+            );
+        }
+        fn close(&mut self) {
+            self.0.close_path();
+        }
+    }
+
+    /// Replace every cubic segment by quadratics; points rounded to the unit grid.
+    fn to_quadratic(path: &BezPath) -> BezPath {
+        let round = |p: Point| Point::new(p.x.round(), p.y.round());
+        let mut out = BezPath::new();
+        let mut cur = Point::ZERO;
+        for el in path.elements() {
+            match *el {
+                PathEl::MoveTo(p) => {
+                    cur = round(p);
+                    out.move_to(cur);
+                }
+                PathEl::LineTo(p) => {
+                    cur = round(p);
+                    out.line_to(cur);
+                }
+                PathEl::QuadTo(c, p) => {
+                    cur = round(p);
+                    out.quad_to(round(c), cur);
+                }
+                PathEl::CurveTo(c1, c2, p) => {
+                    let cubic = CubicBez::new(cur, c1, c2, round(p));
+                    for (_, _, q) in cubic.to_quads(TOLERANCE) {
+                        out.quad_to(round(q.p1), round(q.p2));
+                    }
+                    cur = round(p);
+                }
+                PathEl::ClosePath => out.close_path(),
+            }
+        }
+        out
+    }
+
+    /// Drop degenerate pieces the glyf encoder rejects: empty contours, zero-length lines.
+    fn clean(path: BezPath) -> BezPath {
+        let mut out = BezPath::new();
+        let mut contour: Vec<PathEl> = Vec::new();
+        let flush = |contour: &mut Vec<PathEl>, out: &mut BezPath| {
+            // A contour needs a move and at least two more points to enclose anything.
+            let drawing = contour.iter().filter(|e| matches!(e, PathEl::LineTo(_) | PathEl::QuadTo(..))).count();
+            if drawing >= 2 {
+                for e in contour.drain(..) {
+                    out.push(e);
+                }
+                out.close_path();
+            }
+            contour.clear();
+        };
+        let mut last = Point::ZERO;
+        for el in path.elements() {
+            match *el {
+                PathEl::MoveTo(p) => {
+                    flush(&mut contour, &mut out);
+                    contour.push(PathEl::MoveTo(p));
+                    last = p;
+                }
+                PathEl::LineTo(p) if p == last => {}
+                PathEl::LineTo(p) => {
+                    contour.push(PathEl::LineTo(p));
+                    last = p;
+                }
+                PathEl::QuadTo(c, p) => {
+                    contour.push(PathEl::QuadTo(c, p));
+                    last = p;
+                }
+                PathEl::CurveTo(..) => unreachable!("converted to quadratics"),
+                PathEl::ClosePath => flush(&mut contour, &mut out),
+            }
+        }
+        flush(&mut contour, &mut out);
+        out
+    }
+
+    fn by_write_fonts(src: &ttf_parser::Face, gid: ttf_parser::GlyphId) -> Vec<u8> {
+        let mut pen = PathPen(BezPath::new());
+        if src.outline_glyph(gid, &mut pen).is_none() {
+            return Vec::new();
+        }
+        let path = clean(to_quadratic(&pen.0));
+        let path = if path.area() > 0.0 { path.reverse_subpaths() } else { path };
+        if path.elements().is_empty() {
+            return Vec::new();
+        }
+        let mut builder = GlyfLocaBuilder::new();
+        builder.add_glyph(&SimpleGlyph::from_bezpath(&path).unwrap()).unwrap();
+        let mut bytes = write_fonts::dump_table(&builder.build().0).unwrap();
+        bytes.resize(bytes.len().next_multiple_of(4), 0);
+        bytes
+    }
+
+    #[test]
+    fn glyphs_encode_as_write_fonts_encodes_them() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let text = "大干苦干真干实干为开创健康襄垣建设新局面而努力奋斗，。、；：？！“”（）《》—…0123456789%.ABCxyz㎡勠";
+        let mut compared = 0;
+        for file in ["FandolFang-Regular.otf", "FandolHei-Regular.otf", "FandolKai-Regular.otf", "FandolSong-Bold.otf"]
+        {
+            let data = std::fs::read(dir.join(file)).unwrap();
+            let src = ttf_parser::Face::parse(&data, 0).unwrap();
+            for ch in text.chars() {
+                let Some(gid) = src.glyph_index(ch) else { continue };
+                assert_eq!(convert(&src, gid).bytes, by_write_fonts(&src, gid), "{file} {ch}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 200, "{compared}");
+    }
 }

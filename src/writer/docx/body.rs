@@ -378,7 +378,7 @@ impl<'a> Body<'a> {
     /// (its longest piece that may not break) and its natural width, the label
     /// column kept on one line when it takes no more than 55% of the table and
     /// the other columns still get their minimum, the table a character
-    /// narrower than the text block on each side. Set in
+    /// narrower than the text block on each side unless its cells must wrap. Set in
     /// LibreOffice, a cell then breaks where the PDF's does, never inside
     /// `（104.8%）` for want of a few points.
     fn column_widths(&mut self, t: &crate::doc::Table, ncol: usize) -> Result<Vec<usize>> {
@@ -414,7 +414,12 @@ impl<'a> Body<'a> {
         }
         // A point of slack per column against rounding in the office writer.
         let slack = 1.0;
-        let avail = BLOCK_W - 2.0 * CHAR_PITCH - (2.0 * pad + slack) * ncol as f32;
+        let cells = (2.0 * pad + slack) * ncol as f32;
+        // A character narrower than the block on each side when the text fits
+        // on one line a cell; the whole block when cells must wrap, which
+        // leaves the label column more than three characters a line.
+        let narrow = BLOCK_W - 2.0 * CHAR_PITCH - cells;
+        let avail = if max_w.iter().sum::<f32>() <= narrow { narrow } else { BLOCK_W - cells };
         // The label column on one line when that leaves the others their
         // minimum; else at least five characters a line where they fit; the
         // other columns never narrower than their minimum (figures never break).
