@@ -223,6 +223,42 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
     lines
 }
 
+/// How a line chosen by [`break_lines`] is justified: the space added after each
+/// character but the last (`gap`, from a positive surplus, except on the
+/// paragraph's last line), and the space taken after each squeezable mark but the
+/// last character (`squeeze`, from a negative surplus). `line` holds the line's
+/// characters, `chars[span.start..span.end]`.
+pub fn justification(line: &[char], span: &LineSpan) -> (f32, f32) {
+    if span.surplus < 0.0 {
+        let k = line[..line.len().saturating_sub(1)].iter().filter(|&&c| squeezable(c)).count();
+        (0.0, -span.surplus / k.max(1) as f32)
+    } else if !span.last && line.len() > 1 {
+        (span.surplus / (line.len() - 1) as f32, 0.0)
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// The x position of each character of a line starting at `x0`, with `gap` added
+/// after every character but the last and `squeeze` taken after every squeezable
+/// mark but the last (see [`justification`]). The line ends at the last position
+/// plus the last width.
+pub fn positions(x0: f32, line: &[char], widths: &[f32], gap: f32, squeeze: f32) -> Vec<f32> {
+    let mut out = Vec::with_capacity(line.len());
+    let mut x = x0;
+    for (i, (&ch, &w)) in line.iter().zip(widths).enumerate() {
+        out.push(x);
+        x += w;
+        if i + 1 < line.len() {
+            x += gap;
+            if squeezable(ch) {
+                x -= squeeze;
+            }
+        }
+    }
+    out
+}
+
 /// Like [`break_lines`] but into exactly `count` lines, when that can be done
 /// without a line looser than three characters: how pagination lengthens a
 /// paragraph by a line to fill a page instead of leaving a widow or a gap.

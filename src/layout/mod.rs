@@ -199,21 +199,16 @@ fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Result<Vec<Item>
 /// Turn items `start..end` into runs starting at `x0`, with `gap` extra after
 /// each character but the last, and `squeeze` taken after squeezable marks.
 fn place(items: &[Item], x0: f32, gap: f32, squeeze: f32) -> Vec<Run> {
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+    let xs = linebreak::positions(x0, &chars, &widths, gap, squeeze);
     let mut runs: Vec<Run> = Vec::new();
-    let mut x = x0;
-    for (i, it) in items.iter().enumerate() {
+    for (it, x) in items.iter().zip(xs) {
         let same = runs.last().is_some_and(|r| r.face == it.face && r.size == it.size && r.fake_bold == it.fake_bold);
         if !same {
             runs.push(Run { face: it.face, size: it.size, fake_bold: it.fake_bold, y: 0.0, glyphs: Vec::new() });
         }
         runs.last_mut().unwrap().glyphs.push(PlacedGlyph { gid: it.gid, ch: it.ch, x, advance: it.advance });
-        x += it.width;
-        if i + 1 < items.len() {
-            x += gap;
-            if linebreak::squeezable(it.ch) {
-                x -= squeeze;
-            }
-        }
     }
     runs
 }
@@ -234,14 +229,8 @@ fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left:
         .map(|s| {
             let line = &items[s.start..s.end];
             let x0 = x_left + if s.first { indent } else { 0.0 };
-            let (gap, squeeze) = if s.surplus < 0.0 {
-                let k = line[..line.len().saturating_sub(1)].iter().filter(|i| linebreak::squeezable(i.ch)).count();
-                (0.0, -s.surplus / k.max(1) as f32)
-            } else if !s.last && line.len() > 1 {
-                (s.surplus / (line.len() - 1) as f32, 0.0)
-            } else {
-                (0.0, 0.0)
-            };
+            let chars: Vec<char> = line.iter().map(|i| i.ch).collect();
+            let (gap, squeeze) = linebreak::justification(&chars, s);
             SetLine { runs: place(line, x0, gap, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
         })
         .collect()
@@ -300,12 +289,9 @@ fn set_ragged(items: &[Item], x_left: f32, measure: f32) -> Vec<SetLine> {
         .iter()
         .map(|s| {
             let line = &items[s.start..s.end];
-            let squeeze = if s.surplus < 0.0 {
-                let k = line[..line.len().saturating_sub(1)].iter().filter(|i| linebreak::squeezable(i.ch)).count();
-                -s.surplus / k.max(1) as f32
-            } else {
-                0.0
-            };
+            // Ragged: squeezed where needed, never spread.
+            let chars: Vec<char> = line.iter().map(|i| i.ch).collect();
+            let (_, squeeze) = linebreak::justification(&chars, s);
             SetLine { runs: place(line, x_left, 0.0, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
         })
         .collect()
