@@ -24,10 +24,10 @@ pub fn break_after(text: &[char]) -> Vec<bool> {
         if bi == s.len() {
             continue;
         }
-        if let Some(&ci) = char_at.get(&bi) {
-            if ci > 0 {
-                allowed[ci - 1] = true;
-            }
+        if let Some(&ci) = char_at.get(&bi)
+            && ci > 0
+        {
+            allowed[ci - 1] = true;
         }
     }
     for i in 0..text.len().saturating_sub(1) {
