@@ -4,16 +4,18 @@
 //! as Markdown, PDF and DOCX in memory with the repository's fonts (read once).
 //! Every stage returns a result or diagnostics; none may panic or hang.
 //!
-//! The data is built with `arbitrary` in the shape of the data model (so most
-//! inputs get past validation to the templates and writers), with texts drawn
-//! mostly from Han, figures, units and Chinese punctuation, and sometimes raw
-//! (markup characters, control characters, characters no font has).
+//! An input that begins with `#` or `kind` is a data file's text, as written (the
+//! repository's data files seed these). Any other input is turned by `arbitrary`
+//! into data in the shape of the data model (so most inputs get past validation
+//! to the templates and writers), with texts drawn mostly from Han, figures,
+//! units and Chinese punctuation, and sometimes raw (markup characters, control
+//! characters, characters no font has).
 #![no_main]
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use arbitrary::Arbitrary;
+use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use nianbao::config::Config;
 use nianbao::fonts::FontBook;
@@ -387,12 +389,18 @@ impl Data {
     }
 }
 
-fuzz_target!(|data: Data| {
+fuzz_target!(|bytes: &[u8]| {
     let env = env();
-    // JSON is YAML: the file the loader reads.
-    std::fs::write(&env.year, serde_json::to_string_pretty(&data.get()).unwrap()).expect("write");
-    match data.prior() {
-        Some(p) => std::fs::write(&env.prior, serde_json::to_string(&p).unwrap()).expect("write"),
+    let (year, prior) = if bytes.starts_with(b"#") || bytes.starts_with(b"kind") {
+        (bytes.to_vec(), None)
+    } else {
+        let Ok(data) = Data::arbitrary_take_rest(Unstructured::new(bytes)) else { return };
+        // JSON is YAML: the file the loader reads.
+        (serde_json::to_vec_pretty(&data.get()).unwrap(), data.prior().map(|p| serde_json::to_vec(&p).unwrap()))
+    };
+    std::fs::write(&env.year, year).expect("write");
+    match prior {
+        Some(p) => std::fs::write(&env.prior, p).expect("write"),
         None => {
             let _ = std::fs::remove_file(&env.prior);
         }
