@@ -1,9 +1,14 @@
-//! Markup text → `markup::parse` (and the Markdown writer on what it returns):
-//! a document or diagnostics, never a panic.
+//! Markup text → `markup::parse`, then every writer on what it returns (Markdown,
+//! and PDF and DOCX in memory with the repository's fonts, read once): a project's
+//! own templates can emit any markup, so any document the parser accepts must
+//! come out as a file or a diagnostic, never a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use nianbao::doc::Block;
+
+#[path = "common.rs"]
+mod common;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -16,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
                     assert!((1..=4).contains(&h.level), "heading level {}", h.level);
                 }
             }
-            let _ = nianbao::writer::markdown::write(&doc);
+            common::write_all(&doc);
         }
         Err(errors) => {
             assert!(!errors.0.is_empty(), "an error without a diagnostic");

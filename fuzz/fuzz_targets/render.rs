@@ -12,57 +12,105 @@
 //! characters, characters no font has).
 #![no_main]
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use nianbao::config::Config;
-use nianbao::fonts::FontBook;
 use nianbao::template::Templates;
-use nianbao::writer::{self, DocxFonts, Format, Resources};
 use serde_json::{Map, Value, json};
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
+#[path = "common.rs"]
+mod common;
 
-struct Env {
+struct Files {
     _tmp: tempfile::TempDir,
     year: PathBuf,
     prior: PathBuf,
     templates: Templates,
-    res: Resources,
 }
 
-fn env() -> &'static Env {
-    static ENV: OnceLock<Env> = OnceLock::new();
-    ENV.get_or_init(|| {
+fn files() -> &'static Files {
+    static FILES: OnceLock<Files> = OnceLock::new();
+    FILES.get_or_init(|| {
         let tmp = tempfile::tempdir().expect("tempdir");
         let county = tmp.path().join("data").join("x");
         std::fs::create_dir_all(&county).expect("mkdir");
-        let config = Config::builtin(root());
-        let fonts = Some(Arc::new(FontBook::new(&config).expect("the repository's fonts")));
-        Env {
+        Files {
             year: county.join("2018.yaml"),
             prior: county.join("2017.yaml"),
-            templates: Templates::new(Some(&root().join("templates"))),
-            res: Resources { config: Arc::new(config), fonts, docx_fonts: DocxFonts::Embed },
+            templates: Templates::new(Some(&common::root().join("templates"))),
             _tmp: tmp,
         }
     })
 }
 
 const TOKENS: &[&str] = &[
-    "卫生", "健康", "工作", "全县", "医疗", "服务", "基层", "推进", "落实", "完成", "建设", "年", "月", "万元", "个",
-    "人", "项", "签约率", "勠力", "60㎡", "——", "……", "《", "》", "（", "）", "“", "”", "、", "。", "，", "；", "：",
-    "！", "？", "%", "‰", "·", "0", "1", "2", "3", "5", "8", "9", ".", "2017", "2018", "66.2%", "338.3万元", "CT",
-    "HIV", " ", "　", "一是", "二是", "同志们", "第", "章", "节",
+    "卫生",
+    "健康",
+    "工作",
+    "全县",
+    "医疗",
+    "服务",
+    "基层",
+    "推进",
+    "落实",
+    "完成",
+    "建设",
+    "年",
+    "月",
+    "万元",
+    "个",
+    "人",
+    "项",
+    "签约率",
+    "勠力",
+    "60㎡",
+    "——",
+    "……",
+    "《",
+    "》",
+    "（",
+    "）",
+    "“",
+    "”",
+    "、",
+    "。",
+    "，",
+    "；",
+    "：",
+    "！",
+    "？",
+    "%",
+    "‰",
+    "·",
+    "0",
+    "1",
+    "2",
+    "3",
+    "5",
+    "8",
+    "9",
+    ".",
+    "2017",
+    "2018",
+    "66.2%",
+    "338.3万元",
+    "CT",
+    "HIV",
+    " ",
+    "　",
+    "一是",
+    "二是",
+    "同志们",
+    "第",
+    "章",
+    "节",
 ];
 const RAW: &[&str] = &[
-    "#", "##", "*", "**", "|", "<", ">", "`", "{", "}", "{.title}", "[", "]", "(", ")", "\\", "-", "+", "=", "_",
-    "\n", "\n\n", "\t", "---", "***", "&", "%}", "{{", "}}", "{%", "xx", "XX", "××", "某某", "TODO", "待定", "[ ]",
-    "😀", "\u{0}", "\u{7f}", "\u{200b}", "\u{feff}", "ﬀ", "𠀀", "A", "1.", "- ", "> ",
+    "#", "##", "*", "**", "|", "<", ">", "`", "{", "}", "{.title}", "[", "]", "(", ")", "\\", "-", "+", "=", "_", "\n",
+    "\n\n", "\t", "---", "***", "&", "%}", "{{", "}}", "{%", "xx", "XX", "××", "某某", "TODO", "待定", "[ ]", "😀",
+    "\u{0}", "\u{7f}", "\u{200b}", "\u{feff}", "ﬀ", "𠀀", "A", "1.", "- ", "> ",
 ];
 
 #[derive(Debug, Arbitrary)]
@@ -311,7 +359,10 @@ impl Attachment {
         m.insert("title".into(), json!(self.title.get()));
         m.insert("paragraphs".into(), texts(&self.paragraphs));
         if let Some((cols, rows)) = &self.table {
-            m.insert("table".into(), json!({"columns": texts(cols), "rows": rows.iter().map(|r| texts(r)).collect::<Vec<_>>()}));
+            m.insert(
+                "table".into(),
+                json!({"columns": texts(cols), "rows": rows.iter().map(|r| texts(r)).collect::<Vec<_>>()}),
+            );
         }
         Value::Object(m)
     }
@@ -390,7 +441,7 @@ impl Data {
 }
 
 fuzz_target!(|bytes: &[u8]| {
-    let env = env();
+    let env = files();
     let (year, prior) = if bytes.starts_with(b"#") || bytes.starts_with(b"kind") {
         (bytes.to_vec(), None)
     } else {
@@ -398,6 +449,13 @@ fuzz_target!(|bytes: &[u8]| {
         // JSON is YAML: the file the loader reads.
         (serde_json::to_vec_pretty(&data.get()).unwrap(), data.prior().map(|p| serde_json::to_vec(&p).unwrap()))
     };
+    // To turn a crash into a regression test: NIANBAO_FUZZ_DUMP=1 cargo fuzz run render <artifact>
+    if std::env::var_os("NIANBAO_FUZZ_DUMP").is_some() {
+        eprintln!("--- 2018.yaml\n{}", String::from_utf8_lossy(&year));
+        if let Some(p) = &prior {
+            eprintln!("--- 2017.yaml\n{}", String::from_utf8_lossy(p));
+        }
+    }
     std::fs::write(&env.year, year).expect("write");
     match prior {
         Some(p) => std::fs::write(&env.prior, p).expect("write"),
@@ -412,13 +470,12 @@ fuzz_target!(|bytes: &[u8]| {
             return;
         }
     };
-    let _ = nianbao::check::run(&built.loaded, &built.doc, &env.res.config.check);
-    if let Some(fonts) = &env.res.fonts {
+    let _ = nianbao::check::run(&built.loaded, &built.doc, &common::env().res.config.check);
+    if let Some(fonts) = &common::env().res.fonts {
         let _ = nianbao::fonts::coverage::check(&built.doc, fonts);
     }
-    for format in [Format::Md, Format::Pdf, Format::Docx] {
-        if let Err(e) = writer::write(&built.doc, format, &env.res) {
-            assert!(!e.0.is_empty());
-        }
+    if std::env::var_os("NIANBAO_FUZZ_DUMP").is_some() {
+        eprintln!("--- markup\n{}", built.markup);
     }
+    common::write_all(&built.doc);
 });
