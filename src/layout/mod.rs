@@ -297,6 +297,21 @@ fn set_ragged(items: &[Item], x_left: f32, measure: f32) -> Vec<SetLine> {
         .collect()
 }
 
+/// `items` as one line when it fits in `measure`, else broken into lines that do
+/// (squeezed where the line breaker squeezes), each with its squeeze.
+fn wrap(items: &[Item], measure: f32) -> Vec<(&[Item], f32)> {
+    if items.iter().map(|i| i.width).sum::<f32>() <= measure + 0.01 {
+        return vec![(items, 0.0)];
+    }
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+    let allowed = linebreak::break_after(&chars);
+    linebreak::break_lines(&chars, &widths, &allowed, measure, 0.0)
+        .iter()
+        .map(|s| (&items[s.start..s.end], linebreak::justification(&chars[s.start..s.end], s).1))
+        .collect()
+}
+
 /// Set centred lines (title, subtitle, byline), broken into balanced lines when
 /// too long for the measure.
 fn set_centred(items: &[Item]) -> Vec<SetLine> {
@@ -442,14 +457,21 @@ fn set_blocks(
                 let centre = grid::right() - 4.0 * CHAR_PITCH - date_w / 2.0;
                 let mut set = Vec::new();
                 for items in &shaped {
-                    let w = width(items);
-                    let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
-                    set.push(SetLine {
-                        runs: place(items, x0, 0.0, 0.0),
-                        rules: Vec::new(),
-                        height: 1,
-                        frame: Vec::new(),
-                    });
+                    // A line longer than the block (a long issuing body) wraps
+                    // instead of running off the page; each part is placed alike.
+                    for (part, squeeze) in wrap(items, BLOCK_W) {
+                        let chars: Vec<char> = part.iter().map(|i| i.ch).collect();
+                        let widths: Vec<f32> = part.iter().map(|i| i.width).collect();
+                        let xs = linebreak::positions(0.0, &chars, &widths, 0.0, squeeze);
+                        let w = xs.last().map_or(0.0, |x| x + widths[widths.len() - 1]);
+                        let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
+                        set.push(SetLine {
+                            runs: place(part, x0, 0.0, squeeze),
+                            rules: Vec::new(),
+                            height: 1,
+                            frame: Vec::new(),
+                        });
+                    }
                 }
                 out.push(Entry::Blank);
                 out.push(Entry::Blank);

@@ -1,0 +1,79 @@
+//! Inputs the fuzz targets (fuzz/) found crashing or breaking an invariant, each
+//! reduced to the data or markup that shows it, so the fix stays fixed.
+
+mod common;
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use common::Project;
+use nianbao::config::Config;
+use nianbao::doc::Document;
+use nianbao::fonts::{FaceData, FontBook};
+use nianbao::layout::{self, Layout, grid};
+use nianbao::render;
+use nianbao::template::Templates;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fonts() -> &'static (FontBook, Vec<Arc<FaceData>>) {
+    static FONTS: OnceLock<(FontBook, Vec<Arc<FaceData>>)> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let book = FontBook::new(&Config::builtin(root())).expect("fonts/");
+        let data = layout::load_faces(&book).expect("fonts load");
+        (book, data)
+    })
+}
+
+/// Render a data file's text (as `data/x/2018.yaml`) to the document model.
+fn build(yaml: &str) -> Document {
+    let p = Project::new(&[("data/x/2018.yaml", yaml)]);
+    let templates = Templates::new(Some(&root().join("templates")));
+    render::build(&p.path("data/x/2018.yaml"), &templates, None).expect("renders").doc
+}
+
+fn lay_out(doc: &Document) -> Layout {
+    let (book, data) = fonts();
+    layout::layout(doc, book, data).expect("layout")
+}
+
+/// Every glyph within the text block's width; the text of the layout.
+fn inside_block(lay: &Layout) -> String {
+    let mut text = String::new();
+    for (p, page) in lay.pages.iter().enumerate() {
+        for run in &page.runs {
+            for g in &run.glyphs {
+                let right = g.x + g.advance * grid::CHAR_PITCH / grid::BODY_PT;
+                assert!(
+                    g.x >= grid::left() - 0.5 && right <= grid::right() + 0.5,
+                    "page {}: {:?} at {:.2}..{:.2}, outside {:.2}..{:.2}",
+                    p + 1,
+                    g.ch,
+                    g.x,
+                    right,
+                    grid::left(),
+                    grid::right()
+                );
+                text.push(g.ch);
+            }
+        }
+    }
+    text
+}
+
+/// fuzz `render`: an issuing body longer than a line ran off the page in the
+/// signature block of a key-points document (34 characters from x 79 to 616 pt on
+/// a 595 pt page). It wraps now.
+#[test]
+fn long_signature_wraps_inside_the_block() {
+    let issuer = "万元".repeat(17);
+    let yaml = format!(
+        r#"{{"attachments": [], "closing": [], "issuer": "{issuer}", "kind": "key-points", "opening": [],
+           "title": [], "unit": {{"level": "区", "name": ""}}}}"#
+    );
+    let doc = build(&yaml);
+    let text = inside_block(&lay_out(&doc));
+    assert!(text.contains(&issuer), "the issuer is set whole: {text}");
+}
