@@ -77,3 +77,24 @@ fn long_signature_wraps_inside_the_block() {
     let text = inside_block(&lay_out(&doc));
     assert!(text.contains(&issuer), "the issuer is set whole: {text}");
 }
+
+/// fuzz `render`: a centred line with no break opportunity wider than the block
+/// (an attachment title of 45 `{` and `\`, none of which a line may end after)
+/// was centred at its natural width and started 26 pt left of the text block.
+/// It is broken where it must be now.
+#[test]
+fn unbreakable_centred_line_stays_inside_the_block() {
+    let title = format!("{}\\\\\\{}", "{".repeat(8), "{".repeat(34));
+    let yaml = format!(
+        "kind: key-points\nunit: {{ name: 甲, level: 县 }}\nissuer: 甲局\ntitle: []\n\
+         attachments:\n  - title: {}\n    paragraphs: [正文。]\n",
+        serde_json::to_string(&title).unwrap()
+    );
+    let doc = build(&yaml);
+    let text = inside_block(&lay_out(&doc));
+    assert!(text.contains(&title), "the title is set whole: {text}");
+    // A long unbreakable title line too.
+    let long = "W".repeat(60);
+    let doc = build(&format!("kind: key-points\nunit: {{ name: 甲, level: 县 }}\nissuer: 甲局\ntitle: [{long}]\n"));
+    assert!(inside_block(&lay_out(&doc)).contains(&long));
+}

@@ -342,15 +342,28 @@ fn set_centred(items: &[Item]) -> Vec<SetLine> {
     spans
         .into_iter()
         .filter(|(s, e)| e > s)
-        .map(|(s, e)| {
-            let line = &items[s..e];
-            // Centred at natural widths (title type is not on the body's grid).
-            let w: f32 = line.iter().map(|i| i.advance).sum();
-            let x0 = grid::left() + (BLOCK_W - w) / 2.0;
-            let natural: Vec<Item> = line.iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
-            SetLine { runs: place(&natural, x0, 0.0, 0.0), rules: Vec::new(), height: 1, frame: Vec::new() }
+        .flat_map(|(s, e)| {
+            // Centred at natural widths (title type is not on the body's grid); a
+            // piece with no break wider than the block is broken where it must be.
+            let natural: Vec<Item> = items[s..e].iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
+            wrap(&natural, BLOCK_W)
+                .into_iter()
+                .map(|(part, squeeze)| {
+                    let w = set_width(part, squeeze);
+                    let x0 = grid::left() + (BLOCK_W - w) / 2.0;
+                    SetLine { runs: place(part, x0, 0.0, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The width of `items` set with `squeeze` taken after each squeezable mark but the last.
+fn set_width(items: &[Item], squeeze: f32) -> f32 {
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+    let xs = linebreak::positions(0.0, &chars, &widths, 0.0, squeeze);
+    xs.last().map_or(0.0, |x| x + widths[widths.len() - 1])
 }
 
 /// Set a line flush left without indent (salutation, attachment label).
@@ -460,10 +473,7 @@ fn set_blocks(
                     // A line longer than the block (a long issuing body) wraps
                     // instead of running off the page; each part is placed alike.
                     for (part, squeeze) in wrap(items, BLOCK_W) {
-                        let chars: Vec<char> = part.iter().map(|i| i.ch).collect();
-                        let widths: Vec<f32> = part.iter().map(|i| i.width).collect();
-                        let xs = linebreak::positions(0.0, &chars, &widths, 0.0, squeeze);
-                        let w = xs.last().map_or(0.0, |x| x + widths[widths.len() - 1]);
+                        let w = set_width(part, squeeze);
                         let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
                         set.push(SetLine {
                             runs: place(part, x0, 0.0, squeeze),
