@@ -13,6 +13,7 @@ use nianbao::fonts::{FaceData, FontBook};
 use nianbao::layout::{self, Layout, grid};
 use nianbao::render;
 use nianbao::template::Templates;
+use nianbao::writer::{self, DocxFonts, Format, Resources};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -97,4 +98,35 @@ fn unbreakable_centred_line_stays_inside_the_block() {
     let long = "W".repeat(60);
     let doc = build(&format!("kind: key-points\nunit: {{ name: 甲, level: 县 }}\nissuer: 甲局\ntitle: [{long}]\n"));
     assert!(inside_block(&lay_out(&doc)).contains(&long));
+}
+
+/// Characters XML 1.0 does not allow (U+0001, U+000B, U+FFFE) written in a data
+/// file as YAML escapes reached the DOCX's document.xml and core.xml, which Word
+/// then refuses to open. The document model drops what no report can show.
+#[test]
+fn control_characters_never_reach_the_docx() {
+    use std::io::Read;
+    let yaml = "kind: speech\nunit: { name: 甲县, level: 县 }\nissuer: \"甲县\\x02卫生健康局\"\n\
+                meeting: { name: 甲县工作会议, date: 2018-03-01 }\nspeaker: { post: 局长, name: 王某 }\n\
+                title: \"标\\x01题\"\nopening: \"开\\x01场\\v白\\uFFFE，\\x7f好。\"\n";
+    let doc = build(yaml);
+    let config = Config::builtin(root());
+    let fonts = Some(Arc::new(FontBook::new(&config).unwrap()));
+    let res = Resources { config: Arc::new(config), fonts, docx_fonts: DocxFonts::Names };
+    let (bytes, _) = writer::write(&doc, Format::Docx, &res).expect("docx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().ends_with(".xml") || f.name().ends_with(".rels") {
+            let mut s = String::new();
+            f.read_to_string(&mut s).unwrap();
+            let bad: Vec<char> =
+                s.chars().filter(|&c| matches!(c as u32, 0..=8 | 0xB | 0xC | 0xE..=0x1F | 0xFFFE | 0xFFFF)).collect();
+            assert!(bad.is_empty(), "{} holds {bad:?}", f.name());
+            all.push_str(&s);
+        }
+    }
+    assert!(all.contains("开场白，好。"), "the text is kept");
+    assert!(all.contains("甲县卫生健康局"), "the author is kept");
 }
