@@ -1,16 +1,17 @@
 # nianbao — everyday targets:
 #   make report COUNTY=xiangyuan YEAR=2018   one report (DOCX + PDF), only if its inputs changed
 #   make all                                  every county and year, in parallel, skipping unchanged ones
-#   make check | test | conformance | bench | clean
+#   make check | test | conformance | bench | fuzz | clean
 NIANBAO ?= target/release/nianbao
 FORMAT  ?= docx,pdf
+FUZZ_SECONDS ?= 60
 OUT     ?= out
 COUNTY  ?= xiangyuan
 YEAR    ?= 2018
 DATA    := $(sort $(wildcard data/*/[0-9][0-9][0-9][0-9].yaml))
 STAMPS  := $(patsubst data/%.yaml,$(OUT)/.nianbao/%.stamp,$(DATA))
 
-.PHONY: report all check test conformance bench clean build
+.PHONY: report all check test conformance bench fuzz clean build
 
 build:
 	cargo build --release --locked -q
@@ -38,6 +39,10 @@ conformance: build
 
 bench: build
 	cargo bench --locked
+
+# Every fuzz target for FUZZ_SECONDS each on the stable toolchain (see fuzz/run).
+fuzz:
+	fuzz/run $(FUZZ_SECONDS)
 
 clean:
 	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

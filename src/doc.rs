@@ -239,19 +239,30 @@ impl Text {
     }
 
     /// Append text, merging with the last span when the attributes agree.
+    /// Characters no report can show are dropped (see [`printable`]).
     pub fn push(&mut self, text: &str, strong: bool) {
+        let text = printable(text);
         if text.is_empty() {
             return;
         }
         match self.spans.last_mut() {
-            Some(last) if last.strong == strong => last.text.push_str(text),
-            _ => self.spans.push(Span { text: text.to_string(), strong }),
+            Some(last) if last.strong == strong => last.text.push_str(&text),
+            _ => self.spans.push(Span { text: text.into_owned(), strong }),
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.spans.iter().all(|s| s.text.is_empty())
     }
+}
+
+/// `s` without the characters no report can show: control characters (C0, DEL,
+/// C1; the PDF layout skips them) and Unicode noncharacters (U+FFFE, U+FDD0, …).
+/// XML 1.0, and so DOCX, does not even allow most of them: Word refuses a
+/// document that holds one.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| !(c.is_control() || (0xFDD0..=0xFDEF).contains(&(c as u32)) || (c as u32) & 0xFFFE == 0xFFFE);
+    if s.chars().all(shown) { s.into() } else { s.chars().filter(|&c| shown(c)).collect::<String>().into() }
 }
 
 impl From<&str> for Text {

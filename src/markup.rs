@@ -26,7 +26,7 @@ use serde::Deserialize;
 use crate::diag::{Diagnostic, Errors, Location, Result};
 use crate::doc::{
     Align, Attachment, Block, Chart, Counter, Document, Heading, HeadingNumber, LevelStyle, Meta, Numbering, Table,
-    Text,
+    Text, printable,
 };
 
 /// Settings from the front matter.
@@ -62,10 +62,10 @@ pub fn parse(markup: &str, origin: &str) -> Result<Document> {
     let numbering = p.numbering(&front)?;
     let mut doc = Document {
         meta: Meta {
-            title: front.title.clone().unwrap_or_default(),
-            author: front.author.clone(),
-            subject: front.subject.clone(),
-            keywords: front.keywords.clone(),
+            title: printable(front.title.as_deref().unwrap_or_default()).into_owned(),
+            author: printable(&front.author).into_owned(),
+            subject: printable(&front.subject).into_owned(),
+            keywords: front.keywords.iter().map(|k| printable(k).into_owned()).collect(),
             created: front.date.first_day().and_hms_opt(0, 0, 0).expect("midnight"),
             file_stem: sanitize_file_stem(&front.file),
         },

@@ -223,6 +223,52 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
     lines
 }
 
+/// How a line chosen by [`break_lines`] is justified: the space added after each
+/// character but the last (`gap`, from a positive surplus, except on a
+/// paragraph's last line that is not [`near_full`]), and the space taken after
+/// each squeezable mark but the last character (`squeeze`, from a negative
+/// surplus). `line` holds the line's characters, `chars[span.start..span.end]`.
+pub fn justification(line: &[char], span: &LineSpan) -> (f32, f32) {
+    if span.surplus < 0.0 {
+        let k = line[..line.len().saturating_sub(1)].iter().filter(|&&c| squeezable(c)).count();
+        (0.0, -span.surplus / k.max(1) as f32)
+    } else if line.len() > 1 && (!span.last || span.surplus < near_full(line)) {
+        (span.surplus / (line.len() - 1) as f32, 0.0)
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// A paragraph's last line short of the measure by less than this is justified
+/// like the lines above it, rather than ending just short of the edge like a
+/// full line left ragged: less than a grid cell for a line all on the grid (one
+/// a whole cell short stays on the grid); for a line with figures or Latin
+/// letters, which cannot end on the grid anyway, up to a cell and a quarter.
+pub fn near_full(line: &[char]) -> f32 {
+    let cell = super::grid::CHAR_PITCH;
+    if line.iter().all(|&c| on_grid(c)) { cell - 0.5 } else { 1.25 * cell }
+}
+
+/// The x position of each character of a line starting at `x0`, with `gap` added
+/// after every character but the last and `squeeze` taken after every squeezable
+/// mark but the last (see [`justification`]). The line ends at the last position
+/// plus the last width.
+pub fn positions(x0: f32, line: &[char], widths: &[f32], gap: f32, squeeze: f32) -> Vec<f32> {
+    let mut out = Vec::with_capacity(line.len());
+    let mut x = x0;
+    for (i, (&ch, &w)) in line.iter().zip(widths).enumerate() {
+        out.push(x);
+        x += w;
+        if i + 1 < line.len() {
+            x += gap;
+            if squeezable(ch) {
+                x -= squeeze;
+            }
+        }
+    }
+    out
+}
+
 /// Like [`break_lines`] but into exactly `count` lines, when that can be done
 /// without a line looser by more than a character: how pagination lengthens a
 /// paragraph by a line to fill a page instead of leaving a widow or a gap.

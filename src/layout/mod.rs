@@ -215,21 +215,16 @@ fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Result<Vec<Item>
 /// Turn items `start..end` into runs starting at `x0`, with `gap` extra after
 /// each character but the last, and `squeeze` taken after squeezable marks.
 fn place(items: &[Item], x0: f32, gap: f32, squeeze: f32) -> Vec<Run> {
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+    let xs = linebreak::positions(x0, &chars, &widths, gap, squeeze);
     let mut runs: Vec<Run> = Vec::new();
-    let mut x = x0;
-    for (i, it) in items.iter().enumerate() {
+    for (it, x) in items.iter().zip(xs) {
         let same = runs.last().is_some_and(|r| r.face == it.face && r.size == it.size && r.fake_bold == it.fake_bold);
         if !same {
             runs.push(Run { face: it.face, size: it.size, fake_bold: it.fake_bold, y: 0.0, glyphs: Vec::new() });
         }
         runs.last_mut().unwrap().glyphs.push(PlacedGlyph { gid: it.gid, ch: it.ch, x, advance: it.advance });
-        x += it.width;
-        if i + 1 < items.len() {
-            x += gap;
-            if linebreak::squeezable(it.ch) {
-                x -= squeeze;
-            }
-        }
     }
     runs
 }
@@ -243,15 +238,6 @@ fn set_paragraph(items: &[Item], indent: f32, x_left: f32, measure: f32) -> Vec<
     set_spans(items, &spans, indent, x_left)
 }
 
-/// A paragraph's last line short of the measure by less than this is justified
-/// like the lines above it, rather than ending just short of the edge like a
-/// full line left ragged: less than a grid cell for a line all on the grid (one
-/// a whole cell short stays on the grid); for a line with figures or Latin
-/// letters, which cannot end on the grid anyway, up to a cell and a quarter.
-fn near_full(line: &[Item]) -> f32 {
-    if line.iter().all(|i| linebreak::on_grid(i.ch)) { CHAR_PITCH - 0.5 } else { 1.25 * CHAR_PITCH }
-}
-
 /// Position the lines chosen by the line breaker, justified.
 fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left: f32) -> Vec<SetLine> {
     spans
@@ -259,14 +245,8 @@ fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left:
         .map(|s| {
             let line = &items[s.start..s.end];
             let x0 = x_left + if s.first { indent } else { 0.0 };
-            let (gap, squeeze) = if s.surplus < 0.0 {
-                let k = line[..line.len().saturating_sub(1)].iter().filter(|i| linebreak::squeezable(i.ch)).count();
-                (0.0, -s.surplus / k.max(1) as f32)
-            } else if line.len() > 1 && (!s.last || s.surplus < near_full(line)) {
-                (s.surplus / (line.len() - 1) as f32, 0.0)
-            } else {
-                (0.0, 0.0)
-            };
+            let chars: Vec<char> = line.iter().map(|i| i.ch).collect();
+            let (gap, squeeze) = linebreak::justification(&chars, s);
             SetLine { runs: place(line, x0, gap, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
         })
         .collect()
@@ -316,6 +296,21 @@ impl ParaSrc {
     }
 }
 
+/// `items` as one line when it fits in `measure`, else broken into lines that do
+/// (squeezed where the line breaker squeezes), each with its squeeze.
+fn wrap(items: &[Item], measure: f32) -> Vec<(&[Item], f32)> {
+    if items.iter().map(|i| i.width).sum::<f32>() <= measure + 0.01 {
+        return vec![(items, 0.0)];
+    }
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+    let allowed = linebreak::break_after(&chars);
+    linebreak::break_lines(&chars, &widths, &allowed, measure, 0.0)
+        .iter()
+        .map(|s| (&items[s.start..s.end], linebreak::justification(&chars[s.start..s.end], s).1))
+        .collect()
+}
+
 /// Set centred lines (title, subtitle, byline), broken into balanced lines when
 /// too long for the measure.
 fn set_centred(items: &[Item]) -> Vec<SetLine> {
@@ -355,13 +350,18 @@ fn set_centred(items: &[Item]) -> Vec<SetLine> {
     spans
         .into_iter()
         .filter(|(s, e)| e > s)
-        .map(|(s, e)| {
-            let line = &items[s..e];
-            // Centred at natural widths (title type is not on the body's grid).
-            let w: f32 = line.iter().map(|i| i.advance).sum();
-            let x0 = grid::left() + (BLOCK_W - w) / 2.0;
-            let natural: Vec<Item> = line.iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
-            SetLine { runs: place(&natural, x0, 0.0, 0.0), rules: Vec::new(), height: 1, frame: Vec::new() }
+        .flat_map(|(s, e)| {
+            // Centred at natural widths (title type is not on the body's grid); a
+            // piece with no break wider than the block is broken where it must be.
+            let natural: Vec<Item> = items[s..e].iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
+            wrap(&natural, BLOCK_W)
+                .into_iter()
+                .map(|(part, squeeze)| {
+                    let w = set_width(part, squeeze);
+                    let x0 = grid::left() + (BLOCK_W - w) / 2.0;
+                    SetLine { runs: place(part, x0, 0.0, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -407,6 +407,14 @@ fn break_at_spaces(chars: &[char], natural: &[f32], n: usize) -> Option<Vec<usiz
         }
     }
     None
+}
+
+/// The width of `items` set with `squeeze` taken after each squeezable mark but the last.
+fn set_width(items: &[Item], squeeze: f32) -> f32 {
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+    let xs = linebreak::positions(0.0, &chars, &widths, 0.0, squeeze);
+    xs.last().map_or(0.0, |x| x + widths[widths.len() - 1])
 }
 
 /// Set a line flush left without indent (salutation, attachment label).
@@ -515,14 +523,18 @@ fn set_blocks(
                 let centre = grid::right() - 4.0 * CHAR_PITCH - date_w / 2.0;
                 let mut set = Vec::new();
                 for items in &shaped {
-                    let w = width(items);
-                    let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
-                    set.push(SetLine {
-                        runs: place(items, x0, 0.0, 0.0),
-                        rules: Vec::new(),
-                        height: 1,
-                        frame: Vec::new(),
-                    });
+                    // A line longer than the block (a long issuing body) wraps
+                    // instead of running off the page; each part is placed alike.
+                    for (part, squeeze) in wrap(items, BLOCK_W) {
+                        let w = set_width(part, squeeze);
+                        let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
+                        set.push(SetLine {
+                            runs: place(part, x0, 0.0, squeeze),
+                            rules: Vec::new(),
+                            height: 1,
+                            frame: Vec::new(),
+                        });
+                    }
                 }
                 out.push(Entry::Blank);
                 out.push(Entry::Blank);

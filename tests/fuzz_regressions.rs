@@ -1,0 +1,132 @@
+//! Inputs the fuzz targets (fuzz/) found crashing or breaking an invariant, each
+//! reduced to the data or markup that shows it, so the fix stays fixed.
+
+mod common;
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use common::Project;
+use nianbao::config::Config;
+use nianbao::doc::Document;
+use nianbao::fonts::{FaceData, FontBook};
+use nianbao::layout::{self, Layout, grid};
+use nianbao::render;
+use nianbao::template::Templates;
+use nianbao::writer::{self, DocxFonts, Format, Resources};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fonts() -> &'static (FontBook, Vec<Arc<FaceData>>) {
+    static FONTS: OnceLock<(FontBook, Vec<Arc<FaceData>>)> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let book = FontBook::new(&Config::builtin(root())).expect("fonts/");
+        let data = layout::load_faces(&book).expect("fonts load");
+        (book, data)
+    })
+}
+
+/// Render a data file's text (as `data/x/2018.yaml`) to the document model.
+fn build(yaml: &str) -> Document {
+    let p = Project::new(&[("data/x/2018.yaml", yaml)]);
+    let templates = Templates::new(Some(&root().join("templates")));
+    render::build(&p.path("data/x/2018.yaml"), &templates, None).expect("renders").doc
+}
+
+fn lay_out(doc: &Document) -> Layout {
+    let (book, data) = fonts();
+    layout::layout(doc, book, data).expect("layout")
+}
+
+/// Every glyph within the text block's width; the text of the layout.
+fn inside_block(lay: &Layout) -> String {
+    let mut text = String::new();
+    for (p, page) in lay.pages.iter().enumerate() {
+        for run in &page.runs {
+            for g in &run.glyphs {
+                let right = g.x + g.advance * grid::CHAR_PITCH / grid::BODY_PT;
+                assert!(
+                    g.x >= grid::left() - 0.5 && right <= grid::right() + 0.5,
+                    "page {}: {:?} at {:.2}..{:.2}, outside {:.2}..{:.2}",
+                    p + 1,
+                    g.ch,
+                    g.x,
+                    right,
+                    grid::left(),
+                    grid::right()
+                );
+                text.push(g.ch);
+            }
+        }
+    }
+    text
+}
+
+/// fuzz `render`: an issuing body longer than a line ran off the page in the
+/// signature block of a key-points document (34 characters from x 79 to 616 pt on
+/// a 595 pt page). It wraps now.
+#[test]
+fn long_signature_wraps_inside_the_block() {
+    let issuer = "万元".repeat(17);
+    let yaml = format!(
+        r#"{{"attachments": [], "closing": [], "issuer": "{issuer}", "kind": "key-points", "opening": [],
+           "title": [], "unit": {{"level": "区", "name": ""}}}}"#
+    );
+    let doc = build(&yaml);
+    let text = inside_block(&lay_out(&doc));
+    assert!(text.contains(&issuer), "the issuer is set whole: {text}");
+}
+
+/// fuzz `render`: a centred line with no break opportunity wider than the block
+/// (an attachment title of 45 `{` and `\`, none of which a line may end after)
+/// was centred at its natural width and started 26 pt left of the text block.
+/// It is broken where it must be now.
+#[test]
+fn unbreakable_centred_line_stays_inside_the_block() {
+    let title = format!("{}\\\\\\{}", "{".repeat(8), "{".repeat(34));
+    let yaml = format!(
+        "kind: key-points\nunit: {{ name: 甲, level: 县 }}\nissuer: 甲局\ntitle: []\n\
+         attachments:\n  - title: {}\n    paragraphs: [正文。]\n",
+        serde_json::to_string(&title).unwrap()
+    );
+    let doc = build(&yaml);
+    let text = inside_block(&lay_out(&doc));
+    assert!(text.contains(&title), "the title is set whole: {text}");
+    // A long unbreakable title line too.
+    let long = "W".repeat(60);
+    let doc = build(&format!("kind: key-points\nunit: {{ name: 甲, level: 县 }}\nissuer: 甲局\ntitle: [{long}]\n"));
+    assert!(inside_block(&lay_out(&doc)).contains(&long));
+}
+
+/// Characters XML 1.0 does not allow (U+0001, U+000B, U+FFFE) written in a data
+/// file as YAML escapes reached the DOCX's document.xml and core.xml, which Word
+/// then refuses to open. The document model drops what no report can show.
+#[test]
+fn control_characters_never_reach_the_docx() {
+    use std::io::Read;
+    let yaml = "kind: speech\nunit: { name: 甲县, level: 县 }\nissuer: \"甲县\\x02卫生健康局\"\n\
+                meeting: { name: 甲县工作会议, date: 2018-03-01 }\nspeaker: { post: 局长, name: 王某 }\n\
+                title: \"标\\x01题\"\nopening: \"开\\x01场\\v白\\uFFFE，\\x7f好。\"\n";
+    let doc = build(yaml);
+    let config = Config::builtin(root());
+    let fonts = Some(Arc::new(FontBook::new(&config).unwrap()));
+    let res = Resources { config: Arc::new(config), fonts, docx_fonts: DocxFonts::Names };
+    let (bytes, _) = writer::write(&doc, Format::Docx, &res).expect("docx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().ends_with(".xml") || f.name().ends_with(".rels") {
+            let mut s = String::new();
+            f.read_to_string(&mut s).unwrap();
+            let bad: Vec<char> =
+                s.chars().filter(|&c| matches!(c as u32, 0..=8 | 0xB | 0xC | 0xE..=0x1F | 0xFFFE | 0xFFFF)).collect();
+            assert!(bad.is_empty(), "{} holds {bad:?}", f.name());
+            all.push_str(&s);
+        }
+    }
+    assert!(all.contains("开场白，好。"), "the text is kept");
+    assert!(all.contains("甲县卫生健康局"), "the author is kept");
+}
