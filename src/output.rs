@@ -56,7 +56,11 @@ impl Staged {
             Staged { tmp: Some(tmp), target: path.to_path_buf() }
         };
         let tmp = staged.tmp.as_mut().expect("just created");
-        tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| fail(path, "写入失败", e))?;
+        // No fsync: a rename only ever exposes a whole file to other processes,
+        // and ext4 and XFS flush a file renamed over an existing one first, so a
+        // good report is not replaced by an empty one even on power loss. An
+        // fsync per file cost a city's batch 1.2 s of its 4.3 s (200 files).
+        tmp.write_all(bytes).map_err(|e| fail(path, "写入失败", e))?;
         Ok(staged)
     }
 
