@@ -1,7 +1,10 @@
 //! Time to write the seed-003 speech (data/xiangyuan/2018.yaml) as DOCX, from
 //! the document model: docx-rs, the post-processing and zipping, with and
 //! without the embedded font subsets. Fonts are read once, before timing, as a
-//! run of several reports does.
+//! run of several reports does; so are the glyphs converted to TrueType (cached
+//! in the faces for the process), except in the "first report" case, which
+//! times a write with a fresh font book: the faces opened and every glyph
+//! converted, as in a single `nianbao render`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -29,6 +32,17 @@ fn bench(c: &mut Criterion) {
         writer::write(&built.doc, Format::Docx, &res).expect("write");
         c.bench_function(name, |b| b.iter(|| writer::write(&built.doc, Format::Docx, &res).expect("write")));
     }
+    c.bench_function("docx seed-003, fonts embedded, first report", |b| {
+        b.iter_batched(
+            || Resources {
+                config: config.clone(),
+                fonts: Some(Arc::new(FontBook::new(&config).expect("fonts"))),
+                docx_fonts: DocxFonts::Embed,
+            },
+            |res| writer::write(&built.doc, Format::Docx, &res).expect("write"),
+            criterion::BatchSize::PerIteration,
+        )
+    });
 }
 
 criterion_group!(benches, bench);

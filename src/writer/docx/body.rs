@@ -181,20 +181,34 @@ impl<'a> Body<'a> {
         Ok(f)
     }
 
-    /// The width of `ch` set in `role`, in points, as Word and LibreOffice set
-    /// it: the glyph's advance at the role's size plus the character spacing.
+    /// Record the widths of `chars` set in `role`, in points, as Word and
+    /// LibreOffice set them: each glyph's advance at the role's size plus the
+    /// character spacing. Each face is parsed once for all its characters.
+    fn measure(&mut self, role: Role, chars: impl IntoIterator<Item = char>) -> Result<()> {
+        let mut need: std::collections::BTreeMap<FaceId, Vec<char>> = Default::default();
+        for ch in chars {
+            let face = self.face_for(role, ch)?;
+            if !self.advances.contains_key(&(face, ch)) {
+                need.entry(face).or_default().push(ch);
+            }
+        }
+        for (face, chars) in need {
+            let data = self.book.face(face)?;
+            let f = data.face();
+            let upem = f32::from(f.units_per_em());
+            for ch in chars {
+                let gid = f.glyph_index(ch).unwrap_or(ttf_parser::GlyphId(0));
+                let units = f.glyph_hor_advance(gid).unwrap_or(0) as f32 / upem;
+                self.advances.insert((face, ch), units * role.size_pt() + styles::CHAR_SPACING as f32 / 20.0);
+            }
+        }
+        Ok(())
+    }
+
+    /// The width of `ch` in `role` recorded by [`Self::measure`].
     fn advance(&mut self, role: Role, ch: char) -> Result<f32> {
         let face = self.face_for(role, ch)?;
-        if let Some(&w) = self.advances.get(&(face, ch)) {
-            return Ok(w);
-        }
-        let data = self.book.face(face)?;
-        let f = data.face();
-        let gid = f.glyph_index(ch).unwrap_or(ttf_parser::GlyphId(0));
-        let units = f.glyph_hor_advance(gid).unwrap_or(0) as f32 / f32::from(f.units_per_em());
-        let w = units * role.size_pt() + styles::CHAR_SPACING as f32 / 20.0;
-        self.advances.insert((face, ch), w);
-        Ok(w)
+        Ok(self.advances.get(&(face, ch)).copied().unwrap_or(role.size_pt()))
     }
 
     /// Runs for `text` in `role`: one per span and face; bold spans bold; characters
@@ -385,6 +399,8 @@ impl<'a> Body<'a> {
         let pad = CELL_PAD_TWIPS as f32 / 20.0;
         let mut min_w = vec![CHAR_PITCH; ncol];
         let mut max_w = vec![CHAR_PITCH; ncol];
+        let text: String = std::iter::once(&t.header).chain(t.rows.iter()).flatten().map(Text::plain).collect();
+        self.measure(Role::Table, text.chars().filter(|c| !c.is_control()))?;
         for row in std::iter::once(&t.header).chain(t.rows.iter()) {
             for (c, cell) in row.iter().enumerate().take(ncol) {
                 let chars: Vec<char> = cell.plain().chars().filter(|c| !c.is_control()).collect();
