@@ -4,10 +4,12 @@
 //!
 //! * [`grid`]: the page, margins and the 22 × 28 grid;
 //! * [`linebreak`]: break opportunities and the squeeze-then-push line breaker;
+//! * `table`: column widths from the set text, cells, rows whole on the grid;
 //! * this module: shaping (character → face, glyph, advance), setting each block
-//!   into lines, and paginating lines on the grid (keep with next, widows and
-//!   orphans, tables split by rows with the header repeated, attachments on a new
-//!   page, page numbers).
+//!   into lines, and paginating lines on the grid (keep with next; widows and
+//!   orphans avoided where a paragraph can be set a line longer, accepted rather
+//!   than a gap, GB/T 9704 filling the text block; tables split between rows
+//!   with the header repeated; attachments on a new page; page numbers).
 
 pub mod grid;
 pub mod linebreak;
