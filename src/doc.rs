@@ -216,8 +216,10 @@ impl Text {
 /// XML 1.0, and so DOCX, does not even allow most of them: Word refuses a
 /// document that holds one.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    let shown =
-        |c: char| !c.is_control() && !((0xFDD0..=0xFDEF).contains(&(c as u32)) || (c as u32) & 0xFFFE == 0xFFFE);
+    let shown = |c: char| {
+        let u = c as u32;
+        !(c.is_control() || (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE)
+    };
     if s.chars().all(shown) { s.into() } else { s.chars().filter(|&c| shown(c)).collect::<String>().into() }
 }
 
