@@ -41,14 +41,46 @@ pub fn write_all(doc: &Document) {
     match layout::layout(doc, book, &env.faces) {
         Ok(lay) => {
             check_layout(&lay);
-            if let Err(e) = writer::pdf::render(doc, &lay, &env.faces) {
-                assert!(!e.0.is_empty(), "an error without a diagnostic");
+            match writer::pdf::render(doc, &lay, &env.faces) {
+                Ok(pdf) => {
+                    let read = lopdf::Document::load_mem(&pdf).expect("the PDF reads back");
+                    assert_eq!(read.get_pages().len(), lay.pages.len(), "pages in the PDF");
+                }
+                Err(e) => assert!(!e.0.is_empty(), "an error without a diagnostic"),
             }
         }
         Err(e) => assert!(!e.0.is_empty(), "an error without a diagnostic"),
     }
-    if let Err(e) = writer::write(doc, Format::Docx, &env.res) {
-        assert!(!e.0.is_empty(), "an error without a diagnostic");
+    match writer::write(doc, Format::Docx, &env.res) {
+        Ok((docx, _)) => check_docx(&docx),
+        Err(e) => assert!(!e.0.is_empty(), "an error without a diagnostic"),
+    }
+}
+
+/// Every XML part of a DOCX well-formed, and without characters XML 1.0 forbids
+/// (Word refuses such a file).
+fn check_docx(bytes: &[u8]) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the DOCX is a zip");
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).expect("zip entry");
+        let name = part.name().to_string();
+        if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+            continue;
+        }
+        let mut xml = String::new();
+        part.read_to_string(&mut xml).expect("XML parts are UTF-8");
+        if let Some(c) = xml.chars().find(|&c| matches!(c as u32, 0..=8 | 0xB | 0xC | 0xE..=0x1F | 0xFFFE | 0xFFFF)) {
+            panic!("{name} holds U+{:04X}, which XML forbids", c as u32);
+        }
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("{name} is not well-formed XML at {}: {e}", reader.buffer_position()),
+            }
+        }
     }
 }
 
