@@ -120,6 +120,66 @@ pub fn on_grid(c: char) -> bool {
         || "“”‘’—…·".contains(c)
 }
 
+/// Every line the breakers may set from item `s` in `avail` points: calls
+/// `line(end, cost, surplus)` for each allowed end (`unit`: the widest item). A line ending at a natural
+/// fit costs little, a squeezed or pushed one more, and more again where the
+/// adjustment shows against the grid (an all-Han line after the first); a line
+/// looser than `max_loose` (the paragraph's last aside) or overflowing more
+/// than its marks can squeeze is not offered.
+fn each_line(
+    chars: &[char],
+    widths: &[f32],
+    allowed: &[bool],
+    s: usize,
+    avail: f32,
+    unit: f32,
+    max_loose: f32,
+    mut line: impl FnMut(usize, f32, f32),
+) {
+    const EPS: f32 = 0.01;
+    let n = widths.len();
+    let mut w = 0.0;
+    let mut squeeze_cap = 0.0;
+    let mut grid_only = true;
+    for e in s + 1..=n {
+        let i = e - 1;
+        w += widths[i];
+        grid_only &= on_grid(chars[i]);
+        let over = w - avail;
+        if over > unit + EPS {
+            break;
+        }
+        // Squeezable marks inside the line (not its last character).
+        let cap_here = squeeze_cap;
+        if squeezable(chars[i]) {
+            squeeze_cap += widths[i] * 0.5;
+        }
+        if !allowed[i] {
+            continue;
+        }
+        let last = e == n;
+        let shows = grid_only && s > 0;
+        let surplus = -over;
+        let cost = if over > EPS {
+            if over > cap_here + EPS {
+                continue;
+            }
+            if shows { 1000.0 } else { 30.0 }
+        } else if last {
+            0.0
+        } else if surplus > max_loose + EPS {
+            continue;
+        } else if surplus + EPS < widths[e] {
+            (surplus / unit).powi(2)
+        } else if shows {
+            1000.0 + surplus / unit * 100.0
+        } else {
+            10.0 + (surplus / unit).powi(2) * 20.0
+        };
+        line(e, cost, surplus);
+    }
+}
+
 /// Break items of `widths` into lines of `measure` points, the first line indented
 /// by `indent`. `chars[i]` is item i's character (for squeezing), `allowed[i]`
 /// whether a line may end after item i.
@@ -144,55 +204,14 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
     for s in 0..n {
         let Some((base, ..)) = best[s] else { continue };
         let avail = if s == 0 { measure - indent } else { measure };
-        let mut w = 0.0;
-        let mut squeeze_cap = 0.0;
-        let mut grid_only = true;
         let mut any = false;
-        for e in s + 1..=n {
-            let i = e - 1;
-            w += widths[i];
-            grid_only &= on_grid(chars[i]);
-            let over = w - avail;
-            if over > unit + EPS {
-                break;
-            }
-            // Squeezable marks inside the line (not its last character).
-            let cap_here = squeeze_cap;
-            if squeezable(chars[i]) {
-                squeeze_cap += widths[i] * 0.5;
-            }
-            if !allowed[i] {
-                continue;
-            }
-            let last = e == n;
-            let shows = grid_only && s > 0;
-            let cost = if over > EPS {
-                if over > cap_here + EPS {
-                    continue;
-                }
-                if shows { 1000.0 } else { 30.0 }
-            } else if last {
-                0.0
-            } else {
-                let surplus = -over;
-                let natural = e < n && surplus + EPS < widths[e];
-                if natural {
-                    (surplus / unit).powi(2)
-                } else if shows {
-                    1000.0 + surplus / unit * 100.0
-                } else {
-                    10.0 + (surplus / unit).powi(2) * 20.0
-                }
-            };
-            if !last && -over > 3.0 * unit {
-                continue; // far too loose
-            }
+        each_line(chars, widths, allowed, s, avail, unit, 3.0 * unit, |e, cost, surplus| {
             any = true;
             let total = base + cost + 1.0;
             if best[e].is_none_or(|(c, ..)| total < c) {
-                best[e] = Some((total, s, -over));
+                best[e] = Some((total, s, surplus));
             }
-        }
+        });
         // Nothing fits from here: break where it overflows.
         if !any {
             let mut w = 0.0;
@@ -280,7 +299,6 @@ pub fn break_lines_exact(
     indent: f32,
     count: usize,
 ) -> Option<Vec<LineSpan>> {
-    const EPS: f32 = 0.01;
     let n = widths.len();
     if n == 0 || count == 0 || count > n {
         return None;
@@ -293,54 +311,16 @@ pub fn break_lines_exact(
         for s in 0..n {
             let Some((base, ..)) = best[k][s] else { continue };
             let avail = if s == 0 { measure - indent } else { measure };
-            let mut w = 0.0;
-            let mut squeeze_cap = 0.0;
-            let mut grid_only = true;
-            for e in s + 1..=n {
-                let i = e - 1;
-                w += widths[i];
-                grid_only &= on_grid(chars[i]);
-                let over = w - avail;
-                if over > unit + EPS {
-                    break;
+            each_line(chars, widths, allowed, s, avail, unit, unit, |e, cost, surplus| {
+                // Only the last of the `count` lines ends the paragraph.
+                if (e == n) != (k + 1 == count) {
+                    return;
                 }
-                let cap_here = squeeze_cap;
-                if squeezable(chars[i]) {
-                    squeeze_cap += widths[i] * 0.5;
-                }
-                if !allowed[i] {
-                    continue;
-                }
-                let last = e == n;
-                if last != (k + 1 == count) {
-                    continue;
-                }
-                let shows = grid_only && s > 0;
-                let cost = if over > EPS {
-                    if over > cap_here + EPS {
-                        continue;
-                    }
-                    if shows { 1000.0 } else { 30.0 }
-                } else if last {
-                    0.0
-                } else {
-                    let surplus = -over;
-                    if surplus > unit + EPS {
-                        continue;
-                    }
-                    if surplus + EPS < widths[e] {
-                        (surplus / unit).powi(2)
-                    } else if shows {
-                        1000.0 + surplus / unit * 100.0
-                    } else {
-                        10.0 + (surplus / unit).powi(2) * 20.0
-                    }
-                };
                 let total = base + cost;
                 if best[k + 1][e].is_none_or(|(c, ..)| total < c) {
-                    best[k + 1][e] = Some((total, s, -over));
+                    best[k + 1][e] = Some((total, s, surplus));
                 }
-            }
+            });
         }
     }
     best[count][n]?;
