@@ -31,33 +31,12 @@ fn project(n: usize) -> tempfile::TempDir {
     dir
 }
 
-/// Every file under `dir` (relative path → bytes), reports only.
-fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            if rel.starts_with(".nianbao") {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn one_broken_county_fails_alone_and_keeps_its_old_report() {
     let p = project(4);
     let o = nianbao(p.path(), &["batch", "--format", "md", "--jobs", "2"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let before = tree(&p.path().join("out"));
+    let before = common::tree(&p.path().join("out"));
     assert_eq!(before.len(), 4);
 
     let broken = p.path().join("data/c002/2018.yaml");
@@ -71,7 +50,7 @@ fn one_broken_county_fails_alone_and_keeps_its_old_report() {
     assert!(err.contains("未知的键 `nmae`"), "{err}");
     assert!(err.contains("共 4 份：生成 3，已是最新 0，失败 1"), "{err}");
     // The three good counties were written again, the broken one kept its old report.
-    assert_eq!(tree(&p.path().join("out")), before);
+    assert_eq!(common::tree(&p.path().join("out")), before);
 }
 
 #[test]
@@ -115,7 +94,7 @@ fn a_report_whose_file_name_changes_leaves_no_stale_file() {
         std::fs::read_to_string(&f).unwrap().replace("东山县2018年度卫生计生工作会议", "东山县2018年卫生健康大会");
     std::fs::write(&f, text).unwrap();
     assert!(nianbao(p.path(), &["batch", "--format", "md"]).status.success());
-    let names: Vec<String> = tree(&p.path().join("out")).into_keys().collect();
+    let names: Vec<String> = common::tree(&p.path().join("out")).into_keys().collect();
     assert_eq!(names, ["c000/2018/东山县2018年卫生健康大会讲话.md"]);
     #[cfg(unix)]
     {
@@ -149,7 +128,7 @@ fn jobs_do_not_change_the_bytes() {
         let o = nianbao(p.path(), &["batch", "--format", "md", "--jobs", jobs, "--out", out.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
-    let (a, b) = (tree(&out1), tree(&out2));
+    let (a, b) = (common::tree(&out1), common::tree(&out2));
     assert_eq!(a.len(), 4);
     assert_eq!(a, b);
 }
@@ -246,6 +225,6 @@ fn watch_renders_again_on_save_and_reports_errors_without_exiting() {
     wait_for("等待修改");
     assert!(child.try_wait().unwrap().is_none(), "watch keeps running after an error");
     child.kill().unwrap();
-    let md = tree(&p.path().join("out"));
+    let md = common::tree(&p.path().join("out"));
     assert!(String::from_utf8_lossy(md.values().next().unwrap()).contains("各位同志"));
 }

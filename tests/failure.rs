@@ -50,27 +50,6 @@ fn rendered_project(n: usize) -> tempfile::TempDir {
     dir
 }
 
-/// Every file under `dir` (relative path → bytes), the stamps aside.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            if rel == ".nianbao" {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
 fn temporaries(tree: &BTreeMap<String, Vec<u8>>) -> Vec<&String> {
     tree.keys().filter(|k| k.contains(".nianbao-")).collect()
 }
@@ -79,14 +58,14 @@ fn temporaries(tree: &BTreeMap<String, Vec<u8>>) -> Vec<&String> {
 /// message containing `expect`, and the earlier reports unchanged.
 fn fails_and_keeps_reports(spoil: impl FnOnce(&Path), args: &[&str], expect: &str) -> String {
     let p = rendered_project(1);
-    let before = tree(&p.path().join("out"));
+    let before = common::tree(&p.path().join("out"));
     assert_eq!(before.len(), 2, "{:?}", before.keys());
     spoil(p.path());
     let o = run(p.path(), args);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains(expect), "expected “{expect}” in:\n{err}");
-    assert_eq!(tree(&p.path().join("out")), before, "earlier reports changed or files left behind");
+    assert_eq!(common::tree(&p.path().join("out")), before, "earlier reports changed or files left behind");
     err
 }
 
@@ -139,7 +118,7 @@ fn an_output_folder_that_cannot_be_created_is_an_error() {
 #[test]
 fn a_folder_in_the_way_of_one_format_stops_both() {
     let p = rendered_project(1);
-    let before = tree(&p.path().join("out"));
+    let before = common::tree(&p.path().join("out"));
     let pdf = before.keys().find(|k| k.ends_with(".pdf")).unwrap().clone();
     std::fs::remove_file(p.path().join("out").join(&pdf)).unwrap();
     std::fs::create_dir(p.path().join("out").join(&pdf)).unwrap();
@@ -148,7 +127,7 @@ fn a_folder_in_the_way_of_one_format_stops_both() {
     let o = run(p.path(), &["batch", "data"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("同名的文件夹已经存在"), "{}", stderr(&o));
-    let after = tree(&p.path().join("out"));
+    let after = common::tree(&p.path().join("out"));
     assert_eq!(after.get(&docx), before.get(&docx), "the DOCX was replaced although the PDF could not be");
     assert!(temporaries(&after).is_empty(), "{:?}", temporaries(&after));
 }
@@ -175,7 +154,7 @@ fn limit_file_size(cmd: &mut Command, bytes: u64) {
 #[test]
 fn a_full_disk_fails_the_report_and_keeps_the_old_one() {
     let p = rendered_project(1);
-    let before = tree(&p.path().join("out"));
+    let before = common::tree(&p.path().join("out"));
     std::fs::write(p.path().join("data/c000/2018.yaml"), counties_changed(p.path())).unwrap();
     let mut cmd = nianbao(p.path());
     cmd.args(["batch", "data"]);
@@ -183,7 +162,7 @@ fn a_full_disk_fails_the_report_and_keeps_the_old_one() {
     let o = cmd.output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("写入失败（文件超出系统允许的大小）；原有文件未改动"), "{}", stderr(&o));
-    assert_eq!(tree(&p.path().join("out")), before);
+    assert_eq!(common::tree(&p.path().join("out")), before);
 }
 
 fn is_whole_pdf(b: &[u8]) -> bool {
@@ -221,7 +200,7 @@ fn an_interrupted_batch_leaves_whole_reports_and_no_temporary_files() {
     let err = std::io::read_to_string(progress).unwrap();
     assert_eq!(status.code(), Some(1), "{err}");
     assert!(err.contains("已中断：未写完的文件已删除，已有的报告保持原样。"), "{err}");
-    let after = tree(&p.path().join("out"));
+    let after = common::tree(&p.path().join("out"));
     assert!(temporaries(&after).is_empty(), "{:?}", temporaries(&after));
     let written = after.keys().filter(|k| k.starts_with("more")).count();
     assert!(written < 80, "the run was not interrupted ({written} files)");

@@ -120,23 +120,24 @@ pub fn on_grid(c: char) -> bool {
         || "“”‘’—…·".contains(c)
 }
 
+/// A paragraph's items as the breakers see them; `unit` is the widest item.
+#[derive(Clone, Copy)]
+struct Items<'a> {
+    chars: &'a [char],
+    widths: &'a [f32],
+    allowed: &'a [bool],
+    unit: f32,
+}
+
 /// Every line the breakers may set from item `s` in `avail` points: calls
-/// `line(end, cost, surplus)` for each allowed end (`unit`: the widest item). A line ending at a natural
+/// `line(end, cost, surplus)` for each allowed end. A line ending at a natural
 /// fit costs little, a squeezed or pushed one more, and more again where the
 /// adjustment shows against the grid (an all-Han line after the first); a line
 /// looser than `max_loose` (the paragraph's last aside) or overflowing more
 /// than its marks can squeeze is not offered.
-fn each_line(
-    chars: &[char],
-    widths: &[f32],
-    allowed: &[bool],
-    s: usize,
-    avail: f32,
-    unit: f32,
-    max_loose: f32,
-    mut line: impl FnMut(usize, f32, f32),
-) {
+fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl FnMut(usize, f32, f32)) {
     const EPS: f32 = 0.01;
+    let Items { chars, widths, allowed, unit } = *items;
     let n = widths.len();
     let mut w = 0.0;
     let mut squeeze_cap = 0.0;
@@ -198,6 +199,7 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
         return Vec::new();
     }
     let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
+    let items = Items { chars, widths, allowed, unit };
     // best[i]: (cost, previous break, surplus) of the best way to set items 0..i.
     let mut best: Vec<Option<(f32, usize, f32)>> = vec![None; n + 1];
     best[0] = Some((0.0, 0, 0.0));
@@ -205,7 +207,7 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
         let Some((base, ..)) = best[s] else { continue };
         let avail = if s == 0 { measure - indent } else { measure };
         let mut any = false;
-        each_line(chars, widths, allowed, s, avail, unit, 3.0 * unit, |e, cost, surplus| {
+        each_line(&items, s, avail, 3.0 * unit, |e, cost, surplus| {
             any = true;
             let total = base + cost + 1.0;
             if best[e].is_none_or(|(c, ..)| total < c) {
@@ -304,6 +306,7 @@ pub fn break_lines_exact(
         return None;
     }
     let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
+    let items = Items { chars, widths, allowed, unit };
     // best[k][i]: cost, previous break and surplus of setting items 0..i in k lines.
     let mut best: Vec<Vec<Option<(f32, usize, f32)>>> = vec![vec![None; n + 1]; count + 1];
     best[0][0] = Some((0.0, 0, 0.0));
@@ -311,7 +314,7 @@ pub fn break_lines_exact(
         for s in 0..n {
             let Some((base, ..)) = best[k][s] else { continue };
             let avail = if s == 0 { measure - indent } else { measure };
-            each_line(chars, widths, allowed, s, avail, unit, unit, |e, cost, surplus| {
+            each_line(&items, s, avail, unit, |e, cost, surplus| {
                 // Only the last of the `count` lines ends the paragraph.
                 if (e == n) != (k + 1 == count) {
                     return;
