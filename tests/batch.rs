@@ -1,6 +1,7 @@
 //! Batch runs, incremental builds, depfiles, `init` and the data schema.
 
 mod common;
+use common::root;
 
 #[path = "common/counties.rs"]
 mod counties;
@@ -14,10 +15,6 @@ fn nianbao(dir: &Path, args: &[&str]) -> Output {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A project with `n` generated counties and the repository's templates.

@@ -4,6 +4,7 @@
 //! written before are still there, byte for byte, with no temporary file left.
 
 mod common;
+use common::root;
 #[path = "common/counties.rs"]
 mod counties;
 
@@ -12,10 +13,6 @@ use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn nianbao(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_nianbao"));

@@ -3,30 +3,16 @@
 
 mod common;
 
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use common::Project;
+use common::{Project, fonts, root};
 use nianbao::config::Config;
 use nianbao::doc::Document;
-use nianbao::fonts::{FaceData, FontBook};
+use nianbao::fonts::FontBook;
 use nianbao::layout::{self, Layout, grid};
 use nianbao::render;
 use nianbao::template::Templates;
 use nianbao::writer::{self, DocxFonts, Format, Resources};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fonts() -> &'static (FontBook, Vec<Arc<FaceData>>) {
-    static FONTS: OnceLock<(FontBook, Vec<Arc<FaceData>>)> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let book = FontBook::new(&Config::builtin(root())).expect("fonts/");
-        let data = layout::load_faces(&book).expect("fonts load");
-        (book, data)
-    })
-}
 
 /// Render a data file's text (as `data/x/2018.yaml`) to the document model.
 fn build(yaml: &str) -> Document {

@@ -4,6 +4,7 @@
 //! bytes across renders, and the fallback warning / missing-glyph error.
 
 mod common;
+use common::root;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,10 +20,6 @@ use nianbao::template::Templates;
 use nianbao::writer::{self, DocxFonts, Format, Resources};
 
 const SEED_003: &str = "data/xiangyuan/2018.yaml";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn resources() -> &'static Resources {
     static RES: OnceLock<Resources> = OnceLock::new();

@@ -7,13 +7,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
-
-use common::Project;
-use nianbao::config::Config;
+use common::{Project, fonts, root};
 use nianbao::doc::{Block, Document, Meta, Numbering, Text};
-use nianbao::fonts::{FaceData, FontBook};
 use nianbao::layout::grid::{self, BLOCK_W, BODY_PT, CHAR_PITCH};
 use nianbao::layout::linebreak::{
     LineSpan, NO_LINE_END, NO_LINE_START, break_after, break_lines, justification, positions,
@@ -115,20 +110,6 @@ proptest! {
             }
         }
     }
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The repository's fonts, read once.
-fn fonts() -> &'static (FontBook, Vec<Arc<FaceData>>) {
-    static FONTS: OnceLock<(FontBook, Vec<Arc<FaceData>>)> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let book = FontBook::new(&Config::builtin(root())).expect("fonts/");
-        let data = layout::load_faces(&book).expect("fonts load");
-        (book, data)
-    })
 }
 
 fn paragraph_doc(text: &str) -> Document {

@@ -70,3 +70,20 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// The repository's root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The repository's fonts, read once per test binary.
+pub fn fonts() -> &'static (nianbao::fonts::FontBook, Vec<std::sync::Arc<nianbao::fonts::FaceData>>) {
+    use nianbao::fonts::{FaceData, FontBook};
+    use std::sync::{Arc, OnceLock};
+    static FONTS: OnceLock<(FontBook, Vec<Arc<FaceData>>)> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let book = FontBook::new(&nianbao::config::Config::builtin(root())).expect("fonts/");
+        let data = nianbao::layout::load_faces(&book).expect("fonts load");
+        (book, data)
+    })
+}
