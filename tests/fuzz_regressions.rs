@@ -116,3 +116,21 @@ fn control_characters_never_reach_the_docx() {
     assert!(all.contains("开场白，好。"), "the text is kept");
     assert!(all.contains("甲县卫生健康局"), "the author is kept");
 }
+
+/// fuzz `render` (a CI timeout): a whole data file's text landed in a title, a
+/// centred line of 4,000 characters with hundreds of spaces. Breaking a title at
+/// its spaces tried every choice of spaces — C(700, 14) of them — and never
+/// finished. Past a bound it now breaks the title as any long centred text.
+#[test]
+fn title_with_hundreds_of_spaces_is_set() {
+    let title = ["卫生健康工作 "; 300].concat();
+    let doc = build(&format!(
+        "kind: key-points\nunit: {{ name: 甲, level: 县 }}\nissuer: 甲局\ntitle: [{}]\n",
+        serde_json::to_string(title.trim()).unwrap()
+    ));
+    let text = inside_block(&lay_out(&doc));
+    // Page numbers sit between a page's last line and the next page's first.
+    for ch in "卫生健康工作".chars() {
+        assert_eq!(text.matches(ch).count(), 300, "every {ch} is set");
+    }
+}

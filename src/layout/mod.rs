@@ -371,10 +371,15 @@ fn set_centred(items: &[Item]) -> Vec<SetLine> {
 /// Where to break a line of centred type at its spaces into `n` lines or one
 /// more, every line fitting the measure: the spaces to break at (each dropped),
 /// the most even lines (the longest as short as can be), preferring the
-/// shorter lines above (a trapezoid). `None` when no choice of spaces fits.
+/// shorter lines above (a trapezoid). `None` when no choice of spaces fits, or
+/// when there are too many choices to try (a paragraph's worth of words set as a
+/// title: the search is exhaustive, C(spaces, lines − 1) choices).
 fn break_at_spaces(chars: &[char], natural: &[f32], n: usize) -> Option<Vec<usize>> {
     let spaces: Vec<usize> =
         (1..chars.len().saturating_sub(1)).filter(|&i| matches!(chars[i], '\u{3000}' | ' ')).collect();
+    if choices(spaces.len(), n) > MAX_TITLE_CHOICES {
+        return None;
+    }
     let width = |s: usize, e: usize| natural[s..e].iter().sum::<f32>();
     for lines in n..=n + 1 {
         let mut best: Option<(f32, f32, Vec<usize>)> = None;
@@ -409,6 +414,16 @@ fn break_at_spaces(chars: &[char], natural: &[f32], n: usize) -> Option<Vec<usiz
         }
     }
     None
+}
+
+/// Most choices of spaces [`break_at_spaces`] tries (a real title has a few
+/// dozen).
+const MAX_TITLE_CHOICES: u64 = 20_000;
+
+/// C(n, k), saturating.
+fn choices(n: usize, k: usize) -> u64 {
+    let k = k.min(n.saturating_sub(k)) as u64;
+    (0..k).try_fold(1u64, |c, i| c.checked_mul(n as u64 - i).map(|c| c / (i + 1))).unwrap_or(u64::MAX)
 }
 
 /// The width of `items` set with `squeeze` taken after each squeezable mark but the last.
