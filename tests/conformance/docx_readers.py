@@ -3,7 +3,8 @@ python-docx opens every sample and finds the GB/T 9704 page; pandoc's plain-text
 reading carries the Markdown output's paragraphs in order (Word list numbers
 aside, which pandoc does not print); the embedded fonts deobfuscate into fonts
 fontTools reads; two renders give the same bytes; python-docx finds an inline
-chart for each chart of the Markdown output; and LibreOffice converts the
+chart for each chart of the Markdown output, and openpyxl reads each chart's
+embedded workbook as the chart's table of figures; and LibreOffice converts the
 document to PDF whose text (pdftotext) holds the data, each chart's title,
 series and category names, and a "— N —" page number on every page."""
 
@@ -156,6 +157,18 @@ def main():
                 c.check(f"{name}: python-docx finds an inline chart per chart, the text block wide",
                         len(shapes) == len(charts) and all(round(sh.width.mm) == 156 for sh in shapes),
                         f"{len(shapes)} charts for {len(charts)}")
+                import openpyxl
+
+                zf, wrong = zipfile.ZipFile(path), []
+                for i, ch in enumerate(charts, 1):
+                    book = zf.read(f"word/embeddings/Microsoft_Excel_Worksheet{i}.xlsx")
+                    ws = openpyxl.load_workbook(io.BytesIO(book)).active
+                    want = [[None, *ch["series"]]] + [[cat["name"], *cat["values"]] for cat in ch["categories"]]
+                    got = [[cell.value for cell in row] for row in ws.iter_rows()]
+                    if got != want:
+                        wrong.append(f"chart {i}: {got} != {want}")
+                c.check(f"{name}: openpyxl reads each chart's embedded workbook as its figures", not wrong,
+                        str(wrong[:1]))
 
             # pandoc takes the Title, Subtitle and Date paragraphs as metadata.
             meta = json.loads(subprocess.run(["pandoc", "-f", "docx", "-t", "json", str(path)],
