@@ -710,3 +710,39 @@ fn chart_paragraphs_are_centred_and_sized_by_their_drawing() {
     assert!(at("word/charts/chart1.xml") < at("word/embeddings/Microsoft_Excel_Worksheet1.xlsx"));
     assert!(at("word/embeddings/Microsoft_Excel_Worksheet4.xlsx") < at("word/fonts/font1.odttf"));
 }
+
+/// Chart text is escaped, and characters XML cannot hold (a chart's YAML can
+/// write `"\u0001"`) are left out, as in the body's text: the parts still parse.
+#[test]
+fn chart_text_is_escaped_and_control_characters_are_dropped() {
+    use nianbao::doc::Block;
+    use nianbao::writer::{DocxFonts, Format, Resources};
+    use std::sync::Arc;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("data/xiangyuan/2018.yaml");
+    let config = Arc::new(nianbao::config::Config::discover(&data).unwrap());
+    let book = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
+    let templates = nianbao::template::Templates::new(Some(&config.root.join("templates")));
+    let mut doc = nianbao::render::build(&data, &templates, None).expect("build").doc;
+    let chart = doc.blocks.iter_mut().find_map(|b| if let Block::Chart(c) = b { Some(c) } else { None }).unwrap();
+    chart.title = "对比\u{1}<图>".into();
+    chart.series[0] = "A&B".into();
+    chart.categories[0].name = "甲\u{7f}\"乙\"".into();
+    let res = Resources { config: config.clone(), fonts: Some(book), docx_fonts: DocxFonts::Names };
+    let bytes = nianbao::writer::write(&doc, Format::Docx, &res).expect("write").0;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut s = Vec::new();
+        z.by_name(name).unwrap().read_to_end(&mut s).unwrap();
+        s
+    };
+    let c = El::parse(&read("word/charts/chart1.xml"));
+    let title: String = c.first("c:title").all("a:t").iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(title, "对比<图>");
+    assert_eq!(c.first("c:ser").first("c:tx").first("c:v").text, "A&B");
+    assert_eq!(c.first("c:ser").first("c:cat").first("c:v").text, "甲\"乙\"");
+    let doc = El::parse(&read("word/document.xml"));
+    assert_eq!(doc.first("wp:docPr").attr("name"), "对比<图>");
+    let cells = sheet_cells(&read("word/embeddings/Microsoft_Excel_Worksheet1.xlsx"));
+    assert_eq!((cells["B1"].as_str(), cells["A2"].as_str()), ("A&B", "甲\"乙\""));
+}

@@ -161,6 +161,14 @@ impl<'a> Body<'a> {
     /// Record a chart: its text is set in the table role's face (the body's by
     /// default), and its characters go into that face's embedded subset.
     fn chart(&mut self, c: &crate::doc::Chart) -> Result<()> {
+        // No character XML cannot hold (the chart's YAML may escape one in).
+        let mut c = c.clone();
+        let clean = |s: &mut String| *s = crate::doc::printable(s).into_owned();
+        clean(&mut c.title);
+        clean(&mut c.unit);
+        c.series.iter_mut().for_each(clean);
+        c.categories.iter_mut().for_each(|cat| clean(&mut cat.name));
+
         let unit = chart::unit_title(&c.unit).unwrap_or_default();
         let values: String =
             c.categories.iter().flat_map(|cat| cat.values.iter().flatten()).map(|v| chart::number(*v)).collect();
@@ -170,7 +178,7 @@ impl<'a> Body<'a> {
             let face = self.face_for(Role::Table, ch)?;
             self.used.add(face, ch);
         }
-        self.charts.push(ChartPart { chart: c.clone(), font: self.fonts.font(Role::Table).name });
+        self.charts.push(ChartPart { chart: c, font: self.fonts.font(Role::Table).name });
         Ok(())
     }
 
