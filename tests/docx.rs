@@ -2,7 +2,9 @@
 //! matters to Word, WPS and LibreOffice: the page grid, styles with outline
 //! levels, East Asian fonts, odd/even footers with a PAGE field, the heading
 //! list numbering, embedded fonts that decode to real TrueType fonts, the text
-//! (the same as the Markdown output's), and identical bytes across two renders.
+//! (the same as the Markdown output's), native charts whose figures (in the
+//! chart part and its embedded workbook) are the data's, and identical bytes
+//! across two renders.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -433,4 +435,314 @@ fn table_columns_are_sized_to_their_text_and_figures_never_break() {
     assert!(review[6] >= 1800, "{review:?}");
     // Every column at least as wide as its longest figure: `1342.15` unbroken.
     assert!(review[3] >= 20 * 7 * 8, "{review:?}");
+}
+
+// ---------------------------------------------------------------- charts
+
+/// An XML element read with quick-xml, for the chart and workbook parts.
+#[derive(Debug, Default)]
+struct El {
+    name: String,
+    attrs: BTreeMap<String, String>,
+    children: Vec<El>,
+    text: String,
+}
+
+impl El {
+    fn parse(xml: &[u8]) -> El {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_reader(xml);
+        let mut stack = vec![El::default()];
+        let decoder = reader.decoder();
+        let open = |e: &quick_xml::events::BytesStart| El {
+            name: String::from_utf8(e.name().as_ref().to_vec()).unwrap(),
+            attrs: e
+                .attributes()
+                .map(|a| {
+                    let a = a.unwrap();
+                    (
+                        String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                        a.decoded_and_normalized_value(quick_xml::XmlVersion::Implicit1_0, decoder)
+                            .unwrap()
+                            .into_owned(),
+                    )
+                })
+                .collect(),
+            ..El::default()
+        };
+        let mut buf = Vec::new();
+        loop {
+            match reader.read_event_into(&mut buf).unwrap() {
+                Event::Start(e) => stack.push(open(&e)),
+                Event::Empty(e) => stack.last_mut().unwrap().children.push(open(&e)),
+                Event::End(_) => {
+                    let el = stack.pop().unwrap();
+                    stack.last_mut().unwrap().children.push(el);
+                }
+                Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.decode().unwrap()),
+                Event::GeneralRef(r) => {
+                    let c = match r.decode().unwrap().as_ref() {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        _ => '\'',
+                    };
+                    stack.last_mut().unwrap().text.push(c);
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        stack.pop().unwrap().children.pop().expect("a root element")
+    }
+
+    /// Every descendant named `name`, in document order.
+    fn all(&self, name: &str) -> Vec<&El> {
+        let mut out = Vec::new();
+        for c in &self.children {
+            if c.name == name {
+                out.push(c);
+            }
+            out.extend(c.all(name));
+        }
+        out
+    }
+
+    fn first(&self, name: &str) -> &El {
+        self.all(name).into_iter().next().unwrap_or_else(|| panic!("no {name} in {}", self.name))
+    }
+
+    fn attr(&self, k: &str) -> &str {
+        self.attrs.get(k).unwrap_or_else(|| panic!("no {k} on {}", self.name))
+    }
+
+    /// The `val` attribute of the child `name`.
+    fn val(&self, name: &str) -> &str {
+        self.first(name).attr("val")
+    }
+}
+
+/// The charts of the Markdown output (the document model's), in order.
+fn markdown_charts(md: &str) -> Vec<nianbao::doc::Chart> {
+    md.split("```chart\n").skip(1).map(|b| yaml_serde::from_str(&b[..b.find("```").unwrap()]).unwrap()).collect()
+}
+
+/// An embedded workbook's first sheet: cell reference (`B2`) → text or number as written.
+fn sheet_cells(xlsx: &[u8]) -> BTreeMap<String, String> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("the workbook is a zip");
+    for i in 0..z.len() {
+        let f = z.by_index(i).unwrap();
+        // Fixed timestamps, as the DOCX's own entries: the bytes depend on the data only.
+        assert_eq!(f.last_modified(), Some(zip::DateTime::default()), "{}", f.name());
+    }
+    let mut read = |name: &str| {
+        let mut s = Vec::new();
+        z.by_name(name).unwrap_or_else(|_| panic!("no {name} in the workbook")).read_to_end(&mut s).unwrap();
+        s
+    };
+    let book = El::parse(&read("xl/workbook.xml"));
+    assert_eq!(book.first("sheet").attr("name"), "Sheet1");
+    let shared: Vec<String> =
+        El::parse(&read("xl/sharedStrings.xml")).all("si").iter().map(|si| si.first("t").text.clone()).collect();
+    let sheet = El::parse(&read("xl/worksheets/sheet1.xml"));
+    sheet
+        .all("c")
+        .into_iter()
+        .map(|c| {
+            let v = c.first("v").text.clone();
+            let v = if c.attrs.get("t").map(String::as_str) == Some("s") {
+                shared[v.parse::<usize>().unwrap()].clone()
+            } else {
+                v
+            };
+            (c.attr("r").to_string(), v)
+        })
+        .collect()
+}
+
+/// The cells a chart formula names: `Sheet1!$B$2:$B$4` → `B2`, `B3`, `B4`.
+fn formula_cells(f: &str) -> Vec<String> {
+    let range = f.strip_prefix("Sheet1!").unwrap_or_else(|| panic!("{f}")).replace('$', "");
+    let (a, b) = range.split_once(':').unwrap_or((&range, &range));
+    let split = |r: &str| {
+        let at = r.find(|c: char| c.is_ascii_digit()).unwrap();
+        (r[..at].to_string(), r[at..].parse::<usize>().unwrap())
+    };
+    let ((col, first), (col2, last)) = (split(a), split(b));
+    assert_eq!(col, col2, "one column: {f}");
+    (first..=last).map(|r| format!("{col}{r}")).collect()
+}
+
+/// Every chart of a sample: a native chart part whose series, categories and
+/// values are the document model's (as the Markdown output prints them), the
+/// same figures in its embedded workbook at the cells its formulas name, and
+/// the relationships and content types that tie them to the body's drawings.
+fn check_charts(data: &str) -> Vec<(nianbao::doc::Chart, El)> {
+    let s = sample(data);
+    let want = markdown_charts(&std::fs::read_to_string(&s.md).unwrap());
+    assert!(!want.is_empty(), "{data} has charts");
+    let types = xml(&s.parts, "[Content_Types].xml");
+    assert!(types.contains(
+        r#"<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>"#
+    ));
+    let rels = El::parse(&s.parts["word/_rels/document.xml.rels"]);
+    let doc = El::parse(&s.parts["word/document.xml"]);
+    let drawings = doc.all("wp:inline");
+    assert_eq!(drawings.len(), want.len(), "one drawing per chart");
+    let mut ids = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, (chart, inline)) in want.into_iter().zip(drawings).enumerate() {
+        let n = i + 1;
+        let part = format!("word/charts/chart{n}.xml");
+        assert!(types.contains(&format!(
+            r#"<Override PartName="/{part}" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>"#
+        )));
+        // The drawing: the text block's width, named by the chart's title, pointing at the part.
+        assert_eq!(inline.first("wp:extent").attr("cx"), "5616000");
+        let doc_pr = inline.first("wp:docPr");
+        assert_eq!(doc_pr.attr("name"), chart.title);
+        assert!(ids.insert(doc_pr.attr("id").to_string()), "docPr ids unique");
+        let data_el = inline.first("a:graphicData");
+        assert_eq!(data_el.attr("uri"), "http://schemas.openxmlformats.org/drawingml/2006/chart");
+        let rid = data_el.first("c:chart").attr("r:id");
+        let rel = rels.all("Relationship").into_iter().find(|r| r.attr("Id") == rid).expect("the chart's relationship");
+        assert_eq!(rel.attr("Type"), "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart");
+        assert_eq!(format!("word/{}", rel.attr("Target")), part);
+
+        let c = El::parse(&s.parts[&part]);
+        let title: String = c.first("c:title").all("a:t").iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(title, chart.title);
+        let bars = c.first("c:barChart");
+        assert_eq!((bars.val("c:barDir"), bars.val("c:grouping")), ("col", "clustered"));
+        assert_eq!(c.first("c:legend").val("c:legendPos"), "b");
+
+        // The workbook the chart's data lives in.
+        let ext = c.first("c:externalData").attr("r:id");
+        let chart_rels = El::parse(&s.parts[&format!("word/charts/_rels/chart{n}.xml.rels")]);
+        let target = chart_rels.all("Relationship").into_iter().find(|r| r.attr("Id") == ext).unwrap().attr("Target");
+        let book = format!("word/{}", target.strip_prefix("../").unwrap());
+        assert_eq!(book, format!("word/embeddings/Microsoft_Excel_Worksheet{n}.xlsx"));
+        let cells = sheet_cells(&s.parts[&book]);
+        assert!(!cells.contains_key("A1"), "A1 empty");
+
+        let sers = bars.all("c:ser");
+        assert_eq!(sers.len(), chart.series.len(), "{}", chart.title);
+        for (si, (ser, name)) in sers.iter().zip(&chart.series).enumerate() {
+            assert_eq!(ser.first("c:tx").first("c:v").text, *name);
+            let tx = formula_cells(&ser.first("c:tx").first("c:f").text);
+            assert_eq!(tx.len(), 1);
+            assert_eq!(cells[&tx[0]], *name, "series name in the sheet");
+            let cat = ser.first("c:cat");
+            let names: Vec<&str> = cat.all("c:v").iter().map(|v| v.text.as_str()).collect();
+            let want_names: Vec<&str> = chart.categories.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(names, want_names);
+            let cat_cells: Vec<&str> =
+                formula_cells(&cat.first("c:f").text).iter().map(|r| cells[r].as_str()).collect();
+            assert_eq!(cat_cells, want_names, "category names in the sheet");
+            let val = ser.first("c:val");
+            assert_eq!(val.first("c:ptCount").attr("val"), chart.categories.len().to_string());
+            let cached: BTreeMap<usize, f64> = val
+                .all("c:pt")
+                .iter()
+                .map(|p| (p.attr("idx").parse().unwrap(), p.first("c:v").text.parse().unwrap()))
+                .collect();
+            let val_cells = formula_cells(&val.first("c:f").text);
+            assert_eq!(val_cells.len(), chart.categories.len());
+            for (ci, (cat, cell)) in chart.categories.iter().zip(&val_cells).enumerate() {
+                let v = cat.values[si];
+                assert_eq!(cached.get(&ci).copied(), v, "{}: {} / {name}", chart.title, cat.name);
+                assert_eq!(cells.get(cell).map(|x| x.parse::<f64>().unwrap()), v, "sheet {cell}");
+            }
+            assert_eq!(ser.first("c:dLbls").val("c:showVal"), "1", "values over the bars");
+        }
+        out.push((chart, c));
+    }
+    assert!(!s.parts.contains_key(&format!("word/charts/chart{}.xml", out.len() + 1)));
+    out
+}
+
+#[test]
+fn charts_are_native_word_charts_with_their_data() {
+    let charts = check_charts("data/xiangyuan/2018.yaml");
+    assert_eq!(charts.len(), 4);
+    // The data's figures: 县医院临床路径管理病种 62 → 87, no target; 完成标准化建设的村卫生所 21 → 33 of 33.
+    let (chart, c) = &charts[0];
+    assert_eq!(chart.title, "2017年主要指标对比（个）");
+    let sers = c.all("c:ser");
+    let points = |s: usize| -> Vec<(String, String)> {
+        sers[s]
+            .first("c:val")
+            .all("c:pt")
+            .iter()
+            .map(|p| (p.attr("idx").to_string(), p.first("c:v").text.clone()))
+            .collect()
+    };
+    let pt = |i: &str, v: &str| (i.to_string(), v.to_string());
+    assert_eq!(points(0), [pt("0", "62"), pt("1", "21")]);
+    assert_eq!(points(1), [pt("0", "87"), pt("1", "33")]);
+    assert_eq!(points(2), [pt("1", "33")], "a missing target is no point");
+    let names: Vec<&str> = sers.iter().map(|s| s.first("c:tx").first("c:v").text.as_str()).collect();
+    assert_eq!(names, ["2016年", "2017年", "年度目标"]);
+    // The unit as the value axis' title; the text in the body's face.
+    let axis: String = c.first("c:valAx").first("c:title").all("a:t").iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(axis, "单位：个");
+    assert!(c.all("a:ea").iter().all(|f| f.attr("typeface") == "仿宋_GB2312"));
+    assert_eq!(charts[1].0.title, "2017年主要指标对比（万元）");
+    check_charts("data/yangli/2018.yaml");
+}
+
+#[test]
+fn chart_paragraphs_are_centred_and_sized_by_their_drawing() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let styles = xml(&s.parts, "word/styles.xml");
+    let chart = style(&styles, "Chart");
+    assert!(chart.contains(r#"<w:jc w:val="center"/>"#), "{chart}");
+    // Not an exact line height, which would crop the drawing.
+    assert!(chart.contains(r#"w:line="240" w:lineRule="auto""#), "{chart}");
+    assert!(chart.contains(r#"w:firstLineChars="0""#), "{chart}");
+    let doc = xml(&s.parts, "word/document.xml");
+    assert_eq!(doc.matches(r#"<w:pStyle w:val="Chart"/>"#).count(), 4);
+    // The chart parts come in a fixed order after the footers, before the fonts.
+    let at = |name: &str| s.names.iter().position(|n| n == name).unwrap_or_else(|| panic!("no {name}"));
+    assert!(at("word/footer2.xml") < at("word/charts/chart1.xml"));
+    assert!(at("word/charts/chart1.xml") < at("word/embeddings/Microsoft_Excel_Worksheet1.xlsx"));
+    assert!(at("word/embeddings/Microsoft_Excel_Worksheet4.xlsx") < at("word/fonts/font1.odttf"));
+}
+
+/// Chart text is escaped, and characters XML cannot hold (a chart's YAML can
+/// write `"\u0001"`) are left out, as in the body's text: the parts still parse.
+#[test]
+fn chart_text_is_escaped_and_control_characters_are_dropped() {
+    use nianbao::doc::Block;
+    use nianbao::writer::{DocxFonts, Format, Resources};
+    use std::sync::Arc;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("data/xiangyuan/2018.yaml");
+    let config = Arc::new(nianbao::config::Config::discover(&data).unwrap());
+    let book = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
+    let templates = nianbao::template::Templates::new(Some(&config.root.join("templates")));
+    let mut doc = nianbao::render::build(&data, &templates, None).expect("build").doc;
+    let chart = doc.blocks.iter_mut().find_map(|b| if let Block::Chart(c) = b { Some(c) } else { None }).unwrap();
+    chart.title = "对比\u{1}<图>".into();
+    chart.series[0] = "A&B".into();
+    chart.categories[0].name = "甲\u{7f}\"乙\"".into();
+    let res = Resources { config: config.clone(), fonts: Some(book), docx_fonts: DocxFonts::Names };
+    let bytes = nianbao::writer::write(&doc, Format::Docx, &res).expect("write").0;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut s = Vec::new();
+        z.by_name(name).unwrap().read_to_end(&mut s).unwrap();
+        s
+    };
+    let c = El::parse(&read("word/charts/chart1.xml"));
+    let title: String = c.first("c:title").all("a:t").iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(title, "对比<图>");
+    assert_eq!(c.first("c:ser").first("c:tx").first("c:v").text, "A&B");
+    assert_eq!(c.first("c:ser").first("c:cat").first("c:v").text, "甲\"乙\"");
+    let doc = El::parse(&read("word/document.xml"));
+    assert_eq!(doc.first("wp:docPr").attr("name"), "对比<图>");
+    let cells = sheet_cells(&read("word/embeddings/Microsoft_Excel_Worksheet1.xlsx"));
+    assert_eq!((cells["B1"].as_str(), cells["A2"].as_str()), ("A&B", "甲\"乙\""));
 }

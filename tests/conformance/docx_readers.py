@@ -2,9 +2,11 @@
 python-docx opens every sample and finds the GB/T 9704 page; pandoc's plain-text
 reading carries the Markdown output's paragraphs in order (Word list numbers
 aside, which pandoc does not print); the embedded fonts deobfuscate into fonts
-fontTools reads; two renders give the same bytes; and LibreOffice converts the
-document to PDF whose text (pdftotext) holds the data and a "— N —" page number
-on every page."""
+fontTools reads; two renders give the same bytes; python-docx finds an inline
+chart for each chart of the Markdown output, and openpyxl reads each chart's
+embedded workbook as the chart's table of figures; and LibreOffice converts the
+document to PDF whose text (pdftotext) holds the data, each chart's title,
+series and category names, and a "— N —" page number on every page."""
 
 import io
 import json
@@ -18,6 +20,8 @@ import zipfile
 from _common import Checks, build, norm, render, samples, strings, tempdir
 
 import docx
+import yaml
+from docx.enum.shape import WD_INLINE_SHAPE
 
 # GB/T 15834 / clreq: marks that never start a line, and that never end one.
 NO_START = set("、，。．：；！？”’」』）】〗〕］｝》〉%‰℃·…")
@@ -48,6 +52,16 @@ def md_paragraphs(md):
             if norm(c):
                 out.append(norm(c))
     return out
+
+
+def md_charts(md):
+    """The charts of the Markdown output (```chart blocks of YAML), in order."""
+    return [yaml.safe_load(b.split("```", 1)[0]) for b in md.split("```chart\n")[1:]]
+
+
+def chart_texts(chart):
+    """What a chart prints as text: title, series (legend) and category names."""
+    return [norm(x) for x in [chart["title"], *chart["series"], *(cat["name"] for cat in chart["categories"])]]
 
 
 def meta_text(v):
@@ -137,6 +151,24 @@ def main():
                         + "".join(cell.text for t in d.tables for r in t.rows for cell in r.cells))
             missing = [x for x in strings(data) if x not in text]
             c.check(f"{name}: data text in python-docx's reading", not missing, f"missing {missing[:3]}")
+            charts = md_charts(md.read_text(encoding="utf-8"))
+            if charts:
+                shapes = [sh for sh in d.inline_shapes if sh.type == WD_INLINE_SHAPE.CHART]
+                c.check(f"{name}: python-docx finds an inline chart per chart, the text block wide",
+                        len(shapes) == len(charts) and all(round(sh.width.mm) == 156 for sh in shapes),
+                        f"{len(shapes)} charts for {len(charts)}")
+                import openpyxl
+
+                zf, wrong = zipfile.ZipFile(path), []
+                for i, ch in enumerate(charts, 1):
+                    book = zf.read(f"word/embeddings/Microsoft_Excel_Worksheet{i}.xlsx")
+                    ws = openpyxl.load_workbook(io.BytesIO(book)).active
+                    want = [[None, *ch["series"]]] + [[cat["name"], *cat["values"]] for cat in ch["categories"]]
+                    got = [[cell.value for cell in row] for row in ws.iter_rows()]
+                    if got != want:
+                        wrong.append(f"chart {i}: {got} != {want}")
+                c.check(f"{name}: openpyxl reads each chart's embedded workbook as its figures", not wrong,
+                        str(wrong[:1]))
 
             # pandoc takes the Title, Subtitle and Date paragraphs as metadata.
             meta = json.loads(subprocess.run(["pandoc", "-f", "docx", "-t", "json", str(path)],
@@ -197,6 +229,12 @@ def main():
             missing = [x for x in strings(data) if not any(hang.sub("", x) in b for b in bodies)]
             c.check(f"{name}: data text in LibreOffice's PDF (hanging marks aside)", not missing,
                     f"missing {missing[:3]}")
+            if charts:
+                # LibreOffice draws the charts with their text as text.
+                plain = [norm("".join(t)) for t in (pages, reading)]
+                lost = [x for ch in charts for x in chart_texts(ch) if not any(x in b for b in plain)]
+                c.check(f"{name}: chart titles, series and categories in LibreOffice's PDF", not lost,
+                        f"missing {lost[:3]}")
 
             # Heading numbers are Word list numbering: LibreOffice must count them
             # as nianbao's own PDF prints them (it ignores w:lvlRestart).

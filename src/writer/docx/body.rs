@@ -8,8 +8,9 @@ use docx_rs::{
     TableCell, TableCellMargins, TableRow, WidthType,
 };
 
+use super::chart::{self, ChartPart};
 use super::styles::ListPlan;
-use super::styles::{self, run_fonts};
+use super::styles::{self, RoleFonts, run_fonts};
 use super::{BookFonts, Used};
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
@@ -50,6 +51,8 @@ pub struct Body<'a> {
     lists: std::collections::BTreeMap<usize, ListState>,
     /// Numbering instances added to restart a list.
     restarts: Vec<Restart>,
+    /// The charts, in order, for the package to add.
+    charts: Vec<ChartPart>,
     /// The face that sets each character of a role's face (parsing a face to ask
     /// is not free, and a report has a few hundred distinct characters).
     resolved: std::collections::HashMap<(FaceId, char), FaceId>,
@@ -75,14 +78,15 @@ impl<'a> Body<'a> {
             warnings,
             lists: Default::default(),
             restarts: Vec::new(),
+            charts: Vec::new(),
             resolved: Default::default(),
             advances: Default::default(),
         }
     }
 
-    /// The body's elements, and the numbering instances `(numId, list id)` that
-    /// restart heading lists.
-    pub fn build(mut self) -> Result<(Vec<Child>, Vec<Restart>)> {
+    /// The body's elements, the numbering instances `(numId, list id)` that
+    /// restart heading lists, and the charts.
+    pub fn build(mut self) -> Result<(Vec<Child>, Vec<Restart>, Vec<ChartPart>)> {
         let mut out = Vec::new();
         let mut break_before = false;
         let doc = self.doc;
@@ -126,8 +130,12 @@ impl<'a> Body<'a> {
                     break_before = true;
                     continue;
                 }
-                // The native chart part is in progress on the `docx` branch.
-                Block::Chart(_) => continue,
+                // An empty paragraph in the chart style, which the package
+                // fills with the chart's drawing.
+                Block::Chart(c) => {
+                    self.chart(c)?;
+                    paras.push(Paragraph::new().style(styles::CHART));
+                }
                 Block::Attachment(a) => {
                     let label = self.para(styles::ATTACHMENT_LABEL, Role::Attachment, &Text::from(a.label.as_str()))?;
                     paras.push(label.page_break_before(true));
@@ -147,7 +155,31 @@ impl<'a> Body<'a> {
         if break_before {
             out.push(Child::Paragraph(Box::new(page_break())));
         }
-        Ok((out, self.restarts))
+        Ok((out, self.restarts, self.charts))
+    }
+
+    /// Record a chart: its text is set in the table role's face (the body's by
+    /// default), and its characters go into that face's embedded subset.
+    fn chart(&mut self, c: &crate::doc::Chart) -> Result<()> {
+        // No character XML cannot hold (the chart's YAML may escape one in).
+        let mut c = c.clone();
+        let clean = |s: &mut String| *s = crate::doc::printable(s).into_owned();
+        clean(&mut c.title);
+        clean(&mut c.unit);
+        c.series.iter_mut().for_each(clean);
+        c.categories.iter_mut().for_each(|cat| clean(&mut cat.name));
+
+        let unit = chart::unit_title(&c.unit).unwrap_or_default();
+        let values: String =
+            c.categories.iter().flat_map(|cat| cat.values.iter().flatten()).map(|v| chart::number(*v)).collect();
+        // Axis labels: figures, a decimal point, a minus sign.
+        let text = c.texts().chain([unit.as_str(), values.as_str(), "0123456789.-"]).collect::<String>();
+        for ch in text.chars().filter(|c| !c.is_whitespace()) {
+            let face = self.face_for(Role::Table, ch)?;
+            self.used.add(face, ch);
+        }
+        self.charts.push(ChartPart { chart: c, font: self.fonts.font(Role::Table).name });
+        Ok(())
     }
 
     fn para(&mut self, style: &str, role: Role, text: &Text) -> Result<Paragraph> {

@@ -4,11 +4,13 @@
 //!
 //! docx-rs builds the parts (body, styles, numbering, footers, settings);
 //! [`package`] then fixes what docx-rs 0.4.22 cannot express and zips the parts
-//! deterministically; [`embed`] adds the subset fonts. Formatting is in styles
+//! deterministically; [`embed`] adds the subset fonts; [`chart`] writes the
+//! bar charts as native Word charts with their data. Formatting is in styles
 //! ([`styles`]); runs carry direct formatting only for bold spans and for
 //! characters that the role's face lacks (set in the fallback face).
 
 mod body;
+pub mod chart;
 pub mod embed;
 pub mod package;
 pub mod styles;
@@ -90,7 +92,7 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     }
 
     let body = body::Body::new(doc, book, &fonts, &plan, &mut used, &mut warnings);
-    let (children, restarts) = body.build()?;
+    let (children, restarts, charts) = body.build()?;
     for child in children {
         docx = match child {
             body::Child::Paragraph(p) => docx.add_paragraph(*p),
@@ -132,8 +134,10 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
     };
     let font_names = fonts.all_names(book, &used)?;
     let parts = docx.build();
-    let bytes =
-        package::finish(parts, &package::Fixes { styles: fixes, meta: doc.meta.clone(), fonts: font_names, embedded })?;
+    let bytes = package::finish(
+        parts,
+        &package::Fixes { styles: fixes, meta: doc.meta.clone(), fonts: font_names, embedded, charts },
+    )?;
     Ok((bytes, warnings))
 }
 

@@ -23,8 +23,9 @@ use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Meta;
 use crate::fonts::FaceId;
 
+use super::chart::{self, ChartPart};
 use super::embed::Embedded;
-use super::styles::StyleFixes;
+use super::styles::{self, StyleFixes};
 
 /// What the writer asks the post-processing to add.
 pub struct Fixes {
@@ -33,6 +34,9 @@ pub struct Fixes {
     /// DOCX names of the faces used, for the font table.
     pub fonts: Vec<(FaceId, String)>,
     pub embedded: Vec<Embedded>,
+    /// The charts, in document order: chart `n` goes into the `n`-th paragraph
+    /// in the chart style.
+    pub charts: Vec<ChartPart>,
 }
 
 fn err(msg: impl std::fmt::Display) -> Errors {
@@ -638,7 +642,7 @@ pub fn finish(parts: docx_rs::XMLDocx, fixes: &Fixes) -> Result<Vec<u8>> {
     let mut para_ids = ParaIds::default();
 
     let mut document = parse(&parts.document)?;
-    fix_document(&mut document, &mut para_ids);
+    fix_document(&mut document, &mut para_ids, &fixes.charts)?;
     let mut styles = parse(&parts.styles)?;
     fix_styles(&mut styles, &fixes.styles);
     let mut numbering = parse(&parts.numberings)?;
@@ -665,12 +669,22 @@ pub fn finish(parts: docx_rs::XMLDocx, fixes: &Fixes) -> Result<Vec<u8>> {
     for i in 0..footers.len() {
         overrides.push((format!("/word/footer{}.xml", i + 1), format!("{WML}.footer+xml")));
     }
-    entries.push(("[Content_Types].xml".into(), serialize(&content_types(&overrides, !fixes.embedded.is_empty()))));
+    for n in 1..=fixes.charts.len() {
+        overrides.push((format!("/{}", chart::chart_part(n)), chart::CHART_TYPE.into()));
+    }
+    let mut defaults = Vec::new();
+    if !fixes.embedded.is_empty() {
+        defaults.push(("odttf", "application/vnd.openxmlformats-officedocument.obfuscatedFont"));
+    }
+    if !fixes.charts.is_empty() {
+        defaults.push(("xlsx", chart::XLSX_TYPE));
+    }
+    entries.push(("[Content_Types].xml".into(), serialize(&content_types(&defaults, &overrides))));
     entries.push(("_rels/.rels".into(), serialize(&package_rels())));
     entries.push(("docProps/app.xml".into(), serialize(&app_props())));
     entries.push(("docProps/core.xml".into(), serialize(&core_props(&fixes.meta))));
     entries.push(("word/document.xml".into(), serialize(&document)));
-    entries.push(("word/_rels/document.xml.rels".into(), serialize(&document_rels(footers.len()))));
+    entries.push(("word/_rels/document.xml.rels".into(), serialize(&document_rels(footers.len(), fixes.charts.len()))));
     entries.push(("word/styles.xml".into(), serialize(&styles)));
     entries.push(("word/numbering.xml".into(), serialize(&numbering)));
     entries.push(("word/settings.xml".into(), serialize(&settings)));
@@ -680,6 +694,9 @@ pub fn finish(parts: docx_rs::XMLDocx, fixes: &Fixes) -> Result<Vec<u8>> {
     }
     for (i, f) in footers.iter().enumerate() {
         entries.push((format!("word/footer{}.xml", i + 1), serialize(f)));
+    }
+    for (i, c) in fixes.charts.iter().enumerate() {
+        entries.extend(chart::parts(i + 1, c)?);
     }
     for e in &fixes.embedded {
         entries.push((format!("word/{}", e.part), e.data.clone()));
@@ -707,7 +724,22 @@ impl ParaIds {
     }
 }
 
-fn fix_document(doc: &mut El, ids: &mut ParaIds) {
+fn fix_document(doc: &mut El, ids: &mut ParaIds, charts: &[ChartPart]) -> Result<()> {
+    // Each chart into its paragraph, in document order.
+    let mut n = 0;
+    doc.walk_mut(&mut |el| {
+        let chart_style = |e: &El| e.name == "w:pStyle" && e.get("w:val") == Some(styles::CHART);
+        if el.name == "w:p"
+            && el.elements().any(|e| e.name == "w:pPr" && e.elements().any(chart_style))
+            && let Some(c) = charts.get(n)
+        {
+            n += 1;
+            el.children.push(Node::El(chart::drawing_run(n, &c.chart.title)));
+        }
+    });
+    if n != charts.len() {
+        return Err(err(format!("{} 个图表只找到 {n} 个位置", charts.len())));
+    }
     // The first row of each table repeats at the top of every page.
     doc.walk_mut(&mut |el| {
         // docx-rs writes `w:type` on grid columns, which CT_TblGridCol lacks.
@@ -721,6 +753,7 @@ fn fix_document(doc: &mut El, ids: &mut ParaIds) {
         }
     });
     ids.renumber(doc);
+    Ok(())
 }
 
 fn fix_styles(styles: &mut El, fixes: &StyleFixes) {
@@ -792,20 +825,13 @@ fn fix_settings(settings: &mut El, embedded: bool) {
     reorder(settings);
 }
 
-fn content_types(overrides: &[(String, String)], fonts: bool) -> El {
+/// `[Content_Types].xml`: the `rels` and `xml` defaults, `defaults` by
+/// extension, then `overrides` by part name.
+pub fn content_types(defaults: &[(&str, &str)], overrides: &[(String, String)]) -> El {
     let mut t = El::new("Types").attr("xmlns", CT_NS);
-    t = t.child(
-        El::new("Default")
-            .attr("Extension", "rels")
-            .attr("ContentType", "application/vnd.openxmlformats-package.relationships+xml"),
-    );
-    t = t.child(El::new("Default").attr("Extension", "xml").attr("ContentType", "application/xml"));
-    if fonts {
-        t = t.child(
-            El::new("Default")
-                .attr("Extension", "odttf")
-                .attr("ContentType", "application/vnd.openxmlformats-officedocument.obfuscatedFont"),
-        );
+    let base = [("rels", "application/vnd.openxmlformats-package.relationships+xml"), ("xml", "application/xml")];
+    for (ext, ct) in base.iter().chain(defaults) {
+        t = t.child(El::new("Default").attr("Extension", ext).attr("ContentType", ct));
     }
     for (part, ct) in overrides {
         t = t.child(El::new("Override").attr("PartName", part).attr("ContentType", ct));
@@ -813,7 +839,7 @@ fn content_types(overrides: &[(String, String)], fonts: bool) -> El {
     t
 }
 
-fn rel(id: &str, ty: &str, target: &str) -> El {
+pub fn rel(id: &str, ty: &str, target: &str) -> El {
     El::new("Relationship").attr("Id", id).attr("Type", ty).attr("Target", target)
 }
 
@@ -830,8 +856,8 @@ fn package_rels() -> El {
 }
 
 /// The relationships of `document.xml`; the footer ids match those docx-rs
-/// wrote into the section properties.
-fn document_rels(footers: usize) -> El {
+/// wrote into the section properties, the chart ids those of the drawings.
+fn document_rels(footers: usize, charts: usize) -> El {
     let mut r = El::new("Relationships")
         .attr("xmlns", REL_NS)
         .child(rel("rId1", &format!("{R_NS}/styles"), "styles.xml"))
@@ -840,6 +866,9 @@ fn document_rels(footers: usize) -> El {
         .child(rel("rId4", &format!("{R_NS}/fontTable"), "fontTable.xml"));
     for i in 0..footers {
         r = r.child(rel(&format!("rIdFooter{}", i + 1), &format!("{R_NS}/footer"), &format!("footer{}.xml", i + 1)));
+    }
+    for n in 1..=charts {
+        r = r.child(rel(&chart::rel_id(n), chart::CHART_REL, &format!("charts/chart{n}.xml")));
     }
     r
 }

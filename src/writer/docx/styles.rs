@@ -31,6 +31,7 @@ pub const ATTACHMENT_TITLE: &str = "AttachmentTitle";
 pub const TABLE: &str = "ReportTable";
 pub const TABLE_TEXT: &str = "TableText";
 pub const FOOTER: &str = "Footer";
+pub const CHART: &str = "Chart";
 
 /// The first list that numbers headings (`w:numId` and `w:abstractNumId`;
 /// docx-rs reserves 1 for a default list of its own, which the post-processing
@@ -275,6 +276,16 @@ pub fn styles(fonts: &dyn RoleFonts, plan: &ListPlan) -> (Vec<Style>, StyleFixes
     out.push(table_text);
     fixes.first_line_chars.push((TABLE_TEXT, 0));
     out.push(Style::new(TABLE, StyleType::Table).name("报表表格").set_borders(TableBorders::new()));
+
+    // A chart's paragraph: centred, single line spacing so that the office
+    // writer sizes the line to the chart (an exact line would crop it); the
+    // line still snaps to the grid, so the chart takes whole grid lines.
+    let mut chart = no_indent(para_style(CHART, "图表", Role::Body, fonts))
+        .align(AlignmentType::Center)
+        .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0));
+    chart.paragraph_property.keep_lines = Some(true);
+    out.push(chart);
+    fixes.first_line_chars.push((CHART, 0));
 
     let mut footer = no_indent(para_style(FOOTER, "footer", Role::Folio, fonts)).line_spacing(exact(2 * 14 * 20));
     footer.paragraph_property.snap_to_grid = Some(false);
