@@ -314,6 +314,18 @@ impl MarkupParser<'_> {
             format!("图表类别“{}”有 {} 个值，应与系列数 {} 相同", c.name, c.values.len(), chart.series.len())
         } else if let Some(c) = negative {
             format!("图表类别“{}”的值必须是不小于 0 的数", c.name)
+        } else if let Some((what, max, text)) = [
+            (0, std::slice::from_ref(&chart.title)),
+            (1, &chart.series[..]),
+            (2, &chart.categories.iter().map(|c| c.name.clone()).collect::<Vec<_>>()[..]),
+            (3, std::slice::from_ref(&chart.unit)),
+        ]
+        .into_iter()
+        .find_map(|(k, texts)| {
+            let (what, max) = MAX_CHART_TEXT[k];
+            texts.iter().find(|t| t.chars().count() > max).map(|t| (what, max, t.clone()))
+        }) {
+            format!("图表{what}“{text}”超过 {max} 个字，图中放不下；请缩短")
         } else {
             String::new()
         };
@@ -436,9 +448,13 @@ fn current_text(open: &mut Option<Open>) -> Option<&mut Text> {
 }
 
 /// Most series and categories in one chart: beyond these a bar chart stops
-/// reading at a glance.
+/// reading at a glance (and its labels no longer fit the chart's nine lines).
 const MAX_SERIES: usize = 6;
-const MAX_CATEGORIES: usize = 20;
+const MAX_CATEGORIES: usize = 12;
+/// Longest chart texts, in characters: the title, a series' or a category's
+/// name, the unit.
+const MAX_CHART_TEXT: [(&str, usize); 4] =
+    [("标题（title）", 60), ("系列名", 20), ("类别名", 30), ("单位（unit）", 10)];
 
 /// A right-aligned column whose body cells are all figures (a number, possibly
 /// with a unit after it, or `—`) aligns on the decimal point.
@@ -636,7 +652,11 @@ mod tests {
                 "```chart\ntitle: x\nseries: [a, b]\ncategories:\n  - { name: c, values: [1] }\n```\n",
                 "有 1 个值，应与系列数 2 相同",
             ),
-            ("```chart\ntitle: x\nseries: [a]\ncategories: []\n```\n", "应有 1 到 20 个类别"),
+            ("```chart\ntitle: x\nseries: [a]\ncategories: []\n```\n", "应有 1 到 12 个类别"),
+            (
+                "```chart\ntitle: x\nseries: [a]\ncategories:\n  - { name: 一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一, values: [1] }\n```\n",
+                "图表类别名“一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一”超过 30 个字",
+            ),
             ("```chart\ntitle: x\nseries: [a]\ncategories:\n  - { name: c, values: [-1] }\n```\n", "不小于 0"),
             (
                 "```chart\ntitle: x\nseries: [a]\ncolour: red\ncategories:\n  - { name: c, values: [1] }\n```\n",

@@ -97,11 +97,11 @@ struct Stroke {
     y2: f32,
 }
 
-/// Every run and every ruled line of every page, in content order, the text
-/// through the fonts' ToUnicode maps.
-fn drawn(bytes: &[u8]) -> (Vec<Drawn>, Vec<Stroke>) {
+/// Every run, every ruled line and every filled path (as its bounding box) of
+/// every page, in content order, the text through the fonts' ToUnicode maps.
+fn drawn(bytes: &[u8]) -> (Vec<Drawn>, Vec<Stroke>, Vec<Stroke>) {
     let pdf = Pdf::load_mem(bytes).unwrap();
-    let (mut runs, mut strokes) = (Vec::new(), Vec::new());
+    let (mut runs, mut strokes, mut fills) = (Vec::new(), Vec::new(), Vec::new());
     for (pno, (_, &page_id)) in pdf.get_pages().iter().enumerate() {
         let mut maps: BTreeMap<Vec<u8>, BTreeMap<u16, String>> = BTreeMap::new();
         for (name, font) in pdf.get_page_fonts(page_id).unwrap() {
@@ -114,6 +114,8 @@ fn drawn(bytes: &[u8]) -> (Vec<Drawn>, Vec<Stroke>) {
         let mut font = Vec::new();
         let (mut x, mut y) = (0.0, 0.0);
         let mut from = (0.0, 0.0);
+        // The current path's segments, until it is stroked or filled.
+        let mut path: Vec<Stroke> = Vec::new();
         let num = |o: &Object| o.as_float().unwrap();
         for op in content.operations {
             match op.operator.as_str() {
@@ -122,7 +124,17 @@ fn drawn(bytes: &[u8]) -> (Vec<Drawn>, Vec<Stroke>) {
                 "m" => from = (num(&op.operands[0]), num(&op.operands[1])),
                 "l" => {
                     let to = (num(&op.operands[0]), num(&op.operands[1]));
-                    strokes.push(Stroke { page: pno + 1, x1: from.0, y1: from.1, x2: to.0, y2: to.1 });
+                    path.push(Stroke { page: pno + 1, x1: from.0, y1: from.1, x2: to.0, y2: to.1 });
+                    from = to;
+                }
+                "S" => strokes.append(&mut path),
+                "f" | "f*" | "F" | "B" | "B*" | "b" | "b*" => {
+                    let xs = path.iter().flat_map(|s| [s.x1, s.x2]);
+                    let ys = path.iter().flat_map(|s| [s.y1, s.y2]);
+                    let (x1, x2) = xs.fold((f32::MAX, f32::MIN), |(a, b), x| (a.min(x), b.max(x)));
+                    let (y1, y2) = ys.fold((f32::MAX, f32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+                    fills.push(Stroke { page: pno + 1, x1, y1, x2, y2 });
+                    path.clear();
                 }
                 "TJ" | "Tj" => {
                     let mut s = String::new();
@@ -144,7 +156,7 @@ fn drawn(bytes: &[u8]) -> (Vec<Drawn>, Vec<Stroke>) {
             }
         }
     }
-    (runs, strokes)
+    (runs, strokes, fills)
 }
 
 /// Every line of every page, in content order: runs on one baseline make one
@@ -225,11 +237,27 @@ fn assert_same(doc: &Document, got: &str, want: &str, what: &str) {
         s.chars().for_each(|c| *m.entry(c).or_default() += 1);
         m
     };
-    // What the PDF has over the document must be whole headers, each repeated
-    // some number of times.
+    // What the PDF has over the document must be each chart's labels (its
+    // title, unit, series and category names, and figures: values and the
+    // axis's steps), and whole headers, each repeated some number of times.
     let mut extra = count(got_rest);
     for (c, n) in count(want_rest) {
         *extra.entry(c).or_default() -= n;
+    }
+    for b in &doc.blocks {
+        if let Block::Chart(chart) = b {
+            // `texts()` holds the unit, printed as `单位：…`.
+            let unit = if chart.unit.is_empty() { "" } else { "单位：" };
+            for (c, n) in count(&squash(&(chart.texts().collect::<String>() + unit))) {
+                *extra.entry(c).or_default() -= n;
+                assert!(extra[&c] >= 0, "{what}: chart {:?} lacks {c:?}", chart.title);
+            }
+        }
+    }
+    let has_charts = doc.blocks.iter().any(|b| matches!(b, Block::Chart(_)));
+    let figure = |c: &char| c.is_ascii_digit() || *c == '.';
+    if has_charts {
+        extra.retain(|c, _| !figure(c));
     }
     fn whole(extra: &BTreeMap<char, i64>, headers: &[BTreeMap<char, i64>]) -> bool {
         if extra.values().all(|&n| n == 0) {
@@ -250,8 +278,12 @@ fn assert_same(doc: &Document, got: &str, want: &str, what: &str) {
         }
         false
     }
-    let header_counts: Vec<BTreeMap<char, i64>> = headers.iter().map(|h| count(h)).collect();
-    assert!(whole(&extra, &header_counts), "{what}: the tables' text differs");
+    let mut header_counts: Vec<BTreeMap<char, i64>> = headers.iter().map(|h| count(h)).collect();
+    if has_charts {
+        header_counts.iter_mut().for_each(|h| h.retain(|c, _| !figure(c)));
+    }
+    let left: Vec<_> = extra.iter().filter(|(_, n)| **n != 0).collect();
+    assert!(whole(&extra, &header_counts), "{what}: the tables' text differs by {left:?}");
     if got != want {
         let at = got.chars().zip(want.chars()).take_while(|(a, b)| a == b).count();
         let near = |s: &str| s.chars().skip(at.saturating_sub(20)).take(60).collect::<String>();
@@ -455,7 +487,7 @@ struct DrawnCell {
 /// The cells of every table, found by their rules: each row draws its own
 /// frame, so the vertical rules of one height are the row's column boundaries.
 fn drawn_cells(bytes: &[u8]) -> Vec<DrawnCell> {
-    let (runs, strokes) = drawn(bytes);
+    let (runs, strokes, _) = drawn(bytes);
     let mut rows: BTreeMap<(usize, i64, i64), Vec<f32>> = BTreeMap::new();
     for s in strokes.iter().filter(|s| (s.x1 - s.x2).abs() < 0.01) {
         let key = (s.page, (-s.y1.max(s.y2) * 100.0) as i64, (-s.y1.min(s.y2) * 100.0) as i64);
@@ -719,4 +751,46 @@ fn a_title_in_phrases_breaks_between_them() {
     }
     let lines: Vec<&String> = lines.values().collect();
     assert_eq!(lines, ["关注民生\u{3000}深化改革", "奋力开创全区卫生计生事业发展新局面"]);
+}
+
+/// The key-metric charts of the seed-003 sample are drawn, not pictured: each
+/// value a filled bar on a shared axis, its height in proportion to the value,
+/// with the value as text just above it; the labels (title, unit, series,
+/// category names) are text that extracts.
+#[test]
+fn charts_are_vector_bars_with_text_labels() {
+    let built = build(SEED_003);
+    let (bytes, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+    let (runs, _, fills) = drawn(&bytes);
+    let text = pdf_text(&bytes);
+    let charts: Vec<&nianbao::doc::Chart> =
+        built.doc.blocks.iter().filter_map(|b| if let Block::Chart(c) = b { Some(c) } else { None }).collect();
+    assert_eq!(charts.len(), 4, "one chart per unit of the key metrics");
+    for chart in &charts {
+        for label in chart.texts().filter(|t| !t.is_empty()) {
+            assert!(text.contains(&squash(label)), "{label:?} is not extractable text");
+        }
+        assert!(text.contains(&format!("单位：{}", chart.unit)));
+        // Every value: a run showing it, over a bar whose height is in proportion.
+        let mut per_unit: Vec<f32> = Vec::new();
+        for cat in &chart.categories {
+            for v in cat.values.iter().flatten() {
+                let shown = format!("{v}");
+                let bar = runs
+                    .iter()
+                    .filter(|r| r.text == shown)
+                    .find_map(|r| {
+                        // Bars, not the hairline grid.
+                        fills.iter().filter(|f| f.y2 - f.y1 > 1.0).find(|f| {
+                            f.page == r.page && r.x >= f.x1 - 12.0 && r.x <= f.x2 && r.y > f.y2 && r.y < f.y2 + 8.0
+                        })
+                    })
+                    .unwrap_or_else(|| panic!("{}: no bar under the label {shown}", chart.title));
+                per_unit.push((bar.y2 - bar.y1) / *v as f32);
+            }
+        }
+        let (lo, hi) = per_unit.iter().fold((f32::MAX, 0.0f32), |(a, b), &k| (a.min(k), b.max(k)));
+        assert!(hi / lo < 1.01, "{}: bar heights out of proportion: {per_unit:?}", chart.title);
+    }
+    assert_eq!(charts[0].categories[0].values, [Some(62.0), Some(87.0), None], "the data's figures reach the chart");
 }

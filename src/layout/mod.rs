@@ -5,12 +5,14 @@
 //! * [`grid`]: the page, margins and the 22 × 28 grid;
 //! * [`linebreak`]: break opportunities and the squeeze-then-push line breaker;
 //! * `table`: column widths from the set text, cells, rows whole on the grid;
+//! * `chart`: bar charts as filled rectangles, rules and text;
 //! * this module: shaping (character → face, glyph, advance), setting each block
 //!   into lines, and paginating lines on the grid (keep with next; widows and
 //!   orphans avoided where a paragraph can be set a line longer, accepted rather
 //!   than a gap, GB/T 9704 filling the text block; tables split between rows
 //!   with the header repeated; attachments on a new page; page numbers).
 
+mod chart;
 pub mod grid;
 pub mod linebreak;
 mod table;
@@ -36,11 +38,12 @@ pub struct Layout {
     pub outline: Vec<OutlineEntry>,
 }
 
-/// One page: runs of glyphs and ruled lines.
+/// One page: runs of glyphs, ruled lines and filled rectangles.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
     pub runs: Vec<Run>,
     pub rules: Vec<Rule>,
+    pub fills: Vec<Fill>,
 }
 
 /// Glyphs of one face, size and weight on one baseline.
@@ -74,6 +77,19 @@ pub struct Rule {
     pub y1: f32,
     pub x2: f32,
     pub y2: f32,
+}
+
+/// A filled rectangle (a chart's bars, legend keys and grid lines): lower left
+/// corner, size, colour (RGB, 0 to 1) and whether it is outlined (0.5 pt
+/// black, as rules), drawn under the rules and text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fill {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub rgb: [f32; 3],
+    pub outline: bool,
 }
 
 /// A bookmark: heading level (1–4), title, page index and the y of its line's top.
@@ -166,13 +182,23 @@ struct SetLine {
     /// Runs with x positions; y is filled in at pagination (a table row's runs
     /// hold their baseline's distance below the row's top).
     runs: Vec<Run>,
-    /// Extra drawing relative to the line's top.
+    /// Extra drawing relative to the line's top (a chart's).
     rules: Vec<Rule>,
-    /// Grid lines taken (table rows may take several).
+    fills: Vec<Fill>,
+    /// Grid lines taken (table rows and charts take several). A line of text
+    /// (one grid line, no frame) sits on its grid line's baseline; the runs of
+    /// table rows and charts hold their baselines' distances below the top.
     height: usize,
     /// For a table row: the x of each column boundary, left to right. The row is
     /// framed when placed, so that a row split across pages is closed on both.
     frame: Vec<f32>,
+}
+
+impl SetLine {
+    /// A line of text.
+    fn text(runs: Vec<Run>) -> SetLine {
+        SetLine { runs, rules: Vec::new(), fills: Vec::new(), height: 1, frame: Vec::new() }
+    }
 }
 
 /// What pagination sees.
@@ -249,7 +275,7 @@ fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left:
             let x0 = x_left + if s.first { indent } else { 0.0 };
             let chars: Vec<char> = line.iter().map(|i| i.ch).collect();
             let (gap, squeeze) = linebreak::justification(&chars, s);
-            SetLine { runs: place(line, x0, gap, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
+            SetLine::text(place(line, x0, gap, squeeze))
         })
         .collect()
 }
@@ -361,7 +387,7 @@ fn set_centred(items: &[Item]) -> Vec<SetLine> {
                 .map(|(part, squeeze)| {
                     let w = set_width(part, squeeze);
                     let x0 = grid::left() + (BLOCK_W - w) / 2.0;
-                    SetLine { runs: place(part, x0, 0.0, squeeze), rules: Vec::new(), height: 1, frame: Vec::new() }
+                    SetLine::text(place(part, x0, 0.0, squeeze))
                 })
                 .collect::<Vec<_>>()
         })
@@ -526,8 +552,11 @@ fn set_blocks(
                 out.push(lines(set));
             }
             Block::Table(t) => table::set_table(t, faces, out)?,
-            // Drawn by the chart layout, in progress on the `pdf` branch.
-            Block::Chart(_) => {}
+            Block::Chart(c) => {
+                // A line apart from what precedes it (none at a page's top).
+                out.push(Entry::Blank);
+                chart::set_chart(c, faces, out)?;
+            }
             Block::Signature(sig) => {
                 // GB/T 9704 7.3.5.2: the date four characters in from the right,
                 // the issuing body centred over it; two blank lines above.
@@ -545,12 +574,7 @@ fn set_blocks(
                     for (part, squeeze) in wrap(items, BLOCK_W) {
                         let w = set_width(part, squeeze);
                         let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
-                        set.push(SetLine {
-                            runs: place(part, x0, 0.0, squeeze),
-                            rules: Vec::new(),
-                            height: 1,
-                            frame: Vec::new(),
-                        });
+                        set.push(SetLine::text(place(part, x0, 0.0, squeeze)));
                     }
                 }
                 out.push(Entry::Blank);
@@ -698,7 +722,7 @@ fn place_entries(
         let top = grid::block_top() - at as f32 * PITCH;
         for r in &line.runs {
             let mut r = r.clone();
-            r.y = if line.frame.is_empty() {
+            r.y = if line.frame.is_empty() && line.height == 1 {
                 // One baseline per line whatever the face, so fallback glyphs stay on it.
                 grid::baseline(at, r.size, LINE_ASCENT)
             } else {
@@ -708,6 +732,9 @@ fn place_entries(
         }
         for rule in &line.rules {
             page.rules.push(Rule { x1: rule.x1, y1: top + rule.y1, x2: rule.x2, y2: top + rule.y2 });
+        }
+        for f in &line.fills {
+            page.fills.push(Fill { y: top + f.y, ..*f });
         }
         if let (Some(&x1), Some(&x2)) = (line.frame.first(), line.frame.last()) {
             let bottom = top - line.height as f32 * PITCH;

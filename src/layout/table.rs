@@ -541,7 +541,7 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                 }
             }
         }
-        set_rows.push(SetLine { runs, rules: Vec::new(), height, frame: frame.clone() });
+        set_rows.push(SetLine { runs, rules: Vec::new(), fills: Vec::new(), height, frame: frame.clone() });
     }
     let header = set_rows.remove(0);
     out.push(Entry::Lines {

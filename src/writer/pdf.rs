@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, StringFormat};
 use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rgb, TextItem, TextMatrix, TextRenderingMode,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
 };
 
 use crate::diag::{Diagnostic, Result};
@@ -96,10 +96,27 @@ fn postscript_name(face: &FaceData) -> String {
 /// The drawing operations of one page.
 fn page_ops(page: &layout::Page, remaps: &BTreeMap<FaceId, BTreeMap<u16, u16>>) -> Vec<Op> {
     let mut ops = Vec::new();
+    let rgb = |[r, g, b]: [f32; 3]| Color::Rgb(Rgb { r, g, b, icc_profile: None });
+    let pt = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
+    if !page.fills.is_empty() {
+        ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        for f in &page.fills {
+            ops.push(Op::SetFillColor { col: rgb(f.rgb) });
+            let ring = [pt(f.x, f.y), pt(f.x + f.w, f.y), pt(f.x + f.w, f.y + f.h), pt(f.x, f.y + f.h)];
+            ops.push(Op::DrawPolygon {
+                polygon: Polygon {
+                    rings: vec![PolygonRing { points: ring.to_vec() }],
+                    mode: if f.outline { PaintMode::FillStroke } else { PaintMode::Fill },
+                    winding_order: WindingOrder::NonZero,
+                },
+            });
+        }
+        // Text is black.
+        ops.push(Op::SetFillColor { col: rgb([0.0; 3]) });
+    }
     if !page.rules.is_empty() {
         ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
         for r in &page.rules {
-            let pt = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
             ops.push(Op::DrawLine { line: Line { points: vec![pt(r.x1, r.y1), pt(r.x2, r.y2)], is_closed: false } });
         }
     }
@@ -112,7 +129,7 @@ fn page_ops(page: &layout::Page, remaps: &BTreeMap<FaceId, BTreeMap<u16, u16>>) 
                 mode: if bold { TextRenderingMode::FillStroke } else { TextRenderingMode::Fill },
             });
             if bold {
-                ops.push(Op::SetOutlineColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
+                ops.push(Op::SetOutlineColor { col: rgb([0.0; 3]) });
                 ops.push(Op::SetOutlineThickness { pt: Pt(run.size * FAKE_BOLD) });
             }
         }

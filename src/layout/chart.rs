@@ -1,0 +1,275 @@
+//! Bar charts as vector graphics: a clustered column chart set in a box of
+//! [`CHART_LINES`] grid lines the width of the text block, drawn as the DOCX
+//! writer's native chart is (same series colours, same type sizes, values above
+//! the bars, legend below). Every label is text in the table role's face, so it
+//! copies and searches like the body; bars, grid and axis are filled rectangles
+//! and rules.
+
+use crate::config::Role;
+use crate::diag::Result;
+use crate::doc::Chart;
+
+use super::grid::{self, BLOCK_W, PITCH};
+use super::{Entry, Faces, Fill, Item, Rule, SetLine, place, shape, wrap};
+
+/// Grid lines a chart takes (as the DOCX's chart frame: 8.5 lines and its paragraph).
+pub const CHART_LINES: usize = 9;
+
+/// Series fills, in legend order: mid grey, dark blue, light grey, … (as the
+/// DOCX chart's), distinct in black-and-white print too.
+const FILLS: [[f32; 3]; 6] = [
+    [0.498, 0.498, 0.498],
+    [0.122, 0.306, 0.475],
+    [0.851, 0.851, 0.851],
+    [0.251, 0.251, 0.251],
+    [0.749, 0.749, 0.749],
+    [0.651, 0.651, 0.651],
+];
+/// Grid lines across the plot.
+const GRID: [f32; 3] = [0.851, 0.851, 0.851];
+
+const TITLE_PT: f32 = 12.0;
+const TEXT_PT: f32 = 10.5;
+const VALUE_PT: f32 = 10.0;
+/// Smallest size a category name shrinks to before it wraps further.
+const MIN_PT: f32 = 7.5;
+/// Line spacing of chart text, as a multiple of its size.
+const LEADING: f32 = 1.25;
+
+/// Text shaped in the table role's face at `size`, at natural widths.
+fn text(faces: &mut Faces, s: &str, size: f32, strong: bool) -> Result<Vec<Item>> {
+    let mut items = shape(faces, &[(Role::Table, strong, s)])?;
+    for it in &mut items {
+        let k = size / it.size;
+        it.size = size;
+        it.advance *= k;
+        it.width = it.advance;
+    }
+    Ok(items)
+}
+
+fn width(items: &[Item]) -> f32 {
+    items.iter().map(|i| i.width).sum()
+}
+
+/// What a chart draws, with y measured downwards from the chart's top: runs
+/// carry their baseline's distance below the top; rules and fills are stored as
+/// the page has them relative to the top (upwards positive).
+#[derive(Default)]
+struct Canvas {
+    runs: Vec<super::Run>,
+    rules: Vec<Rule>,
+    fills: Vec<Fill>,
+}
+
+impl Canvas {
+    /// `items` on one line starting at `x`, baseline `y` below the top.
+    fn put(&mut self, items: &[Item], x: f32, y: f32) {
+        for mut r in place(items, x, 0.0, 0.0) {
+            r.y = y;
+            self.runs.push(r);
+        }
+    }
+
+    /// `items` broken to `measure` and centred on `cx`, first baseline at `y`;
+    /// returns the baseline after the last line.
+    fn centred(&mut self, items: &[Item], cx: f32, measure: f32, mut y: f32, size: f32) -> f32 {
+        for (part, _) in wrap(items, measure) {
+            let x = (cx - width(part) / 2.0).clamp(grid::left(), grid::right() - width(part).min(BLOCK_W));
+            self.put(part, x, y);
+            y += size * LEADING;
+        }
+        y
+    }
+
+    /// A rectangle from `top` to `bottom` (distances below the chart's top).
+    fn rect(&mut self, x: f32, w: f32, top: f32, bottom: f32, rgb: [f32; 3], outline: bool) {
+        self.fills.push(Fill { x, y: -bottom, w, h: bottom - top, rgb, outline });
+    }
+
+    fn rule(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
+        self.rules.push(Rule { x1, y1: -y1, x2, y2: -y2 });
+    }
+}
+
+/// The value axis: from 0 to a round maximum above the largest value (with room
+/// for the value labels), in about five steps.
+fn axis(max: f64) -> (f64, usize) {
+    let max = if max > 0.0 && max.is_finite() { max } else { 1.0 };
+    let raw = max / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|&s| s >= raw).unwrap_or(10.0 * mag);
+    let mut steps = (max / step).ceil() as usize;
+    if (steps as f64 * step - max) < 0.08 * steps as f64 * step {
+        steps += 1;
+    }
+    (step, steps.max(1))
+}
+
+/// Decimal places that show `step`'s multiples exactly (0 to 3).
+fn decimals(step: f64) -> usize {
+    (0..3).find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6).unwrap_or(3)
+}
+
+/// A value as the data writes it (the template rounded it to the metric's
+/// decimals): the shortest form that reads back as the same number.
+fn value_label(v: f64) -> String {
+    format!("{v}")
+}
+
+/// Set `chart` as one unbreakable entry of [`CHART_LINES`] grid lines.
+pub(super) fn set_chart(chart: &Chart, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
+    let height = CHART_LINES as f32 * PITCH;
+    let (left, right) = (grid::left(), grid::right());
+    let mut c = Canvas::default();
+
+    // Title, centred, bold.
+    let title = text(faces, &chart.title, TITLE_PT, true)?;
+    let mut y = c.centred(&title, left + BLOCK_W / 2.0, BLOCK_W, TITLE_PT * 1.1, TITLE_PT);
+
+    // Legend rows, bottom up from the chart's foot: key, gap, name; entries
+    // packed into rows that fit the block, each row centred.
+    let key = TEXT_PT * 0.8;
+    let mut entries = Vec::new();
+    for (i, name) in chart.series.iter().enumerate() {
+        let items = text(faces, name, TEXT_PT, false)?;
+        entries.push((i, items));
+    }
+    let entry_w = |items: &[Item]| key + 4.0 + width(items).min(BLOCK_W - key - 4.0);
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut row_w = 0.0;
+    for (k, (_, items)) in entries.iter().enumerate() {
+        let w = entry_w(items) + if row_w > 0.0 { 16.0 } else { 0.0 };
+        if row_w > 0.0 && row_w + w > BLOCK_W {
+            rows.push(Vec::new());
+            row_w = 0.0;
+        }
+        row_w += if row_w > 0.0 { w } else { entry_w(items) };
+        rows.last_mut().unwrap().push(k);
+    }
+    let line = TEXT_PT * LEADING;
+    let mut legend_top = height - 4.0;
+    for row in rows.iter().rev() {
+        let lines = row.iter().map(|&k| wrap(&entries[k].1, BLOCK_W - key - 4.0).len()).max().unwrap_or(1);
+        legend_top -= lines as f32 * line;
+        let total: f32 = row.iter().map(|&k| entry_w(&entries[k].1)).sum::<f32>() + 16.0 * (row.len() - 1) as f32;
+        let mut x = left + (BLOCK_W - total) / 2.0;
+        for &k in row {
+            let (i, items) = &entries[k];
+            let base = legend_top + TEXT_PT * 0.9;
+            c.rect(x, key, base - key, base, FILLS[i % FILLS.len()], true);
+            let mut b = base;
+            for (part, _) in wrap(items, BLOCK_W - key - 4.0) {
+                c.put(part, x + key + 4.0, b);
+                b += line;
+            }
+            x += entry_w(items) + 16.0;
+        }
+    }
+
+    // The unit over the value axis.
+    if !chart.unit.is_empty() {
+        let unit = text(faces, &format!("单位：{}", chart.unit), TEXT_PT, false)?;
+        for (part, _) in wrap(&unit, BLOCK_W) {
+            y += TEXT_PT * 0.2;
+            c.put(part, left, y + TEXT_PT * 0.9);
+            y += line;
+        }
+    }
+    let plot_top = y + VALUE_PT * LEADING + 2.0;
+
+    // Value axis labels, right-aligned left of the plot.
+    let max = chart.max_value();
+    let (step, steps) = axis(max);
+    let dec = decimals(step);
+    let mut ticks = Vec::new();
+    for k in 0..=steps {
+        ticks.push(text(faces, &format!("{:.dec$}", step * k as f64), TEXT_PT, false)?);
+    }
+    let label_w = ticks.iter().map(|t| width(t)).fold(0.0, f32::max);
+    let plot_left = left + label_w + 6.0;
+    let plot_right = right - 2.0;
+    let n = chart.categories.len().max(1);
+    let group = (plot_right - plot_left) / n as f32;
+
+    // Category names under the axis, shrunk (down to MIN_PT) rather than wrapped
+    // to more than two lines.
+    let mut names = Vec::new();
+    let mut name_lines = 1;
+    for cat in &chart.categories {
+        let mut size = TEXT_PT;
+        let mut items = text(faces, &cat.name, size, false)?;
+        while wrap(&items, group - 4.0).len() > 2 && size > MIN_PT {
+            size = (size - 1.5).max(MIN_PT);
+            items = text(faces, &cat.name, size, false)?;
+        }
+        name_lines = name_lines.max(wrap(&items, group - 4.0).len());
+        names.push((items, size));
+    }
+    let axis_y = legend_top - 6.0 - name_lines as f32 * line - 4.0;
+    let plot_h = (axis_y - plot_top).max(PITCH);
+    let scale = plot_h / (step * steps as f64) as f32;
+
+    // Grid and tick labels.
+    for (k, t) in ticks.iter().enumerate() {
+        let ty = axis_y - k as f32 * (plot_h / steps as f32);
+        if k > 0 {
+            c.rect(plot_left, plot_right - plot_left, ty - 0.25, ty + 0.25, GRID, false);
+        }
+        c.put(t, plot_left - 4.0 - width(t), ty + TEXT_PT * 0.35);
+    }
+
+    // Bars with their values above, then the axis over their feet.
+    let k = chart.series.len().max(1);
+    let bar = ((group * 0.7) / k as f32).min(36.0);
+    for (ci, cat) in chart.categories.iter().enumerate() {
+        let cx = plot_left + group * (ci as f32 + 0.5);
+        let x0 = cx - bar * k as f32 / 2.0;
+        for (si, v) in cat.values.iter().enumerate() {
+            let Some(v) = v.filter(|v| v.is_finite()) else { continue };
+            let x = x0 + bar * si as f32;
+            let top = axis_y - (v as f32 * scale).min(plot_h + VALUE_PT);
+            c.rect(x, bar, top, axis_y, FILLS[si % FILLS.len()], true);
+            let mut label = text(faces, &value_label(v), VALUE_PT, false)?;
+            let w = width(&label);
+            if w > bar + 2.0 {
+                let size = (VALUE_PT * (bar + 2.0) / w).max(5.0);
+                label = text(faces, &value_label(v), size, false)?;
+            }
+            let w = width(&label);
+            let lx = (x + bar / 2.0 - w / 2.0).clamp(left, right - w);
+            c.put(&label, lx, top - 3.0);
+        }
+        let (items, size) = &names[ci];
+        c.centred(items, cx, group - 4.0, axis_y + 4.0 + size * 0.9, *size);
+    }
+    c.rule(plot_left, axis_y, plot_right, axis_y);
+
+    out.push(Entry::Lines {
+        lines: vec![SetLine { runs: c.runs, rules: c.rules, fills: c.fills, height: CHART_LINES, frame: Vec::new() }],
+        keep_with_next: false,
+        breakable: false,
+        table_header: None,
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{axis, decimals, value_label};
+
+    #[test]
+    fn axis_is_round_with_room_above() {
+        assert_eq!(axis(87.0), (20.0, 5));
+        assert_eq!(axis(100.0), (20.0, 6), "100 would touch the top: one more step");
+        assert_eq!(axis(338.3), (100.0, 4));
+        assert_eq!(axis(8000.0), (2000.0, 5));
+        assert_eq!(axis(0.0), (0.2, 6));
+        assert_eq!(decimals(2.5), 1);
+        assert_eq!(decimals(0.25), 2);
+        assert_eq!(decimals(20.0), 0);
+        assert_eq!(value_label(66.2), "66.2");
+        assert_eq!(value_label(7703.0), "7703");
+        assert_eq!(value_label(0.125), "0.125");
+    }
+}
