@@ -205,6 +205,24 @@ impl Chart {
             .chain(self.categories.iter().map(|c| c.name.as_str()))
     }
 
+    /// The title as both writers print it: with the unit in brackets after it
+    /// (`2017年主要指标对比（万元）`) unless it already ends so. One line for
+    /// the unit, not an axis title that wraps in a narrow chart.
+    pub fn caption(&self) -> String {
+        let unit = format!("（{}）", self.unit);
+        if self.unit.is_empty() || self.title.ends_with(&unit) {
+            self.title.clone()
+        } else {
+            self.title.clone() + &unit
+        }
+    }
+
+    /// Whether this chart and the `next` one are both small (one or two
+    /// categories) and so share a row, side by side, in the PDF and the DOCX.
+    pub fn pairs_with(&self, next: &Chart) -> bool {
+        self.categories.len() <= 2 && next.categories.len() <= 2
+    }
+
     /// The largest value, for the axis (0 when there is none).
     pub fn max_value(&self) -> f64 {
         self.categories.iter().flat_map(|c| c.values.iter().flatten()).fold(0.0, |m, &v| m.max(v))

@@ -9,7 +9,7 @@ use crate::config::Role;
 use crate::diag::Result;
 use crate::doc::Chart;
 
-use super::grid::{self, BLOCK_W, PITCH};
+use super::grid::{self, BLOCK_W, CHAR_PITCH, PITCH};
 use super::{Entry, Faces, Fill, Item, Rule, SetLine, place, shape, wrap};
 
 /// Grid lines a chart takes (as the DOCX's chart frame: 8.5 lines and its paragraph).
@@ -71,11 +71,11 @@ impl Canvas {
         }
     }
 
-    /// `items` broken to `measure` and centred on `cx`, first baseline at `y`;
-    /// returns the baseline after the last line.
-    fn centred(&mut self, items: &[Item], cx: f32, measure: f32, mut y: f32, size: f32) -> f32 {
+    /// `items` broken to `measure` and centred on `cx` (kept within `bounds`),
+    /// first baseline at `y`; returns the baseline after the last line.
+    fn centred(&mut self, items: &[Item], cx: f32, measure: f32, bounds: (f32, f32), mut y: f32, size: f32) -> f32 {
         for (part, _) in wrap(items, measure) {
-            let x = (cx - width(part) / 2.0).clamp(grid::left(), grid::right() - width(part).min(BLOCK_W));
+            let x = (cx - width(part) / 2.0).clamp(bounds.0, bounds.1 - width(part).min(bounds.1 - bounds.0));
             self.put(part, x, y);
             y += size * LEADING;
         }
@@ -117,15 +117,34 @@ fn value_label(v: f64) -> String {
     format!("{v}")
 }
 
-/// Set `chart` as one unbreakable entry of [`CHART_LINES`] grid lines.
-pub(super) fn set_chart(chart: &Chart, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
-    let height = CHART_LINES as f32 * PITCH;
-    let (left, right) = (grid::left(), grid::right());
+/// Set one chart, or two that pair ([`Chart::pairs_with`]) side by side a
+/// character apart, as
+/// one unbreakable entry of [`CHART_LINES`] grid lines.
+pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
     let mut c = Canvas::default();
+    let n = charts.len() as f32;
+    let w = (BLOCK_W - CHAR_PITCH * (n - 1.0)) / n;
+    for (i, chart) in charts.iter().enumerate() {
+        draw(chart, faces, &mut c, grid::left() + i as f32 * (w + CHAR_PITCH), w)?;
+    }
+    out.push(Entry::Lines {
+        lines: vec![SetLine { runs: c.runs, rules: c.rules, fills: c.fills, height: CHART_LINES, frame: Vec::new() }],
+        keep_with_next: false,
+        breakable: false,
+        table_header: None,
+    });
+    Ok(())
+}
+
+/// Draw `chart` on `c` in the column from `left`, `w` wide.
+fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32) -> Result<()> {
+    let height = CHART_LINES as f32 * PITCH;
+    let right = left + w;
+    let bounds = (left, right);
 
     // Title, centred, bold.
-    let title = text(faces, &chart.title, TITLE_PT, true)?;
-    let mut y = c.centred(&title, left + BLOCK_W / 2.0, BLOCK_W, TITLE_PT * 1.1, TITLE_PT);
+    let title = text(faces, &chart.caption(), TITLE_PT, true)?;
+    let y = c.centred(&title, left + w / 2.0, w, bounds, TITLE_PT * 1.1, TITLE_PT);
 
     // Legend rows, bottom up from the chart's foot: key, gap, name; entries
     // packed into rows that fit the block, each row centred.
@@ -135,31 +154,31 @@ pub(super) fn set_chart(chart: &Chart, faces: &mut Faces, out: &mut Vec<Entry>) 
         let items = text(faces, name, TEXT_PT, false)?;
         entries.push((i, items));
     }
-    let entry_w = |items: &[Item]| key + 4.0 + width(items).min(BLOCK_W - key - 4.0);
+    let entry_w = |items: &[Item]| key + 4.0 + width(items).min(w - key - 4.0);
     let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
     let mut row_w = 0.0;
     for (k, (_, items)) in entries.iter().enumerate() {
-        let w = entry_w(items) + if row_w > 0.0 { 16.0 } else { 0.0 };
-        if row_w > 0.0 && row_w + w > BLOCK_W {
+        let ew = entry_w(items) + if row_w > 0.0 { 16.0 } else { 0.0 };
+        if row_w > 0.0 && row_w + ew > w {
             rows.push(Vec::new());
             row_w = 0.0;
         }
-        row_w += if row_w > 0.0 { w } else { entry_w(items) };
+        row_w += if row_w > 0.0 { ew } else { entry_w(items) };
         rows.last_mut().unwrap().push(k);
     }
     let line = TEXT_PT * LEADING;
     let mut legend_top = height - 4.0;
     for row in rows.iter().rev() {
-        let lines = row.iter().map(|&k| wrap(&entries[k].1, BLOCK_W - key - 4.0).len()).max().unwrap_or(1);
+        let lines = row.iter().map(|&k| wrap(&entries[k].1, w - key - 4.0).len()).max().unwrap_or(1);
         legend_top -= lines as f32 * line;
         let total: f32 = row.iter().map(|&k| entry_w(&entries[k].1)).sum::<f32>() + 16.0 * (row.len() - 1) as f32;
-        let mut x = left + (BLOCK_W - total) / 2.0;
+        let mut x = left + (w - total) / 2.0;
         for &k in row {
             let (i, items) = &entries[k];
             let base = legend_top + TEXT_PT * 0.9;
             c.rect(x, key, base - key, base, FILLS[i % FILLS.len()], true);
             let mut b = base;
-            for (part, _) in wrap(items, BLOCK_W - key - 4.0) {
+            for (part, _) in wrap(items, w - key - 4.0) {
                 c.put(part, x + key + 4.0, b);
                 b += line;
             }
@@ -167,15 +186,6 @@ pub(super) fn set_chart(chart: &Chart, faces: &mut Faces, out: &mut Vec<Entry>) 
         }
     }
 
-    // The unit over the value axis.
-    if !chart.unit.is_empty() {
-        let unit = text(faces, &format!("单位：{}", chart.unit), TEXT_PT, false)?;
-        for (part, _) in wrap(&unit, BLOCK_W) {
-            y += TEXT_PT * 0.2;
-            c.put(part, left, y + TEXT_PT * 0.9);
-            y += line;
-        }
-    }
     let plot_top = y + VALUE_PT * LEADING + 2.0;
 
     // Value axis labels, right-aligned left of the plot.
@@ -241,16 +251,9 @@ pub(super) fn set_chart(chart: &Chart, faces: &mut Faces, out: &mut Vec<Entry>) 
             c.put(&label, lx, top - 3.0);
         }
         let (items, size) = &names[ci];
-        c.centred(items, cx, group - 4.0, axis_y + 4.0 + size * 0.9, *size);
+        c.centred(items, cx, group - 4.0, bounds, axis_y + 4.0 + size * 0.9, *size);
     }
     c.rule(plot_left, axis_y, plot_right, axis_y);
-
-    out.push(Entry::Lines {
-        lines: vec![SetLine { runs: c.runs, rules: c.rules, fills: c.fills, height: CHART_LINES, frame: Vec::new() }],
-        keep_with_next: false,
-        breakable: false,
-        table_header: None,
-    });
     Ok(())
 }
 

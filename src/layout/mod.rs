@@ -485,7 +485,9 @@ fn set_blocks(
     let lines =
         |lines: Vec<SetLine>| Entry::Lines { lines, keep_with_next: false, breakable: true, table_header: None };
     let mut prev_title_block = false;
-    for block in &doc.blocks {
+    // The second of two narrow charts set side by side.
+    let mut paired = false;
+    for (bi, block) in doc.blocks.iter().enumerate() {
         let in_title_block = matches!(block, Block::Title(_) | Block::Subtitle(_) | Block::Date(_) | Block::Speaker(_));
         match block {
             Block::Title(title_lines) => {
@@ -552,10 +554,19 @@ fn set_blocks(
                 out.push(lines(set));
             }
             Block::Table(t) => table::set_table(t, faces, out)?,
+            Block::Chart(_) if std::mem::take(&mut paired) => {}
             Block::Chart(c) => {
-                // A line apart from what precedes it (none at a page's top).
+                // A line apart from what precedes and follows it (none at a
+                // page's top); two narrow charts in a row share it.
                 out.push(Entry::Blank);
-                chart::set_chart(c, faces, out)?;
+                match doc.blocks.get(bi + 1) {
+                    Some(Block::Chart(d)) if c.pairs_with(d) => {
+                        paired = true;
+                        chart::set_charts(&[c, d], faces, out)?;
+                    }
+                    _ => chart::set_charts(&[c], faces, out)?,
+                }
+                out.push(Entry::Blank);
             }
             Block::Signature(sig) => {
                 // GB/T 9704 7.3.5.2: the date four characters in from the right,

@@ -90,7 +90,7 @@ impl<'a> Body<'a> {
         let mut out = Vec::new();
         let mut break_before = false;
         let doc = self.doc;
-        for block in &doc.blocks {
+        for (bi, block) in doc.blocks.iter().enumerate() {
             let mut paras: Vec<Paragraph> = Vec::new();
             match block {
                 Block::Title(lines) => {
@@ -131,10 +131,22 @@ impl<'a> Body<'a> {
                     continue;
                 }
                 // An empty paragraph in the chart style, which the package
-                // fills with the chart's drawing.
+                // fills with the chart's drawing (two charts that pair share one).
                 Block::Chart(c) => {
-                    self.chart(c)?;
-                    paras.push(Paragraph::new().style(styles::CHART));
+                    // The second of a pair: its paragraph is the first's.
+                    let second = bi > 0
+                        && matches!(doc.blocks[bi - 1], Block::Chart(_))
+                        && self.charts.last().is_some_and(|p| p.paired);
+                    let paired = !second && matches!(doc.blocks.get(bi + 1), Some(Block::Chart(d)) if c.pairs_with(d));
+                    self.chart(c, paired)?;
+                    if paired {
+                        // The full-width space between the two, in the body's face.
+                        let face = self.face_for(Role::Body, '\u{3000}')?;
+                        self.used.add(face, '\u{3000}');
+                    }
+                    if !second {
+                        paras.push(Paragraph::new().style(styles::CHART));
+                    }
                 }
                 Block::Attachment(a) => {
                     let label = self.para(styles::ATTACHMENT_LABEL, Role::Attachment, &Text::from(a.label.as_str()))?;
@@ -160,7 +172,7 @@ impl<'a> Body<'a> {
 
     /// Record a chart: its text is set in the table role's face (the body's by
     /// default), and its characters go into that face's embedded subset.
-    fn chart(&mut self, c: &crate::doc::Chart) -> Result<()> {
+    fn chart(&mut self, c: &crate::doc::Chart, paired: bool) -> Result<()> {
         // No character XML cannot hold (the chart's YAML may escape one in).
         let mut c = c.clone();
         let clean = |s: &mut String| *s = crate::doc::printable(s).into_owned();
@@ -169,16 +181,16 @@ impl<'a> Body<'a> {
         c.series.iter_mut().for_each(clean);
         c.categories.iter_mut().for_each(|cat| clean(&mut cat.name));
 
-        let unit = chart::unit_title(&c.unit).unwrap_or_default();
+        let caption = c.caption();
         let values: String =
             c.categories.iter().flat_map(|cat| cat.values.iter().flatten()).map(|v| chart::number(*v)).collect();
         // Axis labels: figures, a decimal point, a minus sign.
-        let text = c.texts().chain([unit.as_str(), values.as_str(), "0123456789.-"]).collect::<String>();
+        let text = c.texts().chain([caption.as_str(), values.as_str(), "0123456789.-"]).collect::<String>();
         for ch in text.chars().filter(|c| !c.is_whitespace()) {
             let face = self.face_for(Role::Table, ch)?;
             self.used.add(face, ch);
         }
-        self.charts.push(ChartPart { chart: c, font: self.fonts.font(Role::Table).name });
+        self.charts.push(ChartPart { chart: c, font: self.fonts.font(Role::Table).name, paired });
         Ok(())
     }
 

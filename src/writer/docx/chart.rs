@@ -24,6 +24,9 @@ pub struct ChartPart {
     pub chart: Chart,
     /// The DOCX name of the face (the table role's, the body's face by default).
     pub font: String,
+    /// Set beside the next chart in one paragraph, each half as wide
+    /// ([`Chart::pairs_with`]).
+    pub paired: bool,
 }
 
 const C_NS: &str = "http://schemas.openxmlformats.org/drawingml/2006/chart";
@@ -42,6 +45,9 @@ pub const CHART_REL: &str = "http://schemas.openxmlformats.org/officeDocument/20
 
 /// The drawing's width: the 156 mm text block, in EMU (36 000 a millimetre).
 pub const WIDTH_EMU: i64 = 156 * 36_000;
+/// The width of each of two charts side by side: half the text block less
+/// the full-width space between them (16 pt, 203 200 EMU).
+pub const HALF_WIDTH_EMU: i64 = (WIDTH_EMU - 203_200) / 2;
 /// The drawing's height: eight and a half grid lines (246 pt), in EMU (635 a
 /// twip). The chart's paragraph has single line spacing on the grid, so its
 /// line (the drawing plus the paragraph font's descent) takes 9 grid lines.
@@ -96,9 +102,9 @@ pub fn parts(n: usize, part: &ChartPart) -> Result<Vec<(String, Vec<u8>)>> {
     ])
 }
 
-/// The run that shows chart `n` inline: `w:drawing` / `wp:inline` sized to
-/// the text block, `docPr` id `n`, named and described by the chart's title.
-pub fn drawing_run(n: usize, title: &str) -> El {
+/// The run that shows chart `n` inline: `w:drawing` / `wp:inline` `width`
+/// EMU wide, `docPr` id `n`, named and described by the chart's title.
+pub fn drawing_run(n: usize, title: &str, width: i64) -> El {
     let chart = El::new("c:chart").attr("xmlns:c", C_NS).attr("xmlns:r", R_NS).attr("r:id", &rel_id(n));
     let graphic =
         El::new("a:graphic").attr("xmlns:a", A_NS).child(El::new("a:graphicData").attr("uri", C_NS).child(chart));
@@ -107,7 +113,7 @@ pub fn drawing_run(n: usize, title: &str) -> El {
         .attr("distB", "0")
         .attr("distL", "0")
         .attr("distR", "0")
-        .child(El::new("wp:extent").attr("cx", &WIDTH_EMU.to_string()).attr("cy", &HEIGHT_EMU.to_string()))
+        .child(El::new("wp:extent").attr("cx", &width.to_string()).attr("cy", &HEIGHT_EMU.to_string()))
         .child(El::new("wp:effectExtent").attr("l", "0").attr("t", "0").attr("r", "0").attr("b", "0"))
         .child(El::new("wp:docPr").attr("id", &n.to_string()).attr("name", title).attr("descr", title))
         .child(El::new("wp:cNvGraphicFramePr"))
@@ -132,11 +138,6 @@ fn column(mut i: usize) -> String {
     }
     s.reverse();
     String::from_utf8(s).expect("ASCII")
-}
-
-/// The title of the value axis: the unit, when the chart has one.
-pub fn unit_title(unit: &str) -> Option<String> {
-    (!unit.is_empty()).then(|| format!("单位：{unit}"))
 }
 
 // ---------------------------------------------------------------- the chart part
@@ -286,16 +287,12 @@ pub fn chart_space(chart: &Chart, font: &str) -> El {
         .child(val("c:lblAlgn", "ctr"))
         .child(val("c:lblOffset", "100"))
         .child(val("c:noMultiLvlLbl", "0"));
-    let mut val_ax = El::new("c:valAx")
+    let val_ax = El::new("c:valAx")
         .child(val("c:axId", VAL_AX))
         .child(El::new("c:scaling").child(val("c:orientation", "minMax")).child(val("c:min", "0")))
         .child(val("c:delete", "0"))
         .child(val("c:axPos", "l"))
-        .child(El::new("c:majorGridlines").child(El::new("c:spPr").child(line(6350, Some(GRID)))));
-    if let Some(t) = unit_title(&chart.unit) {
-        val_ax = val_ax.child(title(&t, TEXT_SZ, false, font));
-    }
-    let val_ax = val_ax
+        .child(El::new("c:majorGridlines").child(El::new("c:spPr").child(line(6350, Some(GRID)))))
         .child(El::new("c:numFmt").attr("formatCode", "General").attr("sourceLinked", "0"))
         .child(val("c:majorTickMark", "none"))
         .child(val("c:minorTickMark", "none"))
@@ -316,7 +313,7 @@ pub fn chart_space(chart: &Chart, font: &str) -> El {
         .child(val("c:overlay", "0"))
         .child(text_props(TEXT_SZ, font));
     let body = El::new("c:chart")
-        .child(title(&chart.title, TITLE_SZ, true, font))
+        .child(title(&chart.caption(), TITLE_SZ, true, font))
         .child(val("c:autoTitleDeleted", "0"))
         .child(plot)
         .child(legend)

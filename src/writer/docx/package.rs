@@ -34,8 +34,8 @@ pub struct Fixes {
     /// DOCX names of the faces used, for the font table.
     pub fonts: Vec<(FaceId, String)>,
     pub embedded: Vec<Embedded>,
-    /// The charts, in document order: chart `n` goes into the `n`-th paragraph
-    /// in the chart style.
+    /// The charts, in document order, each into the next paragraph in the chart
+    /// style (a paired chart and the one after it into the same paragraph).
     pub charts: Vec<ChartPart>,
 }
 
@@ -725,7 +725,8 @@ impl ParaIds {
 }
 
 fn fix_document(doc: &mut El, ids: &mut ParaIds, charts: &[ChartPart]) -> Result<()> {
-    // Each chart into its paragraph, in document order.
+    // Each chart into its paragraph, in document order; a pair a full-width
+    // space apart.
     let mut n = 0;
     doc.walk_mut(&mut |el| {
         let chart_style = |e: &El| e.name == "w:pStyle" && e.get("w:val") == Some(styles::CHART);
@@ -734,7 +735,14 @@ fn fix_document(doc: &mut El, ids: &mut ParaIds, charts: &[ChartPart]) -> Result
             && let Some(c) = charts.get(n)
         {
             n += 1;
-            el.children.push(Node::El(chart::drawing_run(n, &c.chart.title)));
+            if c.paired && n < charts.len() {
+                el.children.push(Node::El(chart::drawing_run(n, &c.chart.title, chart::HALF_WIDTH_EMU)));
+                el.children.push(Node::El(El::new("w:r").child(El::new("w:t").text("\u{3000}"))));
+                n += 1;
+                el.children.push(Node::El(chart::drawing_run(n, &charts[n - 1].chart.title, chart::HALF_WIDTH_EMU)));
+            } else {
+                el.children.push(Node::El(chart::drawing_run(n, &c.chart.title, chart::WIDTH_EMU)));
+            }
         }
     });
     if n != charts.len() {
