@@ -91,6 +91,14 @@ impl Cell {
         w - self.lead_in(s, e) - if self.squeeze.1 && linebreak::squeezable(last.ch) { last.width / 2.0 } else { 0.0 }
     }
 
+    /// For a figure aligned on its decimal point: the widths before the point
+    /// and from it on (`338` and `.3` of `338.3`; all of `7703` before it).
+    fn decimal_split(&self) -> (f32, f32) {
+        let n = self.items.len();
+        let at = self.items.iter().position(|i| i.ch == '.').unwrap_or(n);
+        (self.width(0, at), self.width(0, n) - self.width(0, at))
+    }
+
     /// What an opening mark at the start of line `s..e` gives up.
     fn lead_in(&self, s: usize, e: usize) -> f32 {
         if self.squeeze.0 && e > s && OPENING.contains(self.items[s].ch) { self.items[s].width / 2.0 } else { 0.0 }
@@ -496,6 +504,23 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
         }
         rows.push(cells);
     }
+    // A column of figures aligned on the decimal point is as wide as its
+    // widest whole part and its widest fraction together: every cell of it is
+    // that wide (its text set inside by `decimal_at`).
+    let mut decimal_at = vec![None; ncol];
+    for c in 0..ncol {
+        let figures: Vec<(f32, f32)> =
+            rows.iter().skip(1).filter(|r| r[c].align == Align::Decimal).map(|r| r[c].decimal_split()).collect();
+        if figures.is_empty() {
+            continue;
+        }
+        let (whole, frac) = figures.iter().fold((0.0f32, 0.0f32), |(w, f), &(a, b)| (w.max(a), f.max(b)));
+        decimal_at[c] = Some(frac);
+        for row in rows.iter_mut().skip(1).filter(|r| r[c].align == Align::Decimal) {
+            row[c].min = row[c].min.max(whole + frac);
+            row[c].max = row[c].max.max(whole + frac);
+        }
+    }
     let cols: Vec<Vec<&Cell>> = (0..ncol).map(|c| rows.iter().map(|r| &r[c]).collect()).collect();
     let pad = |c: usize| if c + 1 == ncol { PAD + RIGHT_PAD } else { 2.0 * PAD };
     let avail = BLOCK_W - (0..ncol).map(pad).sum::<f32>();
@@ -533,7 +558,12 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                 let x = match cell.align {
                     Align::Left => x0,
                     Align::Center => x0 + (content[c] - w) / 2.0,
-                    Align::Right | Align::Decimal => x0 + content[c] - w,
+                    Align::Right => x0 + content[c] - w,
+                    // One line: its point (or its end) at the column's point.
+                    Align::Decimal => match decimal_at[c] {
+                        Some(frac) if lines.len() == 1 => x0 + content[c] - frac - cell.decimal_split().0,
+                        _ => x0 + content[c] - w,
+                    },
                 } - cell.lead_in(s, e);
                 for mut r in place(&cell.items[s..e], x, 0.0, 0.0) {
                     r.y = first(r.size) + (top + li) as f32 * CELL_LEADING;
