@@ -4,8 +4,8 @@
 //! with the model's label.
 
 use docx_rs::{
-    AlignmentType, BreakType, IndentLevel, NumberingId, Paragraph, Run, SpecialIndentType, Table, TableAlignmentType,
-    TableCell, TableCellMargins, TableRow, WidthType,
+    AlignmentType, BreakType, IndentLevel, NumberingId, Paragraph, Run, SpecialIndentType, Tab, TabValueType, Table,
+    TableAlignmentType, TableCell, TableCellMargins, TableRow, WidthType,
 };
 
 use super::chart::{self, ChartPart};
@@ -398,6 +398,16 @@ impl<'a> Body<'a> {
     fn table(&mut self, t: &crate::doc::Table) -> Result<Table> {
         let cols = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
         let widths = self.column_widths(t, cols)?;
+        // Figures on a decimal tab stop: every point (or figure's end) of the
+        // column at its widest fraction in from the cell's right margin.
+        let mut decimal_tab = vec![None; cols];
+        for (c, tab) in decimal_tab.iter_mut().enumerate() {
+            if t.columns.get(c) == Some(&Align::Decimal) {
+                let frac = self.decimal_widths(t, c)?.1;
+                let text_w = widths[c] as f32 - 2.0 * CELL_PAD_TWIPS as f32 - 20.0;
+                *tab = Some((text_w - frac * 20.0).floor().max(0.0) as usize);
+            }
+        }
         let mut rows = Vec::new();
         for (ri, cells) in std::iter::once(&t.header).chain(t.rows.iter()).enumerate() {
             let mut out_cells = Vec::new();
@@ -412,6 +422,19 @@ impl<'a> Body<'a> {
                 let mut text = cell.clone();
                 if ri == 0 {
                     text.spans.iter_mut().for_each(|s| s.strong = true);
+                }
+                // A lone dash (a value that does not apply) centred, as in the PDF.
+                let plain = text.plain();
+                let dash = !plain.is_empty() && plain.chars().all(|c| matches!(c, '—' | '–' | '-' | '－'));
+                if dash && ri > 0 {
+                    p = p.align(AlignmentType::Center);
+                }
+                if let (Some(pos), false, false) = (decimal_tab[ci.min(cols - 1)], ri == 0, dash) {
+                    p = Paragraph::new()
+                        .style(styles::TABLE_TEXT)
+                        .align(AlignmentType::Left)
+                        .add_tab(Tab::new().val(TabValueType::Decimal).pos(pos))
+                        .add_run(Run::new().add_tab());
                 }
                 for r in self.runs(Role::Table, &text, None)? {
                     p = p.add_run(r);
@@ -429,6 +452,22 @@ impl<'a> Body<'a> {
             .set_grid(widths.clone())
             .width(width, WidthType::Dxa)
             .align(TableAlignmentType::Center))
+    }
+
+    /// The widest whole part and the widest fraction (from the point on) of
+    /// column `c`'s figures, in points.
+    fn decimal_widths(&mut self, t: &crate::doc::Table, c: usize) -> Result<(f32, f32)> {
+        let mut most = (0.0f32, 0.0f32);
+        for cell in t.rows.iter().filter_map(|r| r.get(c)) {
+            let text = cell.plain();
+            let at = text.find('.').unwrap_or(text.len());
+            let mut w = |s: &str| {
+                s.chars().filter(|c| !c.is_control()).map(|ch| self.advance(Role::Table, ch)).sum::<Result<f32>>()
+            };
+            let (whole, frac) = (w(&text[..at])?, w(&text[at..])?);
+            most = (most.0.max(whole), most.1.max(frac));
+        }
+        Ok(most)
     }
 
     /// Column widths in twips, cell margins included, sized as the PDF's layout
@@ -470,6 +509,15 @@ impl<'a> Body<'a> {
                         piece = 0.0;
                     }
                 }
+            }
+        }
+        // A column of figures on a decimal tab holds its widest whole part and
+        // its widest fraction side by side.
+        for c in 0..ncol {
+            if t.columns.get(c) == Some(&Align::Decimal) {
+                let (whole, frac) = self.decimal_widths(t, c)?;
+                min_w[c] = min_w[c].max(whole + frac);
+                max_w[c] = max_w[c].max(whole + frac);
             }
         }
         // A point of slack per column against rounding in the office writer.
