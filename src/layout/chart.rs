@@ -124,8 +124,15 @@ pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, out: &mut Vec<Ent
     let mut c = Canvas::default();
     let n = charts.len() as f32;
     let w = (BLOCK_W - CHAR_PITCH * (n - 1.0)) / n;
+    let x = |i: usize| grid::left() + i as f32 * (w + CHAR_PITCH);
+    // Charts in a row share their axis line: each leaves room for the most
+    // lines of category names any of them needs.
+    let mut name_lines = 1;
     for (i, chart) in charts.iter().enumerate() {
-        draw(chart, faces, &mut c, grid::left() + i as f32 * (w + CHAR_PITCH), w)?;
+        name_lines = name_lines.max(draw(chart, faces, &mut Canvas::default(), x(i), w, 1)?);
+    }
+    for (i, chart) in charts.iter().enumerate() {
+        draw(chart, faces, &mut c, x(i), w, name_lines)?;
     }
     out.push(Entry::Lines {
         lines: vec![SetLine { runs: c.runs, rules: c.rules, fills: c.fills, height: CHART_LINES, frame: Vec::new() }],
@@ -136,8 +143,10 @@ pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, out: &mut Vec<Ent
     Ok(())
 }
 
-/// Draw `chart` on `c` in the column from `left`, `w` wide.
-fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32) -> Result<()> {
+/// Draw `chart` on `c` in the column from `left`, `w` wide, with room for at
+/// least `min_name_lines` lines of category names under the axis; returns the
+/// lines its names take.
+fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min_name_lines: usize) -> Result<usize> {
     let height = CHART_LINES as f32 * PITCH;
     let right = left + w;
     let bounds = (left, right);
@@ -205,7 +214,7 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32) -> 
     // Category names under the axis, shrunk (down to MIN_PT) rather than wrapped
     // to more than two lines.
     let mut names = Vec::new();
-    let mut name_lines = 1;
+    let mut name_lines = min_name_lines;
     for cat in &chart.categories {
         let mut size = TEXT_PT;
         let mut items = text(faces, &cat.name, size, false)?;
@@ -254,7 +263,7 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32) -> 
         c.centred(items, cx, group - 4.0, bounds, axis_y + 4.0 + size * 0.9, *size);
     }
     c.rule(plot_left, axis_y, plot_right, axis_y);
-    Ok(())
+    Ok(name_lines)
 }
 
 #[cfg(test)]
