@@ -134,3 +134,21 @@ fn title_with_hundreds_of_spaces_is_set() {
         assert_eq!(text.matches(ch).count(), 300, "every {ch} is set");
     }
 }
+
+/// fuzz `render`: a header-only table of 18 columns, two of whose cells hold
+/// 16 `<` each (no break allowed between them), the others empty. Its columns'
+/// min-content did not fit the block, so widths were shared out below it and
+/// those cells ran over their borders, the first 5 pt left of the text block.
+/// A piece wider than its column is broken where it must be now.
+#[test]
+fn too_many_unbreakable_columns_stay_inside_the_block() {
+    let lts = "\\<".repeat(16);
+    let mut cells = vec![String::new(); 18];
+    cells[3] = format!("{lts}；");
+    cells[17] = format!("{lts}卫生");
+    let md =
+        format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n| {} |\n|{}\n", cells.join(" | "), " --- |".repeat(18));
+    let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
+    let text = inside_block(&lay_out(&doc));
+    assert_eq!(text.matches('<').count(), 32, "every character is set");
+}

@@ -104,20 +104,27 @@ impl Cell {
         if self.squeeze.0 && e > s && OPENING.contains(self.items[s].ch) { self.items[s].width / 2.0 } else { 0.0 }
     }
 
-    /// Lines, first fit, in `measure` points: (start, end, width) each.
+    /// Lines, first fit, in `measure` points: (start, end, width) each. A piece
+    /// that may not be broken but is wider than the measure (a column squeezed
+    /// below its min-content when there are too many) is broken where it must.
     fn lines(&self, measure: f32) -> Vec<(usize, usize, f32)> {
         let mut out = Vec::new();
         let mut start = 0;
         let mut end = 0; // the current line holds start..end
         for i in 0..self.items.len() {
-            if !self.allowed[i] {
-                continue;
+            if self.width(start, i + 1) > measure + 0.01 {
+                if end > start {
+                    out.push((start, end, self.width(start, end)));
+                    start = end;
+                }
+                if i > start && self.width(start, i + 1) > measure + 0.01 {
+                    out.push((start, i, self.width(start, i)));
+                    (start, end) = (i, i);
+                }
             }
-            if end > start && self.width(start, i + 1) > measure + 0.01 {
-                out.push((start, end, self.width(start, end)));
-                start = end;
+            if self.allowed[i] {
+                end = i + 1;
             }
-            end = i + 1;
         }
         if start < self.items.len() {
             out.push((start, self.items.len(), self.width(start, self.items.len())));
