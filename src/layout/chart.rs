@@ -118,8 +118,7 @@ fn value_label(v: f64) -> String {
 }
 
 /// Set one chart, or two that pair ([`Chart::pairs_with`]) side by side a
-/// character apart, as
-/// one unbreakable entry of [`CHART_LINES`] grid lines.
+/// character apart, as one unbreakable entry of [`CHART_LINES`] grid lines.
 pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
     let mut c = Canvas::default();
     let n = charts.len() as f32;
@@ -156,7 +155,7 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min
     let y = c.centred(&title, left + w / 2.0, w, bounds, TITLE_PT * 1.1, TITLE_PT);
 
     // Legend rows, bottom up from the chart's foot: key, gap, name; entries
-    // packed into rows that fit the block, each row centred.
+    // packed into rows as wide as the chart, each row centred.
     let key = TEXT_PT * 0.8;
     let mut entries = Vec::new();
     for (i, name) in chart.series.iter().enumerate() {
