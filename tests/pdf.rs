@@ -30,6 +30,14 @@ fn resources() -> &'static Resources {
     })
 }
 
+/// `doc` laid out with the resources' fonts (their faces read once).
+fn lay_out(doc: &Document) -> nianbao::layout::Layout {
+    static FACES: OnceLock<Vec<Arc<nianbao::fonts::FaceData>>> = OnceLock::new();
+    let book = resources().fonts.as_ref().unwrap();
+    let faces = FACES.get_or_init(|| nianbao::layout::load_faces(book).unwrap());
+    nianbao::layout::layout(doc, book, faces).unwrap()
+}
+
 fn build(data: &str) -> render::Built {
     let templates = Templates::new(Some(&root().join("templates")));
     render::build(&root().join(data), &templates, None).unwrap()
@@ -615,12 +623,10 @@ fn regex_lite_numbers() -> impl Fn(&str) -> Vec<String> {
 /// extraction, which joins text closer than that into one line, keeps it whole).
 #[test]
 fn wrapped_labels_keep_a_gutter_from_the_figures() {
-    use nianbao::layout::{self, grid::BODY_PT};
+    use nianbao::layout::grid::BODY_PT;
     for data in [SEED_003, "data/yangli/2018.yaml"] {
         let built = build(data);
-        let book = resources().fonts.as_ref().unwrap();
-        let faces = layout::load_faces(book).unwrap();
-        let lay = layout::layout(&built.doc, book, &faces).unwrap();
+        let lay = lay_out(&built.doc);
         let mut checked = 0;
         for page in &lay.pages {
             // Rows: vertical rules of one height; the first two boundaries frame column 0.
@@ -665,12 +671,10 @@ fn wrapped_labels_keep_a_gutter_from_the_figures() {
 /// short, a heading of seed 003 15.6 pt short).
 #[test]
 fn no_line_ends_just_short_of_the_right_edge() {
-    use nianbao::layout::{self, grid};
+    use nianbao::layout::grid;
     for data in [SEED_003, "data/yangli/2017.yaml", "data/yangli/2018.yaml", "data/gulou/2021.yaml"] {
         let built = build(data);
-        let book = resources().fonts.as_ref().unwrap();
-        let faces = layout::load_faces(book).unwrap();
-        let lay = layout::layout(&built.doc, book, &faces).unwrap();
+        let lay = lay_out(&built.doc);
         for (pno, page) in lay.pages.iter().enumerate() {
             let mut ends: BTreeMap<i64, f32> = BTreeMap::new();
             // Body-size text (titles are centred at their own size).
@@ -711,12 +715,10 @@ fn body_lines(page: &nianbao::layout::Page) -> usize {
 /// page and an attachment's first page are short by construction.
 #[test]
 fn body_pages_hold_22_lines_and_headings_keep_with_their_text() {
-    use nianbao::layout::{self, grid};
+    use nianbao::layout::grid;
     for data in [SEED_003, "data/yangli/2018.yaml", "data/gulou/2021.yaml", "data/jinhua/2018.yaml"] {
         let built = build(data);
-        let book = resources().fonts.as_ref().unwrap();
-        let faces = layout::load_faces(book).unwrap();
-        let lay = layout::layout(&built.doc, book, &faces).unwrap();
+        let lay = lay_out(&built.doc);
         // The body ends on the page before the first attachment label, or the last page.
         let attachment = lay
             .pages
@@ -741,11 +743,8 @@ fn body_pages_hold_22_lines_and_headings_keep_with_their_text() {
 /// (yangli/2018 broke “奋力开／创”), the space at the break dropped.
 #[test]
 fn a_title_in_phrases_breaks_between_them() {
-    use nianbao::layout;
     let built = build("data/yangli/2018.yaml");
-    let book = resources().fonts.as_ref().unwrap();
-    let faces = layout::load_faces(book).unwrap();
-    let lay = layout::layout(&built.doc, book, &faces).unwrap();
+    let lay = lay_out(&built.doc);
     let mut lines: BTreeMap<i64, String> = BTreeMap::new();
     for r in lay.pages[0].runs.iter().filter(|r| r.size == 22.0) {
         lines.entry(-(r.y * 10.0) as i64).or_default().extend(r.glyphs.iter().map(|g| g.ch));
@@ -804,11 +803,9 @@ fn charts_are_vector_bars_with_text_labels() {
 /// 1711 and 63 (no point) share one x.
 #[test]
 fn figures_align_on_the_decimal_point() {
-    use nianbao::layout::{self, grid};
+    use nianbao::layout::grid;
     let built = build(SEED_003);
-    let book = resources().fonts.as_ref().unwrap();
-    let faces = layout::load_faces(book).unwrap();
-    let lay = layout::layout(&built.doc, book, &faces).unwrap();
+    let lay = lay_out(&built.doc);
     let point = |figure: &str| -> f32 {
         let run = lay
             .pages
