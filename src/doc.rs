@@ -218,7 +218,8 @@ impl Chart {
     }
 
     /// Whether this chart and the `next` one are both small (one or two
-    /// categories) and so share a row, side by side, in the PDF and the DOCX.
+    /// categories) and so may share a row, side by side, in the PDF and the
+    /// DOCX ([`Document::pairs_with_next`] decides).
     pub fn pairs_with(&self, next: &Chart) -> bool {
         self.categories.len() <= 2 && next.categories.len() <= 2
     }
@@ -292,6 +293,22 @@ impl From<&str> for Text {
 }
 
 impl Document {
+    /// Whether block `i` is a chart set side by side with the next one: both
+    /// pair ([`Chart::pairs_with`]) and block `i` is not itself the second of a
+    /// pair (a run of small charts pairs first with second, third with fourth).
+    /// The one rule both writers follow.
+    pub fn pairs_with_next(&self, i: usize) -> bool {
+        let (Some(Block::Chart(a)), Some(Block::Chart(b))) = (self.blocks.get(i), self.blocks.get(i + 1)) else {
+            return false;
+        };
+        a.pairs_with(b) && !self.paired_with_previous(i)
+    }
+
+    /// Whether block `i` is the second chart of a pair, set with the one before.
+    pub fn paired_with_previous(&self, i: usize) -> bool {
+        i > 0 && self.pairs_with_next(i - 1)
+    }
+
     /// Every heading in order, with its index in `blocks` (for outlines and checks).
     pub fn headings(&self) -> impl Iterator<Item = &Heading> {
         self.blocks.iter().filter_map(|b| match b {

@@ -306,6 +306,12 @@ impl MarkupParser<'_> {
             })?;
         let wrong_count = chart.categories.iter().find(|c| c.values.len() != chart.series.len());
         let negative = chart.categories.iter().find(|c| c.values.iter().flatten().any(|v| !v.is_finite() || *v < 0.0));
+        // Texts longer than the chart has room for (in characters).
+        let too_long = std::iter::once(("标题（title）", 60, chart.title.as_str()))
+            .chain(chart.series.iter().map(|s| ("系列名", 20, s.as_str())))
+            .chain(chart.categories.iter().map(|c| ("类别名", 30, c.name.as_str())))
+            .chain([("单位（unit）", 10, chart.unit.as_str())])
+            .find(|(_, max, text)| text.chars().count() > *max);
         let problem = if chart.series.is_empty() || chart.series.len() > MAX_SERIES {
             format!("图表应有 1 到 {MAX_SERIES} 个系列（series）")
         } else if chart.categories.is_empty() || chart.categories.len() > MAX_CATEGORIES {
@@ -314,17 +320,7 @@ impl MarkupParser<'_> {
             format!("图表类别“{}”有 {} 个值，应与系列数 {} 相同", c.name, c.values.len(), chart.series.len())
         } else if let Some(c) = negative {
             format!("图表类别“{}”的值必须是不小于 0 的数", c.name)
-        } else if let Some((what, max, text)) = [
-            (0, std::slice::from_ref(&chart.title)),
-            (1, &chart.series[..]),
-            (2, &chart.categories.iter().map(|c| c.name.clone()).collect::<Vec<_>>()[..]),
-            (3, std::slice::from_ref(&chart.unit)),
-        ]
-        .into_iter()
-        .find_map(|(k, texts)| {
-            let (what, max) = MAX_CHART_TEXT[k];
-            texts.iter().find(|t| t.chars().count() > max).map(|t| (what, max, t.clone()))
-        }) {
+        } else if let Some((what, max, text)) = too_long {
             format!("图表{what}“{text}”超过 {max} 个字，图中放不下；请缩短")
         } else {
             String::new()
@@ -451,11 +447,6 @@ fn current_text(open: &mut Option<Open>) -> Option<&mut Text> {
 /// reading at a glance (and its labels no longer fit the chart's nine lines).
 const MAX_SERIES: usize = 6;
 const MAX_CATEGORIES: usize = 12;
-/// Longest chart texts, in characters: the title, a series' or a category's
-/// name, the unit.
-const MAX_CHART_TEXT: [(&str, usize); 4] =
-    [("标题（title）", 60), ("系列名", 20), ("类别名", 30), ("单位（unit）", 10)];
-
 /// A right-aligned column whose body cells are all figures (a number, possibly
 /// with a unit after it, or `—`) aligns on the decimal point.
 fn decimal_columns(columns: &mut [Align], rows: &[Vec<Text>]) {

@@ -485,8 +485,6 @@ fn set_blocks(
     let lines =
         |lines: Vec<SetLine>| Entry::Lines { lines, keep_with_next: false, breakable: true, table_header: None };
     let mut prev_title_block = false;
-    // The second of two narrow charts set side by side.
-    let mut paired = false;
     for (bi, block) in doc.blocks.iter().enumerate() {
         let in_title_block = matches!(block, Block::Title(_) | Block::Subtitle(_) | Block::Date(_) | Block::Speaker(_));
         match block {
@@ -554,16 +552,13 @@ fn set_blocks(
                 out.push(lines(set));
             }
             Block::Table(t) => table::set_table(t, faces, out)?,
-            Block::Chart(_) if std::mem::take(&mut paired) => {}
+            Block::Chart(_) if doc.paired_with_previous(bi) => {}
             Block::Chart(c) => {
                 // A line apart from what precedes and follows it (none at a
-                // page's top); two narrow charts in a row share it.
+                // page's top); two charts that pair share a row.
                 out.push(Entry::Blank);
                 match doc.blocks.get(bi + 1) {
-                    Some(Block::Chart(d)) if c.pairs_with(d) => {
-                        paired = true;
-                        chart::set_charts(&[c, d], faces, out)?;
-                    }
+                    Some(Block::Chart(d)) if doc.pairs_with_next(bi) => chart::set_charts(&[c, d], faces, out)?,
                     _ => chart::set_charts(&[c], faces, out)?,
                 }
                 out.push(Entry::Blank);

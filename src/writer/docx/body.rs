@@ -134,10 +134,8 @@ impl<'a> Body<'a> {
                 // fills with the chart's drawing (two charts that pair share one).
                 Block::Chart(c) => {
                     // The second of a pair: its paragraph is the first's.
-                    let second = bi > 0
-                        && matches!(doc.blocks[bi - 1], Block::Chart(_))
-                        && self.charts.last().is_some_and(|p| p.paired);
-                    let paired = !second && matches!(doc.blocks.get(bi + 1), Some(Block::Chart(d)) if c.pairs_with(d));
+                    let second = doc.paired_with_previous(bi);
+                    let paired = doc.pairs_with_next(bi);
                     self.chart(c, paired)?;
                     if paired {
                         // The full-width space between the two, in the body's face.
@@ -250,9 +248,14 @@ impl<'a> Body<'a> {
     }
 
     /// The width of `ch` in `role` recorded by [`Self::measure`].
+    /// A character's advance in points (measured now if [`Self::measure`] has
+    /// not measured it).
     fn advance(&mut self, role: Role, ch: char) -> Result<f32> {
         let face = self.face_for(role, ch)?;
-        Ok(self.advances.get(&(face, ch)).copied().unwrap_or(role.size_pt()))
+        if !self.advances.contains_key(&(face, ch)) {
+            self.measure(role, [ch])?;
+        }
+        Ok(self.advances[&(face, ch)])
     }
 
     /// Runs for `text` in `role`: one per span and face; bold spans bold; characters
@@ -397,17 +400,26 @@ impl<'a> Body<'a> {
 
     fn table(&mut self, t: &crate::doc::Table) -> Result<Table> {
         let cols = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
-        let widths = self.column_widths(t, cols)?;
+        // Every character's advance, its faces read once.
+        let text: String = std::iter::once(&t.header).chain(t.rows.iter()).flatten().map(Text::plain).collect();
+        self.measure(Role::Table, text.chars().filter(|c| !c.is_control()))?;
+        let decimal = (0..cols)
+            .map(|c| match t.columns.get(c) {
+                Some(Align::Decimal) => self.decimal_widths(t, c).map(Some),
+                _ => Ok(None),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let widths = self.column_widths(t, cols, &decimal)?;
         // Figures on a decimal tab stop: every point (or figure's end) of the
         // column at its widest fraction in from the cell's right margin.
-        let mut decimal_tab = vec![None; cols];
-        for (c, tab) in decimal_tab.iter_mut().enumerate() {
-            if t.columns.get(c) == Some(&Align::Decimal) {
-                let frac = self.decimal_widths(t, c)?.1;
-                let text_w = widths[c] as f32 - 2.0 * CELL_PAD_TWIPS as f32 - 20.0;
-                *tab = Some((text_w - frac * 20.0).floor().max(0.0) as usize);
-            }
-        }
+        let decimal_tab: Vec<Option<usize>> = decimal
+            .iter()
+            .zip(&widths)
+            .map(|(d, &w)| {
+                let text_w = w as f32 - 2.0 * CELL_PAD_TWIPS as f32 - 20.0;
+                d.map(|(_, frac)| (text_w - frac * 20.0).floor().max(0.0) as usize)
+            })
+            .collect();
         let mut rows = Vec::new();
         for (ri, cells) in std::iter::once(&t.header).chain(t.rows.iter()).enumerate() {
             let mut out_cells = Vec::new();
@@ -478,12 +490,16 @@ impl<'a> Body<'a> {
     /// narrower than the text block on each side unless its cells must wrap. Set in
     /// LibreOffice, a cell then breaks where the PDF's does, never inside
     /// `（104.8%）` for want of a few points.
-    fn column_widths(&mut self, t: &crate::doc::Table, ncol: usize) -> Result<Vec<usize>> {
+    /// `decimal` holds each figure column's widest whole part and fraction.
+    fn column_widths(
+        &mut self,
+        t: &crate::doc::Table,
+        ncol: usize,
+        decimal: &[Option<(f32, f32)>],
+    ) -> Result<Vec<usize>> {
         let pad = CELL_PAD_TWIPS as f32 / 20.0;
         let mut min_w = vec![CHAR_PITCH; ncol];
         let mut max_w = vec![CHAR_PITCH; ncol];
-        let text: String = std::iter::once(&t.header).chain(t.rows.iter()).flatten().map(Text::plain).collect();
-        self.measure(Role::Table, text.chars().filter(|c| !c.is_control()))?;
         for row in std::iter::once(&t.header).chain(t.rows.iter()) {
             for (c, cell) in row.iter().enumerate().take(ncol) {
                 let chars: Vec<char> = cell.plain().chars().filter(|c| !c.is_control()).collect();
@@ -513,12 +529,9 @@ impl<'a> Body<'a> {
         }
         // A column of figures on a decimal tab holds its widest whole part and
         // its widest fraction side by side.
-        for c in 0..ncol {
-            if t.columns.get(c) == Some(&Align::Decimal) {
-                let (whole, frac) = self.decimal_widths(t, c)?;
-                min_w[c] = min_w[c].max(whole + frac);
-                max_w[c] = max_w[c].max(whole + frac);
-            }
+        for (c, (whole, frac)) in decimal.iter().enumerate().filter_map(|(c, d)| Some((c, (*d)?))) {
+            min_w[c] = min_w[c].max(whole + frac);
+            max_w[c] = max_w[c].max(whole + frac);
         }
         // A point of slack per column against rounding in the office writer.
         let slack = 1.0;
