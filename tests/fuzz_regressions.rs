@@ -5,11 +5,12 @@ mod common;
 
 use std::sync::Arc;
 
+use common::layout_check::check_layout;
 use common::{Project, fonts, root};
 use nianbao::config::Config;
 use nianbao::doc::Document;
 use nianbao::fonts::FontBook;
-use nianbao::layout::{self, Layout, grid};
+use nianbao::layout::{self, Layout};
 use nianbao::render;
 use nianbao::template::Templates;
 use nianbao::writer::{self, DocxFonts, Format, Resources};
@@ -26,30 +27,6 @@ fn lay_out(doc: &Document) -> Layout {
     layout::layout(doc, book, data).expect("layout")
 }
 
-/// Every glyph within the text block's width; the text of the layout.
-fn inside_block(lay: &Layout) -> String {
-    let mut text = String::new();
-    for (p, page) in lay.pages.iter().enumerate() {
-        for run in &page.runs {
-            for g in &run.glyphs {
-                let right = g.x + g.advance * grid::CHAR_PITCH / grid::BODY_PT;
-                assert!(
-                    g.x >= grid::left() - 0.5 && right <= grid::right() + 0.5,
-                    "page {}: {:?} at {:.2}..{:.2}, outside {:.2}..{:.2}",
-                    p + 1,
-                    g.ch,
-                    g.x,
-                    right,
-                    grid::left(),
-                    grid::right()
-                );
-                text.push(g.ch);
-            }
-        }
-    }
-    text
-}
-
 /// fuzz `render`: an issuing body longer than a line ran off the page in the
 /// signature block of a key-points document (34 characters from x 79 to 616 pt on
 /// a 595 pt page). It wraps now.
@@ -61,7 +38,7 @@ fn long_signature_wraps_inside_the_block() {
            "title": [], "unit": {{"level": "区", "name": ""}}}}"#
     );
     let doc = build(&yaml);
-    let text = inside_block(&lay_out(&doc));
+    let text = check_layout(&lay_out(&doc));
     assert!(text.contains(&issuer), "the issuer is set whole: {text}");
 }
 
@@ -78,12 +55,12 @@ fn unbreakable_centred_line_stays_inside_the_block() {
         serde_json::to_string(&title).unwrap()
     );
     let doc = build(&yaml);
-    let text = inside_block(&lay_out(&doc));
+    let text = check_layout(&lay_out(&doc));
     assert!(text.contains(&title), "the title is set whole: {text}");
     // A long unbreakable title line too.
     let long = "W".repeat(60);
     let doc = build(&format!("kind: key-points\nunit: {{ name: 甲, level: 县 }}\nissuer: 甲局\ntitle: [{long}]\n"));
-    assert!(inside_block(&lay_out(&doc)).contains(&long));
+    assert!(check_layout(&lay_out(&doc)).contains(&long));
 }
 
 /// Characters XML 1.0 does not allow (U+0001, U+000B, U+FFFE) written in a data
@@ -128,7 +105,7 @@ fn title_with_hundreds_of_spaces_is_set() {
         "kind: key-points\nunit: {{ name: 甲, level: 县 }}\nissuer: 甲局\ntitle: [{}]\n",
         serde_json::to_string(title.trim()).unwrap()
     ));
-    let text = inside_block(&lay_out(&doc));
+    let text = check_layout(&lay_out(&doc));
     // Page numbers sit between a page's last line and the next page's first.
     for ch in "卫生健康工作".chars() {
         assert_eq!(text.matches(ch).count(), 300, "every {ch} is set");
@@ -149,6 +126,6 @@ fn too_many_unbreakable_columns_stay_inside_the_block() {
     let md =
         format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n| {} |\n|{}\n", cells.join(" | "), " --- |".repeat(18));
     let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
-    let text = inside_block(&lay_out(&doc));
+    let text = check_layout(&lay_out(&doc));
     assert_eq!(text.matches('<').count(), 32, "every character is set");
 }

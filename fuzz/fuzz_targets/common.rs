@@ -7,8 +7,11 @@ use std::sync::{Arc, OnceLock};
 use nianbao::config::Config;
 use nianbao::doc::Document;
 use nianbao::fonts::{FaceData, FontBook};
-use nianbao::layout::{self, Layout, grid};
+use nianbao::layout;
 use nianbao::writer::{self, DocxFonts, Format, Resources};
+
+#[path = "../../tests/common/layout_check.rs"]
+mod layout_check;
 
 /// The repository (`fuzz/..`).
 pub fn root() -> &'static Path {
@@ -40,7 +43,7 @@ pub fn write_all(doc: &Document) {
     assert!(!md.0.is_empty());
     match layout::layout(doc, book, &env.faces) {
         Ok(lay) => {
-            check_layout(&lay);
+            layout_check::check_layout(&lay);
             match writer::pdf::render(doc, &lay, &env.faces) {
                 Ok(pdf) => {
                     let read = lopdf::Document::load_mem(&pdf).expect("the PDF reads back");
@@ -84,31 +87,3 @@ fn check_docx(bytes: &[u8]) {
     }
 }
 
-/// Every glyph and rule at finite coordinates on the page, and every glyph within
-/// the text block's width (GB/T 9704: nothing hangs outside the text block).
-fn check_layout(lay: &Layout) {
-    assert!(!lay.pages.is_empty());
-    for (p, page) in lay.pages.iter().enumerate() {
-        for r in &page.rules {
-            assert!([r.x1, r.y1, r.x2, r.y2].iter().all(|v| v.is_finite()), "page {p}: rule at {r:?}");
-        }
-        for run in &page.runs {
-            assert!(run.y.is_finite() && run.y > 0.0 && run.y < grid::PAGE_H, "page {p}: baseline {}", run.y);
-            for g in &run.glyphs {
-                assert!(g.x.is_finite() && g.advance.is_finite(), "page {p}: glyph {:?} at {}", g.ch, g.x);
-                // The narrower of its natural width and its width on the body grid.
-                let right = g.x + g.advance * grid::CHAR_PITCH / grid::BODY_PT;
-                assert!(
-                    g.x >= grid::left() - 0.5 && right <= grid::right() + 0.5,
-                    "page {}: glyph {:?} at x {:.2}..{:.2}, outside the text block {:.2}..{:.2}",
-                    p + 1,
-                    g.ch,
-                    g.x,
-                    right,
-                    grid::left(),
-                    grid::right()
-                );
-            }
-        }
-    }
-}

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod layout_check;
+
 use std::path::{Path, PathBuf};
 
 /// A temporary project: files written under a fresh directory.
