@@ -304,6 +304,14 @@ impl Document {
         a.pairs_with(b) && !self.paired_with_previous(i)
     }
 
+    /// Whether a paragraph (a note, such as the data's source) follows the table
+    /// or chart at `i` (after the pair, for a chart that pairs with the next):
+    /// the writers keep it on the page of the table's last row or the chart.
+    pub fn note_follows(&self, i: usize) -> bool {
+        let next = i + 1 + usize::from(self.pairs_with_next(i));
+        matches!(self.blocks.get(next), Some(Block::Paragraph(_)))
+    }
+
     /// Whether block `i` is the second chart of a pair, set with the one before.
     pub fn paired_with_previous(&self, i: usize) -> bool {
         i > 0 && self.pairs_with_next(i - 1)

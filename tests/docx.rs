@@ -263,6 +263,22 @@ fn tables_repeat_their_header_row_and_attachments_start_a_page() {
     assert!(doc.contains(r#"<w:pStyle w:val="AttachmentLabel"/><w:pageBreakBefore/>"#), "attachment on a new page");
 }
 
+/// The note under the attachment's last table (xiangyuan/2017 has no chart)
+/// stays with its last row: every paragraph of that row keeps with the next,
+/// and no other row does.
+#[test]
+fn a_note_under_a_table_keeps_its_last_row() {
+    let s = sample("data/xiangyuan/2017.yaml");
+    let doc = xml(&s.parts, "word/document.xml");
+    let note = doc.find("数据来源：").expect("the note");
+    let table = &doc[doc[..note].rfind("<w:tbl>").unwrap()..doc[..note].rfind("</w:tbl>").unwrap()];
+    let rows: Vec<&str> = table.split("<w:tr>").skip(1).collect();
+    let last = rows.last().unwrap();
+    assert!(last.contains("<w:p "));
+    assert_eq!(last.matches("<w:keepNext/>").count(), last.matches("<w:p ").count(), "{last}");
+    assert!(rows[..rows.len() - 1].iter().all(|r| !r.contains("<w:keepNext/>")));
+}
+
 #[test]
 fn two_renders_give_identical_bytes_in_a_fixed_entry_order() {
     let a = sample("data/xiangyuan/2018.yaml");

@@ -739,6 +739,25 @@ fn body_pages_hold_22_lines_and_headings_keep_with_their_text() {
     }
 }
 
+/// A table's source note stays with the table: the page that holds
+/// `数据来源：` also holds the table's last row or the chart above it
+/// (xiangyuan/2017 set the note alone on a page of its own).
+#[test]
+fn a_note_under_a_table_or_chart_stays_on_its_page() {
+    for data in [SEED_003, "data/xiangyuan/2017.yaml", "data/yangli/2017.yaml", "data/yangli/2018.yaml"] {
+        let lay = lay_out(&build(data).doc);
+        let text =
+            |p: &nianbao::layout::Page| p.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.ch)).collect::<String>();
+        let page = lay.pages.iter().position(|p| text(p).contains("数据来源："));
+        let page = &lay.pages[page.unwrap_or_else(|| panic!("{data}: no source note"))];
+        assert!(
+            !page.rules.is_empty() || !page.fills.is_empty(),
+            "{data}: the note is alone on its page: {}",
+            text(page)
+        );
+    }
+}
+
 /// A title written in phrases breaks between them, not inside a word
 /// (yangli/2018 broke “奋力开／创”), the space at the break dropped.
 #[test]

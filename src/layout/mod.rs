@@ -551,7 +551,10 @@ fn set_blocks(
                 sources.insert(out.len(), src);
                 out.push(lines(set));
             }
-            Block::Table(t) => table::set_table(t, faces, out)?,
+            Block::Table(t) => {
+                table::set_table(t, faces, out)?;
+                keep_with_note(doc, bi, out);
+            }
             Block::Chart(_) if doc.paired_with_previous(bi) => {}
             Block::Chart(c) => {
                 // A line apart from what precedes and follows it (none at a
@@ -561,6 +564,7 @@ fn set_blocks(
                     Some(Block::Chart(d)) if doc.pairs_with_next(bi) => chart::set_charts(&[c, d], faces, out)?,
                     _ => chart::set_charts(&[c], faces, out)?,
                 }
+                keep_with_note(doc, bi, out);
                 out.push(Entry::Blank);
             }
             Block::Signature(sig) => {
@@ -611,6 +615,14 @@ fn set_blocks(
         prev_title_block = in_title_block;
     }
     Ok(())
+}
+
+/// A note after a table or chart stays on the page of the table's last row or
+/// the chart: the entry just set for block `i` keeps with what follows.
+fn keep_with_note(doc: &Document, i: usize, out: &mut [Entry]) {
+    if let (true, Some(Entry::Lines { keep_with_next, .. })) = (doc.note_follows(i), out.last_mut()) {
+        *keep_with_next = true;
+    }
 }
 
 /// The share of a document's all-Han lines (in percent) that may hold other than
@@ -771,25 +783,32 @@ fn place_entries(
                 // How much must fit here: the whole group if unbreakable, else two
                 // lines (no orphan); plus what the next entry needs when kept with
                 // it. `need_one`: the same with one line (an orphan).
+                // What the entries after this one need on its page when it is kept
+                // with them: blank lines and each one's least, along the chain.
+                let chain_after = |orphan: bool| {
+                    let mut need = 0;
+                    for next in &entries[idx + 1..] {
+                        match next {
+                            Entry::Blank => need += 1,
+                            Entry::Lines { keep_with_next: k, .. } => {
+                                need += min_lines(next, orphan);
+                                if !*k {
+                                    break;
+                                }
+                            }
+                            Entry::PageBreak => break,
+                        }
+                    }
+                    need
+                };
+                // A breakable group of lines (a table, say) keeps only its last
+                // line with what follows; that is checked when it comes.
+                let keeps_last = *keep_with_next && *breakable && lines.len() > 1;
                 let need_for = |orphan: bool| {
                     let mut need = min_lines(entry, orphan);
-                    if *keep_with_next {
-                        let mut j = idx + 1;
-                        let mut chain_all = lines.iter().map(|l| l.height).sum::<usize>();
-                        while let Some(next) = entries.get(j) {
-                            match next {
-                                Entry::Blank => chain_all += 1,
-                                Entry::Lines { keep_with_next: k, .. } => {
-                                    chain_all += min_lines(next, orphan);
-                                    if !*k {
-                                        break;
-                                    }
-                                }
-                                Entry::PageBreak => break,
-                            }
-                            j += 1;
-                        }
-                        need = need.max(chain_all.min(grid::LINES));
+                    if *keep_with_next && !keeps_last {
+                        let all = lines.iter().map(|l| l.height).sum::<usize>();
+                        need = need.max((all + chain_after(orphan)).min(grid::LINES));
                     }
                     need.min(grid::LINES)
                 };
@@ -842,9 +861,14 @@ fn place_entries(
                     {
                         return Err(Fix { entry: j, longer: true });
                     }
+                    // The last line kept with what follows (a table's note under
+                    // its last row) goes over with it when they do not fit together.
+                    let parted = keeps_last
+                        && li + 1 == n
+                        && cur + line.height + chain_after(false).min(grid::LINES - line.height) > grid::LINES;
                     // A table row that does not fit goes whole to the next page (a
                     // row is read as a unit), under the header repeated.
-                    if !fits && cur > 0 {
+                    if (!fits || parted) && cur > 0 {
                         new_page(&mut pages, &mut cur, &mut last_para);
                         if let Some(h) = table_header {
                             put(&mut pages, h, cur);

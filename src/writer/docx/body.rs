@@ -123,7 +123,7 @@ impl<'a> Body<'a> {
                         out.push(Child::Paragraph(Box::new(page_break())));
                         break_before = false;
                     }
-                    out.push(Child::Table(Box::new(self.table(t)?)));
+                    out.push(Child::Table(Box::new(self.table(t, doc.note_follows(bi))?)));
                     continue;
                 }
                 Block::PageBreak => {
@@ -143,7 +143,7 @@ impl<'a> Body<'a> {
                         self.used.add(face, '\u{3000}');
                     }
                     if !second {
-                        paras.push(Paragraph::new().style(styles::CHART));
+                        paras.push(Paragraph::new().style(styles::CHART).keep_next(doc.note_follows(bi)));
                     }
                 }
                 Block::Attachment(a) => {
@@ -398,7 +398,8 @@ impl<'a> Body<'a> {
         lists.iter().max().copied().unwrap_or(styles::HEADING_NUM_ID) + 1 + self.restarts.len()
     }
 
-    fn table(&mut self, t: &crate::doc::Table) -> Result<Table> {
+    /// `keep_last`: the last row stays on the page of what follows (a note).
+    fn table(&mut self, t: &crate::doc::Table, keep_last: bool) -> Result<Table> {
         let cols = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
         // Every character's advance, its faces read once.
         let text: String = std::iter::once(&t.header).chain(t.rows.iter()).flatten().map(Text::plain).collect();
@@ -430,7 +431,8 @@ impl<'a> Body<'a> {
                     Align::Center => AlignmentType::Center,
                     Align::Right | Align::Decimal => AlignmentType::Right,
                 };
-                let mut p = Paragraph::new().style(styles::TABLE_TEXT).align(align);
+                let keep = keep_last && ri == t.rows.len();
+                let mut p = Paragraph::new().style(styles::TABLE_TEXT).align(align).keep_next(keep);
                 let mut text = cell.clone();
                 if ri == 0 {
                     text.spans.iter_mut().for_each(|s| s.strong = true);
@@ -444,6 +446,7 @@ impl<'a> Body<'a> {
                 if let (Some(pos), false, false) = (decimal_tab[ci.min(cols - 1)], ri == 0, dash) {
                     p = Paragraph::new()
                         .style(styles::TABLE_TEXT)
+                        .keep_next(keep)
                         .align(AlignmentType::Left)
                         .add_tab(Tab::new().val(TabValueType::Decimal).pos(pos))
                         .add_run(Run::new().add_tab());
