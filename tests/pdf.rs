@@ -358,6 +358,28 @@ fn no_line_starts_or_ends_with_a_prohibited_mark() {
     }
 }
 
+/// A number keeps its unit, compound units too: yangli/2018 broke
+/// `1342.15万／元` across two lines.
+#[test]
+fn numbers_keep_their_units_across_lines() {
+    use nianbao::layout::linebreak::is_unit;
+    for data in [SEED_003, "data/yangli/2018.yaml"] {
+        let (bytes, _) = writer::write(&build(data).doc, Format::Pdf, resources()).unwrap();
+        // Body text: the attachment's tables and charts are not lines of text.
+        let lines = lines(&bytes);
+        let attachment = lines.iter().find(|l| squash(&l.text) == "附件").map_or(usize::MAX, |l| l.page);
+        let lines: Vec<String> =
+            lines.iter().filter(|l| !is_folio(l) && l.page < attachment).map(|l| squash(&l.text)).collect();
+        for pair in lines.windows(2) {
+            let (end, next): (Vec<char>, Vec<char>) = (pair[0].chars().collect(), pair[1].chars().collect());
+            let (Some(&last), Some(&first)) = (end.last(), next.first()) else { continue };
+            let after_number = last.is_ascii_digit()
+                || (matches!(last, '万' | '亿') && end.len() > 1 && end[end.len() - 2].is_ascii_digit());
+            assert!(!(after_number && (is_unit(first) || first.is_ascii_digit())), "{data}: {} / {}", pair[0], pair[1]);
+        }
+    }
+}
+
 #[test]
 fn every_page_has_its_number() {
     let (_, bytes) = seed_pdf();

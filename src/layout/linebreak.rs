@@ -40,6 +40,10 @@ pub fn break_after(text: &[char]) -> Vec<bool> {
         if (a.is_ascii_digit() || a == '.') && (is_unit(b) || b.is_ascii_alphanumeric() || b == '.') {
             allowed[i] = false;
         }
+        // A compound unit after a number is one unit: `338.3万元`, `15亿人`.
+        if matches!(a, '万' | '亿' | '千' | '百') && is_unit(b) && i > 0 && text[i - 1].is_ascii_digit() {
+            allowed[i] = false;
+        }
         if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
             allowed[i] = false;
         }
@@ -367,6 +371,7 @@ mod tests {
         let at = |c: &str| t.iter().position(|x| x.to_string() == c).unwrap();
         assert!(!a[at("3")], "inside a number");
         assert!(!a[at("万") - 1], "between number and unit");
+        assert!(!a[at("万")], "inside the compound unit 万元");
         assert!(!a[at("，") - 1], "before a comma");
         assert!(!a[at("“")], "after an opening quote");
         assert!(!a[at("—")], "inside ——");
