@@ -230,6 +230,13 @@ impl Chart {
     }
 }
 
+/// A chart value as both writers print it (the template rounded it to the
+/// metric's decimals): the shortest form that reads back as the same number,
+/// `7703`, `45.3`.
+pub fn value_text(v: f64) -> String {
+    format!("{v}")
+}
+
 /// The start of an attachment (附件).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {

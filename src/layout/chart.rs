@@ -7,7 +7,7 @@
 
 use crate::config::Role;
 use crate::diag::Result;
-use crate::doc::Chart;
+use crate::doc::{Chart, value_text};
 
 use super::grid::{self, BLOCK_W, CHAR_PITCH, PITCH};
 use super::{Entry, Faces, Fill, Item, Rule, SetLine, place, shape, wrap};
@@ -109,12 +109,6 @@ fn axis(max: f64) -> (f64, usize) {
 /// Decimal places that show `step`'s multiples exactly (0 to 3).
 fn decimals(step: f64) -> usize {
     (0..3).find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6).unwrap_or(3)
-}
-
-/// A value as the data writes it (the template rounded it to the metric's
-/// decimals): the shortest form that reads back as the same number.
-fn value_label(v: f64) -> String {
-    format!("{v}")
 }
 
 /// Set one chart, or two that pair ([`Chart::pairs_with`]) side by side a
@@ -248,11 +242,11 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min
             let x = x0 + bar * si as f32;
             let top = axis_y - (v as f32 * scale).min(plot_h + VALUE_PT);
             c.rect(x, bar, top, axis_y, FILLS[si % FILLS.len()], true);
-            let mut label = text(faces, &value_label(v), VALUE_PT, false)?;
+            let mut label = text(faces, &value_text(v), VALUE_PT, false)?;
             let w = width(&label);
             if w > bar + 2.0 {
                 let size = (VALUE_PT * (bar + 2.0) / w).max(5.0);
-                label = text(faces, &value_label(v), size, false)?;
+                label = text(faces, &value_text(v), size, false)?;
             }
             let w = width(&label);
             let lx = (x + bar / 2.0 - w / 2.0).clamp(left, right - w);
@@ -267,7 +261,7 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min
 
 #[cfg(test)]
 mod tests {
-    use super::{axis, decimals, value_label};
+    use super::{axis, decimals, value_text};
 
     #[test]
     fn axis_is_round_with_room_above() {
@@ -279,8 +273,8 @@ mod tests {
         assert_eq!(decimals(2.5), 1);
         assert_eq!(decimals(0.25), 2);
         assert_eq!(decimals(20.0), 0);
-        assert_eq!(value_label(66.2), "66.2");
-        assert_eq!(value_label(7703.0), "7703");
-        assert_eq!(value_label(0.125), "0.125");
+        assert_eq!(value_text(66.2), "66.2");
+        assert_eq!(value_text(7703.0), "7703");
+        assert_eq!(value_text(0.125), "0.125");
     }
 }

@@ -8,7 +8,7 @@ use docx_rs::{
     TableAlignmentType, TableCell, TableCellMargins, TableRow, WidthType,
 };
 
-use super::chart::{self, ChartPart};
+use super::chart::ChartPart;
 use super::styles::ListPlan;
 use super::styles::{self, RoleFonts, run_fonts};
 use super::{BookFonts, Used};
@@ -180,8 +180,12 @@ impl<'a> Body<'a> {
         c.categories.iter_mut().for_each(|cat| clean(&mut cat.name));
 
         let caption = c.caption();
-        let values: String =
-            c.categories.iter().flat_map(|cat| cat.values.iter().flatten()).map(|v| chart::number(*v)).collect();
+        let values: String = c
+            .categories
+            .iter()
+            .flat_map(|cat| cat.values.iter().flatten())
+            .map(|v| crate::doc::value_text(*v))
+            .collect();
         // Axis labels: figures, a decimal point, a minus sign.
         let text = c.texts().chain([caption.as_str(), values.as_str(), "0123456789.-"]).collect::<String>();
         for ch in text.chars().filter(|c| !c.is_whitespace()) {

@@ -13,7 +13,7 @@
 //! itself: a spreadsheet crate would cost far more to build than this does.
 
 use crate::diag::Result;
-use crate::doc::Chart;
+use crate::doc::{Chart, value_text};
 
 use super::package::{El, content_types, rel, serialize, zip_parts};
 use super::styles::LINE_TWIPS;
@@ -121,11 +121,6 @@ pub fn drawing_run(n: usize, title: &str, width: i64) -> El {
     El::new("w:r").child(El::new("w:drawing").child(inline))
 }
 
-/// A value as the chart and the workbook write it: `7703`, `45.3`.
-pub fn number(v: f64) -> String {
-    format!("{v}")
-}
-
 /// Column letters of a 0-based column: `A`, `B`, …, `Z`, `AA`.
 fn column(mut i: usize) -> String {
     let mut s = Vec::new();
@@ -216,7 +211,7 @@ fn series(chart: &Chart, s: usize, font: &str) -> El {
     for (i, c) in chart.categories.iter().enumerate() {
         // A value the data lacks is no point at all: no bar, no label.
         if let Some(v) = c.values.get(s).copied().flatten() {
-            cache = cache.child(El::new("c:pt").attr("idx", &i.to_string()).child(El::new("c:v").text(&number(v))));
+            cache = cache.child(El::new("c:pt").attr("idx", &i.to_string()).child(El::new("c:v").text(&value_text(v))));
         }
     }
     let fill = FILLS[s % FILLS.len()];
@@ -361,7 +356,7 @@ pub fn workbook(chart: &Chart) -> Result<Vec<u8>> {
         for (s, v) in c.values.iter().enumerate() {
             if let Some(v) = v {
                 let cell =
-                    El::new("c").attr("r", &format!("{}{r}", column(s + 1))).child(El::new("v").text(&number(*v)));
+                    El::new("c").attr("r", &format!("{}{r}", column(s + 1))).child(El::new("v").text(&value_text(*v)));
                 row = row.child(cell);
             }
         }
@@ -472,12 +467,5 @@ mod tests {
         assert_eq!(gap_width(&chart(1, 3)), 500);
         assert_eq!(gap_width(&chart(2, 3)), 117);
         assert_eq!(gap_width(&chart(6, 3)), 60);
-    }
-
-    #[test]
-    fn numbers_are_written_shortest() {
-        assert_eq!(number(7703.0), "7703");
-        assert_eq!(number(45.3), "45.3");
-        assert_eq!(number(0.0), "0");
     }
 }
