@@ -129,3 +129,33 @@ fn too_many_unbreakable_columns_stay_inside_the_block() {
     let text = check_layout(&lay_out(&doc));
     assert_eq!(text.matches('<').count(), 32, "every character is set");
 }
+
+/// fuzz `render`: a table cell of some 700 characters in a narrow column made a
+/// row taller than a page; it was set whole and ran 150 pt below the page's
+/// foot (a baseline at −1 pt). A row taller than a page is set in pieces now,
+/// each on a page of its own under the repeated header, every character kept
+/// (and a note after the table keeps with the last piece).
+#[test]
+fn a_row_taller_than_a_page_is_set_in_pieces() {
+    let long = "全面推广使用母子保健手册，严格落实育龄妇女免费计划生育技术服务。".repeat(24);
+    let md = format!(
+        "---\nfile: x\ndate: \"2018-01-01\"\n---\n\n| 指标 | 说明 | 单位 | 2016年 | 2017年 | 同比 |\n\
+         | --- | --- | --- | ---: | ---: | --- |\n| 甲 | {long} | 个 | 1 | 2 | 增长 |\n| 乙 | 短 | 个 | 3 | 4 | 增长 |\n\n数据来源：某局。\n"
+    );
+    let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
+    let lay = lay_out(&doc);
+    let text = check_layout(&lay);
+    assert_eq!(text.matches("母子保健手册").count(), 24, "every character is set");
+    assert!(lay.pages.len() >= 3, "the row spans pages: {}", lay.pages.len());
+    let last = lay.pages.last().unwrap();
+    let last_text: String = last.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.ch)).collect();
+    assert!(
+        last_text.contains("乙") && last_text.contains("数据来源：某局。"),
+        "the note under the last row: {last_text}"
+    );
+    // Every page of the table starts with the header.
+    for page in &lay.pages {
+        let first: String = page.runs.iter().take(2).flat_map(|r| r.glyphs.iter().map(|g| g.ch)).collect();
+        assert!(first.starts_with("指标"), "{first}");
+    }
+}

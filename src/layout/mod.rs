@@ -865,7 +865,8 @@ fn place_entries(
                     // its last row) goes over with it when they do not fit together.
                     let parted = keeps_last
                         && li + 1 == n
-                        && cur + line.height + chain_after(false).min(grid::LINES - line.height) > grid::LINES;
+                        && cur + line.height + chain_after(false).min(grid::LINES.saturating_sub(line.height))
+                            > grid::LINES;
                     // A table row that does not fit goes whole to the next page (a
                     // row is read as a unit), under the header repeated.
                     if (!fits || parted) && cur > 0 {

@@ -541,7 +541,10 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
         }))
         .collect();
     let mut set_rows = Vec::new();
-    for (row, stub) in rows.iter().zip(&stub_lines) {
+    // A row taller than a page (a cell of absurd length) is set in pieces that
+    // each fit on a page under the header: half a page at most for the header.
+    let mut header_height = grid::LINES / 2;
+    for (ri, (row, stub)) in rows.iter().zip(&stub_lines).enumerate() {
         let broken: Vec<Vec<(usize, usize, f32)>> = row
             .iter()
             .enumerate()
@@ -550,35 +553,45 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                 _ => cell.balanced(content[c] + 0.01),
             })
             .collect();
-        let height = broken.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        // The row's text lines, `CELL_LEADING` apart, centred in its grid lines;
-        // a one-line row's on the grid line's own baseline.
-        let first = |size: f32| {
-            (height - 1) as f32 * (grid::PITCH - CELL_LEADING) / 2.0 + (grid::PITCH - size) / 2.0 + size * LINE_ASCENT
-        };
-        let mut runs = Vec::new();
-        for (c, (cell, lines)) in row.iter().zip(&broken).enumerate() {
-            // Vertically centred (a line higher when it cannot be exactly).
-            let top = (height - lines.len()) / 2;
-            for (li, &(s, e, w)) in lines.iter().enumerate() {
-                let x0 = frame[c] + PAD;
-                let x = match cell.align {
-                    Align::Left => x0,
-                    Align::Center => x0 + (content[c] - w) / 2.0,
-                    Align::Right => x0 + content[c] - w,
-                    // One line: its point (or its end) at the column's point.
-                    Align::Decimal => match decimal_at[c] {
-                        Some(frac) if lines.len() == 1 => x0 + content[c] - frac - cell.decimal_split().0,
-                        _ => x0 + content[c] - w,
-                    },
-                } - cell.lead_in(s, e);
-                for mut r in place(&cell.items[s..e], x, 0.0, 0.0) {
-                    r.y = first(r.size) + (top + li) as f32 * CELL_LEADING;
-                    runs.push(r);
+        let total = broken.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let cap = if ri == 0 { grid::LINES / 2 } else { grid::LINES - header_height };
+        for from in (0..total).step_by(cap) {
+            let height = (total - from).min(cap);
+            // The piece's text lines, `CELL_LEADING` apart, centred in its grid
+            // lines; a one-line row's on the grid line's own baseline.
+            let first = |size: f32| {
+                (height - 1) as f32 * (grid::PITCH - CELL_LEADING) / 2.0
+                    + (grid::PITCH - size) / 2.0
+                    + size * LINE_ASCENT
+            };
+            let mut runs = Vec::new();
+            for (c, (cell, lines)) in row.iter().zip(&broken).enumerate() {
+                let piece = &lines[from.min(lines.len())..(from + height).min(lines.len())];
+                // Vertically centred (a line higher when it cannot be exactly).
+                let top = (height - piece.len()) / 2;
+                for (li, &(s, e, w)) in piece.iter().enumerate() {
+                    let x0 = frame[c] + PAD;
+                    let x = match cell.align {
+                        Align::Left => x0,
+                        Align::Center => x0 + (content[c] - w) / 2.0,
+                        Align::Right => x0 + content[c] - w,
+                        // One line: its point (or its end) at the column's point.
+                        Align::Decimal => match decimal_at[c] {
+                            Some(frac) if lines.len() == 1 => x0 + content[c] - frac - cell.decimal_split().0,
+                            _ => x0 + content[c] - w,
+                        },
+                    } - cell.lead_in(s, e);
+                    for mut r in place(&cell.items[s..e], x, 0.0, 0.0) {
+                        r.y = first(r.size) + (top + li) as f32 * CELL_LEADING;
+                        runs.push(r);
+                    }
                 }
             }
+            set_rows.push(SetLine { runs, rules: Vec::new(), fills: Vec::new(), height, frame: frame.clone() });
         }
-        set_rows.push(SetLine { runs, rules: Vec::new(), fills: Vec::new(), height, frame: frame.clone() });
+        if ri == 0 {
+            header_height = set_rows[0].height;
+        }
     }
     let header = set_rows.remove(0);
     out.push(Entry::Lines {
