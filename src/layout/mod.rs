@@ -863,10 +863,7 @@ fn place_entries(
                     }
                     // The last line kept with what follows (a table's note under
                     // its last row) goes over with it when they do not fit together.
-                    let parted = keeps_last
-                        && li + 1 == n
-                        && cur + line.height + chain_after(false).min(grid::LINES.saturating_sub(line.height))
-                            > grid::LINES;
+                    let parted = keeps_last && li + 1 == n && cur + line.height + chain_after(false) > grid::LINES;
                     // A table row that does not fit goes whole to the next page (a
                     // row is read as a unit), under the header repeated.
                     if (!fits || parted) && cur > 0 {

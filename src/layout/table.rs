@@ -542,8 +542,8 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
         .collect();
     let mut set_rows = Vec::new();
     // A row taller than a page (a cell of absurd length) is set in pieces that
-    // each fit on a page under the header: half a page at most for the header.
-    let mut header_height = grid::LINES / 2;
+    // each fit on a page under the header (itself half a page at most).
+    let mut header_height = 0;
     for (ri, (row, stub)) in rows.iter().zip(&stub_lines).enumerate() {
         let broken: Vec<Vec<(usize, usize, f32)>> = row
             .iter()

@@ -436,7 +436,8 @@ impl<'a> Body<'a> {
                     Align::Right | Align::Decimal => AlignmentType::Right,
                 };
                 let keep = keep_last && ri == t.rows.len();
-                let mut p = Paragraph::new().style(styles::TABLE_TEXT).align(align).keep_next(keep);
+                let para = || Paragraph::new().style(styles::TABLE_TEXT).keep_next(keep);
+                let mut p = para().align(align);
                 let mut text = cell.clone();
                 if ri == 0 {
                     text.spans.iter_mut().for_each(|s| s.strong = true);
@@ -448,9 +449,7 @@ impl<'a> Body<'a> {
                     p = p.align(AlignmentType::Center);
                 }
                 if let (Some(pos), false, false) = (decimal_tab[ci.min(cols - 1)], ri == 0, dash) {
-                    p = Paragraph::new()
-                        .style(styles::TABLE_TEXT)
-                        .keep_next(keep)
+                    p = para()
                         .align(AlignmentType::Left)
                         .add_tab(Tab::new().val(TabValueType::Decimal).pos(pos))
                         .add_run(Run::new().add_tab());
