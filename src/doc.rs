@@ -319,6 +319,30 @@ impl Document {
         matches!(self.blocks.get(next), Some(Block::Paragraph(_)))
     }
 
+    /// How many blank lines come before block `i`: one after the title, one
+    /// between the title block and the salutation, one around a chart (or a
+    /// pair), one after an attachment's title, two above a signature (GB/T 9704
+    /// 7.3.5.2). The one rule both writers follow, so their pages break alike; a
+    /// blank line at a page's top is dropped.
+    pub fn blank_lines_before(&self, i: usize) -> usize {
+        let Some(block) = self.blocks.get(i) else { return 0 };
+        let prev = i.checked_sub(1).and_then(|p| self.blocks.get(p));
+        let title_block =
+            |b: &Block| matches!(b, Block::Title(_) | Block::Subtitle(_) | Block::Date(_) | Block::Speaker(_));
+        let after = match prev {
+            Some(Block::Title(_) | Block::Attachment(_)) => 1,
+            Some(Block::Chart(_)) if !self.pairs_with_next(i - 1) => 1,
+            _ => 0,
+        };
+        let own = match block {
+            Block::Salutation(_) if prev.is_some_and(title_block) => 1,
+            Block::Chart(_) if !self.paired_with_previous(i) => 1,
+            Block::Signature(_) => 2,
+            _ => 0,
+        };
+        after + own
+    }
+
     /// Whether block `i` is the second chart of a pair, set with the one before.
     pub fn paired_with_previous(&self, i: usize) -> bool {
         i > 0 && self.pairs_with_next(i - 1)

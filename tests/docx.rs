@@ -279,6 +279,31 @@ fn a_note_under_a_table_keeps_its_last_row() {
     assert!(rows[..rows.len() - 1].iter().all(|r| !r.contains("<w:keepNext/>")));
 }
 
+/// Blank lines are empty paragraphs where the PDF leaves them (one rule for
+/// both writers), so the two break pages alike: after the title, between the
+/// title block and the salutation, and around each chart.
+#[test]
+fn blank_lines_are_empty_paragraphs_where_the_pdf_has_them() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let doc = xml(&s.parts, "word/document.xml");
+    let paras = paragraphs(&doc);
+    let empty: Vec<usize> = paras[..10].iter().enumerate().filter(|(_, p)| p.is_empty()).map(|(i, _)| i).collect();
+    assert_eq!(empty, [2, 6], "{:?}", &paras[..10]);
+    assert_eq!(paras[7], "同志们：");
+    // The paragraph elements before and after each chart's are empty Normal ones.
+    let is_blank = |p: &str| p.contains(r#"<w:pStyle w:val="Normal"/>"#) && !p.contains("<w:r>");
+    let charts: Vec<usize> = doc.match_indices(r#"<w:pStyle w:val="Chart"/>"#).map(|(i, _)| i).collect();
+    assert!(!charts.is_empty());
+    for at in charts {
+        let start = doc[..at].rfind("<w:p ").unwrap();
+        let before = &doc[doc[..start].rfind("<w:p ").unwrap()..start];
+        let end = at + doc[at..].find("</w:p>").unwrap() + "</w:p>".len();
+        let after = &doc[end..end + doc[end..].find("</w:p>").unwrap()];
+        assert!(is_blank(before), "no blank line before a chart: {before}");
+        assert!(after.starts_with("<w:p ") && is_blank(after), "no blank line after a chart: {after}");
+    }
+}
+
 #[test]
 fn two_renders_give_identical_bytes_in_a_fixed_entry_order() {
     let a = sample("data/xiangyuan/2018.yaml");

@@ -484,9 +484,8 @@ fn set_blocks(
     let indent = 2.0 * CHAR_PITCH;
     let lines =
         |lines: Vec<SetLine>| Entry::Lines { lines, keep_with_next: false, breakable: true, table_header: None };
-    let mut prev_title_block = false;
     for (bi, block) in doc.blocks.iter().enumerate() {
-        let in_title_block = matches!(block, Block::Title(_) | Block::Subtitle(_) | Block::Date(_) | Block::Speaker(_));
+        out.extend(std::iter::repeat_n(Entry::Blank, doc.blank_lines_before(bi)));
         match block {
             Block::Title(title_lines) => {
                 let mut set = Vec::new();
@@ -495,7 +494,6 @@ fn set_blocks(
                     set.extend(set_centred(&items));
                 }
                 out.push(Entry::Lines { lines: set, keep_with_next: true, breakable: false, table_header: None });
-                out.push(Entry::Blank);
             }
             Block::Subtitle(t) | Block::Date(t) | Block::Speaker(t) => {
                 let role = if matches!(block, Block::Subtitle(_)) { Role::Subtitle } else { Role::Byline };
@@ -508,9 +506,6 @@ fn set_blocks(
                 });
             }
             Block::Salutation(t) => {
-                if prev_title_block {
-                    out.push(Entry::Blank);
-                }
                 let items = shape_text(faces, &plain_segments(t, Role::Body))?;
                 out.push(Entry::Lines {
                     lines: set_flush_left(&items),
@@ -557,19 +552,16 @@ fn set_blocks(
             }
             Block::Chart(_) if doc.paired_with_previous(bi) => {}
             Block::Chart(c) => {
-                // A line apart from what precedes and follows it (none at a
-                // page's top); two charts that pair share a row.
-                out.push(Entry::Blank);
+                // Two charts that pair share a row.
                 match doc.blocks.get(bi + 1) {
                     Some(Block::Chart(d)) if doc.pairs_with_next(bi) => chart::set_charts(&[c, d], faces, out)?,
                     _ => chart::set_charts(&[c], faces, out)?,
                 }
                 keep_with_note(doc, bi, out);
-                out.push(Entry::Blank);
             }
             Block::Signature(sig) => {
                 // GB/T 9704 7.3.5.2: the date four characters in from the right,
-                // the issuing body centred over it; two blank lines above.
+                // the issuing body centred over it.
                 let mut shaped = Vec::new();
                 for t in sig {
                     shaped.push(shape_text(faces, &plain_segments(t, Role::Body))?);
@@ -587,8 +579,6 @@ fn set_blocks(
                         set.push(SetLine::text(place(part, x0, 0.0, squeeze)));
                     }
                 }
-                out.push(Entry::Blank);
-                out.push(Entry::Blank);
                 out.push(Entry::Lines { lines: set, keep_with_next: false, breakable: false, table_header: None });
             }
             Block::PageBreak => out.push(Entry::PageBreak),
@@ -609,10 +599,8 @@ fn set_blocks(
                     breakable: false,
                     table_header: None,
                 });
-                out.push(Entry::Blank);
             }
         }
-        prev_title_block = in_title_block;
     }
     Ok(())
 }

@@ -92,6 +92,16 @@ impl<'a> Body<'a> {
         let doc = self.doc;
         for (bi, block) in doc.blocks.iter().enumerate() {
             let mut paras: Vec<Paragraph> = Vec::new();
+            // Blank lines as empty paragraphs, as a writer types them; none at
+            // the document's start or after a page break (the PDF drops them at
+            // a page's top).
+            // Between a chart and its note they keep with the note, as the chart does.
+            if !out.is_empty() && !break_before && !matches!(block, Block::Attachment(_)) {
+                let keep = bi > 0 && matches!(doc.blocks[bi - 1], Block::Chart(_)) && doc.note_follows(bi - 1);
+                for _ in 0..doc.blank_lines_before(bi) {
+                    out.push(Child::Paragraph(Box::new(Paragraph::new().style(styles::NORMAL).keep_next(keep))));
+                }
+            }
             match block {
                 Block::Title(lines) => {
                     for line in lines {
