@@ -71,7 +71,8 @@ impl Outcome {
 }
 
 /// Data files under `paths`: files as given; for a folder, its `<county>/<year>.yaml`
-/// files (not `_common.yaml`), optionally only those of `year`, sorted.
+/// reports (not `_common.yaml`, nor `kind: figures` files, which only feed the
+/// next year's report), optionally only those of `year`, sorted.
 pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
@@ -98,6 +99,7 @@ pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Vec<PathBuf>> {
                     f.file_stem().and_then(|s| s.to_str()).filter(|s| s.len() == 4).and_then(|s| s.parse::<i32>().ok());
                 if f.extension().is_some_and(|e| e == "yaml")
                     && file_year.is_some_and(|y| year.is_none_or(|want| want == y))
+                    && !crate::data::is_figures_only(&f)
                 {
                     found.push(f);
                 }

@@ -28,7 +28,8 @@ pub fn build(data_path: &Path, templates: &Templates, template: Option<&str>) ->
     let template = template
         .map(str::to_string)
         .or_else(|| loaded.report.template.clone())
-        .unwrap_or_else(|| loaded.report.kind.template().to_string());
+        .or_else(|| loaded.report.kind.template().map(str::to_string))
+        .expect("data::load refuses a figures file");
     let markup = templates.render(&template, &loaded.report)?;
     let mut doc = markup::parse(&markup, &template)?;
     if let Some(t) = source_date_epoch() {

@@ -225,3 +225,24 @@ fn watch_renders_again_on_save_and_reports_errors_without_exiting() {
     let md = common::tree(&p.path().join("out"));
     assert!(String::from_utf8_lossy(md.values().next().unwrap()).contains("各位同志"));
 }
+
+/// A `kind: figures` file beside a report is last year's data, not a report:
+/// a batch over the folder renders the report alone, and `check` looks at
+/// reports only.
+#[test]
+fn figures_files_feed_the_next_report_and_are_not_reports() {
+    let p = project(1);
+    let figures = "kind: figures\nunit: { name: 样例县, level: 县 }\nissuer: 样例县卫生健康局\n";
+    std::fs::write(p.path().join("data/c000/2017.yaml"), figures).unwrap();
+    let o = nianbao(p.path(), &["batch", "--format", "md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("共 1 份：生成 1"), "{}", stderr(&o));
+    assert!(!p.path().join("out/c000/2017").exists());
+    let o = nianbao(p.path(), &["check", "data"]);
+    assert!(stderr(&o).contains("检查了 1 个数据文件"), "{}", stderr(&o));
+    // Named on the command line, it is refused with the reason.
+    let o = nianbao(p.path(), &["render", "data/c000/2017.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("错误[data.figures-only]"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("data/c000/2017.yaml:1:7"), "{}", stderr(&o));
+}

@@ -291,3 +291,58 @@ fn metric_validation_reports_every_problem() {
     assert_eq!(ids, ["data.missing-value", "data.duplicate-id", "data.denominator", "data.parts"], "{errors:#?}");
     assert_eq!(errors[2].location.as_ref().unwrap().line, 17);
 }
+
+const FIGURES_2017: &str = "kind: figures\nunit: { name: 样例县, level: 县 }\nissuer: 样例县卫生健康局\n";
+
+/// Last year's figures alone (`kind: figures`, no title, no prose) feed the
+/// comparisons exactly as a full report of last year does.
+#[test]
+fn a_figures_file_gives_last_years_figures_and_targets() {
+    let full = MINIMAL.replace("2018", "2017") + PRIOR_2017;
+    let bare = format!("{FIGURES_2017}{PRIOR_2017}");
+    let derived = |prior: &str| {
+        let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}{METRICS_2018}")), ("data/x/2017.yaml", prior)]);
+        let r = data::load(&p.path("data/x/2018.yaml")).unwrap().report;
+        r.metrics
+            .values()
+            .map(|m| (m.change.clone().map(|c| c.text), m.target.clone().map(|t| t.text)))
+            .collect::<Vec<_>>()
+    };
+    let from_figures = derived(&bare);
+    assert_eq!(from_figures, derived(&full));
+    assert_eq!(from_figures[0], (Some("提高20.9个百分点".into()), Some("超额完成（110.3%）".into())));
+}
+
+/// A figures file is not a report: rendering it is refused at its `kind`,
+/// naming the year it serves.
+#[test]
+fn a_figures_file_is_not_rendered() {
+    let p = Project::new(&[("data/x/2017.yaml", &format!("{FIGURES_2017}{PRIOR_2017}"))]);
+    let d = only(load_err(&p, "data/x/2017.yaml"));
+    assert_eq!(d.id, "data.figures-only");
+    assert_eq!(d.message, "这个文件只含 2016 年的指标和 2017 年的目标（kind: figures），不生成报告");
+    assert_eq!(d.help.as_deref(), Some("它为 2018.yaml 的同比和完成情况提供数据；请生成那一年的报告"));
+    assert_eq!(d.location.unwrap().line, 1);
+}
+
+/// Last year's file is validated as this year's is: a duplicate id there is an
+/// error located in it, not a silently wrong comparison.
+#[test]
+fn errors_in_last_years_file_point_there() {
+    let bad = format!("{FIGURES_2017}{PRIOR_2017}    - {{ id: drug_ratio, name: 药占比, value: 34, unit: \"%\" }}\n");
+    let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}{METRICS_2018}")), ("data/x/2017.yaml", &bad)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "data.duplicate-id");
+    let loc = d.location.unwrap();
+    assert!(loc.file.ends_with("2017.yaml"), "{}", loc.file);
+    assert_eq!(loc.line, 16);
+}
+
+/// A report must have a title; only a figures file may leave it out.
+#[test]
+fn a_report_without_a_title_is_an_error() {
+    let p = Project::new(&[("data/x/2018.yaml", &MINIMAL.replace("title: 标题\n", ""))]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!((d.id, d.message.as_str()), ("data.missing-key", "缺少必填的键 `title`（报告的标题）"));
+    assert!(d.location.unwrap().file.ends_with("2018.yaml"));
+}

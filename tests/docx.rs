@@ -268,7 +268,7 @@ fn tables_repeat_their_header_row_and_attachments_start_a_page() {
 /// and no other row does.
 #[test]
 fn a_note_under_a_table_keeps_its_last_row() {
-    let s = sample("data/xiangyuan/2017.yaml");
+    let s = sample("tests/fixtures/data/xiangyuan/2017.yaml");
     let doc = xml(&s.parts, "word/document.xml");
     let note = doc.find("数据来源：").expect("the note");
     let table = &doc[doc[..note].rfind("<w:tbl>").unwrap()..doc[..note].rfind("</w:tbl>").unwrap()];
@@ -397,7 +397,7 @@ fn is_label(s: &str) -> bool {
 
 #[test]
 fn the_text_is_the_markdown_text() {
-    for data in ["data/xiangyuan/2018.yaml", "data/jinhua/2018.yaml", "data/xiangyuan/2017.yaml"] {
+    for data in ["data/xiangyuan/2018.yaml", "data/jinhua/2018.yaml", "tests/fixtures/data/xiangyuan/2017.yaml"] {
         let s = sample(data);
         let docx: Vec<String> =
             // Not the space between two charts in one paragraph.
@@ -427,14 +427,15 @@ fn the_glyph_cache_leaves_the_bytes_unchanged() {
         let res = Resources { config: config.clone(), fonts: Some(book.clone()), docx_fonts: DocxFonts::Embed };
         nianbao::writer::write(&built.doc, Format::Docx, &res).expect("write").0
     };
-    let config = Arc::new(nianbao::config::Config::discover(&root.join("data/xiangyuan/2017.yaml")).unwrap());
+    let config =
+        Arc::new(nianbao::config::Config::discover(&root.join("tests/fixtures/data/xiangyuan/2017.yaml")).unwrap());
     let fresh = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
-    let alone = docx(&fresh, &config, "data/xiangyuan/2017.yaml");
+    let alone = docx(&fresh, &config, "tests/fixtures/data/xiangyuan/2017.yaml");
     let shared = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
     docx(&shared, &config, "data/xiangyuan/2018.yaml");
-    let after = docx(&shared, &config, "data/xiangyuan/2017.yaml");
+    let after = docx(&shared, &config, "tests/fixtures/data/xiangyuan/2017.yaml");
     assert!(alone == after, "the same report, with and without glyphs cached by an earlier one");
-    assert!(after == docx(&shared, &config, "data/xiangyuan/2017.yaml"), "written again");
+    assert!(after == docx(&shared, &config, "tests/fixtures/data/xiangyuan/2017.yaml"), "written again");
 }
 
 /// Widths of each table's grid columns, in twips.

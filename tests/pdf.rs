@@ -498,7 +498,7 @@ fn a_character_no_font_has_is_an_error_naming_it() {
 
 #[test]
 fn every_sample_renders() {
-    for data in ["data/xiangyuan/2017.yaml", "data/jinhua/2018.yaml"] {
+    for data in ["tests/fixtures/data/xiangyuan/2017.yaml", "data/jinhua/2018.yaml"] {
         let built = build(data);
         let (bytes, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
         assert_same(&built.doc, &pdf_text(&bytes), &doc_text(&built.doc), data);
@@ -694,7 +694,7 @@ fn wrapped_labels_keep_a_gutter_from_the_figures() {
 #[test]
 fn no_line_ends_just_short_of_the_right_edge() {
     use nianbao::layout::grid;
-    for data in [SEED_003, "data/yangli/2017.yaml", "data/yangli/2018.yaml", "data/gulou/2021.yaml"] {
+    for data in [SEED_003, "tests/fixtures/data/yangli/2017.yaml", "data/yangli/2018.yaml", "data/gulou/2021.yaml"] {
         let built = build(data);
         let lay = lay_out(&built.doc);
         for (pno, page) in lay.pages.iter().enumerate() {
@@ -766,7 +766,12 @@ fn body_pages_hold_22_lines_and_headings_keep_with_their_text() {
 /// (xiangyuan/2017 set the note alone on a page of its own).
 #[test]
 fn a_note_under_a_table_or_chart_stays_on_its_page() {
-    for data in [SEED_003, "data/xiangyuan/2017.yaml", "data/yangli/2017.yaml", "data/yangli/2018.yaml"] {
+    for data in [
+        SEED_003,
+        "tests/fixtures/data/xiangyuan/2017.yaml",
+        "tests/fixtures/data/yangli/2017.yaml",
+        "data/yangli/2018.yaml",
+    ] {
         let lay = lay_out(&build(data).doc);
         let text =
             |p: &nianbao::layout::Page| p.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.ch)).collect::<String>();

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Better, Change, Completion, Metric, MetricKind, Report, Section, Target};
+use super::model::{Better, Change, Completion, Kind, Metric, MetricKind, Report, Section, Target};
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::template::filters::{self, ChangeKind};
 use crate::yaml::{self, YamlFile};
@@ -129,6 +129,14 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Result<()> {
         if !t.value.is_finite() {
             errors.push(err("data.number", &format!("{path}.value"), format!("目标“{}”的 value 不是有效数字", t.name)));
         }
+    }
+    if report.kind != Kind::Figures && !files.iter().any(|f| f.value.get("title").is_some()) {
+        // Where a missing key is reported: the mapping that lacks it.
+        errors.push(
+            Diagnostic::error("data.missing-key", "缺少必填的键 `title`（报告的标题）")
+                .at(yaml::locate(files, "", false))
+                .with_help("请补上 `title:`；只为下一年提供数据的文件写 `kind: figures`"),
+        );
     }
     if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
 }

@@ -4,7 +4,8 @@
 //!
 //! Layout on disk: `data/_common.yaml` (optional, shared by every county) and
 //! `data/<county>/<year>.yaml`. Last year's file, `data/<county>/<year-1>.yaml`,
-//! is read when present for the comparisons.
+//! is read when present for the comparisons: a report of its own, or a
+//! `kind: figures` file holding only last year's figures and targets.
 
 pub mod derive;
 pub mod model;
@@ -45,6 +46,18 @@ impl Loaded {
 pub fn load(path: &Path) -> Result<Loaded> {
     let (mut report, files) = load_one(path)?;
     let year = report_year(&report, path, &files)?;
+    if report.kind == model::Kind::Figures {
+        let refs: Vec<&YamlFile> = files.iter().collect();
+        return Err(Errors::one(
+            Diagnostic::error(
+                "data.figures-only",
+                format!("这个文件只含 {} 年的指标和 {year} 年的目标（kind: figures），不生成报告", year - 1),
+            )
+            .at(yaml::locate(&refs, "kind", false))
+            .with_path("kind")
+            .with_help(format!("它为 {}.yaml 的同比和完成情况提供数据；请生成那一年的报告", year + 1)),
+        ));
+    }
     let mut warnings: Vec<Diagnostic> = files.iter().flat_map(|f| f.warnings.clone()).collect();
     let mut inputs: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
 
@@ -52,6 +65,7 @@ pub fn load(path: &Path) -> Result<Loaded> {
     let prior = if prior_path.is_file() {
         let (mut prior, prior_files) = load_one(&prior_path)?;
         let prior_year = report_year(&prior, &prior_path, &prior_files)?;
+        derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>())?;
         derive::derive(&mut prior, prior_year, None);
         warnings.extend(prior_files[0].warnings.iter().cloned());
         inputs.push(prior_path);
@@ -65,6 +79,18 @@ pub fn load(path: &Path) -> Result<Loaded> {
     inputs.sort();
     inputs.dedup();
     Ok(Loaded { report, county: county_of(path), inputs, files, prior, warnings })
+}
+
+/// Whether the file at `path` says `kind: figures` (last year's figures alone,
+/// not a report). A file that cannot be read or parsed is not: its errors are
+/// for whoever loads it.
+pub fn is_figures_only(path: &Path) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        kind: Option<yaml_serde::Value>,
+    }
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    yaml_serde::from_str::<Probe>(&text).ok().and_then(|p| p.kind).is_some_and(|k| k.as_str() == Some("figures"))
 }
 
 /// The county of a data file: its folder's name.

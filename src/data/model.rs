@@ -15,7 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
-    /// The genre; picks the default template (`speech`, `work-report`, `key-points`, `plan`).
+    /// The genre; picks the default template (`speech`, `work-report`, `key-points`,
+    /// `plan`); `figures` for last year's figures and targets alone, not a report.
     pub kind: Kind,
     /// A template name or path to use instead of the genre's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,6 +39,8 @@ pub struct Report {
     #[serde(default)]
     pub speaker: Option<Speaker>,
     /// The title: one line, or a list of lines (a theme line, then the main line).
+    /// Required except in a `figures` file.
+    #[serde(default)]
     pub title: Paragraphs,
     /// The subtitle; a speech derives `——在<会议名称>上的讲话` when absent.
     #[serde(default)]
@@ -98,16 +101,21 @@ pub enum Kind {
     KeyPoints,
     /// 规划, with 第X章/第X节 (seed 001).
     Plan,
+    /// Not a report: last year's figures (`review`'s metrics) and targets (`plan`'s)
+    /// for the next year's comparisons, for the year before a county's first
+    /// report made with nianbao. Never rendered.
+    Figures,
 }
 
 impl Kind {
-    /// The default template's name.
-    pub fn template(self) -> &'static str {
+    /// The default template's name; none for [`Kind::Figures`].
+    pub fn template(self) -> Option<&'static str> {
         match self {
-            Kind::Speech => "speech.md.j2",
-            Kind::WorkReport => "work-report.md.j2",
-            Kind::KeyPoints => "key-points.md.j2",
-            Kind::Plan => "plan.md.j2",
+            Kind::Speech => Some("speech.md.j2"),
+            Kind::WorkReport => Some("work-report.md.j2"),
+            Kind::KeyPoints => Some("key-points.md.j2"),
+            Kind::Plan => Some("plan.md.j2"),
+            Kind::Figures => None,
         }
     }
 }

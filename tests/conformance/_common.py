@@ -25,8 +25,13 @@ def build():
 
 
 def samples():
-    """Every data/<county>/<year>.yaml of the repository, sorted."""
-    return sorted(p for p in (ROOT / "data").glob("*/*.yaml") if re.fullmatch(r"\d{4}", p.stem))
+    """Every report of the repository (data/<county>/<year>.yaml but not the
+    `kind: figures` files, which only feed the next year's report), sorted."""
+    return sorted(
+        p for p in (ROOT / "data").glob("*/*.yaml")
+        if re.fullmatch(r"\d{4}", p.stem)
+        and yaml.safe_load(p.read_text(encoding="utf-8-sig")).get("kind") != "figures"
+    )
 
 
 def render(data, fmt, out, *extra):
