@@ -609,6 +609,86 @@ fn table_cells_read_down_whole_and_rows_sit_on_the_grid() {
     }
 }
 
+/// The rows of every table in a DOCX's `word/document.xml`: per row its height
+/// (`w:trHeight`, twips) and its cells, each cell's lines (split at `w:br`).
+fn docx_rows(docx: &[u8]) -> Vec<(u32, Vec<Vec<String>>)> {
+    use quick_xml::events::Event;
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut rows, mut in_text, mut in_cell) = (Vec::new(), false, false);
+    let attr = |e: &quick_xml::events::BytesStart, name: &[u8]| {
+        e.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| String::from_utf8(a.value.to_vec()).unwrap())
+    };
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) if e.name().as_ref() == b"w:tr" => rows.push((0, Vec::new())),
+            Event::Start(e) if e.name().as_ref() == b"w:tc" => {
+                rows.last_mut().unwrap().1.push(vec![String::new()]);
+                in_cell = true;
+            }
+            Event::End(e) if e.name().as_ref() == b"w:tc" => in_cell = false,
+            Event::Empty(e) if e.name().as_ref() == b"w:trHeight" => {
+                rows.last_mut().unwrap().0 = attr(&e, b"w:val").unwrap().parse().unwrap();
+            }
+            Event::Empty(e) if in_cell && e.name().as_ref() == b"w:br" => {
+                if let Some(cell) = rows.last_mut().and_then(|r| r.1.last_mut()) {
+                    cell.push(String::new());
+                }
+            }
+            Event::Start(e) if e.name().as_ref() == b"w:t" => in_text = true,
+            Event::End(e) if e.name().as_ref() == b"w:t" => in_text = false,
+            Event::Text(t) if in_cell && in_text => {
+                if let Some(cell) = rows.last_mut().and_then(|r| r.1.last_mut()) {
+                    cell.last_mut().unwrap().push_str(&t.decode().unwrap());
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    rows
+}
+
+/// The DOCX sets each table as the PDF does, so that a word processor breaks
+/// its pages where the PDF does: every cell the PDF wraps is broken into the
+/// same lines, and every row is as many grid lines high as its tallest cell.
+#[test]
+fn docx_tables_break_their_cells_and_rows_as_the_pdf_does() {
+    for data in [SEED_003, "data/yangli/2018.yaml", "data/gulou/2021.yaml"] {
+        let built = build(data);
+        let (pdf, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+        let (docx, _) = writer::write(&built.doc, Format::Docx, resources()).unwrap();
+        // The PDF's cells by their text: how they are broken into lines (a
+        // label may be in two tables, broken in one).
+        let mut pdf_cells: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+        for c in drawn_cells(&pdf) {
+            let lines: Vec<String> = c.lines.iter().map(|(_, l)| squash(l)).collect();
+            pdf_cells.entry(lines.concat()).or_default().push(lines);
+        }
+        let rows = docx_rows(&docx);
+        assert!(rows.len() > 1, "{data}: {} table rows", rows.len());
+        let mut compared = 0;
+        for (height, cells) in &rows {
+            let lines = cells.iter().map(Vec::len).max().unwrap();
+            assert_eq!(*height as usize, lines * 579 - 5, "{data}: row {cells:?}");
+            for cell in cells {
+                let lines: Vec<String> = cell.iter().map(|l| squash(l)).collect();
+                match pdf_cells.get(&lines.concat()) {
+                    Some(want) => {
+                        assert!(want.contains(&lines), "{data}: {lines:?} broken otherwise in the PDF: {want:?}")
+                    }
+                    None => panic!("{data}: DOCX cell {lines:?} is no cell of the PDF"),
+                }
+                compared += usize::from(lines.len() > 1);
+            }
+        }
+        assert!(compared > 0 || data.contains("gulou"), "{data}: no wrapped cell compared");
+    }
+}
+
 /// Numbers with their units in `s` (`1022.457万元`, `33.8%`, `800元/月`).
 fn regex_lite_numbers() -> impl Fn(&str) -> Vec<String> {
     const UNITS: &str = "%‰万亿千元人个名家所项次例张床台户天倍种支件批处对堂条";

@@ -17,12 +17,14 @@ pub mod grid;
 pub mod linebreak;
 mod table;
 
+pub use table::{Metrics, Shape as TableShape};
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
-use crate::doc::{Block, Document, Text};
+use crate::doc::{Block, Document, Table, Text};
 use crate::fonts::{FaceData, FaceId, FontBook};
 
 use grid::{BLOCK_W, CHAR_PITCH, PITCH};
@@ -166,6 +168,14 @@ pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result
         .into());
     }
     Ok(layout)
+}
+
+/// Table `t` sized as [`layout`] sizes it, its text measured as a word
+/// processor sets it (see [`Metrics`]); `None` for a table without columns.
+pub fn table_shape(t: &Table, book: &FontBook, data: &[Arc<FaceData>], metrics: Metrics) -> Result<Option<TableShape>> {
+    let parsed = data.iter().map(|d| d.face()).collect();
+    let mut faces = Faces { book, data, parsed, cache: HashMap::new() };
+    table::shape_table(t, &mut faces, metrics)
 }
 
 /// Most pages a report may have.

@@ -4,8 +4,8 @@
 //! with the model's label.
 
 use docx_rs::{
-    AlignmentType, BreakType, IndentLevel, NumberingId, Paragraph, Run, SpecialIndentType, Tab, TabValueType, Table,
-    TableAlignmentType, TableCell, TableCellMargins, TableRow, WidthType,
+    AlignmentType, BreakType, HeightRule, IndentLevel, NumberingId, Paragraph, Run, SpecialIndentType, Tab,
+    TabValueType, Table, TableAlignmentType, TableCell, TableCellMargins, TableRow, WidthType,
 };
 
 use super::chart::ChartPart;
@@ -16,8 +16,6 @@ use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
 use crate::doc::{Align, Block, Document, Heading, Text};
 use crate::fonts::{FaceId, FontBook};
-use crate::layout::grid::{BLOCK_W, CHAR_PITCH};
-use crate::layout::linebreak;
 
 /// What Word's numbering holds for one heading list.
 #[derive(Debug, Clone, Default)]
@@ -56,8 +54,6 @@ pub struct Body<'a> {
     /// The face that sets each character of a role's face (parsing a face to ask
     /// is not free, and a report has a few hundred distinct characters).
     resolved: std::collections::HashMap<(FaceId, char), FaceId>,
-    /// Advance widths in points (table columns are sized to their text).
-    advances: std::collections::HashMap<(FaceId, char), f32>,
 }
 
 impl<'a> Body<'a> {
@@ -80,7 +76,6 @@ impl<'a> Body<'a> {
             restarts: Vec::new(),
             charts: Vec::new(),
             resolved: Default::default(),
-            advances: Default::default(),
         }
     }
 
@@ -237,41 +232,6 @@ impl<'a> Body<'a> {
         Ok(f)
     }
 
-    /// Record the widths of `chars` set in `role`, in points, as Word and
-    /// LibreOffice set them: each glyph's advance at the role's size plus the
-    /// character spacing. Each face is parsed once for all its characters.
-    fn measure(&mut self, role: Role, chars: impl IntoIterator<Item = char>) -> Result<()> {
-        let mut need: std::collections::BTreeMap<FaceId, Vec<char>> = Default::default();
-        for ch in chars {
-            let face = self.face_for(role, ch)?;
-            if !self.advances.contains_key(&(face, ch)) {
-                need.entry(face).or_default().push(ch);
-            }
-        }
-        for (face, chars) in need {
-            let data = self.book.face(face)?;
-            let f = data.face();
-            let upem = f32::from(f.units_per_em());
-            for ch in chars {
-                let gid = f.glyph_index(ch).unwrap_or(ttf_parser::GlyphId(0));
-                let units = f.glyph_hor_advance(gid).unwrap_or(0) as f32 / upem;
-                self.advances.insert((face, ch), units * role.size_pt() + styles::CHAR_SPACING as f32 / 20.0);
-            }
-        }
-        Ok(())
-    }
-
-    /// The width of `ch` in `role` recorded by [`Self::measure`].
-    /// A character's advance in points (measured now if [`Self::measure`] has
-    /// not measured it).
-    fn advance(&mut self, role: Role, ch: char) -> Result<f32> {
-        let face = self.face_for(role, ch)?;
-        if !self.advances.contains_key(&(face, ch)) {
-            self.measure(role, [ch])?;
-        }
-        Ok(self.advances[&(face, ch)])
-    }
-
     /// Runs for `text` in `role`: one per span and face; bold spans bold; characters
     /// the role's face lacks in the face that has them.
     fn runs(&mut self, role: Role, text: &Text, char_style: Option<&str>) -> Result<Vec<Run>> {
@@ -413,42 +373,39 @@ impl<'a> Body<'a> {
     }
 
     /// `keep_last`: the last row stays on the page of what follows (a note).
+    ///
+    /// Columns are sized by the PDF's layout, the text measured as LibreOffice
+    /// sets it, so a cell breaks into the lines the layout decided for it; each
+    /// row is at least that many grid lines high, so that the table takes the
+    /// grid lines, and pages break between the rows, where the PDF's do.
     fn table(&mut self, t: &crate::doc::Table, keep_last: bool) -> Result<Table> {
-        let cols = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
-        // Every character's advance, its faces read once.
-        let text: String = std::iter::once(&t.header).chain(t.rows.iter()).flatten().map(Text::plain).collect();
-        self.measure(Role::Table, text.chars().filter(|c| !c.is_control()))?;
-        let decimal = (0..cols)
-            .map(|c| match t.columns.get(c) {
-                Some(Align::Decimal) => self.decimal_widths(t, c).map(Some),
-                _ => Ok(None),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let widths = self.column_widths(t, cols, &decimal)?;
-        // Figures on a decimal tab stop: every point (or figure's end) of the
-        // column at its widest fraction in from the cell's right margin.
-        let decimal_tab: Vec<Option<usize>> = decimal
+        let faces = crate::layout::load_faces(self.book)?;
+        let Some(shape) = crate::layout::table_shape(t, self.book, &faces, OFFICE_METRICS)? else {
+            return Ok(Table::new(Vec::new()));
+        };
+        let twips = |pt: f32| (pt * 20.0).round() as usize;
+        let (pad, last_pad) = (twips(shape.pad), twips(shape.last_pad));
+        let cols = shape.content.len();
+        let widths: Vec<usize> = shape
+            .content
             .iter()
-            .zip(&widths)
-            .map(|(d, &w)| {
-                let text_w = w as f32 - 2.0 * CELL_PAD_TWIPS as f32 - 20.0;
-                d.map(|(_, frac)| (text_w - frac * 20.0).floor().max(0.0) as usize)
-            })
+            .enumerate()
+            .map(|(c, &w)| twips(w) + pad + if c + 1 == cols { last_pad } else { pad })
             .collect();
         let mut rows = Vec::new();
         for (ri, cells) in std::iter::once(&t.header).chain(t.rows.iter()).enumerate() {
             let mut out_cells = Vec::new();
-            for (ci, cell) in cells.iter().enumerate() {
-                let align = match t.columns.get(ci).copied().unwrap_or(Align::Left) {
+            for (c, &width) in widths.iter().enumerate() {
+                let cell = cells.get(c).cloned().unwrap_or_default();
+                let align = match t.columns.get(c).copied().unwrap_or(Align::Left) {
                     _ if ri == 0 => AlignmentType::Center,
                     Align::Left => AlignmentType::Left,
                     Align::Center => AlignmentType::Center,
                     Align::Right | Align::Decimal => AlignmentType::Right,
                 };
                 let keep = keep_last && ri == t.rows.len();
-                let para = || Paragraph::new().style(styles::TABLE_TEXT).keep_next(keep);
-                let mut p = para().align(align);
-                let mut text = cell.clone();
+                let mut p = Paragraph::new().style(styles::TABLE_TEXT).keep_next(keep).align(align);
+                let mut text = cell;
                 if ri == 0 {
                     text.spans.iter_mut().for_each(|s| s.strong = true);
                 }
@@ -458,21 +415,39 @@ impl<'a> Body<'a> {
                 if dash && ri > 0 {
                     p = p.align(AlignmentType::Center);
                 }
-                if let (Some(pos), false, false) = (decimal_tab[ci.min(cols - 1)], ri == 0, dash) {
-                    p = para()
+                // Figures on a decimal tab stop: every point (or figure's end)
+                // of the column at its widest fraction in from the text's right.
+                if let (Some(frac), false, false) = (shape.decimal_at[c], ri == 0, dash) {
+                    let pos = ((shape.content[c] - OFFICE_METRICS.slack - frac) * 20.0).floor().max(0.0) as usize;
+                    p = p
                         .align(AlignmentType::Left)
                         .add_tab(Tab::new().val(TabValueType::Decimal).pos(pos))
                         .add_run(Run::new().add_tab());
                 }
-                for r in self.runs(Role::Table, &text, None)? {
-                    p = p.add_run(r);
+                // The cell's lines as the PDF breaks them.
+                for (i, line) in split_lines(&text, &shape.breaks[ri][c]).iter().enumerate() {
+                    if i > 0 {
+                        p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+                    }
+                    for r in self.runs(Role::Table, line, None)? {
+                        p = p.add_run(r);
+                    }
                 }
-                out_cells.push(TableCell::new().add_paragraph(p).width(widths[ci.min(cols - 1)], WidthType::Dxa));
+                let mut out = TableCell::new().add_paragraph(p).width(width, WidthType::Dxa);
+                if c + 1 == cols {
+                    out.property = out.property.margin_right(last_pad, WidthType::Dxa);
+                }
+                out_cells.push(out);
             }
-            rows.push(TableRow::new(out_cells).cant_split());
+            let lines = shape.row_lines[ri] as i32;
+            rows.push(
+                TableRow::new(out_cells)
+                    .cant_split()
+                    .row_height((lines * styles::LINE_TWIPS - styles::TABLE_BORDER_TWIPS) as f32)
+                    .height_rule(HeightRule::AtLeast),
+            );
         }
-        // 3 pt cell margins (Word's default is 1.9 mm): 3号 text in a 156 mm line is tight.
-        let margins = TableCellMargins::new().margin(0, CELL_PAD_TWIPS, 0, CELL_PAD_TWIPS);
+        let margins = TableCellMargins::new().margin(0, pad, 0, pad);
         let width = widths.iter().sum();
         Ok(Table::new(rows)
             .margins(margins)
@@ -481,106 +456,34 @@ impl<'a> Body<'a> {
             .width(width, WidthType::Dxa)
             .align(TableAlignmentType::Center))
     }
-
-    /// The widest whole part and the widest fraction (from the point on) of
-    /// column `c`'s figures, in points.
-    fn decimal_widths(&mut self, t: &crate::doc::Table, c: usize) -> Result<(f32, f32)> {
-        let mut most = (0.0f32, 0.0f32);
-        for cell in t.rows.iter().filter_map(|r| r.get(c)) {
-            let text = cell.plain();
-            let at = text.find('.').unwrap_or(text.len());
-            let mut w = |s: &str| {
-                s.chars().filter(|c| !c.is_control()).map(|ch| self.advance(Role::Table, ch)).sum::<Result<f32>>()
-            };
-            let (whole, frac) = (w(&text[..at])?, w(&text[at..])?);
-            most = (most.0.max(whole), most.1.max(frac));
-        }
-        Ok(most)
-    }
-
-    /// Column widths in twips, cell margins included, sized as the PDF's layout
-    /// sizes them (automatic table layout): each column between its minimum
-    /// (its longest piece that may not break) and its natural width, the label
-    /// column kept on one line when it takes no more than 55% of the table and
-    /// the other columns still get their minimum, the table a character
-    /// narrower than the text block on each side unless its cells must wrap. Set in
-    /// LibreOffice, a cell then breaks where the PDF's does, never inside
-    /// `（104.8%）` for want of a few points.
-    /// `decimal` holds each figure column's widest whole part and fraction.
-    fn column_widths(
-        &mut self,
-        t: &crate::doc::Table,
-        ncol: usize,
-        decimal: &[Option<(f32, f32)>],
-    ) -> Result<Vec<usize>> {
-        let pad = CELL_PAD_TWIPS as f32 / 20.0;
-        let mut min_w = vec![CHAR_PITCH; ncol];
-        let mut max_w = vec![CHAR_PITCH; ncol];
-        for row in std::iter::once(&t.header).chain(t.rows.iter()) {
-            for (c, cell) in row.iter().enumerate().take(ncol) {
-                let chars: Vec<char> = cell.plain().chars().filter(|c| !c.is_control()).collect();
-                let mut widths = chars.iter().map(|&ch| self.advance(Role::Table, ch)).collect::<Result<Vec<f32>>>()?;
-                // LibreOffice puts space between Han and Latin letters or digits
-                // whatever the DOCX says (it ignores w:autoSpaceDE/DN; measured
-                // 3.5 pt at 3号): a quarter em more per change of script.
-                let western = |c: char| c.is_ascii_graphic();
-                let han = |c: char| !c.is_ascii() && !c.is_whitespace();
-                for i in 1..chars.len() {
-                    let (a, b) = (chars[i - 1], chars[i]);
-                    if western(a) && han(b) || han(a) && western(b) {
-                        widths[i - 1] += Role::Table.size_pt() / 4.0;
-                    }
-                }
-                max_w[c] = max_w[c].max(widths.iter().sum());
-                let allowed = linebreak::break_after(&chars);
-                let mut piece = 0.0f32;
-                for (w, ok) in widths.iter().zip(&allowed) {
-                    piece += w;
-                    if *ok {
-                        min_w[c] = min_w[c].max(piece);
-                        piece = 0.0;
-                    }
-                }
-            }
-        }
-        // A column of figures on a decimal tab holds its widest whole part and
-        // its widest fraction side by side.
-        for (c, (whole, frac)) in decimal.iter().enumerate().filter_map(|(c, d)| Some((c, (*d)?))) {
-            min_w[c] = min_w[c].max(whole + frac);
-            max_w[c] = max_w[c].max(whole + frac);
-        }
-        // A point of slack per column against rounding in the office writer.
-        let slack = 1.0;
-        let cells = (2.0 * pad + slack) * ncol as f32;
-        // A character narrower than the block on each side when the text fits
-        // on one line a cell; the whole block when cells must wrap, which
-        // leaves the label column more than three characters a line.
-        let narrow = BLOCK_W - 2.0 * CHAR_PITCH - cells;
-        let avail = if max_w.iter().sum::<f32>() <= narrow { narrow } else { BLOCK_W - cells };
-        // The label column on one line when that leaves the others their
-        // minimum; else at least five characters a line where they fit; the
-        // other columns never narrower than their minimum (figures never break).
-        let others: f32 = min_w[1..].iter().sum();
-        let label = if max_w[0] <= avail * 0.55 { max_w[0] } else { max_w[0].min(5.0 * CHAR_PITCH) };
-        min_w[0] = min_w[0].max(label.min(avail - others));
-        let (sum_min, sum_max): (f32, f32) = (min_w.iter().sum(), max_w.iter().sum());
-        let content: Vec<f32> = if sum_max <= avail {
-            max_w.clone()
-        } else if sum_min <= avail {
-            let k = (avail - sum_min) / (sum_max - sum_min);
-            min_w.iter().zip(&max_w).map(|(a, b)| a + (b - a) * k).collect()
-        } else {
-            // Too many columns: the label column keeps its width, the others share the rest.
-            let rest = (avail - min_w[0]).max(avail / 3.0);
-            let others: f32 = min_w[1..].iter().sum();
-            std::iter::once(avail - rest).chain(min_w[1..].iter().map(|w| w / others * rest)).collect()
-        };
-        Ok(content.iter().map(|w| ((w + 2.0 * pad + slack) * 20.0).ceil() as usize).collect())
-    }
 }
 
-/// Left and right cell margins in twips (3 pt, as the PDF's cells).
-const CELL_PAD_TWIPS: usize = 60;
+/// How LibreOffice sets a table's text, for sizing its columns: the character
+/// spacing of all text ([`styles::CHAR_SPACING`]), and the space it puts
+/// between Han characters and Latin letters or digits whatever the DOCX says
+/// (it ignores `w:autoSpaceDE`/`w:autoSpaceDN`; measured 3.5 pt at 3号); a point
+/// of slack a column against rounding.
+const OFFICE_METRICS: crate::layout::Metrics =
+    crate::layout::Metrics { tracking: styles::CHAR_SPACING as f32 / 20.0, han_latin: 3.5, slack: 1.0 };
+
+/// `text` cut into lines before the characters at `breaks` (control
+/// characters not counted), each line with its spans' attributes.
+fn split_lines(text: &Text, breaks: &[usize]) -> Vec<Text> {
+    let mut lines = vec![Text::default()];
+    let mut at = 0;
+    for span in &text.spans {
+        for ch in span.text.chars() {
+            if !ch.is_control() {
+                if breaks.contains(&at) {
+                    lines.push(Text::default());
+                }
+                at += 1;
+            }
+            lines.last_mut().expect("one line at least").push(ch.encode_utf8(&mut [0; 4]), span.strong);
+        }
+    }
+    lines
+}
 
 fn page_break() -> Paragraph {
     Paragraph::new().add_run(Run::new().add_break(BreakType::Page))
