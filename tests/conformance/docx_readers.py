@@ -1,6 +1,6 @@
 """Conformance of the DOCX output, read by programs this project did not write:
-python-docx opens every sample and finds the GB/T 9704 page; pandoc's plain-text
-reading carries the Markdown output's paragraphs in order (Word list numbers
+python-docx opens every sample and finds the GB/T 9704 page; pandoc's reading
+carries the Markdown output's paragraphs in order (Word list numbers
 aside, which pandoc does not print); the embedded fonts deobfuscate into fonts
 fontTools reads; two renders give the same bytes; python-docx finds an inline
 chart for each chart of the Markdown output, and openpyxl reads each chart's
@@ -78,11 +78,12 @@ def chart_texts(chart):
 
 
 def meta_text(v):
-    """The text of a pandoc metadata value (MetaInlines, MetaBlocks, MetaString)."""
+    """The text of pandoc AST nodes in document order: a metadata value, or the
+    blocks (a table's cells row by row, a line break as a space)."""
     if isinstance(v, dict):
         if v.get("t") == "Str":
             return v["c"]
-        if v.get("t") == "Space":
+        if v.get("t") in ("Space", "SoftBreak", "LineBreak"):
             return " "
         return meta_text(v.get("c", ""))
     if isinstance(v, list):
@@ -183,13 +184,13 @@ def main():
                 c.check(f"{name}: openpyxl reads each chart's embedded workbook as its figures", not wrong,
                         str(wrong[:1]))
 
-            # pandoc takes the Title, Subtitle and Date paragraphs as metadata.
-            meta = json.loads(subprocess.run(["pandoc", "-f", "docx", "-t", "json", str(path)],
-                                             capture_output=True, text=True, check=True).stdout)["meta"]
-            head = "".join(meta_text(meta[k]) for k in ("title", "subtitle", "date") if k in meta)
-            plain = subprocess.run(["pandoc", "-f", "docx", "-t", "plain", "--wrap=none", str(path)],
-                                   capture_output=True, text=True, check=True).stdout
-            plain = norm(head + re.sub(r"[-+|=]{3,}|\|", "", plain))
+            # pandoc takes the Title, Subtitle and Date paragraphs as metadata. Its
+            # document tree, not its plain-text output, whose grid tables set the
+            # lines of a wrapped cell beside its neighbours' lines.
+            tree = json.loads(subprocess.run(["pandoc", "-f", "docx", "-t", "json", str(path)],
+                                             capture_output=True, text=True, check=True).stdout)
+            head = "".join(meta_text(tree["meta"][k]) for k in ("title", "subtitle", "date") if k in tree["meta"])
+            plain = norm(head + meta_text(tree["blocks"]))
             at, lost = 0, []
             for p in md_paragraphs(md.read_text(encoding="utf-8")):
                 i = plain.find(p, at)
