@@ -113,6 +113,11 @@ struct Faces<'a> {
 }
 
 impl<'a> Faces<'a> {
+    /// Every face of `book`, from `data` (see [`load_faces`]), parsed.
+    fn new(book: &'a FontBook, data: &'a [Arc<FaceData>]) -> Faces<'a> {
+        Faces { book, data, parsed: data.iter().map(|d| d.face()).collect(), cache: HashMap::new() }
+    }
+
     fn resolve(&mut self, role: Role, ch: char) -> Option<FaceId> {
         if let Some(&f) = self.cache.get(&(role, ch)) {
             return f;
@@ -150,8 +155,7 @@ struct Item {
 /// Lay out `doc` with the faces of `book`. `data` holds every face of the book,
 /// loaded (see [`load_faces`]).
 pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result<Layout> {
-    let parsed = data.iter().map(|d| d.face()).collect();
-    let mut faces = Faces { book, data, parsed, cache: HashMap::new() };
+    let mut faces = Faces::new(book, data);
     let mut lines: Vec<Entry> = Vec::new();
     let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
     let mut sources = HashMap::new();
@@ -173,9 +177,7 @@ pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result
 /// Table `t` sized as [`layout`] sizes it, its text measured as a word
 /// processor sets it (see [`Metrics`]); `None` for a table without columns.
 pub fn table_shape(t: &Table, book: &FontBook, data: &[Arc<FaceData>], metrics: Metrics) -> Result<Option<TableShape>> {
-    let parsed = data.iter().map(|d| d.face()).collect();
-    let mut faces = Faces { book, data, parsed, cache: HashMap::new() };
-    table::shape_table(t, &mut faces, metrics)
+    table::shape_table(t, &mut Faces::new(book, data), metrics)
 }
 
 /// Most pages a report may have.

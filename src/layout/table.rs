@@ -486,9 +486,6 @@ fn search(
     }
 }
 
-/// A table: as wide as the text block, columns sized to their content, each row
-/// as tall as its tallest cell in grid lines; borders drawn; rows are the unit of
-/// page breaking and the header row is repeated on every page.
 /// How a word processor measures a table's text, where it differs from the
 /// PDF's grid widths: the DOCX writer sizes its tables with these, so that its
 /// cells break into as many lines as the same algorithm decides for them.
@@ -543,11 +540,6 @@ impl Sized {
                 _ => cell.balanced(self.content[c] + 0.01),
             })
             .collect()
-    }
-
-    /// The lines row `ri` takes.
-    fn row_lines(&self, ri: usize) -> usize {
-        self.broken(ri).iter().map(Vec::len).max().unwrap_or(1).max(1)
     }
 }
 
@@ -628,7 +620,7 @@ pub(super) fn shape_table(t: &Table, faces: &mut Faces, metrics: Metrics) -> Res
     };
     // What each column needs for its widest line.
     let mut need = vec![0.0f32; sized.content.len()];
-    let mut breaks = Vec::new();
+    let (mut breaks, mut row_lines) = (Vec::new(), Vec::new());
     for ri in 0..sized.rows.len() {
         let broken = sized.broken(ri);
         for (c, lines) in broken.iter().enumerate() {
@@ -636,6 +628,7 @@ pub(super) fn shape_table(t: &Table, faces: &mut Faces, metrics: Metrics) -> Res
                 need[c] = need[c].max(office_width(&sized.rows[ri][c].items[s..e], metrics) + metrics.slack);
             }
         }
+        row_lines.push(broken.iter().map(Vec::len).max().unwrap_or(1).max(1));
         breaks.push(broken.iter().map(|lines| lines.iter().skip(1).map(|l| l.0).collect()).collect());
     }
     // Columns that need more take it from the white space right of the last
@@ -656,12 +649,15 @@ pub(super) fn shape_table(t: &Table, faces: &mut Faces, metrics: Metrics) -> Res
         content,
         pad: (PAD - over / (2.0 * ncol - 1.0)).max(PAD / 2.0),
         last_pad: (RIGHT_PAD - wider).max(0.0),
-        decimal_at: sized.decimal_at.clone(),
-        row_lines: (0..sized.rows.len()).map(|ri| sized.row_lines(ri)).collect(),
+        decimal_at: sized.decimal_at,
+        row_lines,
         breaks,
     }))
 }
 
+/// A table: as wide as the text block, columns sized to their content, each row
+/// as tall as its tallest cell in grid lines; borders drawn; rows are the unit of
+/// page breaking and the header row is repeated on every page.
 pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
     let Some(sized) = size(t, faces)? else {
         return Ok(());
