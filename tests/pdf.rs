@@ -342,6 +342,13 @@ fn every_font_is_an_embedded_subset_with_a_tounicode_map() {
 }
 
 #[test]
+fn the_seed_003_pdf_stays_within_its_size_budget() {
+    // Typst sets the same text in the same fonts in 552 KiB; the budget is 560 KiB.
+    let (_, bytes) = seed_pdf();
+    assert!(bytes.len() < 560 * 1024, "{} bytes ({} KiB)", bytes.len(), bytes.len() / 1024);
+}
+
+#[test]
 fn no_line_starts_or_ends_with_a_prohibited_mark() {
     let (_, bytes) = seed_pdf();
     let lines = lines(bytes);
