@@ -97,6 +97,14 @@ pub fn squeezable(c: char) -> bool {
     SQUEEZABLE.contains(c)
 }
 
+/// How many characters of `line` are set: all but the white space it ends with.
+/// A space where a line breaks is discarded, as in any typesetter: it takes no
+/// room, is not justified against and is not drawn, so the line's last visible
+/// character ends at the measure.
+pub fn visible_len(line: &[char]) -> usize {
+    line.iter().rposition(|c| !c.is_whitespace()).map_or(0, |i| i + 1)
+}
+
 /// One line chosen by [`break_lines`]: items `start..end`, and the space to add
 /// (positive) or take away by squeezing (negative) to fill the measure.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,21 +151,31 @@ fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl
     const EPS: f32 = 0.01;
     let Items { chars, widths, allowed, unit } = *items;
     let n = widths.len();
+    // Width up to the last visible character; squeeze available from the marks
+    // before it (a line's last visible character is never squeezed).
     let mut w = 0.0;
+    let mut pending_space = 0.0;
+    let mut pending_grid = true;
     let mut squeeze_cap = 0.0;
+    let mut cap_here = 0.0;
     let mut grid_only = true;
     for e in s + 1..=n {
         let i = e - 1;
-        w += widths[i];
-        grid_only &= on_grid(chars[i]);
+        if chars[i].is_whitespace() {
+            pending_space += widths[i];
+            pending_grid &= on_grid(chars[i]);
+        } else {
+            w += pending_space + widths[i];
+            grid_only &= pending_grid && on_grid(chars[i]);
+            (pending_space, pending_grid) = (0.0, true);
+            cap_here = squeeze_cap;
+            if squeezable(chars[i]) {
+                squeeze_cap += widths[i] * 0.5;
+            }
+        }
         let over = w - avail;
         if over > unit + EPS {
             break;
-        }
-        // Squeezable marks inside the line (not its last character).
-        let cap_here = squeeze_cap;
-        if squeezable(chars[i]) {
-            squeeze_cap += widths[i] * 0.5;
         }
         if !allowed[i] {
             continue;
@@ -229,11 +247,11 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
             // Even then, not before a mark that may not start a line.
             while e > s + 1 && e < n && (NO_LINE_START.contains(chars[e]) || NO_LINE_END.contains(chars[e - 1])) {
                 e -= 1;
-                w -= widths[e];
             }
+            let set: f32 = widths[s..s + visible_len(&chars[s..e])].iter().sum();
             let total = base + 10_000.0;
             if best[e].is_none_or(|(c, ..)| total < c) {
-                best[e] = Some((total, s, avail - w));
+                best[e] = Some((total, s, avail - set));
             }
         }
     }
@@ -254,6 +272,7 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
 /// each squeezable mark but the last character (`squeeze`, from a negative
 /// surplus). `line` holds the line's characters, `chars[span.start..span.end]`.
 pub fn justification(line: &[char], span: &LineSpan) -> (f32, f32) {
+    let line = &line[..visible_len(line)];
     if span.surplus < 0.0 {
         let k = line[..line.len().saturating_sub(1)].iter().filter(|&&c| squeezable(c)).count();
         (0.0, -span.surplus / k.max(1) as f32)
@@ -274,11 +293,12 @@ pub fn near_full(line: &[char]) -> f32 {
     if line.iter().all(|&c| on_grid(c)) { cell - 0.5 } else { 1.25 * cell }
 }
 
-/// The x position of each character of a line starting at `x0`, with `gap` added
-/// after every character but the last and `squeeze` taken after every squeezable
-/// mark but the last (see [`justification`]). The line ends at the last position
-/// plus the last width.
+/// The x position of each visible character of a line starting at `x0` (see
+/// [`visible_len`]), with `gap` added after every character but the last and
+/// `squeeze` taken after every squeezable mark but the last (see
+/// [`justification`]). The line ends at the last position plus the last width.
 pub fn positions(x0: f32, line: &[char], widths: &[f32], gap: f32, squeeze: f32) -> Vec<f32> {
+    let line = &line[..visible_len(line)];
     let mut out = Vec::with_capacity(line.len());
     let mut x = x0;
     for (i, (&ch, &w)) in line.iter().zip(widths).enumerate() {
@@ -393,6 +413,20 @@ mod tests {
         let l = break_lines(&t, &w, &a, 45.0, 0.0);
         assert_eq!((l[0].start, l[0].end), (0, 5), "squeezed");
         assert!(l[0].surplus < 0.0);
+    }
+
+    #[test]
+    fn a_space_where_a_line_breaks_is_discarded() {
+        // Ideographs of width 10 and a space of 3 in a measure of 30: the first
+        // line's three ideographs fill it, the space after them takes no room.
+        let t = chars("甲乙丙 丁戊己");
+        let w = [10.0, 10.0, 10.0, 3.0, 10.0, 10.0, 10.0];
+        let l = break_lines(&t, &w, &break_after(&t), 30.0, 0.0);
+        assert_eq!((l[0].start, l[0].end, l[0].surplus), (0, 4, 0.0));
+        let line = &t[l[0].start..l[0].end];
+        let (gap, squeeze) = justification(line, &l[0]);
+        let xs = positions(0.0, line, &w, gap, squeeze);
+        assert_eq!(xs, [0.0, 10.0, 20.0], "the space is not set");
     }
 
     #[test]

@@ -253,7 +253,8 @@ fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Result<Vec<Item>
 }
 
 /// Turn items `start..end` into runs starting at `x0`, with `gap` extra after
-/// each character but the last, and `squeeze` taken after squeezable marks.
+/// each character but the last, and `squeeze` taken after squeezable marks. The
+/// white space a line ends with is not drawn (see [`linebreak::visible_len`]).
 fn place(items: &[Item], x0: f32, gap: f32, squeeze: f32) -> Vec<Run> {
     let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
     let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
@@ -469,7 +470,7 @@ fn set_width(items: &[Item], squeeze: f32) -> f32 {
     let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
     let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
     let xs = linebreak::positions(0.0, &chars, &widths, 0.0, squeeze);
-    xs.last().map_or(0.0, |x| x + widths[widths.len() - 1])
+    xs.last().map_or(0.0, |x| x + widths[xs.len() - 1])
 }
 
 /// Set a line flush left without indent (salutation, attachment label).
