@@ -160,7 +160,7 @@ pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result
     let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
     let mut sources = HashMap::new();
     set_blocks(doc, &mut faces, &mut lines, &mut outline_pending, &mut sources)?;
-    let layout = paginate(lines, outline_pending, &mut faces, &sources);
+    let (layout, _) = paginate(lines, outline_pending, &mut faces, &sources);
     if layout.pages.len() > MAX_PAGES {
         return Err(Diagnostic::error(
             "layout.pages",
@@ -178,6 +178,172 @@ pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result
 /// processor sets it (see [`Metrics`]); `None` for a table without columns.
 pub fn table_shape(t: &Table, book: &FontBook, data: &[Arc<FaceData>], metrics: Metrics) -> Result<Option<TableShape>> {
     table::shape_table(t, &mut Faces::new(book, data), metrics)
+}
+
+/// The character spacing a word processor needs in each body paragraph (and
+/// run-in heading) to end every line where the layout ends it: for each such
+/// block (by index in `doc.blocks`), the space in points to add after each of
+/// its characters (control characters not counted; negative takes space away;
+/// a run-in heading's number label first).
+///
+/// The layout chooses a paragraph's lines together: where a mark that may not
+/// start a line would fall at the start of one, it sets an earlier line looser
+/// or squeezes its marks, on a line where that does not show against the grid
+/// (the indented first line, a line with figures), and pagination may set a
+/// paragraph a line longer. A word processor fills each line in turn, as full
+/// as its own measure allows (`metrics`; `measure` and the first line's
+/// `indent` in points), and hangs such a mark in the margin. So each line it
+/// would end elsewhere, or might (a line with Latin letters or figures within
+/// `metrics.slack` of either end: their widths are known less surely), gets
+/// character spacing that sets it midway between ending where the layout ends
+/// it and just fitting the next piece of text (less the marks that could
+/// hang); the word processor justifies what is left. Other lines are left
+/// alone, as are paragraphs whose every line is.
+pub fn office_spacing(
+    doc: &Document,
+    book: &FontBook,
+    data: &[Arc<FaceData>],
+    metrics: Metrics,
+    measure: f32,
+    indent: f32,
+) -> Result<HashMap<usize, Vec<f32>>> {
+    let mut faces = Faces::new(book, data);
+    let mut lines: Vec<Entry> = Vec::new();
+    let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
+    let mut sources = HashMap::new();
+    set_blocks(doc, &mut faces, &mut lines, &mut outline_pending, &mut sources)?;
+    let (_, extra) = paginate(lines, outline_pending, &mut faces, &sources);
+    let mut out = HashMap::new();
+    for (entry, src) in &sources {
+        // Pagination re-set it in `extra` lines more, or left it as set.
+        let Some(spans) = src.spans(extra.get(entry).copied()) else { continue };
+        let office = Office { items: &src.items, label: src.label, m: metrics };
+        out.insert(src.block, office.fit(&spans, measure, indent));
+    }
+    // Headings of their own that wrap (pagination keeps their lines).
+    for (bi, block) in doc.blocks.iter().enumerate() {
+        let Block::Heading(h) = block else { continue };
+        if h.run_in.is_some() {
+            continue;
+        }
+        let items = shape_text(&mut faces, &heading_segments(h))?;
+        let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+        let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+        let allowed = linebreak::break_after(&chars);
+        let spans = linebreak::break_lines(&chars, &widths, &allowed, BLOCK_W, 2.0 * CHAR_PITCH);
+        if spans.len() > 1 {
+            let office = Office { items: &items, label: label_len(h), m: metrics };
+            out.insert(bi, office.fit(&spans, measure, indent));
+        }
+    }
+    Ok(out)
+}
+
+/// Room a paragraph's last line left too close to the measure is given.
+const OFFICE_SLACK: f32 = 2.0;
+
+/// A paragraph's characters as a word processor measures them (LibreOffice
+/// 7.4, measured): each advance plus the character spacing, except a negative
+/// spacing after the last character of a run of one script (Han and full-width
+/// marks, or Latin letters, figures and signs) and attributes, which it drops
+/// (the first `label` characters, a list number, are a run of their own); a
+/// fifth of an em (`han_latin`) between a Han character and a Latin letter or
+/// figure (not a sign or a mark).
+struct Office<'a> {
+    items: &'a [Item],
+    label: usize,
+    m: Metrics,
+}
+
+impl Office<'_> {
+    /// The width of items `s..e` set on one line with `x` points of extra
+    /// spacing after each character but the last.
+    fn width(&self, s: usize, e: usize, x: f32) -> f32 {
+        let items = self.items;
+        let latin = |c: char| c.is_ascii_graphic();
+        let han = |c: char| linebreak::on_grid(c) && !linebreak::NO_LINE_START.contains(c) && !c.is_ascii();
+        let mut w = 0.0;
+        for i in s..e {
+            w += items[i].advance;
+            let end = i + 1 == e
+                || i + 1 == self.label
+                || !same_run(&items[i], &items[i + 1])
+                || latin(items[i].ch) != latin(items[i + 1].ch);
+            let k = self.m.tracking + if i + 1 < e { x } else { 0.0 };
+            w += if end { k.max(0.0) } else { k };
+            if i > s {
+                let (a, b) = (items[i - 1].ch, items[i].ch);
+                if han(a) && b.is_ascii_alphanumeric() || a.is_ascii_alphanumeric() && han(b) {
+                    w += self.m.han_latin;
+                }
+            }
+        }
+        w
+    }
+
+    /// The spacing after each item that ends the word processor's lines as
+    /// `spans` do (see [`office_spacing`]).
+    fn fit(&self, spans: &[linebreak::LineSpan], measure: f32, indent: f32) -> Vec<f32> {
+        const EPS: f32 = 0.01;
+        let items = self.items;
+        let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+        let mut extra = vec![0.0; items.len()];
+        for span in spans {
+            let (s, e) = (span.start, span.end);
+            let avail = if span.first { measure - indent } else { measure };
+            // The line with the next piece the word processor could add: the
+            // next character with what may not be parted from it (a mark that
+            // may not start a line, a Latin word or a number, but not a unit:
+            // it breaks between `2018` and `年`), less the marks it would hang.
+            let next = (e < items.len()).then(|| {
+                let word = |c: char| c.is_ascii_alphanumeric() || c == '.';
+                let mut to = e + 1;
+                while to < items.len()
+                    && (linebreak::NO_LINE_START.contains(chars[to])
+                        || linebreak::NO_LINE_END.contains(chars[to - 1])
+                        || word(chars[to - 1]) && word(chars[to]))
+                {
+                    to += 1;
+                }
+                while to > e + 1 && linebreak::squeezable(chars[to - 1]) {
+                    to -= 1;
+                }
+                to
+            });
+            let w = self.width(s, e, 0.0);
+            let with_next = next.map(|to| self.width(s, to, 0.0));
+            // Lines with Latin letters or figures are measured less surely.
+            let sure = chars[s..next.unwrap_or(e)].iter().all(|c| !c.is_ascii());
+            let margin = if sure { EPS } else { self.m.slack };
+            if w <= avail - margin && with_next.is_none_or(|n| n > avail + margin) {
+                continue;
+            }
+            let target = match with_next {
+                Some(n) => avail - (n - w) / 2.0,
+                None => avail - OFFICE_SLACK,
+            };
+            if e - s < 2 || (target - w).abs() < EPS {
+                continue;
+            }
+            // The width grows with the spacing: halve the interval.
+            let (mut lo, mut hi) = (-CHAR_PITCH / 2.0, CHAR_PITCH);
+            for _ in 0..40 {
+                let mid = (lo + hi) / 2.0;
+                if self.width(s, e, mid) > target {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            extra[s..e - 1].iter_mut().for_each(|v| *v = lo);
+        }
+        extra
+    }
+}
+
+/// Whether two characters are set in one run (same face, size and weight).
+fn same_run(a: &Item, b: &Item) -> bool {
+    a.face == b.face && a.size == b.size && a.fake_bold == b.fake_bold
 }
 
 /// Most pages a report may have.
@@ -296,6 +462,10 @@ fn set_spans(items: &[Item], spans: &[linebreak::LineSpan], indent: f32, x_left:
 /// A body paragraph kept for re-setting in a different number of lines.
 #[derive(Debug, Clone)]
 struct ParaSrc {
+    /// The block it sets, by index in the document.
+    block: usize,
+    /// Its first characters that are a heading's number.
+    label: usize,
     items: Vec<Item>,
     indent: f32,
     /// Lines in its normal setting.
@@ -306,7 +476,7 @@ struct ParaSrc {
 }
 
 impl ParaSrc {
-    fn new(items: Vec<Item>, indent: f32) -> (ParaSrc, Vec<SetLine>) {
+    fn new(block: usize, label: usize, items: Vec<Item>, indent: f32) -> (ParaSrc, Vec<SetLine>) {
         let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
         let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
         let allowed = linebreak::break_after(&chars);
@@ -317,7 +487,7 @@ impl ParaSrc {
             .count();
         let uneven = linebreak::uneven_lines(&chars, &widths, &spans);
         let set = set_spans(&items, &spans, indent, grid::left());
-        (ParaSrc { lines: set.len(), items, indent, grid_lines, uneven }, set)
+        (ParaSrc { block, label, lines: set.len(), items, indent, grid_lines, uneven }, set)
     }
 }
 
@@ -325,15 +495,26 @@ impl ParaSrc {
     /// The paragraph set in `extra` more lines than normal, if it can be done
     /// without a loose line, and how many more all-Han lines that leaves uneven.
     fn lengthened(&self, extra: isize) -> Option<(Vec<SetLine>, usize)> {
-        let count = usize::try_from(self.lines as isize + extra).ok().filter(|&c| c > 0)?;
         let chars: Vec<char> = self.items.iter().map(|i| i.ch).collect();
         let widths: Vec<f32> = self.items.iter().map(|i| i.width).collect();
-        let allowed = linebreak::break_after(&chars);
-        let normal = linebreak::break_lines(&chars, &widths, &allowed, BLOCK_W, self.indent);
-        let spans = linebreak::break_lines_exact(&chars, &widths, &allowed, BLOCK_W, self.indent, count)?;
+        let normal = self.spans(None)?;
+        let spans = self.spans(Some(extra))?;
         let uneven = linebreak::uneven_lines(&chars, &widths, &spans)
             .saturating_sub(linebreak::uneven_lines(&chars, &widths, &normal));
         Some((set_spans(&self.items, &spans, self.indent, grid::left()), uneven))
+    }
+
+    /// The paragraph's lines in its normal setting (`None`), or in exactly
+    /// `extra` more lines than that if it can be done without a loose line.
+    fn spans(&self, extra: Option<isize>) -> Option<Vec<linebreak::LineSpan>> {
+        let chars: Vec<char> = self.items.iter().map(|i| i.ch).collect();
+        let widths: Vec<f32> = self.items.iter().map(|i| i.width).collect();
+        let allowed = linebreak::break_after(&chars);
+        let Some(extra) = extra else {
+            return Some(linebreak::break_lines(&chars, &widths, &allowed, BLOCK_W, self.indent));
+        };
+        let count = usize::try_from(self.lines as isize + extra).ok().filter(|&c| c > 0)?;
+        linebreak::break_lines_exact(&chars, &widths, &allowed, BLOCK_W, self.indent, count)
     }
 }
 
@@ -487,6 +668,26 @@ fn shape_text(faces: &mut Faces, segs: &[(Role, bool, String)]) -> Result<Vec<It
     shape(faces, &borrowed)
 }
 
+/// A heading's text as set: its number label, its words, and the paragraph it
+/// runs into.
+fn heading_segments(h: &crate::doc::Heading) -> Vec<(Role, bool, String)> {
+    let role = Role::heading(h.level);
+    let mut segs = Vec::new();
+    if let Some(n) = &h.number {
+        segs.push((role, false, n.label.clone()));
+    }
+    segs.extend(plain_segments(&h.text, role));
+    if let Some(run_in) = &h.run_in {
+        segs.extend(plain_segments(run_in, Role::Body));
+    }
+    segs
+}
+
+/// The characters of a heading's number label.
+fn label_len(h: &crate::doc::Heading) -> usize {
+    h.number.as_ref().map_or(0, |n| n.label.chars().filter(|c| !c.is_control()).count())
+}
+
 fn set_blocks(
     doc: &Document,
     faces: &mut Faces,
@@ -528,18 +729,9 @@ fn set_blocks(
                 });
             }
             Block::Heading(h) => {
-                let role = Role::heading(h.level);
-                let mut segs = Vec::new();
-                if let Some(n) = &h.number {
-                    segs.push((role, false, n.label.clone()));
-                }
-                segs.extend(plain_segments(&h.text, role));
-                if let Some(run_in) = &h.run_in {
-                    segs.extend(plain_segments(run_in, Role::Body));
-                }
-                let items = shape_text(faces, &segs)?;
+                let items = shape_text(faces, &heading_segments(h))?;
                 let set = if h.run_in.is_some() {
-                    let (src, set) = ParaSrc::new(items, indent);
+                    let (src, set) = ParaSrc::new(bi, label_len(h), items, indent);
                     sources.insert(out.len(), src);
                     set
                 } else {
@@ -555,7 +747,7 @@ fn set_blocks(
             }
             Block::Paragraph(t) => {
                 let items = shape_text(faces, &plain_segments(t, Role::Body))?;
-                let (src, set) = ParaSrc::new(items, indent);
+                let (src, set) = ParaSrc::new(bi, 0, items, indent);
                 sources.insert(out.len(), src);
                 out.push(lines(set));
             }
@@ -640,13 +832,14 @@ struct Fix {
 /// Place set lines on pages, line by line on the grid. Where keeping a heading
 /// with its text, or avoiding a widow or orphan, would leave lines empty at a
 /// page's foot, a paragraph on that page is set a line longer instead (if it can
-/// be without a loose line) and pagination runs again.
+/// be without a loose line) and pagination runs again. Also returns, by entry,
+/// how many lines more each re-set paragraph was set in.
 fn paginate(
     mut entries: Vec<Entry>,
     outline_at: Vec<(usize, u8, String)>,
     faces: &mut Faces,
     sources: &HashMap<usize, ParaSrc>,
-) -> Layout {
+) -> (Layout, HashMap<usize, isize>) {
     let mut refused: std::collections::HashSet<(usize, bool)> = std::collections::HashSet::new();
     let mut extra: HashMap<usize, isize> = HashMap::new();
     let mut tries = 0;
@@ -678,7 +871,7 @@ fn paginate(
     for (i, page) in pages.iter_mut().enumerate() {
         page.runs.extend(folio(i + 1, faces));
     }
-    Layout { pages, outline }
+    (Layout { pages, outline }, extra)
 }
 
 /// Paragraphs that could be re-set to fill the current page: those on it, and
@@ -906,4 +1099,63 @@ fn folio(n: usize, faces: &mut Faces) -> Vec<Run> {
         r.y = grid::block_bottom() - grid::FOLIO_GAP - size * faces.ascent(r.face);
     }
     runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const M: Metrics = Metrics { tracking: -0.25, han_latin: 3.2, slack: 1.5 };
+    const MEASURE: f32 = 442.25;
+    const INDENT: f32 = 32.0;
+
+    fn items(s: &str) -> Vec<Item> {
+        s.chars()
+            .map(|ch| {
+                let advance = if ch.is_ascii() { 8.0 } else { 16.0 };
+                Item { ch, face: 0, gid: 0, size: 16.0, fake_bold: false, advance, width: advance * CHAR_PITCH / 16.0 }
+            })
+            .collect()
+    }
+
+    fn span(start: usize, end: usize, n: usize) -> linebreak::LineSpan {
+        linebreak::LineSpan { start, end, surplus: 0.0, first: start == 0, last: end == n }
+    }
+
+    #[test]
+    fn office_lines_left_alone_where_they_agree() {
+        // 26 Han characters fill the indented first line in both.
+        let it = items(&"甲乙丙丁戊己庚辛壬癸".repeat(3));
+        let office = Office { items: &it, label: 0, m: M };
+        let extra = office.fit(&[span(0, 26, 30), span(26, 30, 30)], MEASURE, INDENT);
+        assert!(extra.iter().all(|&x| x == 0.0), "{extra:?}");
+    }
+
+    #[test]
+    fn office_lines_end_where_the_layout_ends_them() {
+        let it = items(&"甲乙丙丁戊己庚辛壬癸".repeat(3));
+        let office = Office { items: &it, label: 0, m: M };
+        let avail = MEASURE - INDENT;
+        // The layout sets one character less on the first line: spacing that
+        // leaves no room for the 26th.
+        let extra = office.fit(&[span(0, 25, 30), span(25, 30, 30)], MEASURE, INDENT);
+        assert!(extra[..24].iter().all(|&x| x > 0.0) && extra[24..].iter().all(|&x| x == 0.0), "{extra:?}");
+        let x = extra[0];
+        assert!(office.width(0, 25, x) <= avail && office.width(0, 26, x) > avail);
+        // One more (its marks squeezed): spacing that makes room for the 27th.
+        let extra = office.fit(&[span(0, 27, 30), span(27, 30, 30)], MEASURE, INDENT);
+        let x = extra[0];
+        assert!(x < 0.0 && office.width(0, 27, x) <= avail && office.width(0, 28, x) > avail, "{extra:?}");
+    }
+
+    #[test]
+    fn office_measures_figures_with_space_around_them() {
+        // A fifth of an em between Han and figures, none before the sign.
+        let it = items("年20%以");
+        let office = Office { items: &it, label: 0, m: M };
+        let plain: f32 = it.iter().map(|i| i.advance).sum();
+        // Tracking kept inside a script's run, dropped at its end (`年`, `%`, `以`).
+        let w = office.width(0, it.len(), 0.0);
+        assert!((w - (plain + 3.2 - 0.25 * 2.0)).abs() < 1e-3, "{w}");
+    }
 }

@@ -54,6 +54,10 @@ pub struct Body<'a> {
     /// The face that sets each character of a role's face (parsing a face to ask
     /// is not free, and a report has a few hundred distinct characters).
     resolved: std::collections::HashMap<(FaceId, char), FaceId>,
+    /// For each body paragraph and run-in heading, by block index: the space to
+    /// add after each character so that the word processor ends its lines where
+    /// the PDF's layout does (see [`crate::layout::office_spacing`]).
+    spacing: std::collections::HashMap<usize, Vec<f32>>,
 }
 
 impl<'a> Body<'a> {
@@ -76,6 +80,7 @@ impl<'a> Body<'a> {
             restarts: Vec::new(),
             charts: Vec::new(),
             resolved: Default::default(),
+            spacing: Default::default(),
         }
     }
 
@@ -85,6 +90,13 @@ impl<'a> Body<'a> {
         let mut out = Vec::new();
         let mut break_before = false;
         let doc = self.doc;
+        // Where the layout cannot set the text (a character no face has: the
+        // PDF fails on it), the word processor keeps its own lines.
+        let faces = crate::layout::load_faces(self.book)?;
+        let measure = super::page::TEXT_WIDTH as f32 / 20.0;
+        let indent = 2.0 * styles::CHAR_TWIPS as f32 / 20.0;
+        self.spacing = crate::layout::office_spacing(doc, self.book, &faces, OFFICE_BODY_METRICS, measure, indent)
+            .unwrap_or_default();
         for (bi, block) in doc.blocks.iter().enumerate() {
             let mut paras: Vec<Paragraph> = Vec::new();
             // Blank lines as empty paragraphs, as a writer types them; none at
@@ -107,8 +119,15 @@ impl<'a> Body<'a> {
                 Block::Date(t) => paras.push(self.para(styles::DATE, Role::Byline, t)?),
                 Block::Speaker(t) => paras.push(self.para(styles::SPEAKER, Role::Byline, t)?),
                 Block::Salutation(t) => paras.push(self.para(styles::SALUTATION, Role::Body, t)?),
-                Block::Paragraph(t) => paras.push(self.para(styles::NORMAL, Role::Body, t)?),
-                Block::Heading(h) => paras.push(self.heading(h)?),
+                Block::Paragraph(t) => {
+                    let spacing = self.spacing.remove(&bi).unwrap_or_default();
+                    let mut p = Paragraph::new().style(styles::NORMAL);
+                    for run in self.runs(Role::Body, t, None, &mut spacing.as_slice())? {
+                        p = p.add_run(run);
+                    }
+                    paras.push(p);
+                }
+                Block::Heading(h) => paras.push(self.heading(h, bi)?),
                 Block::Signature(lines) => {
                     // GB/T 9704 7.3.5.2: the date four characters in from the right
                     // edge, the lines above it centred over it.
@@ -203,7 +222,7 @@ impl<'a> Body<'a> {
 
     fn para(&mut self, style: &str, role: Role, text: &Text) -> Result<Paragraph> {
         let mut p = Paragraph::new().style(style);
-        for run in self.runs(role, text, None)? {
+        for run in self.runs(role, text, None, &mut [].as_slice())? {
             p = p.add_run(run);
         }
         Ok(p)
@@ -232,16 +251,21 @@ impl<'a> Body<'a> {
         Ok(f)
     }
 
-    /// Runs for `text` in `role`: one per span and face; bold spans bold; characters
-    /// the role's face lacks in the face that has them.
-    fn runs(&mut self, role: Role, text: &Text, char_style: Option<&str>) -> Result<Vec<Run>> {
+    /// Runs for `text` in `role`: one per span, face and character spacing; bold
+    /// spans bold; characters the role's face lacks in the face that has them.
+    /// `spacing` holds the points to add after each character (control
+    /// characters not counted; none where it runs out); those used are taken off.
+    fn runs(&mut self, role: Role, text: &Text, char_style: Option<&str>, spacing: &mut &[f32]) -> Result<Vec<Run>> {
         let own = self.fonts.face_of(role);
         let mut out = Vec::new();
         for span in &text.spans {
-            let mut cur: Option<(usize, String)> = None;
-            let flush = |cur: &mut Option<(usize, String)>, out: &mut Vec<Run>| -> Result<()> {
-                if let Some((face, s)) = cur.take() {
+            let mut cur: Option<(usize, i32, String)> = None;
+            let flush = |cur: &mut Option<(usize, i32, String)>, out: &mut Vec<Run>| -> Result<()> {
+                if let Some((face, extra, s)) = cur.take() {
                     let mut r = Run::new().add_text(s);
+                    if extra != 0 {
+                        r = r.character_spacing(styles::CHAR_SPACING + extra);
+                    }
                     if let Some(cs) = char_style {
                         r = r.style(cs);
                     }
@@ -258,11 +282,20 @@ impl<'a> Body<'a> {
             for ch in span.text.chars() {
                 let face = self.face_for(role, ch)?;
                 self.used.add(face, ch);
+                // In twips; a control character stays in the run it is in.
+                let extra = match spacing.split_first() {
+                    _ if ch.is_control() => cur.as_ref().map_or(0, |c| c.1),
+                    Some((&x, rest)) => {
+                        *spacing = rest;
+                        (x * 20.0).round() as i32
+                    }
+                    None => 0,
+                };
                 match &mut cur {
-                    Some((f, s)) if *f == face => s.push(ch),
+                    Some((f, x, s)) if *f == face && *x == extra => s.push(ch),
                     _ => {
                         flush(&mut cur, &mut out)?;
-                        cur = Some((face, ch.to_string()));
+                        cur = Some((face, extra, ch.to_string()));
                     }
                 }
             }
@@ -271,7 +304,8 @@ impl<'a> Body<'a> {
         Ok(out)
     }
 
-    fn heading(&mut self, h: &Heading) -> Result<Paragraph> {
+    /// Heading `h`, block `bi` of the document.
+    fn heading(&mut self, h: &Heading, bi: usize) -> Result<Paragraph> {
         let level = h.level.clamp(1, 4);
         let role = Role::heading(level);
         let idx = usize::from(level - 1);
@@ -347,18 +381,23 @@ impl<'a> Body<'a> {
         if let (Some(n), false) = (&h.number, listed) {
             label.push(&n.label, false);
         }
+        // The layout's characters start with the label, which Word's numbering
+        // prints when the heading is listed.
+        let spacing = self.spacing.remove(&bi).unwrap_or_default();
+        let printed = h.number.iter().filter(|_| listed).flat_map(|n| n.label.chars());
+        let sp = &mut spacing.get(printed.filter(|c| !c.is_control()).count()..).unwrap_or_default();
         match &h.run_in {
             None => {
-                for r in self.runs(role, &label, None)?.into_iter().chain(self.runs(role, &h.text, None)?) {
+                for r in self.runs(role, &label, None, sp)?.into_iter().chain(self.runs(role, &h.text, None, sp)?) {
                     p = p.add_run(r);
                 }
             }
             Some(body) => {
                 let cs = Some(styles::heading_char(level));
-                for r in self.runs(role, &label, cs)?.into_iter().chain(self.runs(role, &h.text, cs)?) {
+                for r in self.runs(role, &label, cs, sp)?.into_iter().chain(self.runs(role, &h.text, cs, sp)?) {
                     p = p.add_run(r);
                 }
-                for r in self.runs(Role::Body, body, None)? {
+                for r in self.runs(Role::Body, body, None, sp)? {
                     p = p.add_run(r);
                 }
             }
@@ -429,7 +468,7 @@ impl<'a> Body<'a> {
                     if i > 0 {
                         p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
                     }
-                    for r in self.runs(Role::Table, line, None)? {
+                    for r in self.runs(Role::Table, line, None, &mut [].as_slice())? {
                         p = p.add_run(r);
                     }
                 }
@@ -465,6 +504,13 @@ impl<'a> Body<'a> {
 /// of slack a column against rounding.
 const OFFICE_METRICS: crate::layout::Metrics =
     crate::layout::Metrics { tracking: styles::CHAR_SPACING as f32 / 20.0, han_latin: 3.5, slack: 1.0 };
+
+/// How LibreOffice sets body text, for ending its lines where the PDF's
+/// layout does (measured in LibreOffice 7.4 on unjustified lines: a fifth of
+/// an em between Han characters and figures); the slack is how far off the
+/// measure of a line with Latin letters or figures may be.
+const OFFICE_BODY_METRICS: crate::layout::Metrics =
+    crate::layout::Metrics { tracking: styles::CHAR_SPACING as f32 / 20.0, han_latin: 3.2, slack: 1.5 };
 
 /// `text` cut into lines before the characters at `breaks` (control
 /// characters not counted), each line with its spans' attributes.
