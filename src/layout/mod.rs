@@ -155,12 +155,7 @@ struct Item {
 /// Lay out `doc` with the faces of `book`. `data` holds every face of the book,
 /// loaded (see [`load_faces`]).
 pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result<Layout> {
-    let mut faces = Faces::new(book, data);
-    let mut lines: Vec<Entry> = Vec::new();
-    let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
-    let mut sources = HashMap::new();
-    set_blocks(doc, &mut faces, &mut lines, &mut outline_pending, &mut sources)?;
-    let (layout, _) = paginate(lines, outline_pending, &mut faces, &sources);
+    let layout = set_and_paginate(doc, &mut Faces::new(book, data))?.layout;
     if layout.pages.len() > MAX_PAGES {
         return Err(Diagnostic::error(
             "layout.pages",
@@ -208,11 +203,7 @@ pub fn office_spacing(
     indent: f32,
 ) -> Result<HashMap<usize, Vec<f32>>> {
     let mut faces = Faces::new(book, data);
-    let mut lines: Vec<Entry> = Vec::new();
-    let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
-    let mut sources = HashMap::new();
-    set_blocks(doc, &mut faces, &mut lines, &mut outline_pending, &mut sources)?;
-    let (_, extra) = paginate(lines, outline_pending, &mut faces, &sources);
+    let Paginated { sources, extra, .. } = set_and_paginate(doc, &mut faces)?;
     let mut out = HashMap::new();
     for (entry, src) in &sources {
         // Pagination re-set it in `extra` lines more, or left it as set.
@@ -344,6 +335,25 @@ impl Office<'_> {
 /// Whether two characters are set in one run (same face, size and weight).
 fn same_run(a: &Item, b: &Item) -> bool {
     a.face == b.face && a.size == b.size && a.fake_bold == b.fake_bold
+}
+
+/// A document set and placed on pages.
+struct Paginated {
+    layout: Layout,
+    /// The body paragraphs kept for re-setting, by entry.
+    sources: HashMap<usize, ParaSrc>,
+    /// How many lines more pagination set each re-set paragraph in, by entry.
+    extra: HashMap<usize, isize>,
+}
+
+/// Set `doc`'s blocks and place them on pages.
+fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Paginated> {
+    let mut lines: Vec<Entry> = Vec::new();
+    let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
+    let mut sources = HashMap::new();
+    set_blocks(doc, faces, &mut lines, &mut outline_pending, &mut sources)?;
+    let (layout, extra) = paginate(lines, outline_pending, faces, &sources);
+    Ok(Paginated { layout, sources, extra })
 }
 
 /// Most pages a report may have.
