@@ -228,6 +228,26 @@ impl Chart {
     pub fn max_value(&self) -> f64 {
         self.categories.iter().flat_map(|c| c.values.iter().flatten()).fold(0.0, |m, &v| m.max(v))
     }
+
+    /// The value axis both writers draw, as its step and number of steps: from
+    /// 0 to a round maximum above the largest value (with room for the value
+    /// labels), in about five steps. The DOCX states it (`c:max`,
+    /// `c:majorUnit`) so Word and LibreOffice do not pick their own.
+    pub fn axis(&self) -> (f64, usize) {
+        round_axis(self.max_value())
+    }
+}
+
+fn round_axis(max: f64) -> (f64, usize) {
+    let max = if max > 0.0 && max.is_finite() { max } else { 1.0 };
+    let raw = max / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|&s| s >= raw).unwrap_or(10.0 * mag);
+    let mut steps = (max / step).ceil() as usize;
+    if (steps as f64 * step - max) < 0.08 * steps as f64 * step {
+        steps += 1;
+    }
+    (step, steps.max(1))
 }
 
 /// A chart value as both writers print it (the template rounded it to the
@@ -354,5 +374,19 @@ impl Document {
             Block::Heading(h) => Some(h),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_axis;
+
+    #[test]
+    fn chart_axis_is_round_with_room_above() {
+        assert_eq!(round_axis(87.0), (20.0, 5));
+        assert_eq!(round_axis(100.0), (20.0, 6), "100 would touch the top: one more step");
+        assert_eq!(round_axis(338.3), (100.0, 4));
+        assert_eq!(round_axis(8000.0), (2000.0, 5));
+        assert_eq!(round_axis(0.0), (0.2, 6));
     }
 }

@@ -666,6 +666,13 @@ fn check_charts(data: &str) -> Vec<(nianbao::doc::Chart, El)> {
         let bars = c.first("c:barChart");
         assert_eq!((bars.val("c:barDir"), bars.val("c:grouping")), ("col", "clustered"));
         assert_eq!(c.first("c:legend").val("c:legendPos"), "b");
+        // The PDF's value axis, stated so the word processor draws the same one.
+        let (step, steps) = chart.axis();
+        let ax = c.first("c:valAx");
+        let num = |v: &str| v.parse::<f64>().unwrap();
+        assert_eq!(num(ax.first("c:scaling").val("c:min")), 0.0);
+        assert!((num(ax.first("c:scaling").val("c:max")) - step * steps as f64).abs() < 1e-9, "{}", chart.title);
+        assert_eq!(num(ax.val("c:majorUnit")), step, "{}", chart.title);
 
         // The workbook the chart's data lives in.
         let ext = c.first("c:externalData").attr("r:id");
@@ -739,6 +746,11 @@ fn charts_are_native_word_charts_with_their_data() {
     let title: String = c.first("c:title").all("a:t").iter().map(|t| t.text.as_str()).collect();
     assert_eq!(title, "2017年主要指标对比（个）");
     assert!(c.first("c:valAx").all("c:title").is_empty());
+    // 87 at most: 0 to 100 in steps of 20, as the PDF draws it.
+    assert_eq!(
+        (c.first("c:valAx").first("c:scaling").val("c:max"), c.first("c:valAx").val("c:majorUnit")),
+        ("100", "20")
+    );
     assert!(c.all("a:ea").iter().all(|f| f.attr("typeface") == "仿宋_GB2312"));
     assert_eq!(charts[1].0.title, "2017年主要指标对比（万元）");
     check_charts("data/yangli/2018.yaml");

@@ -92,20 +92,6 @@ impl Canvas {
     }
 }
 
-/// The value axis: from 0 to a round maximum above the largest value (with room
-/// for the value labels), in about five steps.
-fn axis(max: f64) -> (f64, usize) {
-    let max = if max > 0.0 && max.is_finite() { max } else { 1.0 };
-    let raw = max / 5.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|&s| s >= raw).unwrap_or(10.0 * mag);
-    let mut steps = (max / step).ceil() as usize;
-    if (steps as f64 * step - max) < 0.08 * steps as f64 * step {
-        steps += 1;
-    }
-    (step, steps.max(1))
-}
-
 /// Decimal places that show `step`'s multiples exactly (0 to 3).
 fn decimals(step: f64) -> usize {
     (0..3).find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6).unwrap_or(3)
@@ -191,8 +177,7 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min
     let plot_top = y + VALUE_PT * LEADING + 2.0;
 
     // Value axis labels, right-aligned left of the plot.
-    let max = chart.max_value();
-    let (step, steps) = axis(max);
+    let (step, steps) = chart.axis();
     let dec = decimals(step);
     let mut ticks = Vec::new();
     for k in 0..=steps {
@@ -261,15 +246,10 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min
 
 #[cfg(test)]
 mod tests {
-    use super::{axis, decimals, value_text};
+    use super::{decimals, value_text};
 
     #[test]
-    fn axis_is_round_with_room_above() {
-        assert_eq!(axis(87.0), (20.0, 5));
-        assert_eq!(axis(100.0), (20.0, 6), "100 would touch the top: one more step");
-        assert_eq!(axis(338.3), (100.0, 4));
-        assert_eq!(axis(8000.0), (2000.0, 5));
-        assert_eq!(axis(0.0), (0.2, 6));
+    fn tick_labels_show_the_step() {
         assert_eq!(decimals(2.5), 1);
         assert_eq!(decimals(0.25), 2);
         assert_eq!(decimals(20.0), 0);

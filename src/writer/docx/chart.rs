@@ -282,9 +282,16 @@ pub fn chart_space(chart: &Chart, font: &str) -> El {
         .child(val("c:lblAlgn", "ctr"))
         .child(val("c:lblOffset", "100"))
         .child(val("c:noMultiLvlLbl", "0"));
+    // The PDF's axis, so that Word and LibreOffice do not choose their own steps.
+    let (step, steps) = chart.axis();
     let val_ax = El::new("c:valAx")
         .child(val("c:axId", VAL_AX))
-        .child(El::new("c:scaling").child(val("c:orientation", "minMax")).child(val("c:min", "0")))
+        .child(
+            El::new("c:scaling")
+                .child(val("c:orientation", "minMax"))
+                .child(val("c:max", &value_text(step * steps as f64)))
+                .child(val("c:min", "0")),
+        )
         .child(val("c:delete", "0"))
         .child(val("c:axPos", "l"))
         .child(El::new("c:majorGridlines").child(El::new("c:spPr").child(line(6350, Some(GRID)))))
@@ -296,7 +303,8 @@ pub fn chart_space(chart: &Chart, font: &str) -> El {
         .child(text_props(TEXT_SZ, font))
         .child(val("c:crossAx", CAT_AX))
         .child(val("c:crosses", "autoZero"))
-        .child(val("c:crossBetween", "between"));
+        .child(val("c:crossBetween", "between"))
+        .child(val("c:majorUnit", &value_text(step)));
     let plot = El::new("c:plotArea")
         .child(El::new("c:layout"))
         .child(bars)
