@@ -1,8 +1,7 @@
 //! A city's batch: 100 generated counties (varied names, figures and speakers,
 //! some with characters the body font lacks), rendered to DOCX + PDF by
 //! `batch::run` in one process with the fonts read once — what `nianbao batch`
-//! does. Also the whole `nianbao render` process for the seed-003 speech, the
-//! figure an office writer waits for.
+//! does.
 
 use std::path::Path;
 use std::time::Duration;
@@ -21,7 +20,7 @@ fn bench(c: &mut Criterion) {
     let out = dir.path().join("out");
     let opts = Options {
         formats: vec![Format::Docx, Format::Pdf],
-        out: out.clone(),
+        out,
         template: None,
         docx_fonts: DocxFonts::Embed,
         jobs: None,
@@ -37,26 +36,6 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-
-    let exe = root.join("target/release/nianbao");
-    if exe.is_file() {
-        let mut group = c.benchmark_group("process");
-        group.sample_size(20);
-        for format in ["pdf", "docx"] {
-            group.bench_function(format!("nianbao render seed-003 --format {format}"), |b| {
-                b.iter(|| {
-                    let o = std::process::Command::new(&exe)
-                        .args(["render", "data/xiangyuan/2018.yaml", "--force", "--format", format, "--out"])
-                        .arg(&out)
-                        .current_dir(root)
-                        .output()
-                        .expect("run nianbao");
-                    assert!(o.status.success());
-                })
-            });
-        }
-        group.finish();
-    }
 }
 
 criterion_group!(benches, bench);

@@ -1,6 +1,6 @@
 //! Rendering the seed-003 speech to PDF: the whole pipeline in process (data,
 //! template, markup, layout, subsetting, writing), fonts loaded once as in a
-//! batch run. The target is a whole release-mode process under 60 ms.
+//! batch run. The whole process is timed by benches/process.rs.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -25,27 +25,6 @@ fn bench(c: &mut Criterion) {
             writer::write(&built.doc, Format::Pdf, &res).unwrap()
         })
     });
-    // The process as the office writer runs it, fonts mapped afresh each time.
-    let bin = root.join("target/release/nianbao");
-    if bin.is_file() {
-        let out = tempfile::tempdir().unwrap();
-        let mut g = c.benchmark_group("process");
-        g.sample_size(20);
-        g.bench_function("nianbao render seed 003 --format pdf", |b| {
-            b.iter(|| {
-                let st = std::process::Command::new(&bin)
-                    // --force: without it every run after the first finds the
-                    // report up to date and measures only the stamp check.
-                    .args(["render", "data/xiangyuan/2018.yaml", "--format", "pdf", "--force", "--out"])
-                    .arg(out.path())
-                    .current_dir(root)
-                    .output()
-                    .unwrap();
-                assert!(st.status.success());
-            })
-        });
-        g.finish();
-    }
 }
 
 criterion_group!(benches, bench);
