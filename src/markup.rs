@@ -57,7 +57,8 @@ struct LevelSpec {
 
 /// Parse markup into a document. `origin` names the markup in messages (the template).
 pub fn parse(markup: &str, origin: &str) -> Result<Document> {
-    let mut p = MarkupParser { origin, src: markup, blocks: Vec::new(), errors: Vec::new() };
+    let line_starts = std::iter::once(0).chain(markup.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut p = MarkupParser { origin, src: markup, line_starts, blocks: Vec::new(), errors: Vec::new() };
     let front = p.run()?;
     let numbering = p.numbering(&front)?;
     let mut doc = Document {
@@ -105,6 +106,8 @@ pub fn sanitize_file_stem(name: &str) -> String {
 struct MarkupParser<'a> {
     origin: &'a str,
     src: &'a str,
+    /// The byte offset where each line of `src` starts.
+    line_starts: Vec<usize>,
     blocks: Vec<Block>,
     errors: Vec<Diagnostic>,
 }
@@ -131,8 +134,9 @@ enum Open {
 }
 
 impl MarkupParser<'_> {
+    /// The 1-based line of byte `offset`.
     fn line_of(&self, offset: usize) -> usize {
-        self.src[..offset.min(self.src.len())].matches('\n').count() + 1
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 
     fn error(&self, line: usize, msg: impl Into<String>) -> Diagnostic {
