@@ -15,16 +15,10 @@ const SQUEEZABLE: &str = "、，。．：；！？”’」』）】〗〕］｝
 pub fn break_after(text: &[char]) -> Vec<bool> {
     let s: String = text.iter().collect();
     let mut allowed = vec![false; text.len()];
-    // Byte offset -> char index.
-    let mut char_at = std::collections::HashMap::new();
-    for (ci, (bi, _)) in s.char_indices().enumerate() {
-        char_at.insert(bi, ci);
-    }
+    // Each char's byte offset, to turn the opportunities' offsets into char indices.
+    let starts: Vec<usize> = s.char_indices().map(|(b, _)| b).collect();
     for (bi, _) in unicode_linebreak::linebreaks(&s) {
-        if bi == s.len() {
-            continue;
-        }
-        if let Some(&ci) = char_at.get(&bi)
+        if let Ok(ci) = starts.binary_search(&bi)
             && ci > 0
         {
             allowed[ci - 1] = true;
@@ -32,7 +26,7 @@ pub fn break_after(text: &[char]) -> Vec<bool> {
     }
     for i in 0..text.len().saturating_sub(1) {
         let (a, b) = (text[i], text[i + 1]);
-        if NO_LINE_START.contains(b) || NO_LINE_END.contains(a) {
+        if no_line_start(b) || no_line_end(a) {
             allowed[i] = false;
         }
         // A number stays with its unit or sign (`338.3万元`, `60㎡`, `2018年`) and
@@ -94,7 +88,24 @@ pub fn is_unit(c: char) -> bool {
 
 /// Whether `c` may give up half an em when a line is squeezed.
 pub fn squeezable(c: char) -> bool {
-    SQUEEZABLE.contains(c)
+    !ideograph(c) && SQUEEZABLE.contains(c)
+}
+
+/// Whether `c` may not start a line ([`NO_LINE_START`]).
+pub fn no_line_start(c: char) -> bool {
+    !ideograph(c) && NO_LINE_START.contains(c)
+}
+
+/// Whether `c` may not end a line ([`NO_LINE_END`]).
+pub fn no_line_end(c: char) -> bool {
+    !ideograph(c) && NO_LINE_END.contains(c)
+}
+
+/// A CJK ideograph: never a mark, so the mark lists need not be searched for
+/// most of a report's characters (a search of a `&str` for a Han character is
+/// slow: its UTF-8 bytes recur in every mark's).
+fn ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
 /// How many characters of `line` are set: all but the white space it ends with.
@@ -245,7 +256,7 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
                 e += 1;
             }
             // Even then, not before a mark that may not start a line.
-            while e > s + 1 && e < n && (NO_LINE_START.contains(chars[e]) || NO_LINE_END.contains(chars[e - 1])) {
+            while e > s + 1 && e < n && (no_line_start(chars[e]) || no_line_end(chars[e - 1])) {
                 e -= 1;
             }
             let set: f32 = widths[s..s + visible_len(&chars[s..e])].iter().sum();

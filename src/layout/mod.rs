@@ -252,7 +252,7 @@ impl Office<'_> {
     fn width(&self, s: usize, e: usize, x: f32) -> f32 {
         let items = self.items;
         let latin = |c: char| c.is_ascii_graphic();
-        let han = |c: char| linebreak::on_grid(c) && !linebreak::NO_LINE_START.contains(c) && !c.is_ascii();
+        let han = |c: char| linebreak::on_grid(c) && !linebreak::no_line_start(c) && !c.is_ascii();
         let mut w = 0.0;
         for i in s..e {
             w += items[i].advance;
@@ -290,8 +290,8 @@ impl Office<'_> {
                 let word = |c: char| c.is_ascii_alphanumeric() || c == '.';
                 let mut to = e + 1;
                 while to < items.len()
-                    && (linebreak::NO_LINE_START.contains(chars[to])
-                        || linebreak::NO_LINE_END.contains(chars[to - 1])
+                    && (linebreak::no_line_start(chars[to])
+                        || linebreak::no_line_end(chars[to - 1])
                         || word(chars[to - 1]) && word(chars[to]))
                 {
                     to += 1;

@@ -175,7 +175,7 @@ impl Cell {
 pub(super) fn cell_breaks(chars: &[char]) -> Vec<bool> {
     let mut allowed = linebreak::break_after(chars);
     let n = chars.len();
-    let han = |c: char| linebreak::on_grid(c) && !linebreak::NO_LINE_START.contains(c) && !"（“‘《【".contains(c);
+    let han = |c: char| linebreak::on_grid(c) && !linebreak::no_line_start(c) && !"（“‘《【".contains(c);
     // Numbers and their units.
     let mut in_number = false;
     let mut unit_len = 0;
@@ -242,7 +242,7 @@ pub(super) fn cell_breaks(chars: &[char]) -> Vec<bool> {
         }
         // Marks that may not start a line cling to the run's last character.
         let mut tail = e;
-        while tail < n && linebreak::NO_LINE_START.contains(chars[tail]) {
+        while tail < n && linebreak::no_line_start(chars[tail]) {
             tail += 1;
         }
         let open_before = s == 0 || allowed[s - 1];
