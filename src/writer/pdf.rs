@@ -38,25 +38,49 @@ pub fn render(doc: &Document, lay: &Layout, faces: &[Arc<FaceData>]) -> Result<V
             used.entry(run.face).or_default().extend(run.glyphs.iter().map(|g| g.gid));
         }
     }
-    let mut pdf = PdfDocument::new(&doc.meta.title);
-    let mut remaps: BTreeMap<FaceId, BTreeMap<u16, u16>> = BTreeMap::new();
-    for (&face, gids) in &used {
-        let data = &faces[face];
-        let sub = subset::subset(data, gids.iter().copied())?;
+    let subsets = used
+        .iter()
+        .map(|(&face, gids)| Ok((face, subset::subset(&faces[face], gids.iter().copied())?)))
+        .collect::<Result<Vec<_>>>()?;
+    std::thread::scope(|scope| {
+        // The font programs are most of the file and of the time deflating it
+        // takes: deflate them while the pages are drawn and serialised.
+        let programs = scope.spawn(|| {
+            let mut programs: Vec<&[u8]> = subsets.iter().map(|(_, sub)| program(&sub.data)).collect();
+            programs.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            let mut z = Deflater::new();
+            programs.into_iter().map(|p| Ok((p, z.deflate(p)?))).collect::<std::io::Result<Vec<_>>>()
+        });
+        let mut pdf = PdfDocument::new(&doc.meta.title);
+        let mut remaps: BTreeMap<FaceId, &BTreeMap<u16, u16>> = BTreeMap::new();
+        for (face, sub) in &subsets {
+            let data = &faces[*face];
+            let mut warnings = Vec::new();
+            let mut parsed = printpdf::ParsedFont::from_bytes(&sub.data, 0, &mut warnings)
+                .ok_or_else(|| Diagnostic::error("pdf.font", format!("字体子集无法读取：{}", data.path.display())))?;
+            parsed.font_name = Some(format!("{}+{}", subset_tag(*face, &used[face]), postscript_name(data)));
+            pdf.resources.fonts.map.insert(font_id(*face), PdfFont::new(parsed));
+            remaps.insert(*face, &sub.remap);
+        }
+        let pages = lay.pages.iter().map(|p| PdfPage::new(Mm(210.0), Mm(297.0), page_ops(p, &remaps))).collect();
+        pdf.with_pages(pages);
+        let opts = PdfSaveOptions { optimize: false, subset_fonts: false, secure: false, image_optimization: None };
         let mut warnings = Vec::new();
-        let mut parsed = printpdf::ParsedFont::from_bytes(&sub.data, 0, &mut warnings)
-            .ok_or_else(|| Diagnostic::error("pdf.font", format!("字体子集无法读取：{}", data.path.display())))?;
-        parsed.font_name = Some(format!("{}+{}", subset_tag(face, gids), postscript_name(data)));
-        pdf.resources.fonts.map.insert(font_id(face), PdfFont::new(parsed));
-        remaps.insert(face, sub.remap);
-    }
-    let pages = lay.pages.iter().map(|p| PdfPage::new(Mm(210.0), Mm(297.0), page_ops(p, &remaps))).collect();
-    pdf.with_pages(pages);
-    let opts = PdfSaveOptions { optimize: false, subset_fonts: false, secure: false, image_optimization: None };
-    let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    finish(&mut lo, doc, lay)?;
-    save_with_id(&mut lo)
+        let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+        finish(&mut lo, doc, lay)?;
+        let programs = programs.join().expect("font compression thread").map_err(compress_failed)?;
+        compress(&mut lo, programs).map_err(compress_failed)?;
+        save_with_id(&mut lo)
+    })
+}
+
+/// The bytes of a subset face that a PDF embeds as its font program: the bare
+/// `CFF ` table of a CFF face (printpdf embeds a CID-keyed CFF so), the whole
+/// file of a TrueType one. Only a guess at what printpdf writes: a stream that
+/// is not one of these is deflated with the rest (see [`compress`]).
+fn program(data: &[u8]) -> &[u8] {
+    let cff = || ttf_parser::RawFace::parse(data, 0).ok()?.table(ttf_parser::Tag::from_bytes(b"CFF "));
+    if data.starts_with(b"OTTO") { cff().unwrap_or(data) } else { data }
 }
 
 fn font_id(face: FaceId) -> FontId {
@@ -94,7 +118,7 @@ fn postscript_name(face: &FaceData) -> String {
 }
 
 /// The drawing operations of one page.
-fn page_ops(page: &layout::Page, remaps: &BTreeMap<FaceId, BTreeMap<u16, u16>>) -> Vec<Op> {
+fn page_ops(page: &layout::Page, remaps: &BTreeMap<FaceId, &BTreeMap<u16, u16>>) -> Vec<Op> {
     let mut ops = Vec::new();
     let rgb = |[r, g, b]: [f32; 3]| Color::Rgb(Rgb { r, g, b, icc_profile: None });
     let pt = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
@@ -133,7 +157,7 @@ fn page_ops(page: &layout::Page, remaps: &BTreeMap<FaceId, BTreeMap<u16, u16>>) 
                 ops.push(Op::SetOutlineThickness { pt: Pt(run.size * FAKE_BOLD) });
             }
         }
-        ops.extend(run_ops(run, &remaps[&run.face]));
+        ops.extend(run_ops(run, remaps[&run.face]));
     }
     ops.push(Op::EndTextSection);
     ops
@@ -278,7 +302,6 @@ fn finish(lo: &mut lopdf::Document, doc: &Document, lay: &Layout) -> Result<()> 
     let info_id = lo.add_object(Object::Dictionary(info));
     lo.trailer.set("Info", Object::Reference(info_id));
     lo.renumber_objects();
-    compress(lo)?;
 
     // ID: a placeholder, replaced once the file is written by a hash of it.
     let id = Object::String(vec![0; 16], StringFormat::Hexadecimal);
@@ -320,19 +343,21 @@ fn save_with_id(lo: &mut lopdf::Document) -> Result<Vec<u8>> {
 
 /// Deflate every stream not yet filtered, at zlib's default level 6 (seed 003
 /// with its attachment: 569,975 bytes against 577,324 at level 2, which breaks
-/// the 560 KiB budget, for about 2 ms more per process; level 9 saves another
-/// 2.7 KB), spread over the available cores: the font programs dominate the
-/// run time.
-fn compress(lo: &mut lopdf::Document) -> Result<()> {
-    use std::io::Write;
-    let mut streams: Vec<&mut lopdf::Stream> = lo
-        .objects
-        .values_mut()
-        .filter_map(|o| match o {
-            Object::Stream(st) if st.dict.get(b"Filter").is_err() => Some(st),
-            _ => None,
-        })
-        .collect();
+/// the 560 KiB budget; level 9 saves another 2.7 KB), spread over the available
+/// cores. A stream whose bytes are one of `done` (content, deflated) takes the
+/// deflated bytes from there.
+fn compress(lo: &mut lopdf::Document, mut done: Vec<Deflated>) -> std::io::Result<()> {
+    let mut streams: Vec<&mut lopdf::Stream> = Vec::new();
+    for o in lo.objects.values_mut() {
+        let Object::Stream(st) = o else { continue };
+        if st.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        match done.iter().position(|(content, _)| *content == st.content.as_slice()) {
+            Some(i) => set_deflated(st, done.swap_remove(i).1),
+            None => streams.push(st),
+        }
+    }
     // Largest first, dealt round-robin: shares of about equal size.
     streams.sort_by_key(|st| std::cmp::Reverse(st.content.len()));
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
@@ -340,23 +365,56 @@ fn compress(lo: &mut lopdf::Document) -> Result<()> {
     for (i, st) in streams.into_iter().enumerate() {
         shares[i % workers].push(st);
     }
-    let deflate = |share: Vec<&mut lopdf::Stream>| -> std::io::Result<()> {
-        for st in share {
-            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
-            z.write_all(&st.content)?;
-            let packed = z.finish()?;
-            if packed.len() + 19 < st.content.len() {
-                st.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                st.set_content(packed);
-            }
-        }
-        Ok(())
-    };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = shares.into_iter().map(|share| scope.spawn(move || deflate(share))).collect();
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                scope.spawn(move || {
+                    let mut z = Deflater::new();
+                    share.into_iter().try_for_each(|st| {
+                        let packed = z.deflate(&st.content)?;
+                        set_deflated(st, packed);
+                        Ok(())
+                    })
+                })
+            })
+            .collect();
         handles.into_iter().try_for_each(|h| h.join().expect("compression thread"))
     })
-    .map_err(|e| Diagnostic::error("pdf.write", format!("PDF 压缩失败：{e}")).into())
+}
+
+/// Bytes, and their deflated form where that is smaller.
+type Deflated<'a> = (&'a [u8], Option<Vec<u8>>);
+
+/// A zlib encoder at level 6, reused from stream to stream: its tables are
+/// allocated once per thread instead of once per stream (page faults made up
+/// much of the time spent on the many small content streams).
+struct Deflater(flate2::write::ZlibEncoder<Vec<u8>>);
+
+impl Deflater {
+    fn new() -> Deflater {
+        Deflater(flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6)))
+    }
+
+    /// `content` deflated, if that makes it smaller (by more than the `/Filter
+    /// /FlateDecode` entry costs).
+    fn deflate(&mut self, content: &[u8]) -> std::io::Result<Option<Vec<u8>>> {
+        use std::io::Write;
+        self.0.write_all(content)?;
+        let packed = self.0.reset(Vec::new())?;
+        Ok((packed.len() + 19 < content.len()).then_some(packed))
+    }
+}
+
+fn set_deflated(st: &mut lopdf::Stream, packed: Option<Vec<u8>>) {
+    if let Some(packed) = packed {
+        st.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        st.set_content(packed);
+    }
+}
+
+fn compress_failed(e: std::io::Error) -> crate::diag::Errors {
+    Diagnostic::error("pdf.write", format!("PDF 压缩失败：{e}")).into()
 }
 
 /// A PDF text string: UTF-16BE with a byte order mark.
