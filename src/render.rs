@@ -69,8 +69,17 @@ pub fn write_outputs(
     {
         warnings.extend(crate::fonts::coverage::check(&built.doc, fonts)?.warnings);
     }
-    for &format in formats {
-        let (bytes, w) = writer::write(&built.doc, format, res)?;
+    // The writers side by side (the DOCX and the PDF take about as long), in
+    // `formats` order for their warnings and files.
+    let results: Vec<Result<(Vec<u8>, Vec<Diagnostic>)>> = std::thread::scope(|scope| {
+        let mut formats = formats.iter();
+        let first = formats.next();
+        let rest: Vec<_> = formats.map(|&format| scope.spawn(move || writer::write(&built.doc, format, res))).collect();
+        let first = first.map(|&format| writer::write(&built.doc, format, res));
+        first.into_iter().chain(rest.into_iter().map(|h| h.join().expect("writer thread"))).collect()
+    });
+    for (&format, result) in formats.iter().zip(results) {
+        let (bytes, w) = result?;
         warnings.extend(w);
         rendered.push((output_path(out, built, format), bytes));
     }
