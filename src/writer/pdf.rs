@@ -358,6 +358,9 @@ fn compress(lo: &mut lopdf::Document, mut done: Vec<Deflated>) -> std::io::Resul
             None => streams.push(st),
         }
     }
+    // Each font program found its stream (the tests are built with debug
+    // assertions: they notice printpdf embedding something else).
+    debug_assert!(done.is_empty(), "{} deflated font programs matched no stream", done.len());
     // Largest first, dealt round-robin: shares of about equal size.
     streams.sort_by_key(|st| std::cmp::Reverse(st.content.len()));
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
