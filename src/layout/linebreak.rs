@@ -134,13 +134,7 @@ pub struct LineSpan {
 /// Characters that sit on the character grid (Han, full-width marks, Chinese
 /// quotes and dashes); a line of only these shows any deviation from 28 per line.
 pub fn on_grid(c: char) -> bool {
-    let o = c as u32;
-    (0x3400..=0x9FFF).contains(&o)
-        || (0xF900..=0xFAFF).contains(&o)
-        || (0x20000..=0x3FFFF).contains(&o)
-        || (0x3000..=0x303F).contains(&o)
-        || (0xFF00..=0xFFEF).contains(&o)
-        || "“”‘’—…·".contains(c)
+    ideograph(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF) || "“”‘’—…·".contains(c)
 }
 
 /// A paragraph's items as the breakers see them; `unit` is the widest item.
