@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
@@ -23,6 +23,7 @@ use crate::check;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::fonts::FontBook;
+use crate::input;
 use crate::render;
 use crate::template::Templates;
 use crate::writer::{DocxFonts, Format, Resources};
@@ -206,13 +207,14 @@ fn render_one(
     let key = stamp_key(&inputs, opts);
     if let Some(stamp) = &stamp
         && !opts.force
-        && let Some(outputs) = up_to_date(stamp, &opts.out, &key)
+        && let Some(key) = &key
+        && let Some(outputs) = up_to_date(stamp, &opts.out, key)
     {
         // For make: a stamp older than an input (touched, same content) is renewed.
         let stamp_time = std::fs::metadata(stamp).and_then(|m| m.modified()).ok();
         let newer = inputs.iter().any(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok() > stamp_time);
         if newer {
-            write_stamp(stamp, &opts.out, &key, &outputs)?;
+            write_stamp(stamp, &opts.out, key, &outputs)?;
         }
         if opts.depfile {
             write_depfile(stamp, &inputs)?;
@@ -228,8 +230,8 @@ fn render_one(
     warnings.extend(findings);
     let (written, w) = render::write_outputs(&built, &opts.formats, &opts.out, &project.resources)?;
     warnings.extend(w);
-    if let Some(stamp) = &stamp {
-        write_stamp(stamp, &opts.out, &key, &written)?;
+    if let (Some(stamp), Some(key)) = (&stamp, &key) {
+        write_stamp(stamp, &opts.out, key, &written)?;
         if opts.depfile {
             write_depfile(stamp, &inputs)?;
         }
@@ -248,7 +250,7 @@ pub fn inputs(data: &Path, config: &Config) -> Vec<PathBuf> {
     if let Some(y) = data.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse::<i32>().ok()) {
         out.push(data.with_file_name(format!("{}.yaml", y - 1)));
     }
-    out.retain(|p| p.is_file());
+    out.retain(|p| p.exists());
     let mut templates: Vec<PathBuf> = std::fs::read_dir(config.root.join("templates"))
         .into_iter()
         .flatten()
@@ -265,7 +267,7 @@ pub fn inputs(data: &Path, config: &Config) -> Vec<PathBuf> {
 
 /// A key over the inputs' contents (fonts: size and modification time) and
 /// the options that change the output.
-fn stamp_key(inputs: &[PathBuf], opts: &Options) -> String {
+fn stamp_key(inputs: &[PathBuf], opts: &Options) -> Option<String> {
     let mut h = Fnv::default();
     h.add(env!("CARGO_PKG_VERSION").as_bytes());
     // The binary itself: a rebuilt tool renders again.
@@ -275,16 +277,22 @@ fn stamp_key(inputs: &[PathBuf], opts: &Options) -> String {
     h.add(std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default().as_bytes());
     for p in inputs {
         h.add(p.to_string_lossy().as_bytes());
-        let is_font = p.extension().is_some_and(|e| matches!(e.to_str(), Some("otf" | "ttf" | "ttc" | "otc")));
-        match (is_font, std::fs::metadata(p)) {
-            (true, Ok(m)) => {
-                let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-                h.add(format!("{}:{:?}", m.len(), mtime).as_bytes());
-            }
-            _ => h.add(&std::fs::read(p).unwrap_or_default()),
+        let ext = p.extension().and_then(|e| e.to_str());
+        if matches!(ext, Some("otf" | "ttf" | "ttc" | "otc")) {
+            let m = std::fs::metadata(p).ok();
+            let mtime = m.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+            h.add(format!("{:?}:{mtime:?}", m.map(|m| m.len())).as_bytes());
+            continue;
+        }
+        // Read as the render will read it: a file it would refuse (too large, a
+        // FIFO) gives no key to match, so the render runs and reports it.
+        let kind = if ext == Some("yaml") { input::Kind::Yaml } else { input::Kind::Template };
+        match input::read(p, kind) {
+            Ok(bytes) => h.add(&bytes),
+            Err(_) => return None,
         }
     }
-    format!("{:016x}", h.0)
+    Some(format!("{:016x}", h.0))
 }
 
 /// 64-bit FNV-1a: a stable content hash for stamps (not for security).
@@ -307,7 +315,7 @@ impl Fnv {
 /// The outputs recorded in `stamp` (relative to `out`), when its key is `key`
 /// and they all exist.
 fn up_to_date(stamp: &Path, out: &Path, key: &str) -> Option<Vec<PathBuf>> {
-    let text = std::fs::read_to_string(stamp).ok()?;
+    let text = input::read_utf8(stamp, input::Kind::Stamp).ok()?;
     let mut lines = text.lines();
     if lines.next()? != format!("key {key}") {
         return None;
@@ -327,7 +335,7 @@ fn write_stamp(stamp: &Path, out: &Path, key: &str, written: &[PathBuf]) -> Resu
         .collect();
     // A stale file is one of a format written now under a name not written now.
     let ext = |n: &str| Path::new(n).extension().map(|e| e.to_os_string());
-    if let Ok(old) = std::fs::read_to_string(stamp) {
+    if let Ok(old) = input::read_utf8(stamp, input::Kind::Stamp) {
         for name in old
             .lines()
             .skip(1)

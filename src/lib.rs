@@ -17,6 +17,8 @@
 //! * [`cli`]: the command line, with [`init`] and [`watch`].
 //!
 //! Errors and warnings are [`diag::Diagnostic`]s; the project settings are [`config`].
+//! Every file read goes through [`input`] (bounded, never blocking), every
+//! report file written through [`output`].
 
 pub mod batch;
 pub mod check;
@@ -27,6 +29,7 @@ pub mod diag;
 pub mod doc;
 pub mod fonts;
 pub mod init;
+pub mod input;
 pub mod layout;
 pub mod markup;
 pub mod output;

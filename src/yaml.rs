@@ -16,8 +16,6 @@ use yaml_serde::Value;
 
 use crate::diag::{Diagnostic, Errors, Location, Result};
 
-/// Largest YAML file accepted. A year's report is about 30 KB.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Deepest nesting of mappings and sequences accepted.
 pub const MAX_DEPTH: usize = 24;
 /// Most aliases (`*name`) accepted in one file.
@@ -51,23 +49,7 @@ struct Entry {
 impl YamlFile {
     /// Read, decode, check limits, parse and index a file.
     pub fn read(path: &Path) -> Result<YamlFile> {
-        let meta = std::fs::metadata(path).map_err(|e| read_error(path, &e))?;
-        if meta.is_dir() {
-            return Err(Diagnostic::in_file("file.read", path, "这是一个目录，不是 YAML 文件").into());
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(Diagnostic::in_file(
-                "file.too-large",
-                path,
-                format!(
-                    "文件太大（{:.1} MB），数据文件最大 {} MB；一份年度报告的数据通常只有几十 KB，请检查是否选错了文件",
-                    meta.len() as f64 / 1048576.0,
-                    MAX_FILE_BYTES / 1048576
-                ),
-            )
-            .into());
-        }
-        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e))?;
+        let bytes = crate::input::read(path, crate::input::Kind::Yaml)?;
         let (text, warnings) = decode(path, &bytes)?;
         let mut file = YamlFile::parse(path, text)?;
         file.warnings.extend(warnings);
@@ -89,6 +71,17 @@ impl YamlFile {
         }
         if value.is_null() {
             value = Value::Mapping(Default::default());
+        }
+        if !value.is_mapping() {
+            // Not ours: say so without quoting it (it may be any file at all,
+            // reached through a symlink).
+            let what = if value.is_sequence() { "一个列表" } else { "一段文字" };
+            return Err(Diagnostic::in_file(
+                "yaml.not-mapping",
+                path,
+                format!("这不是 nianbao 的 YAML 文件：内容应为“键: 值”的映射（如 kind: speech），实际是{what}"),
+            )
+            .into());
         }
         Ok(YamlFile { path: path.to_path_buf(), text, value, map, warnings: Vec::new() })
     }
@@ -127,15 +120,6 @@ impl YamlFile {
         let (line, col, len) = e.key.unwrap_or(e.value);
         Some(location_at(&self.path, &self.text, line, col, len))
     }
-}
-
-fn read_error(path: &Path, e: &std::io::Error) -> Errors {
-    let why = match e.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
-        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
-        _ => format!("无法读取（{e}）"),
-    };
-    Diagnostic::in_file("file.read", path, why).into()
 }
 
 /// Decode the bytes of a YAML file: UTF-8 (a BOM is dropped), else GB18030 (a
@@ -424,7 +408,7 @@ fn translate_serde(raw: &str) -> (String, Option<(&'static str, String)>, bool) 
         let help = suggest(&field, &names)
             .map(|s| format!("你是不是想写 `{s}`？"))
             .unwrap_or_else(|| format!("这里可以用的键：{}", names.join("、")));
-        return (format!("未知的键 `{field}`"), Some(("data.unknown-key", help)), true);
+        return (format!("未知的键 `{}`", excerpt(&field)), Some(("data.unknown-key", help)), true);
     }
     if let Some(rest) = raw.strip_prefix("unknown variant `") {
         let (variant, expected) = split_name(rest);
@@ -432,7 +416,7 @@ fn translate_serde(raw: &str) -> (String, Option<(&'static str, String)>, bool) 
         let help = suggest(&variant, &names)
             .map(|s| format!("你是不是想写 `{s}`？"))
             .unwrap_or_else(|| format!("可选的取值：{}", names.join("、")));
-        return (format!("不认识的取值 `{variant}`"), Some(("data.unknown-value", help)), false);
+        return (format!("不认识的取值 `{}`", excerpt(&variant)), Some(("data.unknown-value", help)), false);
     }
     if let Some(rest) = raw.strip_prefix("missing field `") {
         let (field, _) = split_name(rest);
@@ -509,7 +493,7 @@ fn expected_zh(want: &str) -> String {
 fn unexpected_zh(got: &str) -> String {
     let got = got.trim();
     if let Some(s) = got.strip_prefix("string ") {
-        return format!("文字“{}”", s.trim_matches('"'));
+        return format!("文字“{}”", excerpt(s.trim_matches('"')));
     }
     if let Some(s) = got.strip_prefix("integer ") {
         return format!("整数 {}", s.trim_matches('`'));
@@ -526,6 +510,15 @@ fn unexpected_zh(got: &str) -> String {
         "map" => "映射".to_string(),
         other => other.to_string(),
     }
+}
+
+/// The start of a quoted value, for a message: its first line, at most 30
+/// characters (a message never reprints a whole paragraph, or a whole file).
+fn excerpt(s: &str) -> String {
+    // serde quotes the value Debug-style: a line break is the two characters `\n`.
+    let first = s.split(['\n', '\r']).next().unwrap_or_default().split("\\n").next().unwrap_or_default();
+    let short: String = first.chars().take(30).collect();
+    if short.len() < s.len() { format!("{short}…") } else { short }
 }
 
 /// Most errors reported from one file.

@@ -62,7 +62,8 @@ pub fn load(path: &Path) -> Result<Loaded> {
     let mut inputs: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
 
     let prior_path = path.with_file_name(format!("{}.yaml", year - 1));
-    let prior = if prior_path.is_file() {
+    // `exists`, not `is_file`: a FIFO or device there is refused by the loader, not ignored.
+    let prior = if prior_path.exists() {
         let (mut prior, prior_files) = load_one(&prior_path)?;
         let prior_year = report_year(&prior, &prior_path, &prior_files)?;
         derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>())?;
@@ -82,15 +83,10 @@ pub fn load(path: &Path) -> Result<Loaded> {
 }
 
 /// Whether the file at `path` says `kind: figures` (last year's figures alone,
-/// not a report). A file that cannot be read or parsed is not: its errors are
-/// for whoever loads it.
+/// not a report). Read by the one YAML loader, with its limits; a file that
+/// cannot be read or parsed is not: its errors are for whoever loads it.
 pub fn is_figures_only(path: &Path) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        kind: Option<yaml_serde::Value>,
-    }
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    yaml_serde::from_str::<Probe>(&text).ok().and_then(|p| p.kind).is_some_and(|k| k.as_str() == Some("figures"))
+    YamlFile::read(path).is_ok_and(|f| f.value.get("kind").and_then(yaml_serde::Value::as_str) == Some("figures"))
 }
 
 /// The county of a data file: its folder's name.
@@ -107,7 +103,7 @@ fn load_one(path: &Path) -> Result<(Report, Vec<YamlFile>)> {
     let file = YamlFile::read(path)?;
     let common_path = path.parent().and_then(Path::parent).map(|d| d.join(COMMON_FILE));
     let common = match common_path {
-        Some(p) if p.is_file() => Some(YamlFile::read(&p)?),
+        Some(p) if p.exists() => Some(YamlFile::read(&p)?),
         _ => None,
     };
     let merged = match &common {

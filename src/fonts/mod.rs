@@ -158,7 +158,10 @@ impl FontBook {
 }
 
 fn load(slot: &Slot) -> std::result::Result<Arc<FaceData>, String> {
-    let file = std::fs::File::open(&slot.path).map_err(|e| format!("无法读取字体文件 {}：{e}", slot.path.display()))?;
+    let (file, _) = crate::input::open(&slot.path, crate::input::Kind::Font).map_err(|e| {
+        let why = e.0.into_iter().next().map(|d| d.message).unwrap_or_default();
+        format!("无法读取字体文件 {}：{why}", slot.path.display())
+    })?;
     // SAFETY: font files are read-only inputs; nianbao never writes them, and a
     // font replaced while a run is under way is outside what a run can guard.
     let map =
