@@ -8,7 +8,7 @@ use crate::data::{self, Loaded};
 use crate::diag::{Diagnostic, Result};
 use crate::doc::Document;
 use crate::markup;
-use crate::template::Templates;
+use crate::template::{Choice, Templates};
 use crate::writer::{self, Format, Resources};
 
 /// A report built as far as the document model.
@@ -25,12 +25,32 @@ pub struct Built {
 /// Data → template → markup → document model.
 pub fn build(data_path: &Path, templates: &Templates, template: Option<&str>) -> Result<Built> {
     let loaded = data::load(data_path)?;
-    let template = template
-        .map(str::to_string)
-        .or_else(|| loaded.report.template.clone())
-        .or_else(|| loaded.report.kind.template().map(str::to_string))
-        .expect("data::load refuses a figures file");
-    let markup = templates.render(&template, &loaded.report)?;
+    // A template given on the command line may be any file; one named by the
+    // data file, or the genre's default, only one of the project's or a built-in.
+    let (template, from_command_line) = match template {
+        Some(t) => (t.to_string(), true),
+        None => (
+            loaded
+                .report
+                .template
+                .clone()
+                .or_else(|| loaded.report.kind.template().map(str::to_string))
+                .expect("data::load refuses a figures file"),
+            false,
+        ),
+    };
+    let choice = if from_command_line { Choice::NameOrFile(&template) } else { Choice::Name(&template) };
+    let markup = templates.render(choice, &loaded.report).map_err(|mut e| {
+        // A template the data file names: point at where it names it.
+        if let [d] = e.0.as_mut_slice()
+            && d.id == "template.not-found"
+            && d.location.is_none()
+        {
+            d.location = loaded.locate("template");
+            d.path = Some("template".into());
+        }
+        e
+    })?;
     let mut doc = markup::parse(&markup, &template)?;
     if let Some(t) = source_date_epoch() {
         doc.meta.created = t;

@@ -335,3 +335,108 @@ proptest! {
         check_numbering(&review, &plan)?;
     }
 }
+
+/// A number as a data file may write it: the edges of `i64` and `f64`, the
+/// non-numbers YAML has, and arbitrary integers and floats.
+fn yaml_number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "-9223372036854775808",
+            "9223372036854775807",
+            ".nan",
+            ".inf",
+            "-.inf",
+            "1e308",
+            "-1e308",
+            "-0.0",
+            "1e-308",
+            "0",
+            "1",
+            "0.5",
+            "1e15",
+            "1e16",
+            "1e-6",
+            "1e-7",
+        ])
+        .prop_map(str::to_string),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_filter("a YAML float", |x| x.is_finite()).prop_map(|x| format!("{x:e}")),
+    ]
+}
+
+/// What a run over extreme figures may end in: markup free of `NaN` and `inf`,
+/// or errors that each say where.
+fn value_or_located_error(result: Result<render::Built, nianbao::diag::Errors>) -> Result<(), TestCaseError> {
+    match result {
+        Ok(built) => {
+            for bad in ["NaN", "inf"] {
+                prop_assert!(!built.markup.contains(bad), "{} printed:\n{}", bad, built.markup);
+            }
+        }
+        Err(errors) => {
+            for d in &errors.0 {
+                prop_assert!(d.location.as_ref().is_some_and(|l| l.line > 0), "not located: {}", d);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every filter of the genre over `extra.x`.
+const FILTER_USES: &[&str] = &[
+    "extra.x|cn",
+    "extra.x|ordinal",
+    "extra.x|ordinal(\"第{}章\")",
+    "extra.x|number",
+    "extra.x|number(2)",
+    "extra.x|percent",
+    "extra.x|permille(decimals=2)",
+    "extra.x|yuan",
+    "extra.x|yuan(unit=\"亿元\")",
+    "extra.x|change(1)",
+    "1|change(extra.x)",
+    "extra.x|change(extra.x, kind=\"rate\")",
+    "extra.x|cn_date",
+    "[extra.x]|join_cn",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Any number through any filter: a value or a located error, never a panic.
+    #[test]
+    fn every_filter_takes_every_number(x in yaml_number()) {
+        let mut files = vec![("data/x/2018.yaml".to_string(), format!("{}extra:\n  x: {x}\n", common::MINIMAL))];
+        for (i, u) in FILTER_USES.iter().enumerate() {
+            files.push((format!("templates/f{i}.md.j2"), format!("---\nfile: t\ndate: 2018-01-01\n---\n\n{{{{ {u} }}}}\n")));
+        }
+        let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let p = Project::new(&refs);
+        let templates = Templates::new(Some(&p.path("templates")));
+        for i in 0..FILTER_USES.len() {
+            let t = format!("f{i}.md.j2");
+            value_or_located_error(render::build(&p.path("data/x/2018.yaml"), &templates, Some(&t)))?;
+        }
+    }
+
+    /// Any numbers as a metric's value, numerator, denominator and prior and
+    /// last year's target, in any unit, through the figures derived from them
+    /// and the default speech that prints them: figures or located errors.
+    #[test]
+    fn derived_figures_take_every_number(
+        v in yaml_number(), prior in yaml_number(), num in yaml_number(), den in yaml_number(), target in yaml_number(),
+        unit in prop::sample::select(vec!["%", "‰", "万元", "/10万", "张"]),
+    ) {
+        let metrics = format!(
+            "review:\n  metrics:\n    - {{ id: a, name: 甲, value: {v}, prior: {prior}, unit: \"{unit}\", key: true }}\n    \
+             - {{ id: b, name: 乙, numerator: {num}, denominator: {den}, unit: \"{unit}\", key: true }}\n"
+        );
+        let last_year = format!(
+            "kind: figures\nunit: {{ name: 样例县, level: 县 }}\nissuer: 样例县卫生健康局\nplan:\n  targets:\n    \
+             - {{ id: a, name: 甲, value: {target}, unit: \"{unit}\" }}\n    - {{ id: b, name: 乙, value: {target}, unit: \"{unit}\" }}\n"
+        );
+        let this_year = format!("{}{metrics}", common::MINIMAL);
+        let p = Project::new(&[("data/x/2017.yaml", &last_year), ("data/x/2018.yaml", &this_year)]);
+        value_or_located_error(render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None))?;
+    }
+}

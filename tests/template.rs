@@ -217,3 +217,67 @@ fn key_points_end_with_the_issuing_body_and_date() {
         other => panic!("expected the signature last, got {other:?}"),
     }
 }
+
+#[test]
+fn chinese_numerals_take_every_integer_and_refuse_what_is_not_one() {
+    let tpl = format!("{HEAD}{{{{ (-9223372036854775807-1)|cn }}}}\n");
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/f.md.j2", &tpl)]);
+    let built = build_with(&p, "f.md.j2").unwrap();
+    let Block::Paragraph(t) = &built.doc.blocks[0] else { panic!() };
+    assert_eq!(t.plain(), "负九百二十二亿亿三千三百七十二万亿零三百六十八亿五千四百七十七万五千八百零八");
+    for (value, why) in [("1e300", "太大"), ("2.5", "不是整数"), ("\"十\"", "不是数字")] {
+        let tpl = format!("{HEAD}{{{{ {value}|cn }}}}\n");
+        let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/f.md.j2", &tpl)]);
+        let d = &build_with(&p, "f.md.j2").unwrap_err().0[0];
+        assert_eq!(d.id, "template.error", "{d}");
+        assert!(d.message.contains("cn 需要一个整数") && d.message.contains(why), "{}", d.message);
+        assert_eq!(d.location.as_ref().unwrap().line, 6);
+    }
+}
+
+/// A template that nests a list in itself 28 times (2^28 copies of "ab", a
+/// few hundred bytes of template) and then spells it out with `use`.
+fn doubling(use_: &str) -> String {
+    let mut t = String::from(HEAD);
+    t.push_str("{% set s0 = [\"ab\"] %}\n");
+    for i in 1..=28 {
+        t.push_str(&format!("{{% set s{i} = [s{0}, s{0}] %}}\n", i - 1));
+    }
+    t.push_str(use_);
+    t.push('\n');
+    t
+}
+
+#[test]
+fn a_template_that_spells_out_a_doubled_list_is_stopped_by_size() {
+    for use_ in [
+        "{{ s28 }}",
+        "{{ s28|string }}",
+        "{{ s28|join }}",
+        "{{ s28|tojson }}",
+        "{{ s28|pprint }}",
+        "{{ s28|join_cn }}",
+        "{{ s28|upper }}",
+        "{{ s28|map(\"string\")|list }}",
+    ] {
+        let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/big.md.j2", &doubling(use_))]);
+        let d = &build_with(&p, "big.md.j2").unwrap_err().0[0];
+        assert_eq!(d.id, "template.size", "{use_}: {d}");
+        assert!(d.message.contains("超过 8 MB"), "{}", d.message);
+        let loc = d.location.as_ref().unwrap();
+        assert!(loc.file.ends_with("templates/big.md.j2"), "{}", loc.file);
+        assert_eq!(loc.line, 35, "{use_}");
+    }
+}
+
+#[test]
+fn a_template_whose_output_grows_past_the_limit_is_stopped() {
+    // Each line is a few bytes; the loop writes 10 MB without a single large value.
+    let tpl = format!(
+        "{HEAD}{{% for i in range(100000) %}}{{{{ \"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十\" }}}}\n{{% endfor %}}"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("templates/long.md.j2", &tpl)]);
+    let d = &build_with(&p, "long.md.j2").unwrap_err().0[0];
+    assert_eq!(d.id, "template.size", "{d}");
+    assert!(d.message.contains("模板生成的内容超过 8 MB"), "{}", d.message);
+}

@@ -82,12 +82,8 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Result<()> {
         for (key, v) in
             [("value", m.value), ("prior", m.prior), ("numerator", m.numerator), ("denominator", m.denominator)]
         {
-            if v.is_some_and(|v| !v.is_finite()) {
-                errors.push(err(
-                    "data.number",
-                    &format!("{path}.{key}"),
-                    format!("指标“{}”的 {key} 不是有效数字", m.name),
-                ));
+            if let Some(why) = v.and_then(out_of_range) {
+                errors.push(err("data.number", &format!("{path}.{key}"), format!("指标“{}”的 {key} {why}", m.name)));
             }
         }
         match (m.value, m.numerator, m.denominator) {
@@ -126,8 +122,8 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Result<()> {
                 format!("目标 id `{}` 重复，第一次出现在 {first}", t.id),
             ));
         }
-        if !t.value.is_finite() {
-            errors.push(err("data.number", &format!("{path}.value"), format!("目标“{}”的 value 不是有效数字", t.name)));
+        if let Some(why) = out_of_range(t.value) {
+            errors.push(err("data.number", &format!("{path}.value"), format!("目标“{}”的 value {why}", t.name)));
         }
     }
     if report.kind != Kind::Figures && !files.iter().any(|f| f.value.get("title").is_some()) {
@@ -139,6 +135,25 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Result<()> {
         );
     }
     if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
+}
+
+/// Largest magnitude of a figure: 10^15 (a thousand 万亿).
+const MAX_FIGURE: f64 = 1e15;
+/// Smallest magnitude of a figure other than 0: 10^-6.
+const MIN_FIGURE: f64 = 1e-6;
+
+/// Why `x` cannot be a figure of a report, if it cannot: not a finite number,
+/// or out of [`MIN_FIGURE`]..=[`MAX_FIGURE`] (0 aside). Within the range every
+/// derived figure (a rate per 10万 from a numerator and denominator, a change
+/// relative to last year, a completion ratio) is a finite number.
+fn out_of_range(x: f64) -> Option<String> {
+    if !x.is_finite() {
+        Some("不是有效数字".to_string())
+    } else if x.abs() > MAX_FIGURE || (x != 0.0 && x.abs() < MIN_FIGURE) {
+        Some(format!("超出范围（{x}）：报告里的数应在一千万亿（10¹⁵）以内，不为 0 时不小于百万分之一（10⁻⁶）"))
+    } else {
+        None
+    }
 }
 
 /// A metric's kind: as given, else a rate for `%`, `‰` and `/10万`-style units.

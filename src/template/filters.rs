@@ -12,16 +12,19 @@ const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "�
 /// A whole number in Chinese numerals: 10 → 十, 27 → 二十七, 110 → 一百一十,
 /// 1001 → 一千零一, 10000 → 一万, −3 → 负三.
 pub fn chinese_numeral(n: i64) -> String {
-    if n < 0 {
-        return format!("负{}", chinese_numeral(n.unsigned_abs() as i64));
-    }
+    let magnitude = natural_numeral(n.unsigned_abs());
+    if n < 0 { format!("负{magnitude}") } else { magnitude }
+}
+
+/// [`chinese_numeral`] of a magnitude (every `u64`: `i64::MIN` has no `i64` magnitude).
+fn natural_numeral(n: u64) -> String {
     if n == 0 {
         return DIGITS[0].to_string();
     }
-    // Groups of four digits, lowest first: 个, 万, 亿, 万亿.
+    // Groups of four digits, lowest first: 个, 万, 亿, 万亿, 亿亿.
     const GROUPS: [&str; 5] = ["", "万", "亿", "万亿", "亿亿"];
     let mut groups = Vec::new();
-    let mut rest = n as u64;
+    let mut rest = n;
     while rest > 0 {
         groups.push((rest % 10000) as usize);
         rest /= 10000;
@@ -128,14 +131,23 @@ fn trim_zeros(s: String) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// `x` when it is a finite number; the error names what it is.
+pub fn finite(x: f64) -> Result<f64, String> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(format!("数值超出范围（{x}）：报告里的数字必须是有限的数"))
+    }
+}
+
 /// A ratio as a percentage: `percent(0.662, 1)` → `66.2%`.
-pub fn percent(ratio: f64, decimals: u8) -> String {
-    format!("{}%", decimal(ratio * 100.0, Some(decimals)))
+pub fn percent(ratio: f64, decimals: u8) -> Result<String, String> {
+    Ok(format!("{}%", decimal(finite(ratio * 100.0)?, Some(decimals))))
 }
 
 /// A ratio as per-mille: `permille(0.0049, 1)` → `4.9‰`.
-pub fn permille(ratio: f64, decimals: u8) -> String {
-    format!("{}‰", decimal(ratio * 1000.0, Some(decimals)))
+pub fn permille(ratio: f64, decimals: u8) -> Result<String, String> {
+    Ok(format!("{}‰", decimal(finite(ratio * 1000.0)?, Some(decimals))))
 }
 
 /// A sum of money given in 元, in the unit a report uses: `元` below ten
@@ -155,7 +167,7 @@ pub fn yuan(amount: f64, unit: Option<&str>, decimals: u8) -> Result<String, Str
         "亿元" => 1e8,
         other => return Err(format!("yuan 的单位只能是 元、万元、亿元，不能是“{other}”")),
     };
-    Ok(format!("{}{unit}", trim_zeros(decimal(amount / scale, Some(decimals)))))
+    Ok(format!("{}{unit}", trim_zeros(decimal(finite(amount / scale)?, Some(decimals)))))
 }
 
 /// Whether a change is measured relative to last year (amounts) or in
@@ -169,7 +181,7 @@ pub enum ChangeKind {
 /// The direction (`up`, `down`, `flat`), size and phrase of a change:
 /// amounts `增长12.5%` / `下降3.1%`, rates `提高3.2个百分点` / `下降0.5个百分点`,
 /// and `持平` when the rounded change is zero. `None` when an amount's prior value
-/// is zero (no relative change exists).
+/// is zero (no relative change exists) or the change is not a finite number.
 pub fn change(current: f64, prior: f64, kind: ChangeKind, decimals: u8) -> Option<(&'static str, f64, String)> {
     let (amount, up, unit) = match kind {
         ChangeKind::Amount => {
@@ -180,6 +192,9 @@ pub fn change(current: f64, prior: f64, kind: ChangeKind, decimals: u8) -> Optio
         }
         ChangeKind::Rate => (current - prior, "提高", "个百分点"),
     };
+    if !amount.is_finite() {
+        return None;
+    }
     let shown = decimal(amount.abs(), Some(decimals));
     if shown.chars().all(|c| c == '0' || c == '.') {
         return Some(("flat", 0.0, "持平".to_string()));
@@ -270,6 +285,8 @@ mod tests {
             (100000001, "一亿零一"),
             (-3, "负三"),
             (-15, "负十五"),
+            (i64::MAX, "九百二十二亿亿三千三百七十二万亿零三百六十八亿五千四百七十七万五千八百零七"),
+            (i64::MIN, "负九百二十二亿亿三千三百七十二万亿零三百六十八亿五千四百七十七万五千八百零八"),
         ];
         for (n, want) in cases {
             assert_eq!(chinese_numeral(n), want, "{n}");
@@ -304,13 +321,15 @@ mod tests {
 
     #[test]
     fn percent_and_permille() {
-        assert_eq!(percent(0.662, 1), "66.2%");
-        assert_eq!(percent(0.0, 1), "0.0%");
-        assert_eq!(percent(1.0, 0), "100%");
-        assert_eq!(percent(0.12345, 2), "12.35%");
-        assert_eq!(percent(-0.031, 1), "-3.1%");
-        assert_eq!(permille(0.0049, 1), "4.9‰");
-        assert_eq!(permille(0.01168, 2), "11.68‰");
+        assert_eq!(percent(0.662, 1).unwrap(), "66.2%");
+        assert_eq!(percent(0.0, 1).unwrap(), "0.0%");
+        assert_eq!(percent(1.0, 0).unwrap(), "100%");
+        assert_eq!(percent(0.12345, 2).unwrap(), "12.35%");
+        assert_eq!(percent(-0.031, 1).unwrap(), "-3.1%");
+        assert_eq!(permille(0.0049, 1).unwrap(), "4.9‰");
+        assert_eq!(permille(0.01168, 2).unwrap(), "11.68‰");
+        assert!(percent(1e307, 1).unwrap_err().contains("超出范围"));
+        assert!(permille(f64::NAN, 1).is_err());
     }
 
     #[test]
@@ -334,6 +353,7 @@ mod tests {
         assert_eq!(change(100.01, 100.0, ChangeKind::Amount, 1).unwrap().2, "持平");
         assert_eq!(change(-5.0, -10.0, ChangeKind::Amount, 1).unwrap().2, "增长50.0%");
         assert!(change(5.0, 0.0, ChangeKind::Amount, 1).is_none());
+        assert!(change(1e308, 1e-300, ChangeKind::Amount, 1).is_none());
         assert_eq!(change(66.2, 63.0, ChangeKind::Rate, 1).unwrap().2, "提高3.2个百分点");
         assert_eq!(change(62.7, 63.2, ChangeKind::Rate, 1).unwrap().2, "下降0.5个百分点");
         assert_eq!(change(63.2, 63.2, ChangeKind::Rate, 1).unwrap().2, "持平");

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use minijinja::value::{Kwargs, Value};
-use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+use minijinja::value::{Kwargs, Rest, Value};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
 
 use crate::data::model::Date;
 use crate::diag::{Diagnostic, Location, Result};
@@ -33,6 +33,19 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub const FUEL: u64 = 1_000_000;
 /// How deep includes, macros and blocks may nest.
 pub const RECURSION_LIMIT: usize = 64;
+/// Most bytes of markup one render may produce, and most bytes any one value
+/// may take as text when it is printed or handed to a filter. The seed-003
+/// speech's markup is about 60 KB; a 1 MB data file printed whole, escaped,
+/// stays well below. A template that builds a value of any logical size (a
+/// list nested in itself 28 times) fails here with `template.size` instead of
+/// spelling it out in memory.
+pub const MAX_OUTPUT: usize = 8 << 20;
+/// Separates the id and message of a diagnostic carried through minijinja ([`carry`]).
+const CARRY_MARK: &str = "\u{1}";
+/// The ids a template loader's diagnostic may carry.
+const CARRIED: &[&str] = &["file.read", "file.type", "file.too-large", "file.encoding", "template.outside"];
+/// Marks a minijinja error raised for [`MAX_OUTPUT`], so it reads as `template.size`.
+const SIZE_MARK: &str = "〔size〕";
 
 /// The auto-escape mode of markup templates.
 const MARKUP: &str = "markup";
@@ -55,16 +68,8 @@ impl Templates {
             let dir = dir.clone();
             let used = used.clone();
             env.set_loader(move |name| {
-                if let Some(dir) = &dir
-                    && let Some(path) = safe_join(dir, name)
-                    && path.is_file()
-                {
-                    let src = std::fs::read_to_string(&path).map_err(|e| {
-                        Error::new(
-                            ErrorKind::InvalidOperation,
-                            format!("无法读取模板 {}：{}", path.display(), read_error(&e)),
-                        )
-                    })?;
+                if let Some(path) = project_file(dir.as_deref(), name).map_err(carry)? {
+                    let src = crate::input::read_utf8(&path, crate::input::Kind::Template).map_err(carry)?;
                     used.lock().expect("lock").insert(name.to_string(), path);
                     return Ok(Some(src));
                 }
@@ -98,7 +103,7 @@ impl Templates {
             }
             match state.auto_escape() {
                 AutoEscape::Custom(name) if name == MARKUP && !value.is_safe() => {
-                    out.write_str(&filters::escape_markup(&value.to_string())).map_err(Error::from)
+                    out.write_str(&filters::escape_markup(&bounded_text(value)?)).map_err(Error::from)
                 }
                 AutoEscape::Custom(name) if name == MARKUP => {
                     out.write_str(value.as_str().unwrap_or_default()).map_err(Error::from)
@@ -107,26 +112,41 @@ impl Templates {
             }
         });
         register(&mut env);
+        guard_builtins(&mut env);
         Templates { env, used, dir }
     }
 
-    /// Render `template` with `ctx`: a template name (looked up in the project's
-    /// `templates/`, then the built-ins) or else a path to a template file.
-    pub fn render(&self, template: &str, ctx: &impl serde::Serialize) -> Result<String> {
+    /// Render `template` with `ctx`.
+    pub fn render(&self, template: Choice<'_>, ctx: &impl serde::Serialize) -> Result<String> {
         let ctx = Value::from(minijinja::value::Serde(ctx));
-        let is_name = BUILTIN.iter().any(|(n, _)| *n == template)
-            || self.dir.as_ref().and_then(|d| safe_join(d, template)).is_some_and(|p| p.is_file());
-        let path = Path::new(template);
-        let result = if !is_name && path.is_file() {
-            let src = std::fs::read_to_string(path).map_err(|e| {
-                Diagnostic::in_file("template.read", path, format!("无法读取模板文件：{}", read_error(&e)))
-            })?;
-            self.used.lock().expect("lock").insert(template.to_string(), path.to_path_buf());
-            let mut env = self.env.clone();
-            env.add_template_owned(template.to_string(), src).map_err(|e| self.diagnostic(&e))?;
-            env.get_template(template).and_then(|t| t.render(&ctx))
-        } else {
-            self.env.get_template(template).and_then(|t| t.render(&ctx))
+        let name = match template {
+            // A data file may also write the folder: `templates/讲话.md.j2`.
+            Choice::Name(n) => n.strip_prefix("templates/").filter(|rest| !rest.is_empty()).unwrap_or(n),
+            Choice::NameOrFile(n) => n,
+        };
+        let is_name = BUILTIN.iter().any(|(n, _)| *n == name) || project_file(self.dir.as_deref(), name)?.is_some();
+        let result = match template {
+            Choice::NameOrFile(file) if !is_name && Path::new(file).exists() => {
+                let path = Path::new(file);
+                let src = crate::input::read_utf8(path, crate::input::Kind::Template)?;
+                self.used.lock().expect("lock").insert(file.to_string(), path.to_path_buf());
+                let mut env = self.env.clone();
+                env.add_template_owned(file.to_string(), src).map_err(|e| self.diagnostic(&e))?;
+                env.get_template(file).and_then(|t| render_bounded(&t, &ctx))
+            }
+            Choice::Name(_) if !is_name => {
+                let builtins: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).filter(|n| !n.starts_with('_')).collect();
+                return Err(Diagnostic::error(
+                    "template.not-found",
+                    format!("找不到模板“{name}”：它既不在项目的 templates/ 目录里，也不是内置模板"),
+                )
+                .with_help(format!(
+                    "数据文件只能指定 templates/ 目录下的模板或内置模板（{}）；别处的模板文件请在命令行用 --template 指定",
+                    builtins.join("、")
+                ))
+                .into());
+            }
+            _ => self.env.get_template(name).and_then(|t| render_bounded(&t, &ctx)),
         };
         result.map_err(|e| self.diagnostic(&e).into())
     }
@@ -139,7 +159,7 @@ impl Templates {
     /// Where a template's source can be shown from: the project file or the built-in.
     fn source_of(&self, name: &str) -> (String, Option<String>) {
         if let Some(path) = self.used.lock().expect("lock").get(name) {
-            return (path.display().to_string(), std::fs::read_to_string(path).ok());
+            return (path.display().to_string(), crate::input::read_utf8(path, crate::input::Kind::Template).ok());
         }
         match BUILTIN.iter().find(|(n, _)| *n == name) {
             Some((n, s)) => (format!("<内置模板>/{n}"), Some(s.to_string())),
@@ -151,11 +171,18 @@ impl Templates {
     fn diagnostic(&self, e: &Error) -> Diagnostic {
         // The innermost error carries the most precise location (an included template).
         let mut err = e;
+        let mut size = e.detail().and_then(|d| d.strip_prefix(SIZE_MARK));
         while let Some(inner) = std::error::Error::source(err).and_then(|s| s.downcast_ref::<Error>()) {
             err = inner;
+            size = size.or_else(|| err.detail().and_then(|d| d.strip_prefix(SIZE_MARK)));
         }
         let detail = err.detail().unwrap_or_default();
+        let carried = detail.strip_prefix(CARRY_MARK).and_then(|rest| rest.split_once(CARRY_MARK));
         let (id, what) = match err.kind() {
+            _ if let Some(size) = size => ("template.size", size.to_string()),
+            _ if let Some((id, message)) = carried => {
+                (CARRIED.iter().find(|c| **c == id).copied().unwrap_or("template.read"), message.to_string())
+            }
             ErrorKind::UndefinedError => {
                 ("template.undefined", "模板用到了未定义的变量或属性（可能是拼写错误，或数据里没有这一项）".to_string())
             }
@@ -165,9 +192,12 @@ impl Templates {
             ErrorKind::UnknownFunction => ("template.unknown-function", "未知的函数".to_string()),
             ErrorKind::UnknownTest => ("template.unknown-test", "未知的测试".to_string()),
             ErrorKind::UnknownMethod => ("template.unknown-method", "未知的方法".to_string()),
-            ErrorKind::OutOfFuel => {
-                ("template.fuel", format!("模板执行步数超过上限（{FUEL}），可能陷入了死循环或过深的递归"))
-            }
+            ErrorKind::OutOfFuel => (
+                "template.fuel",
+                format!(
+                    "模板执行的步数或产生的数据量超过上限（{FUEL} 步），可能陷入了死循环、过深的递归，或在反复复制数据"
+                ),
+            ),
             ErrorKind::BadInclude => ("template.include", "包含（include）模板失败".to_string()),
             ErrorKind::TooManyArguments | ErrorKind::MissingArgument => {
                 ("template.arguments", "参数个数不对".to_string())
@@ -177,7 +207,8 @@ impl Templates {
             }
             _ => ("template.error", "模板执行出错".to_string()),
         };
-        let message = if detail.is_empty() { what } else { format!("{what}：{detail}") };
+        let message =
+            if detail.is_empty() || size.is_some() || carried.is_some() { what } else { format!("{what}：{detail}") };
         let location = err.name().map(|name| {
             let (file, src) = self.source_of(name);
             let line = err.line().unwrap_or(1);
@@ -201,24 +232,202 @@ impl Templates {
     }
 }
 
-/// `dir/name` if `name` is a plain relative path that stays inside `dir`.
-fn safe_join(dir: &Path, name: &str) -> Option<PathBuf> {
-    let p = Path::new(name);
-    let plain = p.components().all(|c| matches!(c, std::path::Component::Normal(_)));
-    plain.then(|| dir.join(p))
+/// Which template to render.
+#[derive(Debug, Clone, Copy)]
+pub enum Choice<'a> {
+    /// A template in the project's `templates/` or a built-in: all a data file
+    /// may name (it never reaches a file elsewhere).
+    Name(&'a str),
+    /// A name as above, or else a template file anywhere: what `--template` on
+    /// the command line may give, the user's own choice.
+    NameOrFile(&'a str),
+}
+
+/// The file of template `name` in the project folder `dir` (as `dir/name`, for
+/// messages), once it is known to lie inside `dir` with its symlinks resolved:
+/// `None` when `name` is not a plain relative name or no such file exists there; an
+/// error when it exists but leads out of `dir` (a symlink to elsewhere).
+fn project_file(dir: Option<&Path>, name: &str) -> Result<Option<PathBuf>> {
+    let Some(dir) = dir else { return Ok(None) };
+    let plain = Path::new(name).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain || std::fs::symlink_metadata(dir.join(name)).is_err() {
+        return Ok(None);
+    }
+    match crate::input::confined(dir, Path::new(name)) {
+        Some(_) => Ok(Some(dir.join(name))),
+        None => Err(Diagnostic::in_file(
+            "template.outside",
+            &dir.join(name),
+            "这个模板是指向 templates/ 目录之外的链接（或链接的目标不存在），不能使用；请把模板文件本身放进 templates/",
+        )
+        .into()),
+    }
+}
+
+/// A diagnostic of ours (a template file that cannot be read) through the
+/// minijinja loader, to be read back by [`Templates::diagnostic`] with its id;
+/// the file it names goes in front of the message.
+fn carry(e: crate::diag::Errors) -> Error {
+    let d = e.0.into_iter().next().expect("one diagnostic");
+    let file = d.location.map(|l| format!("{}：", l.file)).unwrap_or_default();
+    Error::new(ErrorKind::InvalidOperation, format!("{CARRY_MARK}{}{CARRY_MARK}{file}{}", d.id, d.message))
+}
+
+/// Render `t` into at most [`MAX_OUTPUT`] bytes.
+fn render_bounded(t: &minijinja::Template<'_, '_>, ctx: &Value) -> std::result::Result<String, Error> {
+    let mut out = Capped::default();
+    match t.render_captured_to(ctx, &mut out) {
+        Ok(_) => Ok(String::from_utf8(out.buf).expect("templates write UTF-8")),
+        Err(e) if out.over => Err(size_error("模板生成的内容").with_source(e)),
+        Err(e) => Err(e),
+    }
+}
+
+/// `v` as text, if that text fits in [`MAX_OUTPUT`] bytes; worked out without
+/// writing more than that.
+fn bounded_text(v: &Value) -> std::result::Result<String, Error> {
+    use std::fmt::Write;
+    // A report never prints NaN or inf.
+    if v.kind() == minijinja::value::ValueKind::Number
+        && let Ok(x) = f64::try_from(v.clone())
+    {
+        filters::finite(x).map_err(arg_error)?;
+    }
+    let mut out = Capped::default();
+    match write!(out, "{v}") {
+        Ok(()) => Ok(String::from_utf8(out.buf).expect("Display writes UTF-8")),
+        Err(_) => Err(size_error("模板里的一个值")),
+    }
+}
+
+fn size_error(what: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!("{SIZE_MARK}{what}超过 {} MB；模板可能在反复复制一个列表或一段文字", MAX_OUTPUT >> 20),
+    )
+}
+
+/// A buffer that refuses to grow past `limit` bytes ([`MAX_OUTPUT`] by default).
+struct Capped {
+    buf: Vec<u8>,
+    limit: usize,
+    over: bool,
+}
+
+impl Default for Capped {
+    fn default() -> Capped {
+        Capped { buf: Vec::new(), limit: MAX_OUTPUT, over: false }
+    }
+}
+
+impl Capped {
+    fn push(&mut self, bytes: &[u8]) -> bool {
+        if self.over || self.buf.len() + bytes.len() > self.limit {
+            self.over = true;
+            return false;
+        }
+        self.buf.extend_from_slice(bytes);
+        true
+    }
+}
+
+impl std::fmt::Write for Capped {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.push(s.as_bytes()) { Ok(()) } else { Err(std::fmt::Error) }
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.push(bytes) { Ok(bytes.len()) } else { Err(std::io::Error::other("template output over the limit")) }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn arg_error(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidOperation, msg.into())
 }
 
+/// A filter's number: an integer or float, finite.
 fn as_f64(v: &Value, what: &str) -> std::result::Result<f64, Error> {
-    f64::try_from(v.clone()).map_err(|_| arg_error(format!("{what} 需要一个数字，得到的是 {v}")))
+    let x = f64::try_from(v.clone()).map_err(|_| arg_error(format!("{what} 需要一个数字，得到的是 {}", shown(v))))?;
+    filters::finite(x).map_err(|e| arg_error(format!("{what}：{e}")))
+}
+
+/// A filter's whole number, within what Chinese numerals are written for (an `i64`).
+fn as_i64(v: &Value, what: &str) -> std::result::Result<i64, Error> {
+    if let Ok(n) = i64::try_from(v.clone()) {
+        return Ok(n);
+    }
+    let why = match f64::try_from(v.clone()) {
+        Ok(x) if x.is_finite() && x.fract() == 0.0 => "太大".to_string(),
+        Ok(x) if x.is_finite() => "不是整数".to_string(),
+        Ok(x) => format!("不是有限的数（{x}）"),
+        Err(_) => format!("不是数字，而是 {}", shown(v)),
+    };
+    Err(arg_error(format!("{what} 需要一个整数，得到的数{why}")))
+}
+
+/// A value for a message: its first 30 characters.
+fn shown(v: &Value) -> String {
+    use std::fmt::Write;
+    let mut out = Capped { limit: 120, ..Capped::default() };
+    let cut = write!(out, "{v}").is_err();
+    let text = String::from_utf8_lossy(&out.buf);
+    let mut s: String = text.chars().take(30).collect();
+    if cut || s.len() < text.len() {
+        s.push('…');
+    }
+    s
+}
+
+/// The built-in filters that spell a whole value out as text, each checked
+/// first: the value's text must fit [`MAX_OUTPUT`] before minijinja builds it.
+/// (minijinja charges fuel for such text only once it is built, so a list
+/// nested in itself 28 times would be spelt out, gigabytes long, before the
+/// fuel ran out.) `pprint` and `string` are ours: they build the text bounded.
+fn guard_builtins(env: &mut Environment<'static>) {
+    use minijinja::filters as f;
+    let spelling: [(&str, Value); 10] = [
+        ("join", Value::from_function(f::join)),
+        ("tojson", Value::from_function(f::tojson)),
+        ("upper", Value::from_function(f::upper)),
+        ("lower", Value::from_function(f::lower)),
+        ("title", Value::from_function(f::title)),
+        ("capitalize", Value::from_function(f::capitalize)),
+        ("trim", Value::from_function(f::trim)),
+        ("replace", Value::from_function(f::replace)),
+        ("indent", Value::from_function(f::indent)),
+        ("safe", Value::from_function(f::safe)),
+    ];
+    for (name, builtin) in spelling {
+        env.add_filter(name, move |state: &mut State, args: Rest<Value>| -> std::result::Result<Value, Error> {
+            for arg in args.iter() {
+                bounded_text(arg)?;
+            }
+            builtin.call(state, &args)
+        });
+    }
+    env.add_filter("string", |v: &Value| -> std::result::Result<Value, Error> {
+        Ok(if v.as_str().is_some() { v.clone() } else { Value::from(bounded_text(v)?) })
+    });
+    env.add_filter("pprint", |v: &Value| -> std::result::Result<String, Error> {
+        use std::fmt::Write;
+        let mut out = Capped::default();
+        write!(out, "{v:#?}").map_err(|_| size_error("模板里的一个值"))?;
+        Ok(String::from_utf8(out.buf).expect("Debug writes UTF-8"))
+    });
 }
 
 fn as_date(v: &Value) -> std::result::Result<Date, Error> {
-    let s = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
-    Date::parse(&s).ok_or_else(|| arg_error(format!("cn_date 需要 2018-04-11 这样的日期，得到的是 {v}")))
+    let s = match v.as_str() {
+        Some(s) => s.to_string(),
+        None => bounded_text(v)?,
+    };
+    Date::parse(&s).ok_or_else(|| arg_error(format!("cn_date 需要 2018-04-11 这样的日期，得到的是 {}", shown(v))))
 }
 
 fn decimals_arg(kwargs: &Kwargs, name: &str, default: u8) -> std::result::Result<u8, Error> {
@@ -227,9 +436,11 @@ fn decimals_arg(kwargs: &Kwargs, name: &str, default: u8) -> std::result::Result
 
 /// Register this genre's filters and functions (documented in the README).
 fn register(env: &mut Environment<'static>) {
-    env.add_filter("cn", |n: i64| filters::chinese_numeral(n));
-    env.add_filter("ordinal", |n: i64, pattern: Option<String>| {
-        filters::ordinal(n, pattern.as_deref().unwrap_or("{}是"))
+    env.add_filter("cn", |n: Value| -> std::result::Result<String, Error> {
+        Ok(filters::chinese_numeral(as_i64(&n, "cn")?))
+    });
+    env.add_filter("ordinal", |n: Value, pattern: Option<String>| -> std::result::Result<String, Error> {
+        Ok(filters::ordinal(as_i64(&n, "ordinal")?, pattern.as_deref().unwrap_or("{}是")))
     });
     env.add_filter("number", |v: Value, decimals: Option<u8>| -> std::result::Result<String, Error> {
         Ok(filters::decimal(as_f64(&v, "number")?, decimals))
@@ -237,12 +448,12 @@ fn register(env: &mut Environment<'static>) {
     env.add_filter("percent", |v: Value, kwargs: Kwargs| -> std::result::Result<String, Error> {
         let d = decimals_arg(&kwargs, "decimals", 1)?;
         kwargs.assert_all_used()?;
-        Ok(filters::percent(as_f64(&v, "percent")?, d))
+        filters::percent(as_f64(&v, "percent")?, d).map_err(arg_error)
     });
     env.add_filter("permille", |v: Value, kwargs: Kwargs| -> std::result::Result<String, Error> {
         let d = decimals_arg(&kwargs, "decimals", 1)?;
         kwargs.assert_all_used()?;
-        Ok(filters::permille(as_f64(&v, "permille")?, d))
+        filters::permille(as_f64(&v, "permille")?, d).map_err(arg_error)
     });
     env.add_filter("yuan", |v: Value, kwargs: Kwargs| -> std::result::Result<String, Error> {
         let d = decimals_arg(&kwargs, "decimals", 2)?;
@@ -258,9 +469,14 @@ fn register(env: &mut Environment<'static>) {
         };
         let d = decimals_arg(&kwargs, "decimals", 1)?;
         kwargs.assert_all_used()?;
-        filters::change(as_f64(&cur, "change")?, as_f64(&prior, "change")?, kind, d)
-            .map(|(_, _, text)| text)
-            .ok_or_else(|| arg_error("去年的数值为 0，无法计算增长百分比"))
+        let (cur, prior) = (as_f64(&cur, "change")?, as_f64(&prior, "change")?);
+        filters::change(cur, prior, kind, d).map(|(_, _, text)| text).ok_or_else(|| {
+            arg_error(if prior == 0.0 {
+                "去年的数值为 0，无法计算增长百分比"
+            } else {
+                "变化幅度超出范围，无法计算"
+            })
+        })
     });
     env.add_filter("cn_date", |v: Value, style: Option<String>| -> std::result::Result<String, Error> {
         let chinese = match style.as_deref() {
@@ -270,18 +486,8 @@ fn register(env: &mut Environment<'static>) {
         };
         Ok(filters::chinese_date(as_date(&v)?, chinese))
     });
-    env.add_filter("join_cn", |v: Vec<String>, conj: Option<String>| {
-        filters::join_chinese(&v, conj.as_deref().unwrap_or("和"))
+    env.add_filter("join_cn", |v: Value, conj: Option<String>| -> std::result::Result<String, Error> {
+        let items = v.try_iter()?.map(|item| bounded_text(&item)).collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(filters::join_chinese(&items, conj.as_deref().unwrap_or("和")))
     });
-}
-
-/// Why a template file could not be read, in the writer's words.
-fn read_error(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::InvalidData => {
-            "文件不是 UTF-8 编码；请用 UTF-8 重新保存（记事本：另存为 → 编码选 UTF-8）".to_string()
-        }
-        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
-        _ => e.to_string(),
-    }
 }
