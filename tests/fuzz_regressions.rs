@@ -159,3 +159,52 @@ fn a_row_taller_than_a_page_is_set_in_pieces() {
         assert!(first.starts_with("指标"), "{first}");
     }
 }
+
+/// A run of marks no line may end after (a thousand “) then one of marks no
+/// line may start with: no break is allowed anywhere inside, and the fallback
+/// broke each line before its second character, one “ a line (20,000 quotes:
+/// 909 pages, and the exact-count breaker's table of lines × characters took
+/// 760 MB). Lines are filled now, and the exact-count breaker refuses more
+/// lines than pagination could want.
+#[test]
+fn a_run_of_quotes_fills_its_lines() {
+    use nianbao::layout::linebreak::{MAX_EXACT_LINES, break_after, break_lines, break_lines_exact};
+    let chars: Vec<char> = "“".repeat(2000).chars().chain("”".repeat(2000).chars()).collect();
+    let widths = vec![10.0; chars.len()];
+    let allowed = break_after(&chars);
+    let lines = break_lines(&chars, &widths, &allowed, 280.0, 20.0);
+    assert_eq!(lines.len(), (4000usize + 2).div_ceil(28), "filled lines of 28 (the first 26 after its indent)");
+    assert!(lines.iter().all(|l| l.end - l.start <= 28));
+    assert!(break_lines_exact(&chars, &widths, &allowed, 280.0, 20.0, MAX_EXACT_LINES + 1).is_none());
+    assert!(break_lines_exact(&chars, &widths, &allowed, 280.0, 20.0, lines.len()).is_none());
+}
+
+/// The same run through the whole layout and both fixed-layout writers:
+/// filled pages of it, and the same page limit for the DOCX as for the PDF.
+#[test]
+fn a_run_of_quotes_lays_out_to_filled_pages_and_the_docx_keeps_the_page_limit() {
+    let (book, data) = fonts();
+    let paragraph = |text: &str| {
+        let yaml = common::MINIMAL.replace("opening: 开场。", &format!("opening: \"{text}\""));
+        build(&yaml)
+    };
+    let doc = paragraph(&format!("{}{}", "“".repeat(3000), "”".repeat(3000)));
+    let pages = lay_out(&doc).pages.len();
+    // 6,000 full-width marks at 28 a line and 22 lines a page, after the title.
+    assert!((10..=12).contains(&pages), "{pages} pages");
+    let _ = (book, data);
+    let res = Resources {
+        config: Arc::new(Config::builtin(root())),
+        fonts: Some(Arc::new(FontBook::new(&Config::builtin(root())).unwrap())),
+        docx_fonts: DocxFonts::Names,
+    };
+    // Over the page limit (300 pages hold 184,800 characters): refused by the
+    // DOCX writer too, before it fits a line.
+    let doc = paragraph(&"“”".repeat(250_000 / 2));
+    for format in [Format::Pdf, Format::Docx] {
+        match writer::write(&doc, format, &res) {
+            Ok((bytes, _)) => panic!("{format:?}: {} bytes written for a document over the page limit", bytes.len()),
+            Err(e) => assert_eq!(e.0[0].id, "layout.pages", "{format:?}: {e}"),
+        }
+    }
+}

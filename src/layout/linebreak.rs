@@ -249,9 +249,12 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
                 w += widths[e];
                 e += 1;
             }
-            // Even then, not before a mark that may not start a line.
-            while e > s + 1 && e < n && (no_line_start(chars[e]) || no_line_end(chars[e - 1])) {
-                e -= 1;
+            // Even then, not before a mark that may not start a line, if an
+            // earlier end avoids it; in a run of such marks (a thousand “) no
+            // end does, and the line is filled.
+            let legal = |e: usize| e == n || !(no_line_start(chars[e]) || no_line_end(chars[e - 1]));
+            if let Some(back) = (s + 1..=e).rev().find(|&b| legal(b)) {
+                e = back;
             }
             let set: f32 = widths[s..s + visible_len(&chars[s..e])].iter().sum();
             let total = base + 10_000.0;
@@ -319,9 +322,15 @@ pub fn positions(x0: f32, line: &[char], widths: &[f32], gap: f32, squeeze: f32)
     out
 }
 
-/// Like [`break_lines`] but into exactly `count` lines, when that can be done
-/// without a line looser by more than a character: how pagination lengthens a
-/// paragraph by a line to fill a page instead of leaving a widow or a gap.
+/// Most lines [`break_lines_exact`] sets a paragraph in: its work and memory
+/// grow with lines × characters, and a paragraph of two pages or more gains
+/// nothing from a line more or less.
+pub const MAX_EXACT_LINES: usize = 2 * super::grid::LINES;
+
+/// Like [`break_lines`] but into exactly `count` lines (at most
+/// [`MAX_EXACT_LINES`]), when that can be done without a line looser by more
+/// than a character: how pagination lengthens a paragraph by a line to fill a
+/// page instead of leaving a widow or a gap.
 pub fn break_lines_exact(
     chars: &[char],
     widths: &[f32],
@@ -331,7 +340,7 @@ pub fn break_lines_exact(
     count: usize,
 ) -> Option<Vec<LineSpan>> {
     let n = widths.len();
-    if n == 0 || count == 0 || count > n {
+    if n == 0 || count == 0 || count > n || count > MAX_EXACT_LINES {
         return None;
     }
     let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);

@@ -155,18 +155,7 @@ struct Item {
 /// Lay out `doc` with the faces of `book`. `data` holds every face of the book,
 /// loaded (see [`load_faces`]).
 pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result<Layout> {
-    let layout = set_and_paginate(doc, &mut Faces::new(book, data))?.layout;
-    if layout.pages.len() > MAX_PAGES {
-        return Err(Diagnostic::error(
-            "layout.pages",
-            format!(
-                "排版后有 {} 页，超过上限 {MAX_PAGES} 页；年度报告不会这么长，请检查模板是否重复输出了内容",
-                layout.pages.len()
-            ),
-        )
-        .into());
-    }
-    Ok(layout)
+    Ok(set_and_paginate(doc, &mut Faces::new(book, data))?.layout)
 }
 
 /// Table `t` sized as [`layout`] sizes it, its text measured as a word
@@ -288,8 +277,11 @@ impl Office<'_> {
             // it breaks between `2018` and `年`), less the marks it would hang.
             let next = (e < items.len()).then(|| {
                 let word = |c: char| c.is_ascii_alphanumeric() || c == '.';
+                // A piece longer than the line cannot join it: the scan stops
+                // there (a run of a thousand “ is not walked from every line).
                 let mut to = e + 1;
-                while to < items.len()
+                let longest = e + (e - s) + 1;
+                while to < items.len().min(longest)
                     && (linebreak::no_line_start(chars[to])
                         || linebreak::no_line_end(chars[to - 1])
                         || word(chars[to - 1]) && word(chars[to]))
@@ -353,6 +345,17 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Paginated> {
     let mut sources = HashMap::new();
     set_blocks(doc, faces, &mut lines, &mut outline_pending, &mut sources)?;
     let (layout, extra) = paginate(lines, outline_pending, faces, &sources);
+    // Before any writer spends time on it (the DOCX fits every line of it).
+    if layout.pages.len() > MAX_PAGES {
+        return Err(Diagnostic::error(
+            "layout.pages",
+            format!(
+                "排版后有 {} 页，超过上限 {MAX_PAGES} 页；年度报告不会这么长，请检查模板是否重复输出了内容",
+                layout.pages.len()
+            ),
+        )
+        .into());
+    }
     Ok(Paginated { layout, sources, extra })
 }
 

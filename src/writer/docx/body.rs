@@ -91,12 +91,17 @@ impl<'a> Body<'a> {
         let mut break_before = false;
         let doc = self.doc;
         // Where the layout cannot set the text (a character no face has: the
-        // PDF fails on it), the word processor keeps its own lines.
+        // PDF fails on it), the word processor keeps its own lines; a document
+        // over the page limit is refused here as in the PDF.
         let faces = crate::layout::load_faces(self.book)?;
         let measure = super::page::TEXT_WIDTH as f32 / 20.0;
         let indent = 2.0 * styles::CHAR_TWIPS as f32 / 20.0;
-        self.spacing = crate::layout::office_spacing(doc, self.book, &faces, OFFICE_BODY_METRICS, measure, indent)
-            .unwrap_or_default();
+        self.spacing = match crate::layout::office_spacing(doc, self.book, &faces, OFFICE_BODY_METRICS, measure, indent)
+        {
+            Ok(spacing) => spacing,
+            Err(e) if e.0.iter().any(|d| d.id == "layout.pages") => return Err(e),
+            Err(_) => Default::default(),
+        };
         for (bi, block) in doc.blocks.iter().enumerate() {
             let mut paras: Vec<Paragraph> = Vec::new();
             // Blank lines as empty paragraphs, as a writer types them; none at
