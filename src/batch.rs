@@ -131,12 +131,14 @@ pub struct Projects {
 }
 
 impl Projects {
-    /// The project a data file belongs to, loading it on first use.
+    /// The project a data file belongs to, loading it on first use. The lock
+    /// is held only to look up and to insert, never while loading (see the
+    /// crate's concurrency note): two reports that start together may both
+    /// load it, and the first to finish is kept.
     pub fn for_data(&self, data: &Path, formats: &[Format], docx_fonts: DocxFonts) -> Result<Arc<Project>> {
         let config = Config::discover(data)?;
         let key = config.file.clone();
-        let mut loaded = self.loaded.lock().expect("project cache");
-        if let Some(p) = loaded.get(&key) {
+        if let Some(p) = self.loaded.lock().expect("project cache").get(&key) {
             return Ok(p.clone());
         }
         let fonts =
@@ -144,8 +146,7 @@ impl Projects {
         let templates = Templates::new(Some(&config.root.join("templates")));
         let project =
             Arc::new(Project { resources: Resources { config: Arc::new(config), fonts, docx_fonts }, templates });
-        loaded.insert(key, project.clone());
-        Ok(project)
+        Ok(self.loaded.lock().expect("project cache").entry(key).or_insert(project).clone())
     }
 }
 

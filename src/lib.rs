@@ -19,6 +19,21 @@
 //! Errors and warnings are [`diag::Diagnostic`]s; the project settings are [`config`].
 //! Every file read goes through [`input`] (bounded, never blocking), every
 //! report file written through [`output`].
+//!
+//! # Concurrency
+//!
+//! All parallel work is fork-join on one rayon pool, the pool the caller runs
+//! on (rayon's global pool, or the `--jobs` pool `batch` installs): a batch
+//! spreads reports with `par_iter`, a report runs its writers with `par_iter`,
+//! the PDF writer deflates beside drawing with `rayon::join`, the DOCX writer
+//! subsets faces with `par_iter`. A pool thread that waits on such a join
+//! runs queued work meanwhile, so nesting can never leave every thread of the
+//! pool blocked. Library code therefore never spawns an OS thread, never joins
+//! one, and never blocks on a channel, lock or condition another task must
+//! release: that is how a thread of the pool could sleep while the work it
+//! waits for sits in its own queue. `tests/structure.rs` holds the code to it.
+//! The only other threads are `watch`'s file watcher and the Ctrl-C handler,
+//! which run no pool work.
 
 pub mod batch;
 pub mod check;

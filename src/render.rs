@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::data::{self, Loaded};
 use crate::diag::{Diagnostic, Result};
 use crate::doc::Document;
@@ -90,14 +92,10 @@ pub fn write_outputs(
         warnings.extend(crate::fonts::coverage::check(&built.doc, fonts)?.warnings);
     }
     // The writers side by side (the DOCX and the PDF take about as long), in
-    // `formats` order for their warnings and files.
-    let results: Vec<Result<(Vec<u8>, Vec<Diagnostic>)>> = std::thread::scope(|scope| {
-        let mut formats = formats.iter();
-        let first = formats.next();
-        let rest: Vec<_> = formats.map(|&format| scope.spawn(move || writer::write(&built.doc, format, res))).collect();
-        let first = first.map(|&format| writer::write(&built.doc, format, res));
-        first.into_iter().chain(rest.into_iter().map(|h| h.join().expect("writer thread"))).collect()
-    });
+    // `formats` order for their warnings and files. Fork-join on the current
+    // rayon pool, like every parallel step (see the crate's concurrency note).
+    let results: Vec<Result<(Vec<u8>, Vec<Diagnostic>)>> =
+        formats.par_iter().map(|&format| writer::write(&built.doc, format, res)).collect();
     for (&format, result) in formats.iter().zip(results) {
         let (bytes, w) = result?;
         warnings.extend(w);

@@ -13,6 +13,7 @@ use printpdf::{
     Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
 };
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Result};
 use crate::doc::Document;
@@ -42,15 +43,15 @@ pub fn render(doc: &Document, lay: &Layout, faces: &[Arc<FaceData>]) -> Result<V
         .iter()
         .map(|(&face, gids)| Ok((face, subset::subset(&faces[face], gids.iter().copied())?)))
         .collect::<Result<Vec<_>>>()?;
-    std::thread::scope(|scope| {
-        // The font programs are most of the file and of the time deflating it
-        // takes: deflate them while the pages are drawn and serialised.
-        let programs = scope.spawn(|| {
-            let mut programs: Vec<&[u8]> = subsets.iter().map(|(_, sub)| program(&sub.data)).collect();
-            programs.sort_by_key(|p| std::cmp::Reverse(p.len()));
-            let mut z = Deflater::new();
-            programs.into_iter().map(|p| Ok((p, z.deflate(p)?))).collect::<std::io::Result<Vec<_>>>()
-        });
+    // The font programs are most of the file and of the time deflating it
+    // takes: deflate them while the pages are drawn and serialised.
+    let deflate_programs = || {
+        let mut programs: Vec<&[u8]> = subsets.iter().map(|(_, sub)| program(&sub.data)).collect();
+        programs.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let mut z = Deflater::new();
+        programs.into_iter().map(|p| Ok((p, z.deflate(p)?))).collect::<std::io::Result<Vec<_>>>()
+    };
+    let draw = || -> Result<lopdf::Document> {
         let mut pdf = PdfDocument::new(&doc.meta.title);
         let mut remaps: BTreeMap<FaceId, &BTreeMap<u16, u16>> = BTreeMap::new();
         for (face, sub) in &subsets {
@@ -68,10 +69,12 @@ pub fn render(doc: &Document, lay: &Layout, faces: &[Arc<FaceData>]) -> Result<V
         let mut warnings = Vec::new();
         let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
         finish(&mut lo, doc, lay)?;
-        let programs = programs.join().expect("font compression thread").map_err(compress_failed)?;
-        compress(&mut lo, programs).map_err(compress_failed)?;
-        save_with_id(&mut lo)
-    })
+        Ok(lo)
+    };
+    let (programs, lo) = rayon::join(deflate_programs, draw);
+    let mut lo = lo?;
+    compress(&mut lo, programs.map_err(compress_failed)?).map_err(compress_failed)?;
+    save_with_id(&mut lo)
 }
 
 /// The bytes of a subset face that a PDF embeds as its font program: the bare
@@ -361,28 +364,21 @@ fn compress(lo: &mut lopdf::Document, mut done: Vec<Deflated>) -> std::io::Resul
     // Each font program found its stream (the tests are built with debug
     // assertions: they notice printpdf embedding something else).
     debug_assert!(done.is_empty(), "{} deflated font programs matched no stream", done.len());
-    // Largest first, dealt round-robin: shares of about equal size.
+    // Largest first, dealt round-robin into a few shares of about equal size,
+    // each deflated with one reused encoder.
     streams.sort_by_key(|st| std::cmp::Reverse(st.content.len()));
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let mut shares: Vec<Vec<&mut lopdf::Stream>> = (0..workers).map(|_| Vec::new()).collect();
+    let shares_n = rayon::current_num_threads().clamp(1, 4);
+    let mut shares: Vec<Vec<&mut lopdf::Stream>> = (0..shares_n).map(|_| Vec::new()).collect();
     for (i, st) in streams.into_iter().enumerate() {
-        shares[i % workers].push(st);
+        shares[i % shares_n].push(st);
     }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
-            .into_iter()
-            .map(|share| {
-                scope.spawn(move || {
-                    let mut z = Deflater::new();
-                    share.into_iter().try_for_each(|st| {
-                        let packed = z.deflate(&st.content)?;
-                        set_deflated(st, packed);
-                        Ok(())
-                    })
-                })
-            })
-            .collect();
-        handles.into_iter().try_for_each(|h| h.join().expect("compression thread"))
+    shares.into_par_iter().try_for_each(|share| {
+        let mut z = Deflater::new();
+        share.into_iter().try_for_each(|st| {
+            let packed = z.deflate(&st.content)?;
+            set_deflated(st, packed);
+            Ok(())
+        })
     })
 }
 
