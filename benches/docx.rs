@@ -1,6 +1,8 @@
 //! Time to write the seed-003 speech (data/xiangyuan/2018.yaml) as DOCX, from
-//! the document model: docx-rs, the post-processing and zipping, with and
-//! without the embedded font subsets. Fonts are read once, before timing, as a
+//! the document model and its layout (laid out once before timing, as `render`
+//! lays out once for all formats): docx-rs, the fitting to the layout's line
+//! breaks, the post-processing and zipping, with and without the embedded font
+//! subsets. Fonts are read once, before timing, as a
 //! run of several reports does; so are the glyphs converted to TrueType (cached
 //! in the faces for the process), except in the "first report" case, which
 //! times a write with a fresh font book: the faces opened and every glyph
@@ -24,13 +26,16 @@ fn bench(c: &mut Criterion) {
     let built = render::build(&data, &templates, None).expect("build");
     let fonts = Arc::new(FontBook::new(&config).expect("fonts"));
     let config = Arc::new(config);
+    let names = Resources { config: config.clone(), fonts: Some(fonts.clone()), docx_fonts: DocxFonts::Names };
+    let layout = writer::lay_out(&built.doc, &[Format::Docx], &names).expect("layout");
+    let write = |res: &Resources| writer::write(&built.doc, layout.as_ref(), Format::Docx, res).expect("write");
     for (name, docx_fonts) in
         [("docx seed-003, fonts named", DocxFonts::Names), ("docx seed-003, fonts embedded", DocxFonts::Embed)]
     {
         let res = Resources { config: config.clone(), fonts: Some(fonts.clone()), docx_fonts };
         // Warm up: faces are read on first use.
-        writer::write(&built.doc, Format::Docx, &res).expect("write");
-        c.bench_function(name, |b| b.iter(|| writer::write(&built.doc, Format::Docx, &res).expect("write")));
+        write(&res);
+        c.bench_function(name, |b| b.iter(|| write(&res)));
     }
     c.bench_function("docx seed-003, fonts embedded, first report", |b| {
         b.iter_batched(
@@ -39,7 +44,7 @@ fn bench(c: &mut Criterion) {
                 fonts: Some(Arc::new(FontBook::new(&config).expect("fonts"))),
                 docx_fonts: DocxFonts::Embed,
             },
-            |res| writer::write(&built.doc, Format::Docx, &res).expect("write"),
+            |res| write(&res),
             criterion::BatchSize::PerIteration,
         )
     });

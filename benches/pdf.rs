@@ -22,7 +22,8 @@ fn bench(c: &mut Criterion) {
     c.bench_function("seed 003 to PDF", |b| {
         b.iter(|| {
             let built = render::build(&data, &templates, None).unwrap();
-            writer::write(&built.doc, Format::Pdf, &res).unwrap()
+            let layout = writer::lay_out(&built.doc, &[Format::Pdf], &res).unwrap();
+            writer::write(&built.doc, layout.as_ref(), Format::Pdf, &res).unwrap()
         })
     });
 }

@@ -33,7 +33,13 @@ fn bench(c: &mut Criterion) {
             for format in [Format::Pdf, Format::Docx] {
                 let id = BenchmarkId::new(format!("{shape} {format:?}"), n);
                 // Past the page limit the writer refuses: that is what is timed then.
-                group.bench_with_input(id, &doc, |b, doc| b.iter(|| writer::write(doc, format, &res).is_ok()));
+                group.bench_with_input(id, &doc, |b, doc| {
+                    b.iter(|| {
+                        writer::lay_out(doc, &[format], &res)
+                            .and_then(|layout| writer::write(doc, layout.as_ref(), format, &res))
+                            .is_ok()
+                    })
+                });
             }
         }
     }

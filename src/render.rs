@@ -94,8 +94,10 @@ pub fn write_outputs(
     // The writers side by side (the DOCX and the PDF take about as long), in
     // `formats` order for their warnings and files. Fork-join on the current
     // rayon pool, like every parallel step (see the crate's concurrency note).
+    // Laid out once, for every format that sets type.
+    let layout = writer::lay_out(&built.doc, formats, res)?;
     let results: Vec<Result<(Vec<u8>, Vec<Diagnostic>)>> =
-        formats.par_iter().map(|&format| writer::write(&built.doc, format, res)).collect();
+        formats.par_iter().map(|&format| writer::write(&built.doc, layout.as_ref(), format, res)).collect();
     for (&format, result) in formats.iter().zip(results) {
         let (bytes, w) = result?;
         warnings.extend(w);

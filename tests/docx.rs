@@ -11,6 +11,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 use nianbao::writer::docx::embed::deobfuscate;
 
 fn render(data: &str, format: &str, out: &Path, extra: &[&str]) -> PathBuf {
@@ -425,7 +427,7 @@ fn the_glyph_cache_leaves_the_bytes_unchanged() {
         let templates = nianbao::template::Templates::new(Some(&config.root.join("templates")));
         let built = nianbao::render::build(&data, &templates, None).expect("build");
         let res = Resources { config: config.clone(), fonts: Some(book.clone()), docx_fonts: DocxFonts::Embed };
-        nianbao::writer::write(&built.doc, Format::Docx, &res).expect("write").0
+        common::write_as(&built.doc, Format::Docx, &res).expect("write").0
     };
     let config =
         Arc::new(nianbao::config::Config::discover(&root.join("tests/fixtures/data/xiangyuan/2017.yaml")).unwrap());
@@ -794,7 +796,7 @@ fn chart_text_is_escaped_and_control_characters_are_dropped() {
     chart.series[0] = "A&B".into();
     chart.categories[0].name = "甲\u{7f}\"乙\"".into();
     let res = Resources { config: config.clone(), fonts: Some(book), docx_fonts: DocxFonts::Names };
-    let bytes = nianbao::writer::write(&doc, Format::Docx, &res).expect("write").0;
+    let bytes = common::write_as(&doc, Format::Docx, &res).expect("write").0;
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut read = |name: &str| {
         let mut s = Vec::new();

@@ -13,7 +13,7 @@ use nianbao::fonts::FontBook;
 use nianbao::layout::{self, Layout};
 use nianbao::render;
 use nianbao::template::Templates;
-use nianbao::writer::{self, DocxFonts, Format, Resources};
+use nianbao::writer::{DocxFonts, Format, Resources};
 
 /// Render a data file's text (as `data/x/2018.yaml`) to the document model.
 fn build(yaml: &str) -> Document {
@@ -76,7 +76,7 @@ fn control_characters_never_reach_the_docx() {
     let config = Config::builtin(root());
     let fonts = Some(Arc::new(FontBook::new(&config).unwrap()));
     let res = Resources { config: Arc::new(config), fonts, docx_fonts: DocxFonts::Names };
-    let (bytes, _) = writer::write(&doc, Format::Docx, &res).expect("docx");
+    let (bytes, _) = common::write_as(&doc, Format::Docx, &res).expect("docx");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut all = String::new();
     for i in 0..zip.len() {
@@ -202,7 +202,7 @@ fn a_run_of_quotes_lays_out_to_filled_pages_and_the_docx_keeps_the_page_limit() 
     // DOCX writer too, before it fits a line.
     let doc = paragraph(&"“”".repeat(250_000 / 2));
     for format in [Format::Pdf, Format::Docx] {
-        match writer::write(&doc, format, &res) {
+        match common::write_as(&doc, format, &res) {
             Ok((bytes, _)) => panic!("{format:?}: {} bytes written for a document over the page limit", bytes.len()),
             Err(e) => assert_eq!(e.0[0].id, "layout.pages", "{format:?}: {e}"),
         }

@@ -17,7 +17,7 @@ use nianbao::fonts::FontBook;
 use nianbao::layout::linebreak::{NO_LINE_END, NO_LINE_START};
 use nianbao::render;
 use nianbao::template::Templates;
-use nianbao::writer::{self, DocxFonts, Format, Resources};
+use nianbao::writer::{DocxFonts, Format, Resources};
 
 const SEED_003: &str = "data/xiangyuan/2018.yaml";
 
@@ -48,7 +48,7 @@ fn seed_pdf() -> &'static (Document, Vec<u8>) {
     static PDF: OnceLock<(Document, Vec<u8>)> = OnceLock::new();
     PDF.get_or_init(|| {
         let built = build(SEED_003);
-        let (bytes, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+        let (bytes, _) = common::write_as(&built.doc, Format::Pdf, resources()).unwrap();
         (built.doc, bytes)
     })
 }
@@ -370,7 +370,7 @@ fn no_line_starts_or_ends_with_a_prohibited_mark() {
 #[test]
 fn numbers_keep_their_units_across_lines() {
     use nianbao::layout::linebreak::is_unit;
-    let yangli = writer::write(&build("data/yangli/2018.yaml").doc, Format::Pdf, resources()).unwrap().0;
+    let yangli = common::write_as(&build("data/yangli/2018.yaml").doc, Format::Pdf, resources()).unwrap().0;
     for (data, bytes) in [(SEED_003, &seed_pdf().1), ("data/yangli/2018.yaml", &yangli)] {
         // Body text: the attachment's tables and charts are not lines of text.
         let lines = lines(bytes);
@@ -453,7 +453,7 @@ fn metadata_comes_from_the_document_not_the_clock() {
 fn the_same_input_gives_the_same_bytes() {
     let (_, first) = seed_pdf();
     let built = build(SEED_003);
-    let (again, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+    let (again, _) = common::write_as(&built.doc, Format::Pdf, resources()).unwrap();
     assert!(first == &again, "two renders in one process differ");
     // And across processes, through the CLI.
     let outs: Vec<Vec<u8>> = (0..2)
@@ -499,7 +499,7 @@ fn a_character_no_font_has_is_an_error_naming_it() {
     let err = nianbao::fonts::coverage::check(&built.doc, resources().fonts.as_ref().unwrap()).unwrap_err();
     assert_eq!(err.0[0].id, "font.missing-glyph");
     assert!(err.0[0].message.contains("U+10FFFD"), "{}", err.0[0].message);
-    let err = writer::write(&built.doc, Format::Pdf, resources()).unwrap_err();
+    let err = common::write_as(&built.doc, Format::Pdf, resources()).unwrap_err();
     assert_eq!(err.0[0].id, "font.missing-glyph");
 }
 
@@ -507,7 +507,7 @@ fn a_character_no_font_has_is_an_error_naming_it() {
 fn every_sample_renders() {
     for data in ["tests/fixtures/data/xiangyuan/2017.yaml", "data/jinhua/2018.yaml"] {
         let built = build(data);
-        let (bytes, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+        let (bytes, _) = common::write_as(&built.doc, Format::Pdf, resources()).unwrap();
         assert_same(&built.doc, &pdf_text(&bytes), &doc_text(&built.doc), data);
     }
 }
@@ -571,7 +571,7 @@ fn table_cells_read_down_whole_and_rows_sit_on_the_grid() {
     let number = regex_lite_numbers();
     for data in [SEED_003, "data/yangli/2018.yaml", "data/gulou/2021.yaml"] {
         let built = build(data);
-        let (bytes, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+        let (bytes, _) = common::write_as(&built.doc, Format::Pdf, resources()).unwrap();
         let mut want = std::collections::HashSet::new();
         for b in &built.doc.blocks {
             if let Block::Table(t) = b {
@@ -666,8 +666,8 @@ fn docx_rows(docx: &[u8]) -> Vec<(u32, Vec<Vec<String>>)> {
 fn docx_tables_break_their_cells_and_rows_as_the_pdf_does() {
     for data in [SEED_003, "data/yangli/2018.yaml", "data/gulou/2021.yaml"] {
         let built = build(data);
-        let (pdf, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
-        let (docx, _) = writer::write(&built.doc, Format::Docx, resources()).unwrap();
+        let (pdf, _) = common::write_as(&built.doc, Format::Pdf, resources()).unwrap();
+        let (docx, _) = common::write_as(&built.doc, Format::Docx, resources()).unwrap();
         // The PDF's cells by their text: how they are broken into lines (a
         // label may be in two tables, broken in one).
         let mut pdf_cells: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
@@ -893,7 +893,7 @@ fn a_title_in_phrases_breaks_between_them() {
 #[test]
 fn charts_are_vector_bars_with_text_labels() {
     let built = build(SEED_003);
-    let (bytes, _) = writer::write(&built.doc, Format::Pdf, resources()).unwrap();
+    let (bytes, _) = common::write_as(&built.doc, Format::Pdf, resources()).unwrap();
     let (runs, _, fills) = drawn(&bytes);
     // In drawing order: a chart's labels whole, also those on two lines.
     let text: String = runs.iter().map(|r| squash(&r.text)).collect();

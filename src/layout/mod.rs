@@ -17,14 +17,14 @@ pub mod grid;
 pub mod linebreak;
 mod table;
 
-pub use table::{Metrics, Shape as TableShape};
+pub use table::{SetCell, TableSet};
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
-use crate::doc::{Block, Document, Table, Text};
+use crate::doc::{Block, Document, Text};
 use crate::fonts::{FaceData, FaceId, FontBook};
 
 use grid::{BLOCK_W, CHAR_PITCH, PITCH};
@@ -38,6 +38,10 @@ pub struct Layout {
     pub pages: Vec<Page>,
     /// Headings in document order.
     pub outline: Vec<OutlineEntry>,
+    /// By block index in the document: how the block's text was broken into
+    /// lines, for the blocks a word processor breaks itself (paragraphs, run-in
+    /// and wrapped headings, tables).
+    pub blocks: Vec<Option<SetBlock>>,
 }
 
 /// One page: runs of glyphs, ruled lines and filled rectangles.
@@ -138,225 +142,82 @@ impl<'a> Faces<'a> {
 }
 
 /// A shaped character.
-#[derive(Debug, Clone)]
-struct Item {
-    ch: char,
-    face: FaceId,
-    gid: u16,
-    size: f32,
-    fake_bold: bool,
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub ch: char,
+    pub face: FaceId,
+    pub gid: u16,
+    pub size: f32,
+    pub fake_bold: bool,
     /// Natural advance in points.
-    advance: f32,
+    pub advance: f32,
     /// Width on the grid: the advance scaled so that 28 full-width characters of
     /// body size fill the measure.
-    width: f32,
+    pub width: f32,
+}
+
+impl Item {
+    /// Whether `self` and `next` are set in one run (same face, size and weight).
+    pub fn same_run(&self, next: &Item) -> bool {
+        self.face == next.face && self.size == next.size && self.fake_bold == next.fake_bold
+    }
+}
+
+/// How a block's text was broken into lines, for a writer that sets the text
+/// itself (the DOCX: the word processor is nudged to break where the layout
+/// did).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetBlock {
+    /// A body paragraph, a run-in heading, or a heading of its own that wraps.
+    Text(SetText),
+    /// A table.
+    Table(TableSet),
+}
+
+/// A block's characters as shaped and the lines they were set in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetText {
+    /// Every character but control characters, the heading number's first.
+    pub items: Vec<Item>,
+    /// How many of the first items are a heading's number label.
+    pub label: usize,
+    /// The lines, after pagination set the paragraph longer or shorter.
+    pub lines: Vec<linebreak::LineSpan>,
 }
 
 /// Lay out `doc` with the faces of `book`. `data` holds every face of the book,
 /// loaded (see [`load_faces`]).
 pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result<Layout> {
-    Ok(set_and_paginate(doc, &mut Faces::new(book, data))?.layout)
-}
-
-/// Table `t` sized as [`layout`] sizes it, its text measured as a word
-/// processor sets it (see [`Metrics`]); `None` for a table without columns.
-pub fn table_shape(t: &Table, book: &FontBook, data: &[Arc<FaceData>], metrics: Metrics) -> Result<Option<TableShape>> {
-    table::shape_table(t, &mut Faces::new(book, data), metrics)
-}
-
-/// The character spacing a word processor needs in each body paragraph (and
-/// run-in heading) to end every line where the layout ends it: for each such
-/// block (by index in `doc.blocks`), the space in points to add after each of
-/// its characters (control characters not counted; negative takes space away;
-/// a run-in heading's number label first).
-///
-/// The layout chooses a paragraph's lines together: where a mark that may not
-/// start a line would fall at the start of one, it sets an earlier line looser
-/// or squeezes its marks, on a line where that does not show against the grid
-/// (the indented first line, a line with figures), and pagination may set a
-/// paragraph a line longer. A word processor fills each line in turn, as full
-/// as its own measure allows (`metrics`; `measure` and the first line's
-/// `indent` in points), and hangs such a mark in the margin. So each line it
-/// would end elsewhere, or might (a line with Latin letters or figures within
-/// `metrics.slack` of either end: their widths are known less surely), gets
-/// character spacing that sets it midway between ending where the layout ends
-/// it and just fitting the next piece of text (less the marks that could
-/// hang); the word processor justifies what is left. Other lines are left
-/// alone, as are paragraphs whose every line is.
-pub fn office_spacing(
-    doc: &Document,
-    book: &FontBook,
-    data: &[Arc<FaceData>],
-    metrics: Metrics,
-    measure: f32,
-    indent: f32,
-) -> Result<HashMap<usize, Vec<f32>>> {
-    let mut faces = Faces::new(book, data);
-    let Paginated { sources, extra, .. } = set_and_paginate(doc, &mut faces)?;
-    let mut out = HashMap::new();
-    for (entry, src) in &sources {
-        // Pagination re-set it in `extra` lines more, or left it as set.
-        let Some(spans) = src.spans(extra.get(entry).copied()) else { continue };
-        let office = Office { items: &src.items, label: src.label, m: metrics };
-        out.insert(src.block, office.fit(&spans, measure, indent));
-    }
-    // Headings of their own that wrap (pagination keeps their lines).
-    for (bi, block) in doc.blocks.iter().enumerate() {
-        let Block::Heading(h) = block else { continue };
-        if h.run_in.is_some() {
-            continue;
-        }
-        let items = shape_text(&mut faces, &heading_segments(h))?;
-        let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
-        let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
-        let allowed = linebreak::break_after(&chars);
-        let spans = linebreak::break_lines(&chars, &widths, &allowed, BLOCK_W, 2.0 * CHAR_PITCH);
-        if spans.len() > 1 {
-            let office = Office { items: &items, label: label_len(h), m: metrics };
-            out.insert(bi, office.fit(&spans, measure, indent));
-        }
-    }
-    Ok(out)
-}
-
-/// Room a paragraph's last line left too close to the measure is given.
-const OFFICE_SLACK: f32 = 2.0;
-
-/// A paragraph's characters as a word processor measures them (LibreOffice
-/// 7.4, measured): each advance plus the character spacing, except a negative
-/// spacing after the last character of a run of one script (Han and full-width
-/// marks, or Latin letters, figures and signs) and attributes, which it drops
-/// (the first `label` characters, a list number, are a run of their own); a
-/// fifth of an em (`han_latin`) between a Han character and a Latin letter or
-/// figure (not a sign or a mark).
-struct Office<'a> {
-    items: &'a [Item],
-    label: usize,
-    m: Metrics,
-}
-
-impl Office<'_> {
-    /// The width of items `s..e` set on one line with `x` points of extra
-    /// spacing after each character but the last.
-    fn width(&self, s: usize, e: usize, x: f32) -> f32 {
-        let items = self.items;
-        let latin = |c: char| c.is_ascii_graphic();
-        let han = |c: char| linebreak::on_grid(c) && !linebreak::no_line_start(c) && !c.is_ascii();
-        let mut w = 0.0;
-        for i in s..e {
-            w += items[i].advance;
-            let end = i + 1 == e
-                || i + 1 == self.label
-                || !same_run(&items[i], &items[i + 1])
-                || latin(items[i].ch) != latin(items[i + 1].ch);
-            let k = self.m.tracking + if i + 1 < e { x } else { 0.0 };
-            w += if end { k.max(0.0) } else { k };
-            if i > s {
-                let (a, b) = (items[i - 1].ch, items[i].ch);
-                if han(a) && b.is_ascii_alphanumeric() || a.is_ascii_alphanumeric() && han(b) {
-                    w += self.m.han_latin;
-                }
-            }
-        }
-        w
-    }
-
-    /// The spacing after each item that ends the word processor's lines as
-    /// `spans` do (see [`office_spacing`]).
-    fn fit(&self, spans: &[linebreak::LineSpan], measure: f32, indent: f32) -> Vec<f32> {
-        const EPS: f32 = 0.01;
-        let items = self.items;
-        let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
-        let mut extra = vec![0.0; items.len()];
-        for span in spans {
-            let (s, e) = (span.start, span.end);
-            let avail = if span.first { measure - indent } else { measure };
-            // The line with the next piece the word processor could add: the
-            // next character with what may not be parted from it (a mark that
-            // may not start a line, a Latin word or a number, but not a unit:
-            // it breaks between `2018` and `年`), less the marks it would hang.
-            let next = (e < items.len()).then(|| {
-                let word = |c: char| c.is_ascii_alphanumeric() || c == '.';
-                // A piece longer than the line cannot join it: the scan stops
-                // there (a run of a thousand “ is not walked from every line).
-                let mut to = e + 1;
-                let longest = e + (e - s) + 1;
-                while to < items.len().min(longest)
-                    && (linebreak::no_line_start(chars[to])
-                        || linebreak::no_line_end(chars[to - 1])
-                        || word(chars[to - 1]) && word(chars[to]))
-                {
-                    to += 1;
-                }
-                while to > e + 1 && linebreak::squeezable(chars[to - 1]) {
-                    to -= 1;
-                }
-                to
-            });
-            let w = self.width(s, e, 0.0);
-            let with_next = next.map(|to| self.width(s, to, 0.0));
-            // Lines with Latin letters or figures are measured less surely.
-            let sure = chars[s..next.unwrap_or(e)].iter().all(|c| !c.is_ascii());
-            let margin = if sure { EPS } else { self.m.slack };
-            if w <= avail - margin && with_next.is_none_or(|n| n > avail + margin) {
-                continue;
-            }
-            let target = match with_next {
-                Some(n) => avail - (n - w) / 2.0,
-                None => avail - OFFICE_SLACK,
-            };
-            if e - s < 2 || (target - w).abs() < EPS {
-                continue;
-            }
-            // The width grows with the spacing: halve the interval.
-            let (mut lo, mut hi) = (-CHAR_PITCH / 2.0, CHAR_PITCH);
-            for _ in 0..40 {
-                let mid = (lo + hi) / 2.0;
-                if self.width(s, e, mid) > target {
-                    hi = mid;
-                } else {
-                    lo = mid;
-                }
-            }
-            extra[s..e - 1].iter_mut().for_each(|v| *v = lo);
-        }
-        extra
-    }
-}
-
-/// Whether two characters are set in one run (same face, size and weight).
-fn same_run(a: &Item, b: &Item) -> bool {
-    a.face == b.face && a.size == b.size && a.fake_bold == b.fake_bold
-}
-
-/// A document set and placed on pages.
-struct Paginated {
-    layout: Layout,
-    /// The body paragraphs kept for re-setting, by entry.
-    sources: HashMap<usize, ParaSrc>,
-    /// How many lines more pagination set each re-set paragraph in, by entry.
-    extra: HashMap<usize, isize>,
+    set_and_paginate(doc, &mut Faces::new(book, data))
 }
 
 /// Set `doc`'s blocks and place them on pages.
-fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Paginated> {
+fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
     let mut lines: Vec<Entry> = Vec::new();
     let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
     let mut sources = HashMap::new();
-    set_blocks(doc, faces, &mut lines, &mut outline_pending, &mut sources)?;
-    let (layout, extra) = paginate(lines, outline_pending, faces, &sources);
+    let mut blocks = vec![None; doc.blocks.len()];
+    set_blocks(doc, faces, &mut lines, &mut outline_pending, &mut sources, &mut blocks)?;
+    let (pages, outline, extra) = paginate(lines, outline_pending, faces, &sources);
     // Before any writer spends time on it (the DOCX fits every line of it).
-    if layout.pages.len() > MAX_PAGES {
+    if pages.len() > MAX_PAGES {
         return Err(Diagnostic::error(
             "layout.pages",
             format!(
                 "排版后有 {} 页，超过上限 {MAX_PAGES} 页；年度报告不会这么长，请检查模板是否重复输出了内容",
-                layout.pages.len()
+                pages.len()
             ),
         )
         .into());
     }
-    Ok(Paginated { layout, sources, extra })
+    // Paragraphs as pagination left them: re-set in `extra` lines more, or as set.
+    for (entry, src) in sources {
+        if let Some(lines) = src.spans(extra.get(&entry).copied()) {
+            let block = src.block;
+            blocks[block] = Some(SetBlock::Text(SetText { items: src.items, label: src.label, lines }));
+        }
+    }
+    Ok(Layout { pages, outline, blocks })
 }
 
 /// Most pages a report may have.
@@ -707,6 +568,7 @@ fn set_blocks(
     out: &mut Vec<Entry>,
     outline: &mut Vec<(usize, u8, String)>,
     sources: &mut HashMap<usize, ParaSrc>,
+    blocks: &mut [Option<SetBlock>],
 ) -> Result<()> {
     let indent = 2.0 * CHAR_PITCH;
     let lines =
@@ -748,7 +610,15 @@ fn set_blocks(
                     sources.insert(out.len(), src);
                     set
                 } else {
-                    set_paragraph(&items, indent, grid::left(), BLOCK_W)
+                    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+                    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+                    let allowed = linebreak::break_after(&chars);
+                    let spans = linebreak::break_lines(&chars, &widths, &allowed, BLOCK_W, indent);
+                    let set = set_spans(&items, &spans, indent, grid::left());
+                    if spans.len() > 1 {
+                        blocks[bi] = Some(SetBlock::Text(SetText { items, label: label_len(h), lines: spans }));
+                    }
+                    set
                 };
                 outline.push((out.len(), h.level, h.display_text().trim_end_matches(['。', '：']).to_string()));
                 out.push(Entry::Lines {
@@ -765,7 +635,7 @@ fn set_blocks(
                 out.push(lines(set));
             }
             Block::Table(t) => {
-                table::set_table(t, faces, out)?;
+                blocks[bi] = table::set_table(t, faces, out)?.map(SetBlock::Table);
                 keep_with_note(doc, bi, out);
             }
             Block::Chart(_) if doc.paired_with_previous(bi) => {}
@@ -852,7 +722,7 @@ fn paginate(
     outline_at: Vec<(usize, u8, String)>,
     faces: &mut Faces,
     sources: &HashMap<usize, ParaSrc>,
-) -> (Layout, HashMap<usize, isize>) {
+) -> (Vec<Page>, Vec<OutlineEntry>, HashMap<usize, isize>) {
     let mut refused: std::collections::HashSet<(usize, bool)> = std::collections::HashSet::new();
     let mut extra: HashMap<usize, isize> = HashMap::new();
     let mut tries = 0;
@@ -884,7 +754,7 @@ fn paginate(
     for (i, page) in pages.iter_mut().enumerate() {
         page.runs.extend(folio(i + 1, faces));
     }
-    (Layout { pages, outline }, extra)
+    (pages, outline, extra)
 }
 
 /// Paragraphs that could be re-set to fill the current page: those on it, and
@@ -1112,63 +982,4 @@ fn folio(n: usize, faces: &mut Faces) -> Vec<Run> {
         r.y = grid::block_bottom() - grid::FOLIO_GAP - size * faces.ascent(r.face);
     }
     runs
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const M: Metrics = Metrics { tracking: -0.25, han_latin: 3.2, slack: 1.5 };
-    const MEASURE: f32 = 442.25;
-    const INDENT: f32 = 32.0;
-
-    fn items(s: &str) -> Vec<Item> {
-        s.chars()
-            .map(|ch| {
-                let advance = if ch.is_ascii() { 8.0 } else { 16.0 };
-                Item { ch, face: 0, gid: 0, size: 16.0, fake_bold: false, advance, width: advance * CHAR_PITCH / 16.0 }
-            })
-            .collect()
-    }
-
-    fn span(start: usize, end: usize, n: usize) -> linebreak::LineSpan {
-        linebreak::LineSpan { start, end, surplus: 0.0, first: start == 0, last: end == n }
-    }
-
-    #[test]
-    fn office_lines_left_alone_where_they_agree() {
-        // 26 Han characters fill the indented first line in both.
-        let it = items(&"甲乙丙丁戊己庚辛壬癸".repeat(3));
-        let office = Office { items: &it, label: 0, m: M };
-        let extra = office.fit(&[span(0, 26, 30), span(26, 30, 30)], MEASURE, INDENT);
-        assert!(extra.iter().all(|&x| x == 0.0), "{extra:?}");
-    }
-
-    #[test]
-    fn office_lines_end_where_the_layout_ends_them() {
-        let it = items(&"甲乙丙丁戊己庚辛壬癸".repeat(3));
-        let office = Office { items: &it, label: 0, m: M };
-        let avail = MEASURE - INDENT;
-        // The layout sets one character less on the first line: spacing that
-        // leaves no room for the 26th.
-        let extra = office.fit(&[span(0, 25, 30), span(25, 30, 30)], MEASURE, INDENT);
-        assert!(extra[..24].iter().all(|&x| x > 0.0) && extra[24..].iter().all(|&x| x == 0.0), "{extra:?}");
-        let x = extra[0];
-        assert!(office.width(0, 25, x) <= avail && office.width(0, 26, x) > avail);
-        // One more (its marks squeezed): spacing that makes room for the 27th.
-        let extra = office.fit(&[span(0, 27, 30), span(27, 30, 30)], MEASURE, INDENT);
-        let x = extra[0];
-        assert!(x < 0.0 && office.width(0, 27, x) <= avail && office.width(0, 28, x) > avail, "{extra:?}");
-    }
-
-    #[test]
-    fn office_measures_figures_with_space_around_them() {
-        // A fifth of an em between Han and figures, none before the sign.
-        let it = items("年20%以");
-        let office = Office { items: &it, label: 0, m: M };
-        let plain: f32 = it.iter().map(|i| i.advance).sum();
-        // Tracking kept inside a script's run, dropped at its end (`年`, `%`, `以`).
-        let w = office.width(0, it.len(), 0.0);
-        assert!((w - (plain + 3.2 - 0.25 * 2.0)).abs() < 1e-3, "{w}");
-    }
 }

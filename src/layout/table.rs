@@ -486,41 +486,32 @@ fn search(
     }
 }
 
-/// How a word processor measures a table's text, where it differs from the
-/// PDF's grid widths: the DOCX writer sizes its tables with these, so that its
-/// cells break into as many lines as the same algorithm decides for them.
-#[derive(Debug, Clone, Copy)]
-pub struct Metrics {
-    /// Added to every character's advance (the character spacing of the text).
-    pub tracking: f32,
-    /// Added between a Han character and a Latin letter or digit (LibreOffice
-    /// spaces them whatever the document asks).
-    pub han_latin: f32,
-    /// Room left in each column against rounding in the word processor.
-    pub slack: f32,
-}
-
-/// A table sized for a word processor (see [`Metrics`]).
-#[derive(Debug, Clone)]
-pub struct Shape {
-    /// Each column's text width in points, its slack included.
+/// A table as set: what a writer that sets its text itself (the DOCX) needs to
+/// break each cell where the layout broke it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableSet {
+    /// Each column's text width in points, without padding.
     pub content: Vec<f32>,
     /// Cell padding left of the text, and right of it but in the last column.
     pub pad: f32,
     /// White space right of the last column's text (no padding besides).
-    pub last_pad: f32,
+    pub right_pad: f32,
     /// For a column of figures aligned on the decimal point: the width of its
     /// widest fraction (the point on), from the text's right edge.
     pub decimal_at: Vec<Option<f32>>,
-    /// The grid lines each row takes, the header first.
-    pub row_lines: Vec<usize>,
-    /// Per row and cell, where the cell's second and later lines start, in
-    /// characters (control characters not counted).
-    pub breaks: Vec<Vec<Vec<usize>>>,
+    /// The cells, row by row, the header first.
+    pub cells: Vec<Vec<SetCell>>,
+}
+
+/// A cell's characters and its lines, as item ranges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetCell {
+    pub items: Vec<Item>,
+    pub lines: Vec<(usize, usize)>,
 }
 
 /// A table's cells and the widths chosen for them.
-struct Sized {
+struct SizedTable {
     rows: Vec<Vec<Cell>>,
     /// Column widths without padding.
     content: Vec<f32>,
@@ -529,7 +520,7 @@ struct Sized {
     decimal_at: Vec<Option<f32>>,
 }
 
-impl Sized {
+impl SizedTable {
     /// Row `ri`'s cells broken into lines: (start, end, width) each.
     fn broken(&self, ri: usize) -> Vec<Vec<(usize, usize, f32)>> {
         self.rows[ri]
@@ -551,7 +542,7 @@ fn pad(c: usize, ncol: usize) -> f32 {
 
 /// Shape `t`'s cells and choose its column widths; `None` for a table without
 /// columns.
-fn size(t: &Table, faces: &mut Faces) -> Result<Option<Sized>> {
+fn size(t: &Table, faces: &mut Faces) -> Result<Option<SizedTable>> {
     let ncol = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0));
     if ncol == 0 {
         return Ok(None);
@@ -593,76 +584,18 @@ fn size(t: &Table, faces: &mut Faces) -> Result<Option<Sized>> {
     let cols: Vec<Vec<&Cell>> = (0..ncol).map(|c| rows.iter().map(|r| &r[c]).collect()).collect();
     let avail = BLOCK_W - (0..ncol).map(|c| pad(c, ncol)).sum::<f32>();
     let (content, stub_lines) = column_widths(&cols, avail);
-    Ok(Some(Sized { rows, content, stub_lines, decimal_at }))
-}
-
-/// The width of `items` set by a word processor measuring with `m`: advances
-/// plus tracking, and space between Han characters and Latin letters or digits;
-/// no mark squeezed.
-fn office_width(items: &[Item], m: Metrics) -> f32 {
-    let western = |c: char| c.is_ascii_graphic();
-    let han = |c: char| !c.is_ascii() && !c.is_whitespace();
-    let changes = items.windows(2).filter(|p| {
-        let (a, b) = (p[0].ch, p[1].ch);
-        western(a) && han(b) || han(a) && western(b)
-    });
-    items.iter().map(|i| i.advance + m.tracking).sum::<f32>() + changes.count() as f32 * m.han_latin
-}
-
-/// `t` sized as [`set_table`] sizes it, for a word processor measuring its text
-/// with `metrics`: each column widened by what the word processor needs more to
-/// set the column's lines as the layout breaks them (taken from the white space
-/// right of the last column as far as it goes), so that every cell breaks into
-/// the lines it has in the PDF (at the breaks given), and every row is as high.
-pub(super) fn shape_table(t: &Table, faces: &mut Faces, metrics: Metrics) -> Result<Option<Shape>> {
-    let Some(sized) = size(t, faces)? else {
-        return Ok(None);
-    };
-    // What each column needs for its widest line.
-    let mut need = vec![0.0f32; sized.content.len()];
-    let (mut breaks, mut row_lines) = (Vec::new(), Vec::new());
-    for ri in 0..sized.rows.len() {
-        let broken = sized.broken(ri);
-        for (c, lines) in broken.iter().enumerate() {
-            for &(s, e, _) in lines {
-                need[c] = need[c].max(office_width(&sized.rows[ri][c].items[s..e], metrics) + metrics.slack);
-            }
-        }
-        row_lines.push(broken.iter().map(Vec::len).max().unwrap_or(1).max(1));
-        breaks.push(broken.iter().map(|lines| lines.iter().skip(1).map(|l| l.0).collect()).collect());
-    }
-    // Columns that need more take it from the white space right of the last
-    // column, then from the columns with room to spare.
-    let mut content: Vec<f32> = sized.content.iter().zip(&need).map(|(w, n)| w.max(*n)).collect();
-    let wider: f32 = content.iter().zip(&sized.content).map(|(a, b)| a - b).sum();
-    let excess = (wider - RIGHT_PAD).max(0.0);
-    let spare: Vec<f32> = content.iter().zip(&need).map(|(w, n)| (w - n).max(0.0)).collect();
-    let total_spare: f32 = spare.iter().sum();
-    if excess > 0.0 && total_spare > 0.0 {
-        let k = (excess / total_spare).min(1.0);
-        content.iter_mut().zip(&spare).for_each(|(w, s)| *w -= s * k);
-    }
-    // What is still over comes off the cell padding, down to half of it.
-    let over = (excess - total_spare).max(0.0);
-    let ncol = content.len() as f32;
-    Ok(Some(Shape {
-        content,
-        pad: (PAD - over / (2.0 * ncol - 1.0)).max(PAD / 2.0),
-        last_pad: (RIGHT_PAD - wider).max(0.0),
-        decimal_at: sized.decimal_at,
-        row_lines,
-        breaks,
-    }))
+    Ok(Some(SizedTable { rows, content, stub_lines, decimal_at }))
 }
 
 /// A table: as wide as the text block, columns sized to their content, each row
 /// as tall as its tallest cell in grid lines; borders drawn; rows are the unit of
 /// page breaking and the header row is repeated on every page.
-pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
+/// Returns the table as set, `None` for a table without columns (nothing set).
+pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<Option<TableSet>> {
     let Some(sized) = size(t, faces)? else {
-        return Ok(());
+        return Ok(None);
     };
-    let Sized { rows, content, decimal_at, .. } = &sized;
+    let SizedTable { rows, content, decimal_at, .. } = &sized;
     let ncol = content.len();
     let widths: Vec<f32> = content.iter().enumerate().map(|(c, w)| w + pad(c, ncol)).collect();
     let x_left = grid::left() + (BLOCK_W - widths.iter().sum::<f32>()) / 2.0;
@@ -725,7 +658,19 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
         breakable: true,
         table_header: Some(Box::new(header)),
     });
-    Ok(())
+    let cells = (0..sized.rows.len())
+        .map(|ri| {
+            sized.rows[ri]
+                .iter()
+                .zip(sized.broken(ri))
+                .map(|(cell, lines)| SetCell {
+                    items: cell.items.clone(),
+                    lines: lines.iter().map(|&(s, e, _)| (s, e)).collect(),
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Some(TableSet { content: sized.content, pad: PAD, right_pad: RIGHT_PAD, decimal_at: sized.decimal_at, cells }))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Writers: render a [`Document`] as Markdown, DOCX or PDF bytes. Writers see the
-//! document model and the shared fonts, nothing else; writing files is
+//! document model, its layout (laid out once by [`lay_out`] for every format
+//! that sets type) and the shared fonts, nothing else; writing files is
 //! [`crate::render`]'s job.
 
 pub mod docx;
@@ -9,9 +10,10 @@ pub mod pdf;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Result};
+use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Document;
 use crate::fonts::FontBook;
+use crate::layout::Layout;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
@@ -53,8 +55,33 @@ pub struct Resources {
     pub docx_fonts: DocxFonts,
 }
 
+/// Lay `doc` out once for the formats that set type (DOCX and PDF) with the
+/// shared fonts; `None` when none of `formats` does (Markdown alone).
+pub fn lay_out(doc: &Document, formats: &[Format], res: &Resources) -> Result<Option<Layout>> {
+    if formats.iter().all(|f| *f == Format::Md) {
+        return Ok(None);
+    }
+    let book = res
+        .fonts
+        .as_ref()
+        .ok_or_else(|| Diagnostic::error("font.none", "DOCX 和 PDF 输出需要字体，但没有加载字体配置"))?;
+    let faces = crate::layout::load_faces(book)?;
+    crate::layout::layout(doc, book, &faces).map(Some)
+}
+
 /// The bytes of `doc` in `format`, with any warnings the writer raised.
-pub fn write(doc: &Document, format: Format, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
+/// `layout` is [`lay_out`]'s, which DOCX and PDF need.
+pub fn write(
+    doc: &Document,
+    layout: Option<&Layout>,
+    format: Format,
+    res: &Resources,
+) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
+    let layout = || {
+        layout.ok_or_else(|| {
+            Errors::one(Diagnostic::error("layout.none", "DOCX 和 PDF 输出需要先排版（writer::lay_out）"))
+        })
+    };
     match format {
         Format::Md => Ok((markdown::write(doc).into_bytes(), Vec::new())),
         Format::Pdf => {
@@ -62,8 +89,8 @@ pub fn write(doc: &Document, format: Format, res: &Resources) -> Result<(Vec<u8>
                 .fonts
                 .as_ref()
                 .ok_or_else(|| Diagnostic::error("font.none", "PDF 输出需要字体，但没有加载字体配置"))?;
-            Ok((pdf::write(doc, fonts)?, Vec::new()))
+            Ok((pdf::write(doc, layout()?, fonts)?, Vec::new()))
         }
-        Format::Docx => docx::write(doc, res),
+        Format::Docx => docx::write(doc, layout()?, res),
     }
 }

@@ -23,11 +23,9 @@ use crate::layout::{self, Layout, Run};
 /// Stroke width of synthetic bold, as a fraction of the type size.
 const FAKE_BOLD: f32 = 0.03;
 
-/// The PDF of `doc`.
-pub fn write(doc: &Document, book: &FontBook) -> Result<Vec<u8>> {
-    let faces = layout::load_faces(book)?;
-    let lay = layout::layout(doc, book, &faces)?;
-    render(doc, &lay, &faces)
+/// The PDF of `doc` as `lay` set it.
+pub fn write(doc: &Document, lay: &Layout, book: &FontBook) -> Result<Vec<u8>> {
+    render(doc, lay, &layout::load_faces(book)?)
 }
 
 /// Draw a finished layout.

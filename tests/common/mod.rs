@@ -89,3 +89,14 @@ pub fn fonts() -> &'static (nianbao::fonts::FontBook, Vec<std::sync::Arc<nianbao
         (book, data)
     })
 }
+
+/// `doc` in `format`, laid out first as `render` lays it out (once, for the
+/// formats that set type).
+pub fn write_as(
+    doc: &nianbao::doc::Document,
+    format: nianbao::writer::Format,
+    res: &nianbao::writer::Resources,
+) -> Result<(Vec<u8>, Vec<nianbao::diag::Diagnostic>), nianbao::diag::Errors> {
+    let layout = nianbao::writer::lay_out(doc, &[format], res)?;
+    nianbao::writer::write(doc, layout.as_ref(), format, res)
+}

@@ -9,6 +9,7 @@ use docx_rs::{
 };
 
 use super::chart::ChartPart;
+use super::fit;
 use super::styles::ListPlan;
 use super::styles::{self, RoleFonts, run_fonts};
 use super::{BookFonts, Used};
@@ -16,6 +17,7 @@ use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
 use crate::doc::{Align, Block, Document, Heading, Text};
 use crate::fonts::{FaceId, FontBook};
+use crate::layout::{Layout, SetBlock};
 
 /// What Word's numbering holds for one heading list.
 #[derive(Debug, Clone, Default)]
@@ -54,15 +56,18 @@ pub struct Body<'a> {
     /// The face that sets each character of a role's face (parsing a face to ask
     /// is not free, and a report has a few hundred distinct characters).
     resolved: std::collections::HashMap<(FaceId, char), FaceId>,
+    /// How the layout set the document: its line breaks are kept.
+    layout: &'a Layout,
     /// For each body paragraph and run-in heading, by block index: the space to
     /// add after each character so that the word processor ends its lines where
-    /// the PDF's layout does (see [`crate::layout::office_spacing`]).
+    /// the PDF's layout does (see [`fit::spacing`]).
     spacing: std::collections::HashMap<usize, Vec<f32>>,
 }
 
 impl<'a> Body<'a> {
     pub fn new(
         doc: &'a Document,
+        layout: &'a Layout,
         book: &'a FontBook,
         fonts: &'a BookFonts,
         plan: &'a ListPlan,
@@ -71,6 +76,7 @@ impl<'a> Body<'a> {
     ) -> Body<'a> {
         Body {
             doc,
+            layout,
             book,
             fonts,
             plan,
@@ -90,18 +96,9 @@ impl<'a> Body<'a> {
         let mut out = Vec::new();
         let mut break_before = false;
         let doc = self.doc;
-        // Where the layout cannot set the text (a character no face has: the
-        // PDF fails on it), the word processor keeps its own lines; a document
-        // over the page limit is refused here as in the PDF.
-        let faces = crate::layout::load_faces(self.book)?;
         let measure = super::page::TEXT_WIDTH as f32 / 20.0;
         let indent = 2.0 * styles::CHAR_TWIPS as f32 / 20.0;
-        self.spacing = match crate::layout::office_spacing(doc, self.book, &faces, OFFICE_BODY_METRICS, measure, indent)
-        {
-            Ok(spacing) => spacing,
-            Err(e) if e.0.iter().any(|d| d.id == "layout.pages") => return Err(e),
-            Err(_) => Default::default(),
-        };
+        self.spacing = fit::spacing(self.layout, fit::BODY, measure, indent);
         for (bi, block) in doc.blocks.iter().enumerate() {
             let mut paras: Vec<Paragraph> = Vec::new();
             // Blank lines as empty paragraphs, as a writer types them; none at
@@ -152,7 +149,7 @@ impl<'a> Body<'a> {
                         out.push(Child::Paragraph(Box::new(page_break())));
                         break_before = false;
                     }
-                    out.push(Child::Table(Box::new(self.table(t, doc.note_follows(bi))?)));
+                    out.push(Child::Table(Box::new(self.table(t, bi, doc.note_follows(bi))?)));
                     continue;
                 }
                 Block::PageBreak => {
@@ -422,11 +419,11 @@ impl<'a> Body<'a> {
     /// sets it, so a cell breaks into the lines the layout decided for it; each
     /// row is at least that many grid lines high, so that the table takes the
     /// grid lines, and pages break between the rows, where the PDF's do.
-    fn table(&mut self, t: &crate::doc::Table, keep_last: bool) -> Result<Table> {
-        let faces = crate::layout::load_faces(self.book)?;
-        let Some(shape) = crate::layout::table_shape(t, self.book, &faces, OFFICE_METRICS)? else {
+    fn table(&mut self, t: &crate::doc::Table, bi: usize, keep_last: bool) -> Result<Table> {
+        let Some(SetBlock::Table(set)) = &self.layout.blocks[bi] else {
             return Ok(Table::new(Vec::new()));
         };
+        let shape = fit::table_shape(set, fit::TABLE);
         let twips = |pt: f32| (pt * 20.0).round() as usize;
         let (pad, last_pad) = (twips(shape.pad), twips(shape.last_pad));
         let cols = shape.content.len();
@@ -462,7 +459,7 @@ impl<'a> Body<'a> {
                 // Figures on a decimal tab stop: every point (or figure's end)
                 // of the column at its widest fraction in from the text's right.
                 if let (Some(frac), false, false) = (shape.decimal_at[c], ri == 0, dash) {
-                    let pos = ((shape.content[c] - OFFICE_METRICS.slack - frac) * 20.0).floor().max(0.0) as usize;
+                    let pos = ((shape.content[c] - fit::TABLE.slack - frac) * 20.0).floor().max(0.0) as usize;
                     p = p
                         .align(AlignmentType::Left)
                         .add_tab(Tab::new().val(TabValueType::Decimal).pos(pos))
@@ -501,21 +498,6 @@ impl<'a> Body<'a> {
             .align(TableAlignmentType::Center))
     }
 }
-
-/// How LibreOffice sets a table's text, for sizing its columns: the character
-/// spacing of all text ([`styles::CHAR_SPACING`]), and the space it puts
-/// between Han characters and Latin letters or digits whatever the DOCX says
-/// (it ignores `w:autoSpaceDE`/`w:autoSpaceDN`; measured 3.5 pt at 3号); a point
-/// of slack a column against rounding.
-const OFFICE_METRICS: crate::layout::Metrics =
-    crate::layout::Metrics { tracking: styles::CHAR_SPACING as f32 / 20.0, han_latin: 3.5, slack: 1.0 };
-
-/// How LibreOffice sets body text, for ending its lines where the PDF's
-/// layout does (measured in LibreOffice 7.4 on unjustified lines: a fifth of
-/// an em between Han characters and figures); the slack is how far off the
-/// measure of a line with Latin letters or figures may be.
-const OFFICE_BODY_METRICS: crate::layout::Metrics =
-    crate::layout::Metrics { tracking: styles::CHAR_SPACING as f32 / 20.0, han_latin: 3.2, slack: 1.5 };
 
 /// `text` cut into lines before the characters at `breaks` (control
 /// characters not counted), each line with its spans' attributes.

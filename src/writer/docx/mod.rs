@@ -2,7 +2,8 @@
 //! editing in Word or WPS, laid out per GB/T 9704 (A4, 37/35/28/26 mm margins,
 //! 22 lines × 28 characters, odd/even page numbers `— N —`).
 //!
-//! docx-rs builds the parts (body, styles, numbering, footers, settings);
+//! docx-rs builds the parts (body, styles, numbering, footers, settings),
+//! the body keeping the layout's line breaks ([`fit`]);
 //! [`package`] then fixes what docx-rs 0.4.22 cannot express and zips the parts
 //! deterministically; [`embed`] adds the subset fonts; [`chart`] writes the
 //! bar charts as native Word charts with their data. Formatting is in styles
@@ -12,6 +13,7 @@
 mod body;
 pub mod chart;
 pub mod embed;
+pub mod fit;
 pub mod package;
 pub mod styles;
 
@@ -26,6 +28,7 @@ use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
 use crate::doc::Document;
 use crate::fonts::{FaceId, FontBook};
+use crate::layout::Layout;
 use crate::writer::{DocxFonts, Resources};
 
 use styles::{RoleFont, RoleFonts};
@@ -71,8 +74,8 @@ pub mod page {
 pub const GRID_TYPE: DocGridType = DocGridType::Lines;
 pub const GRID_CHAR_SPACE: isize = -848;
 
-/// The DOCX bytes of `doc`, with warnings.
-pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
+/// The DOCX bytes of `doc`, as `layout` set it, with warnings.
+pub fn write(doc: &Document, layout: &Layout, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
     let book = res.fonts.as_ref().ok_or_else(|| {
         crate::diag::Errors::one(Diagnostic::error("docx.fonts", "DOCX 输出需要字体配置，但字体没有加载"))
     })?;
@@ -91,7 +94,7 @@ pub fn write(doc: &Document, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic
         docx = docx.add_abstract_numbering(abs).add_numbering(docx_rs::Numbering::new(id, id));
     }
 
-    let body = body::Body::new(doc, book, &fonts, &plan, &mut used, &mut warnings);
+    let body = body::Body::new(doc, layout, book, &fonts, &plan, &mut used, &mut warnings);
     let (children, restarts, charts) = body.build()?;
     for child in children {
         docx = match child {
