@@ -9,8 +9,11 @@ use crate::config::Role;
 use crate::diag::Result;
 use crate::doc::{Chart, value_text};
 
+use super::flow::{Entry, SetLine};
 use super::grid::{self, BLOCK_W, CHAR_PITCH, PITCH};
-use super::{Entry, Faces, Fill, Item, Rule, SetLine, place, shape, wrap};
+use super::paragraph::{place, wrap};
+use super::shape::{Faces, shape};
+use super::types::{Fill, Item, Rule};
 
 /// Grid lines a chart takes (as the DOCX's chart frame: 8.5 lines and its paragraph).
 pub const CHART_LINES: usize = 9;

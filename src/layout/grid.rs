@@ -50,3 +50,6 @@ pub fn baseline(i: usize, size: f32, ascent: f32) -> f32 {
     let band_top = block_top() - i as f32 * PITCH;
     band_top - (PITCH - size) / 2.0 - size * ascent
 }
+
+/// Fraction of the em above the baseline used to centre type in a grid line.
+pub const LINE_ASCENT: f32 = 0.88;

@@ -3,7 +3,12 @@
 //! that the table is as short as it can be), cells broken only at sensible
 //! points and into balanced lines, rows on the body grid.
 
-use super::{Entry, Faces, Item, LINE_ASCENT, SetLine, grid, linebreak, place, plain_segments, shape_text};
+use super::flow::{Entry, SetLine};
+use super::grid::LINE_ASCENT;
+use super::paragraph::place;
+use super::shape::{Faces, plain_segments, shape_text};
+use super::types::Item;
+use super::{grid, linebreak};
 use crate::config::Role;
 use crate::diag::Result;
 use crate::doc::{Align, Table};

@@ -1,0 +1,338 @@
+//! Pagination: set lines placed on the 22-line grid page by page, keeping
+//! headings with their text and tables' notes with their last row, avoiding
+//! widows and orphans by setting a paragraph a line longer or shorter where the
+//! page allows (GB/T 9704 fills the text block), repeating a table's header,
+//! and adding the page numbers.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::Role;
+
+use super::flow::{Entry, SetLine};
+use super::grid::{self, LINE_ASCENT, PITCH};
+use super::paragraph::{ParaSrc, place};
+use super::shape::{Faces, shape};
+use super::types::{Fill, Item, OutlineEntry, Page, Rule, Run};
+
+/// The share of a document's all-Han lines (in percent) that may hold other than
+/// 28 characters, counting those line breaking could not avoid; what is left of
+/// it is what pagination may spend lengthening paragraphs to fill pages.
+pub(super) const UNEVEN_PERCENT: usize = 4;
+
+/// A paragraph to set a line longer (or shorter) so that a page fills.
+pub(super) struct Fix {
+    pub(super) entry: usize,
+    pub(super) longer: bool,
+}
+
+/// Place set lines on pages, line by line on the grid. Where keeping a heading
+/// with its text, or avoiding a widow or orphan, would leave lines empty at a
+/// page's foot, a paragraph on that page is set a line longer instead (if it can
+/// be without a loose line) and pagination runs again. Also returns, by entry,
+/// how many lines more each re-set paragraph was set in.
+pub(super) fn paginate(
+    mut entries: Vec<Entry>,
+    outline_at: Vec<(usize, u8, String)>,
+    faces: &mut Faces,
+    sources: &HashMap<usize, ParaSrc>,
+) -> (Vec<Page>, Vec<OutlineEntry>, HashMap<usize, isize>) {
+    let mut refused: HashSet<(usize, bool)> = std::collections::HashSet::new();
+    let mut extra: HashMap<usize, isize> = HashMap::new();
+    let mut tries = 0;
+    // All-Han lines that lengthening may leave with other than 28 characters.
+    let (grid_lines, uneven): (usize, usize) =
+        sources.values().fold((0, 0), |(g, u), s| (g + s.grid_lines, u + s.uneven));
+    let mut uneven_budget = (grid_lines * UNEVEN_PERCENT / 100).saturating_sub(uneven);
+    let (mut pages, outline) = loop {
+        match place_entries(&entries, &outline_at, sources, &refused, tries < 100) {
+            Ok(done) => break done,
+            Err(Fix { entry, longer }) => {
+                tries += 1;
+                let want = extra.get(&entry).copied().unwrap_or(0) + if longer { 1 } else { -1 };
+                match sources.get(&entry).and_then(|s| s.lengthened(want)).filter(|(_, u)| *u <= uneven_budget) {
+                    Some((set, uneven)) => {
+                        if let Entry::Lines { lines, .. } = &mut entries[entry] {
+                            *lines = set;
+                        }
+                        extra.insert(entry, want);
+                        uneven_budget -= uneven;
+                    }
+                    None => {
+                        refused.insert((entry, longer));
+                    }
+                }
+            }
+        }
+    };
+    for (i, page) in pages.iter_mut().enumerate() {
+        page.runs.extend(folio(i + 1, faces));
+    }
+    (pages, outline, extra)
+}
+
+/// Paragraphs that could be re-set to fill the current page: those on it, and
+/// those on the page before when that one is full (lengthening one of them moves
+/// everything after it down a line, which closes a gap here too).
+#[derive(Default)]
+pub(super) struct PageParas {
+    pub(super) here: Vec<usize>,
+    pub(super) before: Vec<usize>,
+}
+
+/// One pagination pass; `Err` asks for a paragraph to be lengthened first.
+pub(super) fn place_entries(
+    entries: &[Entry],
+    outline_at: &[(usize, u8, String)],
+    sources: &HashMap<usize, ParaSrc>,
+    refused: &HashSet<(usize, bool)>,
+    may_ask: bool,
+) -> std::result::Result<(Vec<Page>, Vec<OutlineEntry>), Fix> {
+    let mut pass = Pass {
+        entries,
+        sources,
+        refused,
+        may_ask,
+        pages: vec![Page::default()],
+        cur: 0,
+        outline: Vec::new(),
+        paras: PageParas::default(),
+    };
+    let mut outline_at = outline_at.iter().peekable();
+    for (idx, entry) in entries.iter().enumerate() {
+        match entry {
+            Entry::PageBreak => {
+                if pass.cur > 0 {
+                    pass.new_page();
+                }
+            }
+            Entry::Blank => {
+                if pass.cur > 0 {
+                    pass.cur += 1;
+                    if pass.cur >= grid::LINES {
+                        pass.new_page();
+                    }
+                }
+            }
+            Entry::Lines { .. } => {
+                let heading = outline_at.next_if(|(i, ..)| *i == idx);
+                pass.place_lines(idx, heading)?;
+            }
+        }
+    }
+    let mut pages = pass.pages;
+    if pages.len() > 1 && pages.last().is_some_and(|p| p.runs.is_empty()) {
+        pages.pop();
+    }
+    Ok((pages, pass.outline))
+}
+
+/// Lines an entry needs before a break is allowed after it: all of an
+/// unbreakable one; of a breakable one, two (no orphan) or, where that would
+/// leave the page short (`orphan`), one (but a paragraph of two lines is not
+/// split into an orphan and a widow).
+fn min_lines(e: &Entry, orphan: bool) -> usize {
+    match e {
+        Entry::Lines { lines, breakable, table_header, .. } => {
+            let head = table_header.as_ref().map_or(0, |h| h.height);
+            let take = if !*breakable {
+                lines.len()
+            } else if orphan && (lines.len() > 2 || table_header.is_some()) {
+                1
+            } else {
+                2
+            };
+            head + lines.iter().take(take).map(|l| l.height).sum::<usize>()
+        }
+        Entry::Blank | Entry::PageBreak => 0,
+    }
+}
+
+/// What the entries after `idx` need on its page when it is kept with them:
+/// blank lines and each one's least, along the chain of keeps.
+fn chain_after(entries: &[Entry], idx: usize, orphan: bool) -> usize {
+    let mut need = 0;
+    for next in &entries[idx + 1..] {
+        match next {
+            Entry::Blank => need += 1,
+            Entry::Lines { keep_with_next, .. } => {
+                need += min_lines(next, orphan);
+                if !*keep_with_next {
+                    break;
+                }
+            }
+            Entry::PageBreak => break,
+        }
+    }
+    need
+}
+
+/// A pagination pass under way: the pages so far and where the next line goes.
+struct Pass<'a> {
+    entries: &'a [Entry],
+    sources: &'a HashMap<usize, ParaSrc>,
+    /// Re-settings already tried and refused: (entry, longer).
+    refused: &'a HashSet<(usize, bool)>,
+    /// Whether this pass may still ask for a re-setting.
+    may_ask: bool,
+    pages: Vec<Page>,
+    /// The next free grid line on the last page.
+    cur: usize,
+    outline: Vec<OutlineEntry>,
+    /// Paragraphs with lines on the current page that could be lengthened.
+    paras: PageParas,
+}
+
+impl Pass<'_> {
+    fn fixable(&self, entry: usize, longer: bool) -> bool {
+        self.may_ask && self.sources.contains_key(&entry) && !self.refused.contains(&(entry, longer))
+    }
+
+    /// The last of `candidates` that may be set a line longer (or shorter).
+    fn fix_among<'c>(&self, candidates: impl DoubleEndedIterator<Item = &'c usize>, longer: bool) -> Option<Fix> {
+        candidates.rev().find(|&&j| self.fixable(j, longer)).map(|&entry| Fix { entry, longer })
+    }
+
+    fn new_page(&mut self) {
+        self.paras.before = if self.cur >= grid::LINES { std::mem::take(&mut self.paras.here) } else { Vec::new() };
+        self.paras.here.clear();
+        self.pages.push(Page::default());
+        self.cur = 0;
+    }
+
+    /// Place `line` at the next free grid line: a text line on the grid line's
+    /// baseline; a table row's runs at their offsets below its top, framed.
+    fn put(&mut self, line: &SetLine) {
+        let page = self.pages.last_mut().expect("a page");
+        let top = grid::block_top() - self.cur as f32 * PITCH;
+        for r in &line.runs {
+            let mut r = r.clone();
+            r.y = if line.frame.is_empty() && line.height == 1 {
+                // One baseline per line whatever the face, so fallback glyphs stay on it.
+                grid::baseline(self.cur, r.size, LINE_ASCENT)
+            } else {
+                top - r.y
+            };
+            page.runs.push(r);
+        }
+        for rule in &line.rules {
+            page.rules.push(Rule { x1: rule.x1, y1: top + rule.y1, x2: rule.x2, y2: top + rule.y2 });
+        }
+        for f in &line.fills {
+            page.fills.push(Fill { y: top + f.y, ..*f });
+        }
+        if let (Some(&x1), Some(&x2)) = (line.frame.first(), line.frame.last()) {
+            let bottom = top - line.height as f32 * PITCH;
+            page.rules.push(Rule { x1, y1: top, x2, y2: top });
+            page.rules.push(Rule { x1, y1: bottom, x2, y2: bottom });
+            for &x in &line.frame {
+                page.rules.push(Rule { x1: x, y1: top, x2: x, y2: bottom });
+            }
+        }
+        self.cur += line.height;
+    }
+
+    /// Where what must fit here does not (`need` lines, or `need_one` with an
+    /// orphan) and the page has three lines or fewer left: a paragraph on this
+    /// page or the full one before set a line longer, or one here a line
+    /// shorter, instead of a gap (a line at a time: the next pass asks again).
+    fn fill_or_break(&mut self, need_one: usize) -> std::result::Result<(), Fix> {
+        let empty = grid::LINES - self.cur;
+        if empty <= 3 {
+            let fix = self
+                .fix_among(self.paras.here.iter(), true)
+                .or_else(|| self.fix_among(self.paras.before.iter(), true))
+                .or_else(|| (empty + 1 >= need_one).then(|| self.fix_among(self.paras.here.iter(), false)).flatten());
+            if let Some(fix) = fix {
+                return Err(fix);
+            }
+        }
+        self.new_page();
+        Ok(())
+    }
+
+    /// Place the group of lines at entry `idx`, with its bookmark if it is a heading.
+    fn place_lines(&mut self, idx: usize, heading: Option<&(usize, u8, String)>) -> std::result::Result<(), Fix> {
+        let entries = self.entries;
+        let entry = &entries[idx];
+        let Entry::Lines { lines, keep_with_next, breakable, table_header } = entry else { return Ok(()) };
+        // A breakable group of lines (a table, say) keeps only its last line
+        // with what follows; that is checked when it comes.
+        let keeps_last = *keep_with_next && *breakable && lines.len() > 1;
+        // How much must fit here: the whole group if unbreakable, else two
+        // lines (no orphan); plus what the next entry needs when kept with it.
+        // `need_one`: the same with one line (an orphan).
+        let need_for = |orphan: bool| {
+            let mut need = min_lines(entry, orphan);
+            if *keep_with_next && !keeps_last {
+                let all = lines.iter().map(|l| l.height).sum::<usize>();
+                need = need.max((all + chain_after(entries, idx, orphan)).min(grid::LINES));
+            }
+            need.min(grid::LINES)
+        };
+        let (need, need_one) = (need_for(false), need_for(true));
+        // GB/T 9704 fills the text block: where keeping two lines together
+        // would leave the page short, one line goes at its foot (an orphan, or
+        // a heading with the first line of its text) rather than a gap.
+        if self.cur > 0 && self.cur + need > grid::LINES && self.cur + need_one > grid::LINES {
+            self.fill_or_break(need_one)?;
+        }
+        if let Some((_, level, title)) = heading {
+            self.outline.push(OutlineEntry {
+                level: *level,
+                title: title.clone(),
+                page: self.pages.len() - 1,
+                y: grid::block_top() - self.cur as f32 * PITCH,
+            });
+        }
+        if let Some(h) = table_header {
+            self.put(h);
+        }
+        let n = lines.len();
+        for (li, line) in lines.iter().enumerate() {
+            let fits = self.cur + line.height <= grid::LINES;
+            // Widow: the last line would be alone at the next page's top. A
+            // paragraph set a line longer avoids it; where none can be, it
+            // stays (the page is full) rather than leave a gap here.
+            let widow = *breakable && table_header.is_none() && li + 2 == n && li >= 2 && self.cur + 1 == grid::LINES;
+            if widow && let Some(fix) = self.fix_among(self.paras.here.iter().chain([&idx]), true) {
+                return Err(fix);
+            }
+            // The last line kept with what follows (a table's note under its
+            // last row) goes over with it when they do not fit together.
+            let parted =
+                keeps_last && li + 1 == n && self.cur + line.height + chain_after(entries, idx, false) > grid::LINES;
+            // A table row that does not fit goes whole to the next page (a row
+            // is read as a unit), under the header repeated.
+            if (!fits || parted) && self.cur > 0 {
+                self.new_page();
+                if let Some(h) = table_header {
+                    self.put(h);
+                }
+            }
+            self.put(line);
+        }
+        if self.sources.contains_key(&idx) {
+            self.paras.here.push(idx);
+        }
+        if self.cur >= grid::LINES {
+            self.new_page();
+        }
+        Ok(())
+    }
+}
+
+/// "— N —" in the folio face, 14 pt, its top 7 mm below the text block; odd pages
+/// right-aligned one character in from the right, even pages one in from the left.
+pub(super) fn folio(n: usize, faces: &mut Faces) -> Vec<Run> {
+    let text = format!("— {n} —");
+    let Ok(items) = shape(faces, &[(Role::Folio, false, &text)]) else { return Vec::new() };
+    let w: f32 = items.iter().map(|i| i.advance).sum();
+    let x0 = if n % 2 == 1 { grid::right() - grid::BODY_PT - w } else { grid::left() + grid::BODY_PT };
+    let size = Role::Folio.size_pt();
+    let natural: Vec<Item> = items.iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
+    let mut runs = place(&natural, x0, 0.0, 0.0);
+    for r in &mut runs {
+        r.y = grid::block_bottom() - grid::FOLIO_GAP - size * faces.ascent(r.face);
+    }
+    runs
+}

@@ -1,0 +1,242 @@
+//! Setting text into lines: justified paragraphs (the line breaker's choice,
+//! re-set a line longer or shorter when pagination asks), centred title lines
+//! balanced or broken at their phrases, flush-left lines, and the glyph runs a
+//! set line is drawn with.
+
+use super::flow::SetLine;
+use super::grid::{self, BLOCK_W};
+use super::linebreak;
+use super::shape::Breakable;
+use super::types::{Item, PlacedGlyph, Run};
+
+/// Turn items `start..end` into runs starting at `x0`, with `gap` extra after
+/// each character but the last, and `squeeze` taken after squeezable marks. The
+/// white space a line ends with is not drawn (see [`linebreak::visible_len`]).
+pub(super) fn place(items: &[Item], x0: f32, gap: f32, squeeze: f32) -> Vec<Run> {
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+    let xs = linebreak::positions(x0, &chars, &widths, gap, squeeze);
+    let mut runs: Vec<Run> = Vec::new();
+    for (it, x) in items.iter().zip(xs) {
+        let same = runs.last().is_some_and(|r| r.face == it.face && r.size == it.size && r.fake_bold == it.fake_bold);
+        if !same {
+            runs.push(Run { face: it.face, size: it.size, fake_bold: it.fake_bold, y: 0.0, glyphs: Vec::new() });
+        }
+        runs.last_mut().unwrap().glyphs.push(PlacedGlyph { gid: it.gid, ch: it.ch, x, advance: it.advance });
+    }
+    runs
+}
+
+/// Set a justified paragraph: first line indented by `indent`.
+pub(super) fn set_paragraph(items: &[Item], indent: f32, x_left: f32, measure: f32) -> Vec<SetLine> {
+    let text = Breakable::of(items);
+    set_spans(items, &text, &text.lines(measure, indent), indent, x_left)
+}
+
+/// Position the lines of `items` (prepared as `text`) chosen by the line
+/// breaker, justified.
+pub(super) fn set_spans(
+    items: &[Item],
+    text: &Breakable,
+    spans: &[linebreak::LineSpan],
+    indent: f32,
+    x_left: f32,
+) -> Vec<SetLine> {
+    spans
+        .iter()
+        .map(|s| {
+            let x0 = x_left + if s.first { indent } else { 0.0 };
+            let (gap, squeeze) = linebreak::justification(&text.chars[s.start..s.end], s);
+            SetLine::text(place(&items[s.start..s.end], x0, gap, squeeze))
+        })
+        .collect()
+}
+
+/// A body paragraph kept for re-setting in a different number of lines.
+#[derive(Debug, Clone)]
+pub(super) struct ParaSrc {
+    /// The block it sets, by index in the document.
+    pub(super) block: usize,
+    /// Its first characters that are a heading's number.
+    pub(super) label: usize,
+    pub(super) items: Vec<Item>,
+    text: Breakable,
+    indent: f32,
+    /// Lines in its normal setting.
+    lines: usize,
+    /// Of those, all-Han lines after the first, and how many of them are uneven.
+    pub(super) grid_lines: usize,
+    pub(super) uneven: usize,
+}
+
+impl ParaSrc {
+    pub(super) fn new(block: usize, label: usize, items: Vec<Item>, indent: f32) -> (ParaSrc, Vec<SetLine>) {
+        let text = Breakable::of(&items);
+        let spans = text.lines(BLOCK_W, indent);
+        let grid_lines = spans
+            .iter()
+            .filter(|s| !s.first && !s.last && text.chars[s.start..s.end].iter().all(|&c| linebreak::on_grid(c)))
+            .count();
+        let uneven = text.uneven(&spans);
+        let set = set_spans(&items, &text, &spans, indent, grid::left());
+        (ParaSrc { block, label, lines: set.len(), items, text, indent, grid_lines, uneven }, set)
+    }
+
+    /// The paragraph set in `extra` more lines than normal, if it can be done
+    /// without a loose line, and how many more all-Han lines that leaves uneven.
+    pub(super) fn lengthened(&self, extra: isize) -> Option<(Vec<SetLine>, usize)> {
+        let normal = self.spans(None)?;
+        let spans = self.spans(Some(extra))?;
+        let uneven = self.text.uneven(&spans).saturating_sub(self.text.uneven(&normal));
+        Some((set_spans(&self.items, &self.text, &spans, self.indent, grid::left()), uneven))
+    }
+
+    /// The paragraph's lines in its normal setting (`None`), or in exactly
+    /// `extra` more lines than that if it can be done without a loose line.
+    pub(super) fn spans(&self, extra: Option<isize>) -> Option<Vec<linebreak::LineSpan>> {
+        let Some(extra) = extra else {
+            return Some(self.text.lines(BLOCK_W, self.indent));
+        };
+        let count = usize::try_from(self.lines as isize + extra).ok().filter(|&c| c > 0)?;
+        self.text.exact_lines(BLOCK_W, self.indent, count)
+    }
+}
+
+/// `items` as one line when it fits in `measure`, else broken into lines that do
+/// (squeezed where the line breaker squeezes), each with its squeeze.
+pub(super) fn wrap(items: &[Item], measure: f32) -> Vec<(&[Item], f32)> {
+    if items.iter().map(|i| i.width).sum::<f32>() <= measure + 0.01 {
+        return vec![(items, 0.0)];
+    }
+    let text = Breakable::of(items);
+    text.lines(measure, 0.0)
+        .iter()
+        .map(|s| (&items[s.start..s.end], linebreak::justification(&text.chars[s.start..s.end], s).1))
+        .collect()
+}
+
+/// Set centred lines (title, subtitle, byline), broken into balanced lines when
+/// too long for the measure.
+pub(super) fn set_centred(items: &[Item]) -> Vec<SetLine> {
+    let natural: Vec<f32> = items.iter().map(|i| i.advance).collect();
+    let total: f32 = natural.iter().sum();
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let allowed = linebreak::break_after(&chars);
+    // Balanced: the fewest lines that fit, each about total / n long.
+    let n = (total / BLOCK_W).ceil().max(1.0) as usize;
+    let mut spans = Vec::new();
+    if n <= 1 {
+        spans.push((0, items.len()));
+    } else if let Some(at) = break_at_spaces(&chars, &natural, n) {
+        // A title written in phrases (`关注民生　深化改革　奋力开创……`) breaks
+        // between them, the space dropped.
+        let mut start = 0;
+        for b in at {
+            spans.push((start, b));
+            start = b + 1;
+        }
+        spans.push((start, items.len()));
+    } else {
+        let target = total / n as f32;
+        let mut start = 0;
+        let mut acc = 0.0;
+        for i in 0..items.len() {
+            acc += natural[i];
+            let remaining_lines = n - spans.len();
+            if remaining_lines > 1 && acc >= target - natural[i] / 2.0 && allowed[i] {
+                spans.push((start, i + 1));
+                start = i + 1;
+                acc = 0.0;
+            }
+        }
+        spans.push((start, items.len()));
+    }
+    spans
+        .into_iter()
+        .filter(|(s, e)| e > s)
+        .flat_map(|(s, e)| {
+            // Centred at natural widths (title type is not on the body's grid); a
+            // piece with no break wider than the block is broken where it must be.
+            let natural: Vec<Item> = items[s..e].iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
+            wrap(&natural, BLOCK_W)
+                .into_iter()
+                .map(|(part, squeeze)| {
+                    let w = set_width(part, squeeze);
+                    let x0 = grid::left() + (BLOCK_W - w) / 2.0;
+                    SetLine::text(place(part, x0, 0.0, squeeze))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Where to break a line of centred type at its spaces into `n` lines or one
+/// more, every line fitting the measure: the spaces to break at (each dropped),
+/// the most even lines (the longest as short as can be), preferring the
+/// shorter lines above (a trapezoid). `None` when no choice of spaces fits, or
+/// when there are too many choices to try (a paragraph's worth of words set as a
+/// title: the search is exhaustive, C(spaces, lines − 1) choices).
+pub(super) fn break_at_spaces(chars: &[char], natural: &[f32], n: usize) -> Option<Vec<usize>> {
+    let spaces: Vec<usize> =
+        (1..chars.len().saturating_sub(1)).filter(|&i| matches!(chars[i], '\u{3000}' | ' ')).collect();
+    if choices(spaces.len(), n) > MAX_TITLE_CHOICES {
+        return None;
+    }
+    let width = |s: usize, e: usize| natural[s..e].iter().sum::<f32>();
+    for lines in n..=n + 1 {
+        let mut best: Option<(f32, f32, Vec<usize>)> = None;
+        // Every choice of lines - 1 spaces, in order.
+        let mut pick: Vec<usize> = (0..lines - 1).collect();
+        if pick.len() > spaces.len() {
+            continue;
+        }
+        loop {
+            let at: Vec<usize> = pick.iter().map(|&k| spaces[k]).collect();
+            let bounds: Vec<(usize, usize)> = std::iter::once(0)
+                .chain(at.iter().map(|b| b + 1))
+                .zip(at.iter().copied().chain(std::iter::once(chars.len())))
+                .collect();
+            let ws: Vec<f32> = bounds.iter().map(|&(s, e)| width(s, e)).collect();
+            let longest = ws.iter().copied().fold(0.0, f32::max);
+            // Lines growing downwards score better on ties.
+            let falling: f32 = ws.windows(2).map(|w| (w[0] - w[1]).max(0.0)).sum();
+            if longest <= BLOCK_W + 0.01 && best.as_ref().is_none_or(|(l, f, _)| (longest, falling) < (*l, *f)) {
+                best = Some((longest, falling, at));
+            }
+            // Next combination.
+            let k = pick.len();
+            let Some(i) = (0..k).rev().find(|&i| pick[i] < spaces.len() - k + i) else { break };
+            pick[i] += 1;
+            for j in i + 1..k {
+                pick[j] = pick[j - 1] + 1;
+            }
+        }
+        if let Some((_, _, at)) = best {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// Most choices of spaces [`break_at_spaces`] tries (a real title has a few
+/// dozen).
+pub(super) const MAX_TITLE_CHOICES: u64 = 20_000;
+
+/// C(n, k), saturating.
+pub(super) fn choices(n: usize, k: usize) -> u64 {
+    let k = k.min(n.saturating_sub(k)) as u64;
+    (0..k).try_fold(1u64, |c, i| c.checked_mul(n as u64 - i).map(|c| c / (i + 1))).unwrap_or(u64::MAX)
+}
+
+/// The width of `items` set with `squeeze` taken after each squeezable mark but the last.
+pub(super) fn set_width(items: &[Item], squeeze: f32) -> f32 {
+    let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+    let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
+    let xs = linebreak::positions(0.0, &chars, &widths, 0.0, squeeze);
+    xs.last().map_or(0.0, |x| x + widths[xs.len() - 1])
+}
+
+/// Set a line flush left without indent (salutation, attachment label).
+pub(super) fn set_flush_left(items: &[Item]) -> Vec<SetLine> {
+    set_paragraph(items, 0.0, grid::left(), BLOCK_W)
+}

@@ -1,0 +1,140 @@
+//! Shaping: each character of a block's text to the face that sets it in its
+//! role (falling back where the role's face lacks it), its glyph and advance,
+//! and its width on the character grid.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::config::Role;
+use crate::diag::{Diagnostic, Result};
+use crate::doc::Text;
+use crate::fonts::{FaceData, FaceId, FontBook};
+
+use super::grid::{self, CHAR_PITCH};
+use super::linebreak::{self, LineSpan};
+use super::types::Item;
+
+/// The faces a layout uses, parsed once.
+pub(super) struct Faces<'a> {
+    pub(super) book: &'a FontBook,
+    pub(super) data: &'a [Arc<FaceData>],
+    pub(super) parsed: Vec<ttf_parser::Face<'a>>,
+    /// (role, char) -> face serving it.
+    pub(super) cache: HashMap<(Role, char), Option<FaceId>>,
+}
+
+impl<'a> Faces<'a> {
+    /// Every face of `book`, from `data` (see [`load_faces`]), parsed.
+    pub(super) fn new(book: &'a FontBook, data: &'a [Arc<FaceData>]) -> Faces<'a> {
+        Faces { book, data, parsed: data.iter().map(|d| d.face()).collect(), cache: HashMap::new() }
+    }
+
+    pub(super) fn resolve(&mut self, role: Role, ch: char) -> Option<FaceId> {
+        if let Some(&f) = self.cache.get(&(role, ch)) {
+            return f;
+        }
+        let (own, _) = self.book.role(role);
+        let found = std::iter::once(own)
+            .chain(self.book.fallback_ids().iter().copied())
+            .find(|&id| self.parsed[id].glyph_index(ch).is_some());
+        self.cache.insert((role, ch), found);
+        found
+    }
+
+    /// Fraction of the em above the baseline (1 − |descender|).
+    pub(super) fn ascent(&self, face: FaceId) -> f32 {
+        let f = &self.parsed[face];
+        1.0 - (f.descender().unsigned_abs() as f32 / f.units_per_em() as f32)
+    }
+}
+
+pub(super) fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Result<Vec<Item>> {
+    let mut items = Vec::new();
+    for &(role, strong, text) in segments {
+        let size = role.size_pt();
+        let (_, role_bold) = faces.book.role(role);
+        for ch in text.chars() {
+            if ch.is_control() {
+                continue;
+            }
+            let Some(face) = faces.resolve(role, ch) else {
+                return Err(Diagnostic::error(
+                    "font.missing-glyph",
+                    format!("没有任何字体含有字符“{ch}”（U+{:04X}），无法排版；请换用其他写法或在 nianbao.yaml 配置含有它的字体", ch as u32),
+                )
+                .into());
+            };
+            let f = &faces.parsed[face];
+            let gid = f.glyph_index(ch).map(|g| g.0).unwrap_or(0);
+            let upm = f.units_per_em() as f32;
+            let advance = f.glyph_hor_advance(ttf_parser::GlyphId(gid)).unwrap_or(0) as f32 / upm * size;
+            let fake_bold = (strong || role_bold) && !faces.data[face].is_bold;
+            let width = advance * CHAR_PITCH / grid::BODY_PT;
+            items.push(Item { ch, face, gid, size, fake_bold, advance, width });
+        }
+    }
+    Ok(items)
+}
+
+pub(super) fn plain_segments(text: &Text, role: Role) -> Vec<(Role, bool, String)> {
+    text.spans.iter().map(|s| (role, s.strong, s.text.clone())).collect()
+}
+
+pub(super) fn shape_text(faces: &mut Faces, segs: &[(Role, bool, String)]) -> Result<Vec<Item>> {
+    let borrowed: Vec<(Role, bool, &str)> = segs.iter().map(|(r, b, s)| (*r, *b, s.as_str())).collect();
+    shape(faces, &borrowed)
+}
+
+/// A heading's text as set: its number label, its words, and the paragraph it
+/// runs into.
+pub(super) fn heading_segments(h: &crate::doc::Heading) -> Vec<(Role, bool, String)> {
+    let role = Role::heading(h.level);
+    let mut segs = Vec::new();
+    if let Some(n) = &h.number {
+        segs.push((role, false, n.label.clone()));
+    }
+    segs.extend(plain_segments(&h.text, role));
+    if let Some(run_in) = &h.run_in {
+        segs.extend(plain_segments(run_in, Role::Body));
+    }
+    segs
+}
+
+/// The characters of a heading's number label.
+pub(super) fn label_len(h: &crate::doc::Heading) -> usize {
+    h.number.as_ref().map_or(0, |n| n.label.chars().filter(|c| !c.is_control()).count())
+}
+
+/// Shaped text prepared for line breaking, once for every way it is set (its
+/// natural lines, a line longer or shorter for pagination, fitted by a
+/// writer): its characters, their widths on the grid, and whether a line may
+/// end after each.
+#[derive(Debug, Clone)]
+pub(super) struct Breakable {
+    pub(super) chars: Vec<char>,
+    pub(super) widths: Vec<f32>,
+    pub(super) allowed: Vec<bool>,
+}
+
+impl Breakable {
+    pub(super) fn of(items: &[Item]) -> Breakable {
+        let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
+        let allowed = linebreak::break_after(&chars);
+        Breakable { widths: items.iter().map(|i| i.width).collect(), chars, allowed }
+    }
+
+    /// The best lines of `measure` points, the first indented by `indent`.
+    pub(super) fn lines(&self, measure: f32, indent: f32) -> Vec<LineSpan> {
+        linebreak::break_lines(&self.chars, &self.widths, &self.allowed, measure, indent)
+    }
+
+    /// Exactly `count` such lines, if that can be done without a loose line.
+    pub(super) fn exact_lines(&self, measure: f32, indent: f32, count: usize) -> Option<Vec<LineSpan>> {
+        linebreak::break_lines_exact(&self.chars, &self.widths, &self.allowed, measure, indent, count)
+    }
+
+    /// How many of `spans` show an adjustment against the grid.
+    pub(super) fn uneven(&self, spans: &[LineSpan]) -> usize {
+        linebreak::uneven_lines(&self.chars, &self.widths, spans)
+    }
+}
