@@ -23,6 +23,7 @@ use crate::check;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::fonts::FontBook;
+use crate::hash::Fnv;
 use crate::input;
 use crate::render;
 use crate::template::Templates;
@@ -269,48 +270,31 @@ pub fn inputs(data: &Path, config: &Config) -> Vec<PathBuf> {
 /// A key over the inputs' contents (fonts: size and modification time) and
 /// the options that change the output.
 fn stamp_key(inputs: &[PathBuf], opts: &Options) -> Option<String> {
-    let mut h = Fnv::default();
-    h.add(env!("CARGO_PKG_VERSION").as_bytes());
+    let mut h = Fnv::new();
+    h.write_field(env!("CARGO_PKG_VERSION").as_bytes());
     // The binary itself: a rebuilt tool renders again.
     let exe = std::env::current_exe().and_then(std::fs::metadata);
-    h.add(format!("{:?}", exe.map(|m| (m.len(), m.modified().ok()))).as_bytes());
-    h.add(format!("{:?}{:?}{:?}", opts.formats, opts.template, opts.docx_fonts).as_bytes());
-    h.add(std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default().as_bytes());
+    h.write_field(format!("{:?}", exe.map(|m| (m.len(), m.modified().ok()))).as_bytes());
+    h.write_field(format!("{:?}{:?}{:?}", opts.formats, opts.template, opts.docx_fonts).as_bytes());
+    h.write_field(std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default().as_bytes());
     for p in inputs {
-        h.add(p.to_string_lossy().as_bytes());
+        h.write_field(p.to_string_lossy().as_bytes());
         let ext = p.extension().and_then(|e| e.to_str());
         if matches!(ext, Some("otf" | "ttf" | "ttc" | "otc")) {
             let m = std::fs::metadata(p).ok();
             let mtime = m.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-            h.add(format!("{:?}:{mtime:?}", m.map(|m| m.len())).as_bytes());
+            h.write_field(format!("{:?}:{mtime:?}", m.map(|m| m.len())).as_bytes());
             continue;
         }
         // Read as the render will read it: a file it would refuse (too large, a
         // FIFO) gives no key to match, so the render runs and reports it.
         let kind = if ext == Some("yaml") { input::Kind::Yaml } else { input::Kind::Template };
         match input::read(p, kind) {
-            Ok(bytes) => h.add(&bytes),
+            Ok(bytes) => h.write_field(&bytes),
             Err(_) => return None,
         }
     }
-    Some(format!("{:016x}", h.0))
-}
-
-/// 64-bit FNV-1a: a stable content hash for stamps (not for security).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn add(&mut self, bytes: &[u8]) {
-        for &b in bytes.iter().chain(&[0xff]) {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    Some(format!("{:016x}", h.finish()))
 }
 
 /// The outputs recorded in `stamp` (relative to `out`), when its key is `key`

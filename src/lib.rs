@@ -43,6 +43,7 @@ pub mod data;
 pub mod diag;
 pub mod doc;
 pub mod fonts;
+pub mod hash;
 pub mod init;
 pub mod input;
 pub mod layout;
