@@ -6,7 +6,9 @@
 //! `w:firstLineChars`, `w:tblHeader`, `w:lang` or a Normal style with
 //! `w:default`, takes `w14:paraId` from a process-wide counter, writes core
 //! properties without title or creator, and zips with stored entries and
-//! timestamps that depend on the `zip` crate's features. So each XML part is
+//! timestamps that depend on the `zip` crate's features. Its footer
+//! relationship ids are its own: they are read from the relationships it
+//! wrote and replaced by ours, never assumed. So each XML part is
 //! parsed into a small tree, fixed, its property children put in schema order,
 //! and written again; core properties, font table and content types are written
 //! here whole; entries are deflated in a fixed order with a fixed timestamp.
@@ -650,7 +652,8 @@ pub fn finish(parts: docx_rs::XMLDocx, fixes: &Fixes) -> Result<Vec<u8>> {
     let mut settings = parse(&parts.settings)?;
     fix_settings(&mut settings, !fixes.embedded.is_empty());
     let mut footers = Vec::new();
-    for f in &parts.footers {
+    for i in footer_references(&mut document, &parse(&parts.document_rels)?)? {
+        let f = parts.footers.get(i).ok_or_else(|| err(format!("页脚 {} 不存在", i + 1)))?;
         let mut el = parse(f)?;
         para_ids.renumber(&mut el);
         footers.push(el);
@@ -863,8 +866,48 @@ fn package_rels() -> El {
         .child(rel("rId3", &format!("{R_NS}/extended-properties"), "docProps/app.xml"))
 }
 
-/// The relationships of `document.xml`; the footer ids match those docx-rs
-/// wrote into the section properties, the chart ids those of the drawings.
+/// The footers the section properties refer to, as indices into docx-rs's
+/// footer parts, in the order first referred to; each reference's `r:id` is
+/// rewritten to ours (`rIdFooter1`, … in that order). docx-rs's own ids are
+/// read from the relationships it wrote (`rels`), never assumed; docx-rs names
+/// its footer parts `footer1.xml`, `footer2.xml`… in the order of its list.
+fn footer_references(doc: &mut El, rels: &El) -> Result<Vec<usize>> {
+    let target =
+        |id: &str| rels.elements().find(|r| r.get("Id") == Some(id)).and_then(|r| r.get("Target")).map(str::to_string);
+    let mut order: Vec<usize> = Vec::new();
+    let mut missing = None;
+    doc.walk_mut(&mut |el| {
+        if el.name != "w:footerReference" {
+            return;
+        }
+        let part = el
+            .get("r:id")
+            .and_then(target)
+            .and_then(|t| t.strip_prefix("footer")?.strip_suffix(".xml")?.parse::<usize>().ok())
+            .filter(|&n| n > 0);
+        let Some(n) = part else {
+            missing = el.get("r:id").map(str::to_string).or(Some(String::new()));
+            return;
+        };
+        let k = order.iter().position(|&i| i == n - 1).unwrap_or_else(|| {
+            order.push(n - 1);
+            order.len() - 1
+        });
+        el.set("r:id", &footer_rel_id(k));
+    });
+    match missing {
+        Some(id) => Err(err(format!("页脚引用 {id} 在 docx-rs 的关系里找不到"))),
+        None => Ok(order),
+    }
+}
+
+/// Our relationship id of the `k`th footer (from 0).
+fn footer_rel_id(k: usize) -> String {
+    format!("rIdFooter{}", k + 1)
+}
+
+/// The relationships of `document.xml`: its parts, the footers as
+/// [`footer_references`] numbered them, the charts as their drawings do.
 fn document_rels(footers: usize, charts: usize) -> El {
     let mut r = El::new("Relationships")
         .attr("xmlns", REL_NS)
@@ -873,7 +916,7 @@ fn document_rels(footers: usize, charts: usize) -> El {
         .child(rel("rId3", &format!("{R_NS}/settings"), "settings.xml"))
         .child(rel("rId4", &format!("{R_NS}/fontTable"), "fontTable.xml"));
     for i in 0..footers {
-        r = r.child(rel(&format!("rIdFooter{}", i + 1), &format!("{R_NS}/footer"), &format!("footer{}.xml", i + 1)));
+        r = r.child(rel(&footer_rel_id(i), &format!("{R_NS}/footer"), &format!("footer{}.xml", i + 1)));
     }
     for n in 1..=charts {
         r = r.child(rel(&chart::rel_id(n), chart::CHART_REL, &format!("charts/chart{n}.xml")));
@@ -924,4 +967,123 @@ fn font_rels(embedded: &[Embedded]) -> El {
         r = r.child(rel(&e.rel_id, &format!("{R_NS}/font"), e.part.trim_start_matches("word/")));
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+
+    fn xml(body: &str) -> El {
+        parse(format!(r#"<w:root {W}>{body}</w:root>"#).as_bytes()).unwrap()
+    }
+
+    fn names(el: &El) -> Vec<&str> {
+        el.elements().map(|e| e.name.as_str()).collect()
+    }
+
+    fn first<'a>(el: &'a El, name: &str) -> &'a El {
+        let mut found = None;
+        fn walk<'a>(el: &'a El, name: &str, found: &mut Option<&'a El>) {
+            if found.is_none() && el.name == name {
+                *found = Some(el);
+            }
+            el.elements().for_each(|c| walk(c, name, found));
+        }
+        walk(el, name, &mut found);
+        found.unwrap_or_else(|| panic!("no {name}"))
+    }
+
+    #[test]
+    fn property_children_go_in_schema_order_and_styles_lose_run_properties_in_ppr() {
+        let mut el = xml(
+            "<w:style w:styleId=\"Normal\"><w:pPr><w:jc w:val=\"both\"/><w:rPr/><w:ind/><w:keepNext/></w:pPr></w:style>",
+        );
+        reorder(&mut el);
+        assert_eq!(names(first(&el, "w:pPr")), ["w:keepNext", "w:ind", "w:jc"]);
+    }
+
+    #[test]
+    fn tables_repeat_their_first_row_and_grid_columns_lose_their_type() {
+        let mut doc = xml("<w:body><w:tbl><w:tblGrid><w:gridCol w:w=\"100\" w:type=\"dxa\"/></w:tblGrid>\
+             <w:tr><w:tc/></w:tr><w:tr><w:tc/></w:tr></w:tbl></w:body>");
+        fix_document(&mut doc, &mut ParaIds::default(), &[]).unwrap();
+        assert_eq!(first(&doc, "w:gridCol").get("w:type"), None);
+        let rows: Vec<&El> = first(&doc, "w:tbl").elements().filter(|e| e.name == "w:tr").collect();
+        assert!(rows[0].elements().any(|e| e.name == "w:trPr" && e.elements().any(|h| h.name == "w:tblHeader")));
+        assert!(!rows[1].elements().any(|e| e.name == "w:trPr"));
+    }
+
+    #[test]
+    fn paragraph_ids_are_numbered_in_document_order() {
+        let mut doc = xml(r#"<w:p w14:paraId="7A" w14:textId="1"/><w:p w14:paraId="03"/><w:p/>"#);
+        let mut ids = ParaIds::default();
+        ids.renumber(&mut doc);
+        let got: Vec<Option<&str>> = doc.elements().map(|p| p.get("w14:paraId")).collect();
+        assert_eq!(got, [Some("10000001"), Some("10000002"), None]);
+    }
+
+    #[test]
+    fn the_normal_style_is_ours_alone_default_with_no_hanging_or_latin_spacing() {
+        let mut styles = parse(
+            format!(
+                "<w:styles {W}><w:style w:styleId=\"Normal\"/><w:style w:styleId=\"Normal\"><w:name w:val=\"ours\"/>\
+                 </w:style><w:style w:styleId=\"Body\"/></w:styles>"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        fix_styles(&mut styles, &StyleFixes { first_line_chars: vec![("Body", 200)] });
+        let normals: Vec<&El> = styles.elements().filter(|e| e.get("w:styleId") == Some("Normal")).collect();
+        assert_eq!(normals.len(), 1);
+        assert_eq!(normals[0].get("w:default"), Some("1"));
+        assert!(normals[0].elements().any(|e| e.name == "w:name"), "ours is kept");
+        for (prop, val) in [("w:overflowPunct", "0"), ("w:autoSpaceDE", "0"), ("w:autoSpaceDN", "0")] {
+            assert_eq!(first(normals[0], prop).get("w:val"), Some(val), "{prop}");
+        }
+        let body = styles.elements().find(|e| e.get("w:styleId") == Some("Body")).unwrap();
+        assert_eq!(first(body, "w:ind").get("w:firstLineChars"), Some("200"));
+        let lang = first(&styles, "w:lang");
+        assert_eq!((lang.get("w:val"), lang.get("w:eastAsia")), (Some("en-US"), Some("zh-CN")));
+        assert_eq!(names(&styles)[0], "w:docDefaults", "defaults first, in schema order");
+    }
+
+    #[test]
+    fn the_unused_default_list_goes_and_heading_lists_are_multilevel() {
+        let mut numbering =
+            xml("<w:abstractNum w:abstractNumId=\"1\"/><w:abstractNum w:abstractNumId=\"2\"><w:lvl/></w:abstractNum>\
+             <w:num w:numId=\"1\"/><w:num w:numId=\"2\"/>");
+        fix_numbering(&mut numbering);
+        let ids: Vec<Option<&str>> =
+            numbering.elements().map(|e| e.get("w:abstractNumId").or(e.get("w:numId"))).collect();
+        assert_eq!(ids, [Some("2"), Some("2")]);
+        assert_eq!(first(&numbering, "w:multiLevelType").get("w:val"), Some("multilevel"));
+    }
+
+    #[test]
+    fn settings_ask_for_odd_and_even_footers_and_embedded_fonts() {
+        let mut settings = xml("<w:zoom w:percent=\"100\"/>");
+        fix_settings(&mut settings, true);
+        assert_eq!(names(&settings), ["w:zoom", "w:embedTrueTypeFonts", "w:saveSubsetFonts", "w:evenAndOddHeaders"]);
+        let mut settings = xml("");
+        fix_settings(&mut settings, false);
+        assert_eq!(names(&settings), ["w:evenAndOddHeaders"]);
+    }
+
+    #[test]
+    fn footer_references_take_our_ids_from_docx_rs_relationships() {
+        let mut doc = xml("<w:sectPr><w:footerReference w:type=\"even\" r:id=\"rIdX7\"/>\
+             <w:footerReference w:type=\"default\" r:id=\"rIdQ\"/></w:sectPr>");
+        let rels = parse(
+            br#"<Relationships><Relationship Id="rIdQ" Target="footer1.xml"/><Relationship Id="rIdX7" Target="footer2.xml"/></Relationships>"#,
+        )
+        .unwrap();
+        // Footer 2 is referred to first: it becomes ours number 1.
+        assert_eq!(footer_references(&mut doc, &rels).unwrap(), [1, 0]);
+        let ids: Vec<Option<&str>> = first(&doc, "w:sectPr").elements().map(|e| e.get("r:id")).collect();
+        assert_eq!(ids, [Some("rIdFooter1"), Some("rIdFooter2")]);
+        let mut doc = xml("<w:footerReference r:id=\"rIdNone\"/>");
+        assert!(footer_references(&mut doc, &rels).is_err(), "an id docx-rs did not write");
+    }
 }
