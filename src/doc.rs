@@ -196,6 +196,27 @@ pub struct ChartCategory {
     pub values: Vec<Option<f64>>,
 }
 
+/// How a chart looks in every writer (PDF bars drawn by the layout, DOCX
+/// native charts): series fills in legend order, told apart by lightness in
+/// black-and-white print (mid grey, dark blue, light grey, then darker and
+/// lighter greys); the plot's grid lines; type sizes in points.
+pub mod chart_look {
+    pub const FILLS: [[u8; 3]; 6] = [
+        [0x7F, 0x7F, 0x7F],
+        [0x1F, 0x4E, 0x79],
+        [0xD9, 0xD9, 0xD9],
+        [0x40, 0x40, 0x40],
+        [0xBF, 0xBF, 0xBF],
+        [0xA6, 0xA6, 0xA6],
+    ];
+    pub const GRID: [u8; 3] = [0xD9, 0xD9, 0xD9];
+    pub const TITLE_PT: f32 = 12.0;
+    /// Axes, legend and category names.
+    pub const TEXT_PT: f32 = 10.5;
+    /// Data labels.
+    pub const VALUE_PT: f32 = 10.0;
+}
+
 impl Chart {
     /// Every text the chart prints: title, unit, series and category names.
     pub fn texts(&self) -> impl Iterator<Item = &str> {

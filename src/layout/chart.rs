@@ -7,7 +7,7 @@
 
 use crate::config::Role;
 use crate::diag::Result;
-use crate::doc::{Chart, value_text};
+use crate::doc::{Chart, chart_look, value_text};
 
 use super::flow::{Entry, SetLine};
 use super::grid::{self, BLOCK_W, CHAR_PITCH, PITCH};
@@ -18,22 +18,15 @@ use super::types::{Fill, Item, Rule};
 /// Grid lines a chart takes (as the DOCX's chart frame: 8.5 lines and its paragraph).
 pub const CHART_LINES: usize = 9;
 
-/// Series fills, in legend order: mid grey, dark blue, light grey, … (as the
-/// DOCX chart's), distinct in black-and-white print too.
-const FILLS: [[f32; 3]; 6] = [
-    [0.498, 0.498, 0.498],
-    [0.122, 0.306, 0.475],
-    [0.851, 0.851, 0.851],
-    [0.251, 0.251, 0.251],
-    [0.749, 0.749, 0.749],
-    [0.651, 0.651, 0.651],
-];
-/// Grid lines across the plot.
-const GRID: [f32; 3] = [0.851, 0.851, 0.851];
+/// A colour of [`chart_look`] as the layout's fills have it (0 to 1, to three
+/// decimals).
+fn rgb(c: [u8; 3]) -> [f32; 3] {
+    c.map(|v| ((f64::from(v) / 255.0 * 1000.0).round() / 1000.0) as f32)
+}
 
-const TITLE_PT: f32 = 12.0;
-const TEXT_PT: f32 = 10.5;
-const VALUE_PT: f32 = 10.0;
+const TITLE_PT: f32 = chart_look::TITLE_PT;
+const TEXT_PT: f32 = chart_look::TEXT_PT;
+const VALUE_PT: f32 = chart_look::VALUE_PT;
 /// Smallest size a category name shrinks to before it wraps further.
 const MIN_PT: f32 = 7.5;
 /// Line spacing of chart text, as a multiple of its size.
@@ -167,7 +160,7 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min
         for &k in row {
             let (i, items) = &entries[k];
             let base = legend_top + TEXT_PT * 0.9;
-            c.rect(x, key, base - key, base, FILLS[i % FILLS.len()], true);
+            c.rect(x, key, base - key, base, rgb(chart_look::FILLS[i % chart_look::FILLS.len()]), true);
             let mut b = base;
             for (part, _) in wrap(items, w - key - 4.0) {
                 c.put(part, x + key + 4.0, b);
@@ -214,7 +207,7 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min
     for (k, t) in ticks.iter().enumerate() {
         let ty = axis_y - k as f32 * (plot_h / steps as f32);
         if k > 0 {
-            c.rect(plot_left, plot_right - plot_left, ty - 0.25, ty + 0.25, GRID, false);
+            c.rect(plot_left, plot_right - plot_left, ty - 0.25, ty + 0.25, rgb(chart_look::GRID), false);
         }
         c.put(t, plot_left - 4.0 - width(t), ty + TEXT_PT * 0.35);
     }
@@ -229,7 +222,7 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min
             let Some(v) = v.filter(|v| v.is_finite()) else { continue };
             let x = x0 + bar * si as f32;
             let top = axis_y - (v as f32 * scale).min(plot_h + VALUE_PT);
-            c.rect(x, bar, top, axis_y, FILLS[si % FILLS.len()], true);
+            c.rect(x, bar, top, axis_y, rgb(chart_look::FILLS[si % chart_look::FILLS.len()]), true);
             let mut label = text(faces, &value_text(v), VALUE_PT, false)?;
             let w = width(&label);
             if w > bar + 2.0 {

@@ -13,7 +13,7 @@
 //! itself: a spreadsheet crate would cost far more to build than this does.
 
 use crate::diag::Result;
-use crate::doc::{Chart, value_text};
+use crate::doc::{Chart, chart_look, value_text};
 
 use super::package::{El, content_types, rel, serialize, zip_parts};
 use super::styles::LINE_TWIPS;
@@ -54,17 +54,18 @@ pub const HALF_WIDTH_EMU: i64 = (WIDTH_EMU - 203_200) / 2;
 pub const HEIGHT_EMU: i64 = (LINE_TWIPS as i64 * 17 / 2) * 635;
 
 /// Font sizes in hundredths of a point: title, axes and legend, data labels.
-const TITLE_SZ: u32 = 1200;
-const TEXT_SZ: u32 = 1050;
-const LABEL_SZ: u32 = 1000;
+const TITLE_SZ: u32 = (chart_look::TITLE_PT * 100.0) as u32;
+const TEXT_SZ: u32 = (chart_look::TEXT_PT * 100.0) as u32;
+const LABEL_SZ: u32 = (chart_look::VALUE_PT * 100.0) as u32;
 
-/// Bar fills by series, told apart by lightness when printed in black and
-/// white: mid grey, dark blue, light grey, then darker and lighter greys.
-const FILLS: [&str; 6] = ["7F7F7F", "1F4E79", "D9D9D9", "404040", "BFBFBF", "A6A6A6"];
+/// A colour of [`chart_look`] as DrawingML writes it (`7F7F7F`).
+fn hex([r, g, b]: [u8; 3]) -> String {
+    format!("{r:02X}{g:02X}{b:02X}")
+}
+
 /// Bar outlines, axis lines and text.
 const INK: &str = "000000";
 const LINE: &str = "595959";
-const GRID: &str = "D9D9D9";
 
 /// Axis ids, fixed so that the part depends on the data only.
 const CAT_AX: &str = "10000001";
@@ -214,7 +215,7 @@ fn series(chart: &Chart, s: usize, font: &str) -> El {
             cache = cache.child(El::new("c:pt").attr("idx", &i.to_string()).child(El::new("c:v").text(&value_text(v))));
         }
     }
-    let fill = FILLS[s % FILLS.len()];
+    let fill = hex(chart_look::FILLS[s % chart_look::FILLS.len()]);
     let labels = El::new("c:dLbls")
         .child(El::new("c:spPr").child(El::new("a:noFill")).child(line(0, None)))
         .child(text_props(LABEL_SZ, font))
@@ -229,7 +230,7 @@ fn series(chart: &Chart, s: usize, font: &str) -> El {
         .child(val("c:idx", &s.to_string()))
         .child(val("c:order", &s.to_string()))
         .child(El::new("c:tx").child(str_ref(&range(s + 1, 1, 1), &[chart.series[s].as_str()])))
-        .child(El::new("c:spPr").child(solid(fill)).child(line(6350, Some(LINE))))
+        .child(El::new("c:spPr").child(solid(&fill)).child(line(6350, Some(LINE))))
         .child(val("c:invertIfNegative", "0"))
         .child(labels)
         .child(El::new("c:cat").child(str_ref(&range(0, 2, rows + 1), &names)))
@@ -294,7 +295,7 @@ pub fn chart_space(chart: &Chart, font: &str) -> El {
         )
         .child(val("c:delete", "0"))
         .child(val("c:axPos", "l"))
-        .child(El::new("c:majorGridlines").child(El::new("c:spPr").child(line(6350, Some(GRID)))))
+        .child(El::new("c:majorGridlines").child(El::new("c:spPr").child(line(6350, Some(&hex(chart_look::GRID))))))
         .child(El::new("c:numFmt").attr("formatCode", "General").attr("sourceLinked", "0"))
         .child(val("c:majorTickMark", "none"))
         .child(val("c:minorTickMark", "none"))
