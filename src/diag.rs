@@ -198,6 +198,48 @@ impl std::error::Error for Errors {}
 
 pub type Result<T> = std::result::Result<T, Errors>;
 
+/// Most findings listed for one data file (`check --all` and `check --format
+/// json` give every one).
+pub const SHOWN_PER_FILE: usize = 20;
+
+/// One data file's findings as printed: at most `limit` of them (every error
+/// first, then warnings while there is room), in their order, each followed by
+/// a blank line; then a line saying how many are not listed and how to see them.
+pub fn listing(all: &[Diagnostic], limit: Option<usize>) -> String {
+    let limit = limit.unwrap_or(usize::MAX);
+    let errors = all.iter().filter(|d| d.is_error()).count();
+    let shown_errors = errors.min(limit);
+    let mut room_for_warnings = limit - shown_errors;
+    let mut errors_left = shown_errors;
+    let mut out = String::new();
+    for d in all {
+        let show = if d.is_error() {
+            errors_left.checked_sub(1).map(|n| errors_left = n).is_some()
+        } else {
+            room_for_warnings.checked_sub(1).map(|n| room_for_warnings = n).is_some()
+        };
+        if show {
+            out.push_str(&format!("{d}\n"));
+        }
+    }
+    let hidden_errors = errors - shown_errors;
+    let hidden_warnings = (all.len() - errors) - (limit - shown_errors).min(all.len() - errors);
+    if hidden_errors + hidden_warnings > 0 {
+        let mut parts = Vec::new();
+        if hidden_errors > 0 {
+            parts.push(format!("{hidden_errors} 个错误"));
+        }
+        if hidden_warnings > 0 {
+            parts.push(format!("{hidden_warnings} 个警告"));
+        }
+        out.push_str(&format!(
+            "……另有{}没有列出（每个文件最多列出 {limit} 个）；要看全部，请运行 nianbao check --all <文件>，或用 --format json\n\n",
+            parts.join("、")
+        ));
+    }
+    out
+}
+
 /// Terminal cells a text takes (wide characters count two), for aligning tables.
 pub fn display_width(s: &str) -> usize {
     s.chars().map(cell_width).sum()

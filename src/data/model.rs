@@ -294,10 +294,22 @@ pub struct Metric {
     #[serde(default)]
     pub key: bool,
 
+    /// Derived: decimal places `value` and `prior` were written with.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub places: Places,
+    /// Derived: the value ready to print, without its unit (`66.2`).
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    pub number: String,
     /// Derived: the value ready to print with its unit (`66.2%`).
     #[serde(skip_deserializing)]
     #[schemars(skip)]
     pub text: String,
+    /// Derived: last year's value ready to print, without its unit.
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    pub prior_number: Option<String>,
     /// Derived: last year's value ready to print.
     #[serde(skip_deserializing)]
     #[schemars(skip)]
@@ -310,6 +322,14 @@ pub struct Metric {
     #[serde(skip_deserializing)]
     #[schemars(skip)]
     pub target: Option<Completion>,
+}
+
+/// Decimal places figures were written with (`93.70` → 2), so that they print
+/// as written; `None` where a figure is absent or not written as a decimal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Places {
+    pub value: Option<u8>,
+    pub prior: Option<u8>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
@@ -344,6 +364,8 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Completion {
     pub value: f64,
+    /// The target ready to print, without its unit (`60`).
+    pub number: String,
     /// The target ready to print (`60%`).
     pub value_text: String,
     pub deadline: Option<Date>,
@@ -375,6 +397,14 @@ pub struct Target {
     pub reference: Option<String>,
     #[serde(default)]
     pub better: Better,
+    /// Derived: decimal places `value` was written with.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub places: Option<u8>,
+    /// Derived: the target ready to print, without its unit (`60`).
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    pub number: String,
     /// Derived: the target ready to print (`60个`).
     #[serde(skip_deserializing)]
     #[schemars(skip)]
