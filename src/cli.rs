@@ -61,6 +61,7 @@ pub enum Command {
     )]
     Batch(BatchArgs),
     /// 检查数据和模板：报告 render 会拒绝的每一个问题，不写任何文件
+    #[command(after_help = check_help())]
     Check(CheckArgs),
     /// 新建工作目录：示例数据、可修改的模板、Makefile 和配置，建好即可生成
     #[command(after_help = "示例：\n  nianbao init 我县年报\n  cd 我县年报 && nianbao render data/example/*.yaml")]
@@ -98,17 +99,9 @@ pub fn command() -> clap::Command {
             .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("显示帮助").help_heading("选项"))
             .mut_subcommands(localize)
     }
-    let mut cmd = localize(Cli::command())
-        .disable_version_flag(true)
-        .arg(
-            Arg::new("version")
-                .short('V')
-                .long("version")
-                .action(ArgAction::Version)
-                .help("显示版本")
-                .help_heading("选项"),
-        )
-        .mut_subcommand("check", |c| c.after_help(check_help()));
+    let mut cmd = localize(Cli::command()).disable_version_flag(true).arg(
+        Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本").help_heading("选项"),
+    );
     // Usage lines as clap writes them, `[OPTIONS]` in Chinese.
     cmd.build();
     let usage = |c: &clap::Command| {
@@ -123,9 +116,9 @@ pub fn command() -> clap::Command {
     cmd
 }
 
-/// Usage errors in Chinese, with the usage line and where to read more: what
-/// clap would say (`unexpected argument '--fromat' found`), said to the office
-/// writer.
+/// Usage errors in Chinese: what clap would say (`unexpected argument
+/// '--fromat' found`), said to the office writer. [`usage_error`] adds the
+/// usage line and where to read more.
 pub struct Chinese;
 
 impl clap::error::ErrorFormatter for Chinese {
@@ -152,7 +145,7 @@ impl clap::error::ErrorFormatter for Chinese {
                 lines.push(format!("错误：不认识的选项“{arg}”"));
                 let suggested = list(ContextKind::SuggestedArg);
                 if !suggested.is_empty() {
-                    lines.push(format!("  提示：是不是想写 {}？", quoted(suggested)));
+                    lines.push(format!("  提示：是不是想写{}？", quoted(suggested)));
                 }
                 if matches!(error.get(ContextKind::TrailingArg), Some(ContextValue::Bool(true))) {
                     lines.push(format!("  提示：如果“{arg}”是文件名，请写成 -- {arg}"));
@@ -163,7 +156,7 @@ impl clap::error::ErrorFormatter for Chinese {
                 lines.push(format!("错误：没有“{sub}”这个命令"));
                 let suggested = list(ContextKind::SuggestedSubcommand);
                 if !suggested.is_empty() {
-                    lines.push(format!("  提示：是不是想写 {}？", quoted(suggested)));
+                    lines.push(format!("  提示：是不是想写{}？", quoted(suggested)));
                 }
                 let all: Vec<String> = command().get_subcommands().map(|c| c.get_name().to_string()).collect();
                 lines.push(format!("  可用的命令：{}", all.join("、")));
@@ -177,7 +170,7 @@ impl clap::error::ErrorFormatter for Chinese {
                 }
                 let suggested = list(ContextKind::SuggestedValue);
                 if !suggested.is_empty() {
-                    lines.push(format!("  提示：是不是想写 {}？", quoted(suggested)));
+                    lines.push(format!("  提示：是不是想写{}？", quoted(suggested)));
                 }
             }
             ErrorKind::ValueValidation => {
@@ -208,20 +201,6 @@ impl clap::error::ErrorFormatter for Chinese {
             ErrorKind::InvalidUtf8 => lines.push("错误：参数里有不是 UTF-8 编码的文字".to_string()),
             _ => lines.push("错误：命令行用法不对".to_string()),
         }
-        let usage = text(ContextKind::Usage).map(|u| u.trim().trim_start_matches("Usage:").trim().to_string());
-        if let Some(usage) = &usage {
-            lines.push(String::new());
-            lines.push(format!("用法：{usage}"));
-        }
-        // `nianbao render` from `nianbao render [选项] <数据文件>...`.
-        let words: Vec<&str> = usage
-            .as_deref()
-            .unwrap_or("nianbao")
-            .split_whitespace()
-            .take_while(|w| !w.starts_with(['-', '<', '[']))
-            .collect();
-        lines.push(String::new());
-        lines.push(format!("运行 {} --help 查看全部选项和示例。", words.join(" ")));
         let mut out = clap::builder::StyledStr::new();
         use std::fmt::Write;
         let _ = writeln!(out, "{}", lines.join("\n"));
@@ -358,11 +337,7 @@ pub enum ReportFormat {
 pub fn main() -> ExitCode {
     let cli = match command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(c) => c,
-        Err(e) => {
-            let e = e.apply::<Chinese>();
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
+        Err(e) => return usage_error(e),
     };
     crate::output::handle_interrupts();
     let ok = match cli.command {
@@ -383,6 +358,33 @@ pub fn main() -> ExitCode {
         }
     };
     if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// Help and version as clap prints them (in Chinese through [`command`]); a
+/// usage error in Chinese with the usage line of the command it concerns and
+/// where to read more, exit code 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+    }
+    let cmd = command();
+    let sub = std::env::args().skip(1).find_map(|a| cmd.find_subcommand(&a).cloned());
+    let (mut usage_of, name) = match sub {
+        Some(s) => {
+            let name = format!("nianbao {}", s.get_name());
+            (s, name)
+        }
+        None => (cmd, "nianbao".to_string()),
+    };
+    let usage = usage_of.render_usage().to_string();
+    let usage = usage.trim().trim_start_matches("Usage:").trim();
+    eprint!("{}\n用法：{usage}\n\n运行 {name} --help 查看全部选项和示例。\n", e.apply::<Chinese>().render());
+    ExitCode::from(2)
 }
 
 /// Print to stdout; a closed pipe (`| head`) is not an error.
