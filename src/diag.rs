@@ -115,7 +115,18 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
             gutter = num.len() + 1;
             if let Some(src) = &loc.source_line {
-                let line: Vec<char> = src.trim_end().replace('\t', " ").chars().collect();
+                // Tabs as a space, other control characters as their visible
+                // symbol (U+0000 as ␀), so the caret points at something.
+                let line: Vec<char> = src
+                    .trim_end()
+                    .chars()
+                    .map(|c| match c {
+                        '\t' => ' ',
+                        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or(c),
+                        '\x7f' => '␡',
+                        c => c,
+                    })
+                    .collect();
                 // A long line is shown as a window around the column.
                 let col = loc.column.saturating_sub(1).min(line.len());
                 let (start, end) = if line.len() <= 100 {
