@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::check;
 use crate::data::{self, Loaded};
-use crate::diag::{Diagnostic, Errors, Result};
+use crate::diag::{Diagnostic, Result};
 use crate::doc::Document;
 use crate::markup;
 use crate::template::{Choice, Templates};
@@ -30,11 +30,7 @@ pub struct Built {
 
 /// Data → template → markup → document model. Data with errors fails here.
 pub fn build(data_path: &Path, templates: &Templates, template: Option<&str>) -> Result<Built> {
-    let loaded = data::load(data_path)?;
-    if !loaded.errors.is_empty() {
-        return Err(Errors(loaded.errors));
-    }
-    build_loaded(loaded, templates, template)
+    build_loaded(data::load(data_path)?, templates, template)
 }
 
 /// Template → markup → document model, for data loaded without errors.
@@ -106,7 +102,7 @@ pub fn prepare(
 ) -> Prepared {
     let config = &res.config.check;
     let mut diagnostics = Vec::new();
-    let loaded = match data::load(data_path) {
+    let loaded = match data::recover(data_path) {
         Ok(l) => l,
         Err(e) => return Prepared { diagnostics: e.0, ..Prepared::default() },
     };

@@ -41,7 +41,15 @@ pub struct YamlFile {
     /// YAML paths of the values replaced to read past [`YamlFile::errors`];
     /// findings about them would only echo those errors.
     pub patched: Vec<String>,
+    /// Characters YAML does not allow in a file (control characters, a byte
+    /// order mark inside the text), taken out before parsing: where each was
+    /// (1-based line, 0-based character column in [`YamlFile::text`]).
+    pub removed: Vec<Removed>,
 }
+
+/// A character taken out of a file before parsing: 1-based line, 0-based
+/// character column, the character.
+pub type Removed = (usize, usize, char);
 
 /// Line (1-based), column (0-based, in characters) and length in characters.
 type Pos = (usize, usize, usize);
@@ -66,6 +74,7 @@ impl YamlFile {
 
     /// Parse and index text already in memory.
     pub fn parse(path: &Path, text: String) -> Result<YamlFile> {
+        let (text, removed) = remove_unprintable(path, text)?;
         let map = index(path, &text)?;
         let (mut value, errors, patched) = values(path, &text, &map)?;
         if let Err(e) = value.apply_merge() {
@@ -85,7 +94,23 @@ impl YamlFile {
             )
             .into());
         }
-        Ok(YamlFile { path: path.to_path_buf(), text, value, map, warnings: Vec::new(), errors, patched })
+        Ok(YamlFile { path: path.to_path_buf(), text, value, map, warnings: Vec::new(), errors, patched, removed })
+    }
+
+    /// The YAML path of the scalar written at 1-based `line`, 0-based
+    /// character `column`: the last one starting at or before it.
+    pub fn scalar_at(&self, line: usize, column: usize) -> Option<&str> {
+        let start = |e: &Entry| {
+            let key = e.key.map(|k| (k.0, k.1)).filter(|&k| k <= (line, column));
+            let value = Some((e.value.0, e.value.1)).filter(|&v| v <= (line, column));
+            key.max(value)
+        };
+        self.map.iter().filter_map(|(p, e)| Some((start(e)?, p))).max().map(|(_, p)| p.as_str())
+    }
+
+    /// A location in this file: 1-based `line`, 0-based character `column`.
+    pub fn location(&self, line: usize, column: usize, width: usize) -> Location {
+        location_at(&self.path, &self.text, line, column, width)
     }
 
     /// Where the value at `path` starts.
@@ -322,6 +347,41 @@ fn index(path: &Path, text: &str) -> Result<HashMap<String, Entry>> {
         }
     }
     Ok(map)
+}
+
+/// Take out the characters YAML refuses in a file but a writer pastes in
+/// unawares: control characters other than tab and line breaks (U+0000,
+/// U+0085…) and a byte order mark inside the text. They are never meant to be
+/// printed; the loader warns where each was ([`YamlFile::removed`]). A text
+/// that is mostly NULs is UTF-16 without its byte order mark, refused.
+fn remove_unprintable(path: &Path, text: String) -> Result<(String, Vec<Removed>)> {
+    let refused = |c: char| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FEFF}';
+    if !text.chars().any(refused) {
+        return Ok((text, Vec::new()));
+    }
+    let nuls = text.bytes().filter(|&b| b == 0).count();
+    if nuls >= 8 && nuls * 8 >= text.len() {
+        return Err(Diagnostic::in_file(
+            "file.encoding",
+            path,
+            "文件像是没有字节顺序标记的 UTF-16 编码，无法读取；请用记事本“另存为”，编码选 UTF-8",
+        )
+        .into());
+    }
+    let mut removed = Vec::new();
+    let mut kept = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let mut column = 0;
+        for c in line.chars() {
+            if refused(c) {
+                removed.push((i + 1, column, c));
+            } else {
+                kept.push(c);
+                column += 1;
+            }
+        }
+    }
+    Ok((kept, removed))
 }
 
 /// A syntax error as the writer should see it: the typing slips in the file,

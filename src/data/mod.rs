@@ -56,10 +56,18 @@ impl Loaded {
     }
 }
 
-/// Load `data/<county>/<year>.yaml` with `_common.yaml` and last year's file.
-/// Errors that leave nothing to check (the file cannot be read or parsed, its
-/// year is unknown) fail; the others are in [`Loaded::errors`].
+/// Load `data/<county>/<year>.yaml` with `_common.yaml` and last year's file;
+/// any error in them fails.
 pub fn load(path: &Path) -> Result<Loaded> {
+    let loaded = recover(path)?;
+    if loaded.errors.is_empty() { Ok(loaded) } else { Err(Errors(loaded.errors)) }
+}
+
+/// Like [`load`], but reading past the errors it can: those that leave nothing
+/// to check (the file cannot be read or parsed, its year is unknown) fail; the
+/// others are in [`Loaded::errors`], the report holding stand-ins for the
+/// values in question, so that the rest of the file can still be checked.
+pub fn recover(path: &Path) -> Result<Loaded> {
     let (recovered, files) = load_one(path)?;
     let yaml::Recovered { value: Some(mut report), mut errors, mut patched } = recovered else {
         return Err(Errors(recovered.errors));

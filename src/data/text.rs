@@ -4,12 +4,14 @@
 //! written (`3200.50` in a table cell stays `3200.50`, a metric written `93.70`
 //! prints with two decimals).
 
+use std::collections::HashMap;
+
 use yaml_serde::Value;
 
 use super::derive::{metrics_mut, targets_mut};
 use super::model::Report;
 use crate::diag::Diagnostic;
-use crate::yaml::YamlFile;
+use crate::yaml::{Removed, YamlFile};
 
 /// Characters that show nothing and that no report should carry: format
 /// characters (general category Cf: zero-width space and joiners, soft hyphen,
@@ -43,50 +45,88 @@ fn name(c: char) -> &'static str {
 }
 
 /// Prepare a file's values for reading: remove invisible characters from
-/// every text (one warning per text, at the first such character), and keep
-/// numbers in table cells as written.
+/// every text (one warning per text, at the first such character, counting
+/// those the YAML reader already took out of the file), and keep numbers in
+/// table cells as written.
 pub fn prepare(file: &mut YamlFile) {
     let mut value = std::mem::take(&mut file.value);
+    let mut taken_out: HashMap<String, Vec<Removed>> = HashMap::new();
+    for &(line, column, c) in &file.removed {
+        let path = file.scalar_at(line, column).unwrap_or_default().to_string();
+        taken_out.entry(path).or_default().push((line, column, c));
+    }
     let mut warnings = Vec::new();
-    walk(file, &mut value, String::new(), &mut warnings);
+    walk(file, &mut value, String::new(), &mut taken_out, &mut warnings);
+    // What was taken out of no text (a comment, a key).
+    for (path, found) in taken_out {
+        warnings.push(invisible(file, &path, &found.iter().map(|f| f.2).collect::<Vec<_>>(), Some(found[0])));
+    }
     file.value = value;
     file.warnings.extend(warnings);
 }
 
-fn walk(file: &YamlFile, v: &mut Value, path: String, warnings: &mut Vec<Diagnostic>) {
+/// The warning for the invisible characters `found` in the text at `path`,
+/// located at the first one taken out of the file, else at the first in the text.
+fn invisible(file: &YamlFile, path: &str, found: &[char], first_taken: Option<Removed>) -> Diagnostic {
+    let mut kinds: Vec<String> = Vec::new();
+    for &c in found {
+        let k = format!("U+{:04X} {}", c as u32, name(c));
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    let location = match first_taken {
+        Some((line, column, _)) => Some(file.location(line, column, 1)),
+        None => file.locate_text(path, &found[0].to_string(), 0),
+    };
+    Diagnostic::warning(
+        "text.invisible",
+        format!("这段文字里有 {} 个看不见的字符（{}），已删除，不会印出来", found.len(), kinds.join("、")),
+    )
+    .at(location)
+    .with_path(path)
+    .with_help("这类字符常随网页或聊天软件里复制的文字带进来；在编辑器里删掉它们，这条提示就会消失")
+}
+
+fn walk(
+    file: &YamlFile,
+    v: &mut Value,
+    path: String,
+    taken_out: &mut HashMap<String, Vec<Removed>>,
+    warnings: &mut Vec<Diagnostic>,
+) {
     match v {
         Value::Mapping(m) => {
             for (k, v) in m.iter_mut() {
                 if let Some(k) = k.as_str() {
-                    let child = if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
-                    walk(file, v, child, warnings);
+                    walk(file, v, crate::yaml::child_path(&path, k), taken_out, warnings);
                 }
             }
         }
         Value::Sequence(items) => {
             for (i, v) in items.iter_mut().enumerate() {
-                walk(file, v, format!("{path}[{i}]"), warnings);
+                walk(file, v, format!("{path}[{i}]"), taken_out, warnings);
             }
         }
-        Value::String(s) if s.chars().any(is_invisible) => {
-            let found: Vec<char> = s.chars().filter(|&c| is_invisible(c)).collect();
-            let first = found[0];
-            let mut kinds: Vec<String> = Vec::new();
-            for &c in &found {
-                let k = format!("U+{:04X} {}", c as u32, name(c));
-                if !kinds.contains(&k) {
-                    kinds.push(k);
-                }
+        Value::String(s) => {
+            let taken = taken_out.remove(&path).unwrap_or_default();
+            let in_text: Vec<char> = s.chars().filter(|&c| is_invisible(c)).collect();
+            if taken.is_empty() && in_text.is_empty() {
+                return;
             }
-            warnings.push(
-                Diagnostic::warning(
-                    "text.invisible",
-                    format!("这段文字里有 {} 个看不见的字符（{}），已删除，不会印出来", found.len(), kinds.join("、")),
-                )
-                .at(file.locate_text(&path, &first.to_string(), 0))
-                .with_path(path.clone())
-                .with_help("这类字符常随网页或聊天软件里复制的文字带进来；在编辑器里删掉它们，这条提示就会消失"),
-            );
+            // In the order written: those taken out first when they come first.
+            let mut found: Vec<char> = taken.iter().map(|t| t.2).collect();
+            found.extend(&in_text);
+            let first_taken = taken.first().copied().filter(|_| {
+                in_text.is_empty()
+                    || file
+                        .locate_text(&path, &in_text[0].to_string(), 0)
+                        .is_none_or(|l| (l.line, l.column - 1) > (taken[0].0, taken[0].1))
+            });
+            if first_taken.is_none() {
+                found.rotate_left(taken.len());
+            }
+            warnings.push(invisible(file, &path, &found, first_taken));
             s.retain(|c| !is_invisible(c));
         }
         Value::Number(n) if is_cell(&path) => {
