@@ -83,14 +83,12 @@ pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
                     }
                     let at = clause_start + at;
                     let excerpt = format!("{written}{}", m.unit);
+                    let said = &s[name_at..at + excerpt.len()];
                     let which = if is_prior { "上年数值" } else { "数值" };
                     out.push(
                         Diagnostic::error(
                             "figure.contradiction",
-                            format!(
-                                "文字里写的是“{}…{excerpt}”，但指标“{}”（id `{}`）的{which}是 {expected_text}",
-                                m.name, m.name, m.id
-                            ),
+                            format!("文字里写的是“{said}”，但指标“{}”（id `{}`）的{which}是 {expected_text}", m.name, m.id),
                         )
                         .at(file.locate_text(path, &excerpt, s[..at].matches(excerpt.as_str()).count()))
                         .with_path(path)
@@ -130,11 +128,12 @@ enum Year {
 }
 
 /// Which year the clause before a name speaks of: a year written in it
-/// (`2017年`), else the year under review; `None` when it is another year or
-/// said in words that depend on the speaker (`去年`, `同期`).
+/// (`2017年`), else the year under review; `None` when it is another year,
+/// said in words that depend on the speaker (`去年`, `同期`), or an aim (`力争`).
 fn year_meant(before: &str, review_year: i32) -> Option<Year> {
     let clause = before.rsplit(|c| CLAUSE_END.contains(&c)).next().unwrap_or(before);
-    if ["去年", "上年", "前年", "同期"].iter().any(|w| clause.contains(w)) {
+    let elsewhere = ["去年", "上年", "前年", "同期", "确保"];
+    if elsewhere.iter().chain(&NOT_THE_VALUE).any(|w| clause.contains(w)) {
         return None;
     }
     let mut years = clause.match_indices('年').filter_map(|(b, _)| {
@@ -225,5 +224,6 @@ mod tests {
         assert_eq!(year_meant("2016年全县", 2017), Some(Year::Prior));
         assert_eq!(year_meant("2015年全县", 2017), None);
         assert_eq!(year_meant("与去年同期相比", 2017), None);
+        assert_eq!(year_meant("力争", 2017), None);
     }
 }
