@@ -213,28 +213,34 @@ pub type Result<T> = std::result::Result<T, Errors>;
 /// json` give every one).
 pub const SHOWN_PER_FILE: usize = 20;
 
-/// One data file's findings as printed: at most `limit` of them (every error
-/// first, then warnings while there is room), in their order, each followed by
-/// a blank line; then a line saying how many are not listed and how to see them.
+/// One data file's findings as printed: at most `limit` of them, in their
+/// order, each followed by a blank line; then a line saying how many are not
+/// listed and how to see them. Errors are chosen before warnings, and within
+/// each, one of every kind (id) before a second of any, so that twenty
+/// placeholders do not hide the one contradicted figure.
 pub fn listing(all: &[Diagnostic], limit: Option<usize>) -> String {
     let limit = limit.unwrap_or(usize::MAX);
-    let errors = all.iter().filter(|d| d.is_error()).count();
-    let shown_errors = errors.min(limit);
-    let mut room_for_warnings = limit - shown_errors;
-    let mut errors_left = shown_errors;
-    let mut out = String::new();
-    for d in all {
-        let show = if d.is_error() {
-            errors_left.checked_sub(1).map(|n| errors_left = n).is_some()
-        } else {
-            room_for_warnings.checked_sub(1).map(|n| room_for_warnings = n).is_some()
-        };
-        if show {
-            out.push_str(&format!("{d}\n"));
+    let mut chosen = vec![false; all.len()];
+    let mut room = limit;
+    for errors in [true, false] {
+        let mut seen: Vec<&str> = Vec::new();
+        for first_of_kind in [true, false] {
+            for (i, d) in all.iter().enumerate() {
+                if room == 0 || chosen[i] || d.is_error() != errors || (first_of_kind && seen.contains(&d.id)) {
+                    continue;
+                }
+                seen.push(d.id);
+                chosen[i] = true;
+                room -= 1;
+            }
         }
     }
-    let hidden_errors = errors - shown_errors;
-    let hidden_warnings = (all.len() - errors) - (limit - shown_errors).min(all.len() - errors);
+    let mut out = String::new();
+    for (d, _) in all.iter().zip(&chosen).filter(|(_, c)| **c) {
+        out.push_str(&format!("{d}\n"));
+    }
+    let hidden = |errors: bool| all.iter().zip(&chosen).filter(|(d, c)| !**c && d.is_error() == errors).count();
+    let (hidden_errors, hidden_warnings) = (hidden(true), hidden(false));
     if hidden_errors + hidden_warnings > 0 {
         let mut parts = Vec::new();
         if hidden_errors > 0 {
@@ -244,7 +250,7 @@ pub fn listing(all: &[Diagnostic], limit: Option<usize>) -> String {
             parts.push(format!("{hidden_warnings} 个警告"));
         }
         out.push_str(&format!(
-            "……另有{}没有列出（每个文件最多列出 {limit} 个）；要看全部，请运行 nianbao check --all <文件>，或用 --format json\n\n",
+            "……另有 {}没有列出（每个文件最多列出 {limit} 个）；要看全部，请运行 nianbao check --all <文件>，或用 --format json\n\n",
             parts.join("、")
         ));
     }

@@ -186,21 +186,30 @@ fn a_misspelt_key_hides_none_of_the_files_other_problems() {
 }
 
 #[test]
-fn at_most_20_findings_are_listed_per_file_errors_first_and_the_rest_is_counted() {
-    let data = with_closing(&("xx局，".repeat(25) + "完。")).replace("opening: 开场。", "opening: 开场,欢迎。");
-    let p = Project::new(&[("data/x/2018.yaml", &data)]);
-    let o = nianbao(p.dir.path(), &["check", "data"]);
+fn at_most_20_findings_are_listed_per_file_errors_first_one_of_each_kind_and_the_rest_is_counted() {
+    let data = with_closing(&("xx局，".repeat(25) + "完。")).replace("opening: 开场。", "opening: 开场,欢迎。")
+        + "review:\n  summary: 电子建档率92.2%。\n  metrics:\n    - { id: e, name: 电子建档率, value: 93.7, unit: \"%\" }\n";
+    let p = Project::new(&[
+        ("data/x/2017.yaml", "kind: figures\nunit: { name: 样例县, level: 县 }\nissuer: x\n"),
+        ("data/x/2018.yaml", &data),
+    ]);
+    let o = nianbao(p.dir.path(), &["check", "data/x/2018.yaml"]);
     let err = stderr(&o);
-    assert_eq!(err.matches("错误[placeholder]").count(), 20, "{err}");
+    // Twenty: the contradicted figure, written last, is not hidden behind the placeholders.
+    assert_eq!(err.matches("错误[placeholder]").count(), 19, "{err}");
+    assert_eq!(err.matches("错误[figure.contradiction]").count(), 1, "{err}");
     assert!(!err.contains("警告[text.halfwidth]"), "errors come first: {err}");
-    assert!(err.contains("……另有5 个错误、1 个警告没有列出（每个文件最多列出 20 个）"), "{err}");
+    assert!(err.contains("……另有 6 个错误、1 个警告没有列出（每个文件最多列出 20 个）"), "{err}");
     assert!(err.contains("nianbao check --all"), "{err}");
-    assert!(err.contains("检查了 1 个数据文件：25 个错误，1 个警告"), "{err}");
-    let all = stderr(&nianbao(p.dir.path(), &["check", "data", "--all"]));
+    assert!(err.contains("检查了 1 个数据文件：26 个错误，1 个警告"), "{err}");
+    let all = stderr(&nianbao(p.dir.path(), &["check", "data/x/2018.yaml", "--all"]));
     assert_eq!(all.matches("错误[placeholder]").count(), 25);
     assert!(all.contains("警告[text.halfwidth]") && !all.contains("没有列出"), "{all}");
-    let (_, found) = check(&p, "data", &[]);
-    assert_eq!(found.len(), 26);
+    let (_, found) = check(&p, "data/x/2018.yaml", &[]);
+    assert_eq!(found.len(), 27);
+    // render lists the same twenty.
+    let r = stderr(&nianbao(p.dir.path(), &["render", "data/x/2018.yaml"]));
+    assert_eq!(errors_printed(&r), errors_printed(&err));
 }
 
 // 3. The commonest Chinese-typing slips.

@@ -221,21 +221,26 @@ const ARTEFACTS: [(&str, &str, &[&str]); 20] = [
     ("标准了", "规范了", &[]),
 ];
 
-/// Conversion artefacts, each occurrence.
+/// Conversion artefacts: one finding per wrong word and text, at its first
+/// occurrence, saying how many there are (a converted report holds dozens).
 fn artefacts(s: &str) -> Vec<Hit> {
     let mut out = Vec::new();
     for (wrong, right, before) in ARTEFACTS {
-        for (at, _) in s.match_indices(wrong) {
-            let next = &s[at + wrong.len()..];
-            if before.is_empty() || before.iter().any(|w| next.starts_with(w)) {
-                out.push(hit(
-                    "text.artefact",
-                    Severity::Warning,
-                    at,
-                    wrong,
-                    format!("“{wrong}”像是文字转换留下的错词，应为“{right}”"),
-                ));
-            }
+        let found: Vec<usize> = s
+            .match_indices(wrong)
+            .map(|(at, _)| at)
+            .filter(|&at| before.is_empty() || before.iter().any(|w| s[at + wrong.len()..].starts_with(w)))
+            .collect();
+        if let Some(&at) = found.first() {
+            let more =
+                if found.len() > 1 { format!("（这段文字里共 {} 处）", found.len()) } else { String::new() };
+            out.push(hit(
+                "text.artefact",
+                Severity::Warning,
+                at,
+                wrong,
+                format!("“{wrong}”像是文字转换留下的错词，应为“{right}”{more}"),
+            ));
         }
     }
     out
