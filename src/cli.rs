@@ -33,8 +33,8 @@ fn check_help() -> String {
         text.push_str(&format!("  {id:width$}  {what}{warning}\n"));
     }
     text.push_str(
-        "\n此外还检查 render 会做的一切：数据能否读取、模板能否渲染、每个字有没有字体、排版（页数上限等），\n\
-         按默认的 DOCX 和 PDF 格式做，只是不写文件。\n\n\
+        "\n此外还检查 render 会做的一切（这些不能关闭）：数据能否读取、模板能否渲染、每个字有没有字体\n\
+         （font.missing-glyph）、排版（页数上限等），按默认的 DOCX 和 PDF 格式做，只是不写文件。\n\n\
          退出码：0 没有错误（可能有警告）；1 有错误，或用了 --deny-warnings 且有警告；2 用法错误。",
     );
     text

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::check;
 use crate::data::{self, Loaded};
-use crate::diag::{Diagnostic, Result};
+use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Document;
 use crate::markup;
 use crate::template::{Choice, Templates};
@@ -30,11 +30,14 @@ pub struct Built {
 
 /// Data → template → markup → document model. Data with errors fails here.
 pub fn build(data_path: &Path, templates: &Templates, template: Option<&str>) -> Result<Built> {
-    build_loaded(data::load(data_path)?, templates, template)
+    let loaded = data::load(data_path)?;
+    let (markup, doc, template) = document(&loaded, templates, template)?;
+    Ok(Built { loaded, markup, doc, template })
 }
 
-/// Template → markup → document model, for data loaded without errors.
-fn build_loaded(loaded: Loaded, templates: &Templates, template: Option<&str>) -> Result<Built> {
+/// Template → markup → document model, for data loaded without errors:
+/// the markup, the document and the template's name.
+fn document(loaded: &Loaded, templates: &Templates, template: Option<&str>) -> Result<(String, Document, String)> {
     // A template given on the command line may be any file; one named by the
     // data file, or the genre's default, only one of the project's or a built-in.
     let (template, from_command_line) = match template {
@@ -65,7 +68,7 @@ fn build_loaded(loaded: Loaded, templates: &Templates, template: Option<&str>) -
     if let Some(t) = source_date_epoch() {
         doc.meta.created = Some(t);
     }
-    Ok(Built { loaded, markup, doc, template })
+    Ok((markup, doc, template))
 }
 
 /// A report taken as far as it goes without writing a file: every format's
@@ -111,17 +114,24 @@ pub fn prepare(
     diagnostics.extend(loaded.errors.iter().cloned());
     let findings = check::data(&loaded, config);
     diagnostics.extend(findings.iter().cloned());
-    if !loaded.errors.is_empty() {
-        // Stand-ins hold the place of the wrong values: good for checking, not for printing.
-        return Prepared { diagnostics: ordered(data_path, diagnostics), ..Prepared::default() };
-    }
-    let built = match build_loaded(loaded, templates, template) {
-        Ok(b) => b,
+    // Stand-ins hold the place of wrong values: good for checking, not for
+    // printing. Without a document, the characters no font has are still
+    // found in the data.
+    let document =
+        if loaded.errors.is_empty() { document(&loaded, templates, template) } else { Err(Errors::default()) };
+    let (markup, doc, template) = match document {
+        Ok(d) => d,
         Err(e) => {
             diagnostics.extend(e.0);
+            if formats.iter().any(|f| *f != Format::Md)
+                && let Some(fonts) = &res.fonts
+            {
+                diagnostics.extend(check::glyphs_in_data(&loaded, fonts));
+            }
             return Prepared { diagnostics: ordered(data_path, diagnostics), ..Prepared::default() };
         }
     };
+    let built = Built { loaded, markup, doc, template };
     diagnostics.extend(check::document(&built.loaded, &built.doc, &findings, config));
     let (files, more) = write_all(&built, formats, out, res);
     diagnostics.extend(more.into_iter().filter(|d| !silenced(d)));

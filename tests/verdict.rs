@@ -167,6 +167,7 @@ fn check_and_render_agree_on_a_corpus_of_broken_files() {
 #[test]
 fn a_misspelt_key_hides_none_of_the_files_other_problems() {
     let data = MINIMAL.replace("2018-03-01", "2017-03-01").replace("opening: 开场。", "opening: 今天召开xx会议。")
+        + "closing: 谢谢😀。\n"
         + "review:\n  sections:\n    - title: 成绩\n      items:\n        - title: 签约\n          points: [完成签约。]\n          metircs:\n            - { id: a, name: 签约率, value: 66.2, unit: \"%\" }\n          metrics:\n            - { id: b, name: 随访率, value: 133.8, unit: \"%\" }\n";
     let p = Project::new(&[("data/x/2018.yaml", &data)]);
     let (code, found) = check(&p, "data", &[]);
@@ -183,6 +184,10 @@ fn a_misspelt_key_hides_none_of_the_files_other_problems() {
     );
     let year = one(&found, "year.date");
     assert_eq!((at(year), message(year)), (position(&data, "date:", "2017"), "这份报告是2018年的，日期却是2017年"));
+    // And a character no font has, though there is no document to set it in yet.
+    let glyph = one(&found, "font.missing-glyph");
+    assert_eq!((at(glyph), glyph["path"].as_str()), (position(&data, "closing", "😀"), Some("closing")));
+    assert_eq!(found.iter().filter(|f| f["severity"] == "error").count(), 5, "{found:#?}");
 }
 
 #[test]

@@ -25,7 +25,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 26] = [
+pub const CHECKS: [(&str, Severity, &str); 25] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -50,7 +50,6 @@ pub const CHECKS: [(&str, Severity, &str); 26] = [
     ("text.unclosed", Severity::Warning, "段落没有以句号等标点结束"),
     ("doc.heading-skip", Severity::Warning, "标题跳级（如一级标题下直接出现三级标题）"),
     ("doc.empty-section", Severity::Warning, "标题下没有内容"),
-    ("font.missing-glyph", Severity::Error, "所有字体都没有的字（如表情符号、生僻字）"),
     ("font.fallback", Severity::Warning, "正文字体缺的字改用后备字体"),
 ];
 
@@ -117,6 +116,37 @@ pub fn glyphs(loaded: &Loaded, missing: &crate::fonts::coverage::Missing) -> Vec
         out.extend(found);
     }
     out
+}
+
+/// Located errors for the characters of the data no face of `book` has at all,
+/// for when there is no document to check (the data has errors, or the
+/// template failed): what [`glyphs`] would report once there is one.
+pub fn glyphs_in_data(loaded: &Loaded, book: &crate::fonts::FontBook) -> Vec<Diagnostic> {
+    let mut chars = BTreeSet::new();
+    for file in &loaded.files {
+        texts(&file.value, "", &mut |path, s| {
+            if !path.starts_with("extra") {
+                chars.extend(s.chars().filter(|c| !c.is_whitespace() && !c.is_control()));
+            }
+        });
+    }
+    let mut missing = crate::fonts::coverage::Missing::new();
+    for ch in chars {
+        let mut any = false;
+        for id in 0..book.len() {
+            match book.face(id) {
+                Ok(face) => any |= face.has_char(ch),
+                Err(e) => return e.0,
+            }
+            if any {
+                break;
+            }
+        }
+        if !any {
+            missing.insert(ch, Vec::new());
+        }
+    }
+    glyphs(loaded, &missing)
 }
 
 /// Call `f` with every text of a data file and its YAML path.
