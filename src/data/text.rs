@@ -4,7 +4,7 @@
 //! written (`3200.50` in a table cell stays `3200.50`, a metric written `93.70`
 //! prints with two decimals).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use yaml_serde::Value;
 
@@ -50,7 +50,7 @@ fn name(c: char) -> &'static str {
 /// table cells as written.
 pub fn prepare(file: &mut YamlFile) {
     let mut value = std::mem::take(&mut file.value);
-    let mut taken_out: HashMap<String, Vec<Removed>> = HashMap::new();
+    let mut taken_out: BTreeMap<String, Vec<Removed>> = BTreeMap::new();
     for &(line, column, c) in &file.removed {
         let path = file.scalar_at(line, column).unwrap_or_default().to_string();
         taken_out.entry(path).or_default().push((line, column, c));
@@ -92,7 +92,7 @@ fn walk(
     file: &YamlFile,
     v: &mut Value,
     path: String,
-    taken_out: &mut HashMap<String, Vec<Removed>>,
+    taken_out: &mut BTreeMap<String, Vec<Removed>>,
     warnings: &mut Vec<Diagnostic>,
 ) {
     match v {
