@@ -71,23 +71,30 @@ fn document(loaded: &Loaded, templates: &Templates, template: Option<&str>) -> R
     Ok((markup, doc, template))
 }
 
+/// `SOURCE_DATE_EPOCH`, when set, fixes the documents' creation time.
+fn source_date_epoch() -> Option<chrono::NaiveDateTime> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.naive_utc())
+}
+
+/// Where a report's file of `format` goes: `<out>/<county>/<year>/<stem>.<ext>`.
+pub fn output_path(out: &Path, built: &Built, format: Format) -> PathBuf {
+    out.join(&built.loaded.county).join(built.loaded.report.report_year.to_string()).join(format!(
+        "{}.{}",
+        built.doc.meta.file_stem,
+        format.extension()
+    ))
+}
+
 /// A report taken as far as it goes without writing a file: every format's
 /// bytes when nothing stops it, and every finding on the way.
 #[derive(Debug, Default)]
 pub struct Prepared {
-    /// The report up to its document model, when the data loaded and the template rendered.
-    pub built: Option<Built>,
     /// Each format's file and bytes; empty when there is an error.
     pub files: Vec<(PathBuf, Vec<u8>)>,
     /// Errors and warnings, the data file's in the order they are written,
     /// then other files', then the document's.
     pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Prepared {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
 }
 
 /// Everything `render` does for one data file except writing files: load (the
@@ -137,7 +144,7 @@ pub fn prepare(
     diagnostics.extend(more.into_iter().filter(|d| !silenced(d)));
     let diagnostics = ordered(data_path, diagnostics);
     let files = if diagnostics.iter().any(Diagnostic::is_error) { Vec::new() } else { files };
-    Prepared { built: Some(built), files, diagnostics }
+    Prepared { files, diagnostics }
 }
 
 /// Every format in memory: first a face for every character (a character no
@@ -196,29 +203,11 @@ fn write_all(
 /// document's), each group keeping the order they were found in.
 fn ordered(data_path: &Path, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let own = data_path.display().to_string();
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| match &d.location {
-            Some(l) if l.file == own => (0, String::new(), l.line, l.column),
-            Some(l) => (1, l.file.clone(), l.line, l.column),
-            None => (2, String::new(), 0, 0),
-        };
-        key(a).cmp(&key(b))
+    diagnostics.sort_by_cached_key(|d| match &d.location {
+        Some(l) if l.file == own => (0, String::new(), l.line, l.column),
+        Some(l) => (1, l.file.clone(), l.line, l.column),
+        None => (2, String::new(), 0, 0),
     });
     diagnostics.dedup();
     diagnostics
-}
-
-/// `SOURCE_DATE_EPOCH`, when set, gives the documents' creation time.
-fn source_date_epoch() -> Option<chrono::NaiveDateTime> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
-    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.naive_utc())
-}
-
-/// Where a report's file of `format` goes: `<out>/<county>/<year>/<stem>.<ext>`.
-pub fn output_path(out: &Path, built: &Built, format: Format) -> PathBuf {
-    out.join(&built.loaded.county).join(built.loaded.report.report_year.to_string()).join(format!(
-        "{}.{}",
-        built.doc.meta.file_stem,
-        format.extension()
-    ))
 }
