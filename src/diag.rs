@@ -173,6 +173,7 @@ fn cell_width(c: char) -> usize {
         || (0xFE30..=0xFE4F).contains(&o)
         || (0xFF00..=0xFF60).contains(&o)
         || (0xFFE0..=0xFFE6).contains(&o)
+        || (0x1F300..=0x1FAFF).contains(&o)
         || (0x20000..=0x3FFFD).contains(&o);
     if wide { 2 } else { 1 }
 }
