@@ -19,9 +19,8 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
-use crate::check;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Errors, Result};
+use crate::diag::{Diagnostic, Result};
 use crate::fonts::FontBook;
 use crate::hash::Fnv;
 use crate::input;
@@ -51,8 +50,9 @@ pub struct Outcome {
     pub county: String,
     pub year: Option<i32>,
     pub status: Status,
-    /// Warnings of the load, the checks and the writers.
-    pub warnings: Vec<Diagnostic>,
+    /// Errors and warnings of the load, the checks and the writers, in the
+    /// order [`render::prepare`] gives them.
+    pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
 
@@ -62,13 +62,21 @@ pub enum Status {
     Written(Vec<PathBuf>),
     /// Up to date; nothing rendered.
     Skipped(Vec<PathBuf>),
-    /// Not rendered; what stopped it. Earlier outputs are untouched.
-    Failed(Vec<Diagnostic>),
+    /// Not rendered (see the errors). Earlier outputs are untouched.
+    Failed,
 }
 
 impl Outcome {
     pub fn failed(&self) -> bool {
-        matches!(self.status, Status::Failed(_))
+        matches!(self.status, Status::Failed)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
     }
 }
 
@@ -186,12 +194,15 @@ fn one(data: &Path, opts: &Options, projects: &Projects) -> Outcome {
     let start = Instant::now();
     let county = crate::data::county_of(data);
     let year = data.file_stem().and_then(|s| s.to_str()).filter(|s| s.len() == 4).and_then(|s| s.parse().ok());
-    let mut warnings = Vec::new();
-    let status = match render_one(data, opts, projects, &county, year, &mut warnings) {
+    let mut diagnostics = Vec::new();
+    let status = match render_one(data, opts, projects, &county, year, &mut diagnostics) {
         Ok(s) => s,
-        Err(e) => Status::Failed(e.0),
+        Err(e) => {
+            diagnostics.extend(e.0);
+            Status::Failed
+        }
     };
-    Outcome { data: data.to_path_buf(), county, year, status, warnings, elapsed: start.elapsed() }
+    Outcome { data: data.to_path_buf(), county, year, status, diagnostics, elapsed: start.elapsed() }
 }
 
 fn render_one(
@@ -200,7 +211,7 @@ fn render_one(
     projects: &Projects,
     county: &str,
     year: Option<i32>,
-    warnings: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Status> {
     let project = projects.for_data(data, &opts.formats, opts.docx_fonts)?;
     let config = &project.resources.config;
@@ -223,19 +234,32 @@ fn render_one(
         }
         return Ok(Status::Skipped(outputs));
     }
-    let built = render::build(data, &project.templates, opts.template.as_deref())?;
-    warnings.extend(built.loaded.warnings.iter().cloned());
-    let findings = check::run(&built.loaded, &built.doc, &config.check);
-    if findings.iter().any(Diagnostic::is_error) {
-        return Err(Errors(findings));
+    let prepared = render::prepare(
+        data,
+        &project.templates,
+        opts.template.as_deref(),
+        &opts.formats,
+        &opts.out,
+        &project.resources,
+    );
+    diagnostics.extend(prepared.diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Ok(Status::Failed);
     }
-    warnings.extend(findings);
-    let (written, w) = render::write_outputs(&built, &opts.formats, &opts.out, &project.resources)?;
-    warnings.extend(w);
+    let files: Vec<(PathBuf, &[u8])> = prepared.files.iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
+    crate::output::write_all(&files)?;
+    let written: Vec<PathBuf> = prepared.files.into_iter().map(|(p, _)| p).collect();
     if let (Some(stamp), Some(key)) = (&stamp, &key) {
-        write_stamp(stamp, &opts.out, key, &written)?;
-        if opts.depfile {
-            write_depfile(stamp, &inputs)?;
+        let recorded = write_stamp(stamp, &opts.out, key, &written)
+            .and_then(|()| if opts.depfile { write_depfile(stamp, &inputs) } else { Ok(()) });
+        // The report is written: a stamp not written only costs a render next time.
+        if let Err(e) = recorded {
+            diagnostics.extend(e.0.into_iter().map(|d| Diagnostic {
+                severity: crate::diag::Severity::Warning,
+                id: "output.stamp",
+                message: format!("报告已生成，但记录其输入的文件没有写成，下次会重新生成这份报告：{}", d.message),
+                ..d
+            }));
         }
     }
     Ok(Status::Written(written))
@@ -380,12 +404,14 @@ impl Progress {
         let line = match &o.status {
             Status::Written(_) => format!("已生成 {name}（{} ms）", o.elapsed.as_millis()),
             Status::Skipped(_) => format!("已是最新 {name}"),
-            Status::Failed(_) => format!("失败 {name}"),
+            Status::Failed => format!("失败 {name}：{} 个错误", o.errors()),
         };
+        // Each report's errors and warnings, once, above the bar or after its line.
+        let listing = crate::diag::listing(&o.diagnostics, Some(crate::diag::SHOWN_PER_FILE));
         match &self.bar {
             Some(bar) => {
-                if o.failed() {
-                    bar.suspend(|| print_diagnostics(o));
+                if !listing.is_empty() {
+                    bar.suspend(|| eprint!("{listing}"));
                 }
                 bar.set_message(line);
                 bar.inc(1);
@@ -393,7 +419,7 @@ impl Progress {
             None => {
                 let width = self.total.to_string().len();
                 eprintln!("[{n:>width$}/{}] {line}", self.total);
-                print_diagnostics(o);
+                eprint!("{listing}");
             }
         }
     }
@@ -405,14 +431,6 @@ impl Progress {
     }
 }
 
-fn print_diagnostics(o: &Outcome) {
-    if let Status::Failed(errors) = &o.status {
-        for d in errors {
-            eprintln!("{d}");
-        }
-    }
-}
-
 /// The summary table: county, year, outputs, warnings, time, status.
 pub fn summary(outcomes: &[Outcome]) -> String {
     let mut rows = vec![["县".to_string(), "年份".into(), "输出".into(), "警告".into(), "用时".into(), "结果".into()]];
@@ -420,13 +438,13 @@ pub fn summary(outcomes: &[Outcome]) -> String {
         let (files, result) = match &o.status {
             Status::Written(f) => (f.len().to_string(), "已生成"),
             Status::Skipped(f) => (f.len().to_string(), "已是最新"),
-            Status::Failed(_) => ("0".into(), "失败"),
+            Status::Failed => ("0".into(), "失败"),
         };
         rows.push([
             o.county.clone(),
             o.year.map(|y| y.to_string()).unwrap_or_default(),
             files,
-            o.warnings.len().to_string(),
+            o.warnings().to_string(),
             format!("{} ms", o.elapsed.as_millis()),
             result.to_string(),
         ]);

@@ -21,32 +21,24 @@ const AFTER_HELP: &str = "\
 
 退出码：0 成功；1 数据或模板有错误；2 命令用法错误。";
 
-const CHECK_HELP: &str = "\
-示例：
-  nianbao check data/xiangyuan/2018.yaml
-  nianbao check data/ --format json --deny-warnings
-
-检查项（可在 nianbao.yaml 的 check.silence 里关闭，如 [text.halfwidth] 或 [text.*]）：
-  placeholder           占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]
-  text.empty            必填的文字为空
-  figure.rate-over-100  比率超过100%
-  figure.negative       数量或比率为负数
-  figure.rate-mismatch  写明的比率与分子、分母算出的不一致
-  figure.parts          合计与各分项之和不一致
-  year.date             会议日期或成文日期不在报告年度
-  year.honour           荣誉的日期不在回顾年度（警告）
-  year.in-plan          工作部署部分出现了上一年的年份（警告）
-  target.unmatched      去年的目标今年没有对应的指标（警告）
-  target.deadline       目标的完成时限晚于计划年度（警告）
-  text.halfwidth        中文里用了半角标点 ,;:?!()（警告）
-  text.unpaired         引号、括号、书名号不成对（警告）
-  text.doubled          标点重复，如“。。”“，。”（警告）
-  text.artefact         文字转换留下的错词，如“效劳”“根本公共卫生”（警告）
-  text.unclosed         段落没有以句号等标点结束（警告）
-  doc.heading-skip      标题跳级（警告）
-  doc.empty-section     标题下没有内容（警告）
-
-退出码：0 没有错误（可能有警告）；1 有错误，或用了 --deny-warnings 且有警告；2 用法错误。";
+/// `check --help`'s text after the options: examples, and every check from [`check::CHECKS`].
+fn check_help() -> String {
+    let width = check::CHECKS.iter().map(|(id, ..)| id.len()).max().unwrap_or(0);
+    let mut text = String::from(
+        "示例：\n  nianbao check data/xiangyuan/2018.yaml\n  nianbao check data/ --format json --deny-warnings\n\n\
+         检查项（可在 nianbao.yaml 的 check.silence 里关闭，如 [text.halfwidth] 或 [text.*]）：\n",
+    );
+    for (id, severity, what) in check::CHECKS {
+        let warning = if severity == crate::diag::Severity::Warning { "（警告）" } else { "" };
+        text.push_str(&format!("  {id:width$}  {what}{warning}\n"));
+    }
+    text.push_str(
+        "\n此外还检查 render 会做的一切（这些不能关闭）：数据能否读取、模板能否渲染、每个字有没有字体\n\
+         （font.missing-glyph）、排版（页数上限等），按默认的 DOCX 和 PDF 格式做，只是不写文件。\n\n\
+         退出码：0 没有错误（可能有警告）；1 有错误，或用了 --deny-warnings 且有警告；2 用法错误。",
+    );
+    text
+}
 
 /// 年报：把一年的工作数据（YAML）生成为卫生健康工作会议讲话、工作报告等年度报告（DOCX 和 PDF，版式符合 GB/T 9704-2012）。
 #[derive(Debug, Parser)]
@@ -68,8 +60,8 @@ pub enum Command {
         after_help = "示例：\n  nianbao batch                          生成 data/ 下所有县、所有年份的报告\n  nianbao batch data --year 2018 --jobs 2\n  nianbao batch 各县数据/ --format pdf --force\n\n没有变化的报告会跳过（数据、共用文件、去年的数据、模板、字体、配置都没变）；--force 全部重新生成。\n退出码：0 全部成功；1 有报告失败（其余的照常生成）；2 用法错误。"
     )]
     Batch(BatchArgs),
-    /// 检查数据和模板：报告找到的每一个问题，不写任何文件
-    #[command(after_help = CHECK_HELP)]
+    /// 检查数据和模板：报告 render 会拒绝的每一个问题，不写任何文件
+    #[command(after_help = check_help())]
     Check(CheckArgs),
     /// 新建工作目录：示例数据、可修改的模板、Makefile 和配置，建好即可生成
     #[command(after_help = "示例：\n  nianbao init 我县年报\n  cd 我县年报 && nianbao render data/example/*.yaml")]
@@ -91,8 +83,8 @@ pub enum Command {
     },
 }
 
-/// The command line with clap's own words in Chinese: headings, usage, and the
-/// help and version flags.
+/// The command line with clap's own words in Chinese: headings, usage lines,
+/// the help and version flags (usage errors: [`Chinese`]).
 pub fn command() -> clap::Command {
     fn localize(cmd: clap::Command) -> clap::Command {
         cmd.help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
@@ -107,9 +99,113 @@ pub fn command() -> clap::Command {
             .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("显示帮助").help_heading("选项"))
             .mut_subcommands(localize)
     }
-    localize(Cli::command()).disable_version_flag(true).arg(
+    let mut cmd = localize(Cli::command()).disable_version_flag(true).arg(
         Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本").help_heading("选项"),
-    )
+    );
+    // Usage lines as clap writes them, `[OPTIONS]` in Chinese.
+    cmd.build();
+    let usage = |c: &clap::Command| {
+        let text = c.clone().render_usage().to_string();
+        text.trim_start_matches("Usage:").trim().replace("[OPTIONS]", "[选项]")
+    };
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in names {
+        let line = cmd.find_subcommand(&name).map(usage).unwrap_or_default();
+        cmd = cmd.mut_subcommand(name, |c| c.override_usage(line));
+    }
+    cmd
+}
+
+/// Usage errors in Chinese: what clap would say (`unexpected argument
+/// '--fromat' found`), said to the office writer. [`usage_error`] adds the
+/// usage line and where to read more.
+pub struct Chinese;
+
+impl clap::error::ErrorFormatter for Chinese {
+    fn format_error(error: &clap::error::Error<Self>) -> clap::builder::StyledStr {
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        let text = |k| match error.get(k) {
+            Some(ContextValue::String(s)) => Some(s.clone()),
+            Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+            Some(ContextValue::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let list = |k| match error.get(k) {
+            Some(ContextValue::Strings(v)) => v.clone(),
+            Some(ContextValue::StyledStrs(v)) => v.iter().map(|s| s.to_string()).collect(),
+            Some(ContextValue::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        };
+        let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+        let value = text(ContextKind::InvalidValue).unwrap_or_default();
+        let quoted = |v: Vec<String>| v.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、");
+        let mut lines: Vec<String> = Vec::new();
+        match error.kind() {
+            ErrorKind::UnknownArgument => {
+                lines.push(format!("错误：不认识的选项“{arg}”"));
+                let suggested = list(ContextKind::SuggestedArg);
+                if !suggested.is_empty() {
+                    lines.push(format!("  提示：是不是想写{}？", quoted(suggested)));
+                }
+                if matches!(error.get(ContextKind::TrailingArg), Some(ContextValue::Bool(true))) {
+                    lines.push(format!("  提示：如果“{arg}”是文件名，请写成 -- {arg}"));
+                }
+            }
+            ErrorKind::InvalidSubcommand => {
+                let sub = text(ContextKind::InvalidSubcommand).unwrap_or_default();
+                lines.push(format!("错误：没有“{sub}”这个命令"));
+                let suggested = list(ContextKind::SuggestedSubcommand);
+                if !suggested.is_empty() {
+                    lines.push(format!("  提示：是不是想写{}？", quoted(suggested)));
+                }
+                let all: Vec<String> = command().get_subcommands().map(|c| c.get_name().to_string()).collect();
+                lines.push(format!("  可用的命令：{}", all.join("、")));
+            }
+            ErrorKind::InvalidValue if value.is_empty() => lines.push(format!("错误：{arg} 后面要写一个值")),
+            ErrorKind::InvalidValue => {
+                lines.push(format!("错误：“{value}”不是 {arg} 可用的值"));
+                let valid = list(ContextKind::ValidValue);
+                if !valid.is_empty() {
+                    lines.push(format!("  可用的值：{}", valid.join("、")));
+                }
+                let suggested = list(ContextKind::SuggestedValue);
+                if !suggested.is_empty() {
+                    lines.push(format!("  提示：是不是想写{}？", quoted(suggested)));
+                }
+            }
+            ErrorKind::ValueValidation => {
+                let why = match std::error::Error::source(error) {
+                    Some(e) if e.is::<std::num::ParseIntError>() => "应为一个整数".to_string(),
+                    Some(e) if e.to_string().chars().any(|c| c as u32 >= 0x3400) => e.to_string(),
+                    _ => "取值不对".to_string(),
+                };
+                lines.push(format!("错误：{arg} 的值“{value}”不对：{why}"));
+            }
+            ErrorKind::NoEquals => lines.push(format!("错误：{arg} 的值要用等号连接，如 {arg}=值")),
+            ErrorKind::TooManyValues => lines.push(format!("错误：“{value}”是多余的：{arg} 后面不能再写值")),
+            ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+                let expected = text(ContextKind::ExpectedNumValues).or_else(|| text(ContextKind::MinValues));
+                let actual = text(ContextKind::ActualNumValues).unwrap_or_default();
+                lines.push(format!("错误：{arg} 需要 {} 个值，实际给了 {actual} 个", expected.unwrap_or_default()));
+            }
+            ErrorKind::ArgumentConflict => {
+                let prior = list(ContextKind::PriorArg);
+                lines.push(format!("错误：{arg} 不能和 {} 一起使用", prior.join("、")));
+            }
+            ErrorKind::MissingRequiredArgument => {
+                lines.push(format!("错误：缺少必填的参数 {}", list(ContextKind::InvalidArg).join("、")));
+            }
+            ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                lines.push("错误：缺少命令".to_string());
+            }
+            ErrorKind::InvalidUtf8 => lines.push("错误：参数里有不是 UTF-8 编码的文字".to_string()),
+            _ => lines.push("错误：命令行用法不对".to_string()),
+        }
+        let mut out = clap::builder::StyledStr::new();
+        use std::fmt::Write;
+        let _ = writeln!(out, "{}", lines.join("\n"));
+        out
+    }
 }
 
 /// Options shared by the commands that write reports.
@@ -225,6 +321,9 @@ pub struct CheckArgs {
     /// 把警告也当作错误（有警告时退出码为 1）
     #[arg(long)]
     pub deny_warnings: bool,
+    /// 列出全部问题（默认每个文件最多列出 20 个，错误优先）
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// How `check` prints its findings.
@@ -238,10 +337,7 @@ pub enum ReportFormat {
 pub fn main() -> ExitCode {
     let cli = match command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
+        Err(e) => return usage_error(e),
     };
     crate::output::handle_interrupts();
     let ok = match cli.command {
@@ -264,6 +360,33 @@ pub fn main() -> ExitCode {
     if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
+/// Help and version as clap prints them (in Chinese through [`command`]); a
+/// usage error in Chinese with the usage line of the command it concerns and
+/// where to read more, exit code 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+    }
+    let cmd = command();
+    let sub = std::env::args().skip(1).find_map(|a| cmd.find_subcommand(&a).cloned());
+    let (mut usage_of, name) = match sub {
+        Some(s) => {
+            let name = format!("nianbao {}", s.get_name());
+            (s, name)
+        }
+        None => (cmd, "nianbao".to_string()),
+    };
+    let usage = usage_of.render_usage().to_string();
+    let usage = usage.trim().trim_start_matches("Usage:").trim();
+    eprint!("{}\n用法：{usage}\n\n运行 {name} --help 查看全部选项和示例。\n", e.apply::<Chinese>().render());
+    ExitCode::from(2)
+}
+
 /// Print to stdout; a closed pipe (`| head`) is not an error.
 fn print_stdout(text: &str) {
     use std::io::Write;
@@ -271,9 +394,7 @@ fn print_stdout(text: &str) {
 }
 
 fn print_all(diags: &[Diagnostic]) {
-    for d in diags {
-        eprintln!("{d}");
-    }
+    eprint!("{}", crate::diag::listing(diags, None));
 }
 
 fn run_render(args: &RenderArgs) -> bool {
@@ -281,9 +402,10 @@ fn run_render(args: &RenderArgs) -> bool {
     outcomes.iter().all(|o| !o.failed())
 }
 
-/// What `render` prints for one report: its warnings and the files written, or its errors.
+/// What `render` prints for one report: its errors and warnings (at most
+/// [`crate::diag::SHOWN_PER_FILE`], errors first), then the files written or why none were.
 pub fn print_outcome(o: &batch::Outcome) {
-    print_all(&o.warnings);
+    eprint!("{}", crate::diag::listing(&o.diagnostics, Some(crate::diag::SHOWN_PER_FILE)));
     match &o.status {
         batch::Status::Written(files) => {
             for path in files {
@@ -295,10 +417,8 @@ pub fn print_outcome(o: &batch::Outcome) {
                 eprintln!("已是最新 {}（输入没有变化；--force 重新生成）", path.display());
             }
         }
-        batch::Status::Failed(errors) => {
-            print_all(errors);
-            let n = errors.iter().filter(|d| d.is_error()).count();
-            eprintln!("未生成 {}：有 {n} 个错误\n", o.data.display());
+        batch::Status::Failed => {
+            eprintln!("未生成 {}：有 {} 个错误；原有的报告没有改动\n", o.data.display(), o.errors());
         }
     }
 }
@@ -319,7 +439,11 @@ fn run_batch(args: &BatchArgs) -> bool {
     outcomes.iter().all(|o| !o.failed())
 }
 
+/// The formats `check` judges a report by: `render`'s default.
+const CHECK_FORMATS: [Format; 2] = [Format::Docx, Format::Pdf];
+
 fn run_check(args: &CheckArgs) -> bool {
+    use rayon::prelude::*;
     let files = match batch::find(&args.paths, None) {
         Ok(f) => f,
         Err(e) => {
@@ -327,20 +451,25 @@ fn run_check(args: &CheckArgs) -> bool {
             return false;
         }
     };
-    let mut all = Vec::new();
     let projects = batch::Projects::default();
-    for data in &files {
-        let result = projects.for_data(data, &[Format::Md], DocxFonts::Names).and_then(|project| {
-            let built = render::build(data, &project.templates, args.template.as_deref())?;
-            let mut diags = built.loaded.warnings.clone();
-            diags.extend(check::run(&built.loaded, &built.doc, &project.resources.config.check));
-            Ok(diags)
-        });
-        let diags = result.unwrap_or_else(|e| e.0);
-        if args.format == ReportFormat::Text {
-            print_all(&diags);
+    // What `render` runs, short of writing files; files side by side, reported in order.
+    let found: Vec<Vec<Diagnostic>> = files
+        .par_iter()
+        .map(|data| match projects.for_data(data, &CHECK_FORMATS, DocxFonts::Embed) {
+            Ok(project) => {
+                let template = args.template.as_deref();
+                let out = std::path::Path::new("out");
+                render::prepare(data, &project.templates, template, &CHECK_FORMATS, out, &project.resources).diagnostics
+            }
+            Err(e) => e.0,
+        })
+        .collect();
+    let limit = (!args.all).then_some(crate::diag::SHOWN_PER_FILE);
+    let all: Vec<Diagnostic> = found.iter().flatten().cloned().collect();
+    if args.format == ReportFormat::Text {
+        for diags in &found {
+            eprint!("{}", crate::diag::listing(diags, limit));
         }
-        all.extend(diags);
     }
     let errors = all.iter().filter(|d| d.is_error()).count();
     let warnings = all.len() - errors;

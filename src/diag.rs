@@ -115,7 +115,18 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
             gutter = num.len() + 1;
             if let Some(src) = &loc.source_line {
-                let line: Vec<char> = src.trim_end().replace('\t', " ").chars().collect();
+                // Tabs as a space, other control characters as their visible
+                // symbol (U+0000 as ␀), so the caret points at something.
+                let line: Vec<char> = src
+                    .trim_end()
+                    .chars()
+                    .map(|c| match c {
+                        '\t' => ' ',
+                        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or(c),
+                        '\x7f' => '␡',
+                        c => c,
+                    })
+                    .collect();
                 // A long line is shown as a window around the column.
                 let col = loc.column.saturating_sub(1).min(line.len());
                 let (start, end) = if line.len() <= 100 {
@@ -162,6 +173,7 @@ fn cell_width(c: char) -> usize {
         || (0xFE30..=0xFE4F).contains(&o)
         || (0xFF00..=0xFF60).contains(&o)
         || (0xFFE0..=0xFFE6).contains(&o)
+        || (0x1F300..=0x1FAFF).contains(&o)
         || (0x20000..=0x3FFFD).contains(&o);
     if wide { 2 } else { 1 }
 }
@@ -197,6 +209,54 @@ impl fmt::Display for Errors {
 impl std::error::Error for Errors {}
 
 pub type Result<T> = std::result::Result<T, Errors>;
+
+/// Most findings listed for one data file (`check --all` and `check --format
+/// json` give every one).
+pub const SHOWN_PER_FILE: usize = 20;
+
+/// One data file's findings as printed: at most `limit` of them, in their
+/// order, each followed by a blank line; then a line saying how many are not
+/// listed and how to see them. Errors are chosen before warnings, and within
+/// each, one of every kind (id) before a second of any, so that twenty
+/// placeholders do not hide the one contradicted figure.
+pub fn listing(all: &[Diagnostic], limit: Option<usize>) -> String {
+    let limit = limit.unwrap_or(usize::MAX);
+    let mut chosen = vec![false; all.len()];
+    let mut room = limit;
+    for errors in [true, false] {
+        let mut seen: Vec<&str> = Vec::new();
+        for first_of_kind in [true, false] {
+            for (i, d) in all.iter().enumerate() {
+                if room == 0 || chosen[i] || d.is_error() != errors || (first_of_kind && seen.contains(&d.id)) {
+                    continue;
+                }
+                seen.push(d.id);
+                chosen[i] = true;
+                room -= 1;
+            }
+        }
+    }
+    let mut out = String::new();
+    for (d, _) in all.iter().zip(&chosen).filter(|(_, c)| **c) {
+        out.push_str(&format!("{d}\n"));
+    }
+    let hidden = |errors: bool| all.iter().zip(&chosen).filter(|(d, c)| !**c && d.is_error() == errors).count();
+    let (hidden_errors, hidden_warnings) = (hidden(true), hidden(false));
+    if hidden_errors + hidden_warnings > 0 {
+        let mut parts = Vec::new();
+        if hidden_errors > 0 {
+            parts.push(format!("{hidden_errors} 个错误"));
+        }
+        if hidden_warnings > 0 {
+            parts.push(format!("{hidden_warnings} 个警告"));
+        }
+        out.push_str(&format!(
+            "……另有 {}没有列出（每个文件最多列出 {limit} 个）；要看全部，请运行 nianbao check --all <文件>，或用 --format json\n\n",
+            parts.join("、")
+        ));
+    }
+    out
+}
 
 /// Terminal cells a text takes (wide characters count two), for aligning tables.
 pub fn display_width(s: &str) -> usize {

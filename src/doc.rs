@@ -25,9 +25,10 @@ pub struct Meta {
     pub author: String,
     pub subject: String,
     pub keywords: Vec<String>,
-    /// Creation and modification time: from the data (the meeting date) or
-    /// `SOURCE_DATE_EPOCH`, never the wall clock, so output is reproducible.
-    pub created: NaiveDateTime,
+    /// Creation and modification time: from the data (the document's or the
+    /// meeting's date) or `SOURCE_DATE_EPOCH`, never the wall clock, so output
+    /// is reproducible; `None` when the data has no date (none is invented).
+    pub created: Option<NaiveDateTime>,
     /// Output file name without extension, already sanitised (no separators, no `..`).
     pub file_stem: String,
 }

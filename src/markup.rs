@@ -42,7 +42,8 @@ struct FrontMatter {
     subject: String,
     #[serde(default)]
     keywords: Vec<String>,
-    date: crate::data::model::Date,
+    #[serde(default)]
+    date: Option<crate::data::model::Date>,
     #[serde(default)]
     numbering: Option<Vec<LevelSpec>>,
 }
@@ -67,7 +68,7 @@ pub fn parse(markup: &str, origin: &str) -> Result<Document> {
             author: printable(&front.author).into_owned(),
             subject: printable(&front.subject).into_owned(),
             keywords: front.keywords.iter().map(|k| printable(k).into_owned()).collect(),
-            created: front.date.first_day().and_hms_opt(0, 0, 0).expect("midnight"),
+            created: front.date.map(|d| d.first_day().and_hms_opt(0, 0, 0).expect("midnight")),
             file_stem: sanitize_file_stem(&front.file),
         },
         numbering,

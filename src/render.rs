@@ -1,13 +1,17 @@
 //! One report, start to finish: load the data, render the template, parse the
-//! markup into the document model, run the writers, and write the files
-//! under `<out>/<county>/<year>/` all or none.
+//! markup into the document model, run the checks and the writers, and write
+//! the files under `<out>/<county>/<year>/` all or none.
+//!
+//! [`prepare`] is everything short of writing files, and both `render` and
+//! `check` run it: what one refuses, the other reports, all at once.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::check;
 use crate::data::{self, Loaded};
-use crate::diag::{Diagnostic, Result};
+use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Document;
 use crate::markup;
 use crate::template::{Choice, Templates};
@@ -24,9 +28,16 @@ pub struct Built {
     pub template: String,
 }
 
-/// Data → template → markup → document model.
+/// Data → template → markup → document model. Data with errors fails here.
 pub fn build(data_path: &Path, templates: &Templates, template: Option<&str>) -> Result<Built> {
     let loaded = data::load(data_path)?;
+    let (markup, doc, template) = document(&loaded, templates, template)?;
+    Ok(Built { loaded, markup, doc, template })
+}
+
+/// Template → markup → document model, for data loaded without errors:
+/// the markup, the document and the template's name.
+fn document(loaded: &Loaded, templates: &Templates, template: Option<&str>) -> Result<(String, Document, String)> {
     // A template given on the command line may be any file; one named by the
     // data file, or the genre's default, only one of the project's or a built-in.
     let (template, from_command_line) = match template {
@@ -55,9 +66,9 @@ pub fn build(data_path: &Path, templates: &Templates, template: Option<&str>) ->
     })?;
     let mut doc = markup::parse(&markup, &template)?;
     if let Some(t) = source_date_epoch() {
-        doc.meta.created = t;
+        doc.meta.created = Some(t);
     }
-    Ok(Built { loaded, markup, doc, template })
+    Ok((markup, doc, template))
 }
 
 /// `SOURCE_DATE_EPOCH`, when set, fixes the documents' creation time.
@@ -75,35 +86,128 @@ pub fn output_path(out: &Path, built: &Built, format: Format) -> PathBuf {
     ))
 }
 
-/// Render every format first, then write the files; nothing is written unless
-/// every format rendered. Returns the paths written and the writers' warnings.
-pub fn write_outputs(
+/// A report taken as far as it goes without writing a file: every format's
+/// bytes when nothing stops it, and every finding on the way.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// Each format's file and bytes; empty when there is an error.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// Errors and warnings, the data file's in the order they are written,
+    /// then other files', then the document's.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything `render` does for one data file except writing files: load (the
+/// data's own errors do not hide its other problems), check, render the
+/// template, check the document, find a face for every character, and run
+/// each writer of `formats` (layout included) in memory. `check` runs exactly
+/// this, so its verdict is `render`'s.
+pub fn prepare(
+    data_path: &Path,
+    templates: &Templates,
+    template: Option<&str>,
+    formats: &[Format],
+    out: &Path,
+    res: &Resources,
+) -> Prepared {
+    let config = &res.config.check;
+    let mut diagnostics = Vec::new();
+    let loaded = match data::recover(data_path) {
+        Ok(l) => l,
+        Err(e) => return Prepared { diagnostics: e.0, ..Prepared::default() },
+    };
+    let silenced = |d: &Diagnostic| !d.is_error() && check::silenced(d.id, &config.silence);
+    diagnostics.extend(loaded.warnings.iter().filter(|d| !silenced(d)).cloned());
+    diagnostics.extend(loaded.errors.iter().cloned());
+    let findings = check::data(&loaded, config);
+    diagnostics.extend(findings.iter().cloned());
+    // Stand-ins hold the place of wrong values: good for checking, not for
+    // printing. Without a document, the characters no font has are still
+    // found in the data.
+    let document =
+        if loaded.errors.is_empty() { document(&loaded, templates, template) } else { Err(Errors::default()) };
+    let (markup, doc, template) = match document {
+        Ok(d) => d,
+        Err(e) => {
+            diagnostics.extend(e.0);
+            if formats.iter().any(|f| *f != Format::Md)
+                && let Some(fonts) = &res.fonts
+            {
+                diagnostics.extend(check::glyphs_in_data(&loaded, fonts));
+            }
+            return Prepared { diagnostics: ordered(data_path, diagnostics), ..Prepared::default() };
+        }
+    };
+    let built = Built { loaded, markup, doc, template };
+    diagnostics.extend(check::document(&built.loaded, &built.doc, &findings, config));
+    let (files, more) = write_all(&built, formats, out, res);
+    diagnostics.extend(more.into_iter().filter(|d| !silenced(d)));
+    let diagnostics = ordered(data_path, diagnostics);
+    let files = if diagnostics.iter().any(Diagnostic::is_error) { Vec::new() } else { files };
+    Prepared { files, diagnostics }
+}
+
+/// Every format in memory: first a face for every character (a character no
+/// font has is located in the data), then the writers side by side (the DOCX
+/// and the PDF take about as long), in `formats` order.
+fn write_all(
     built: &Built,
     formats: &[Format],
     out: &Path,
     res: &Resources,
-) -> Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
-    let mut rendered = Vec::new();
-    let mut warnings = Vec::new();
-    // Every character against its role's face, once for all formats that set type.
+) -> (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
     if formats.iter().any(|f| *f != Format::Md)
         && let Some(fonts) = &res.fonts
     {
-        warnings.extend(crate::fonts::coverage::check(&built.doc, fonts)?.warnings);
+        match crate::fonts::coverage::scan(&built.doc, fonts) {
+            Ok((coverage, missing)) if missing.is_empty() => diagnostics.extend(coverage.warnings),
+            Ok((_, missing)) => {
+                diagnostics.extend(check::glyphs(&built.loaded, &missing));
+                return (Vec::new(), diagnostics);
+            }
+            Err(e) => {
+                diagnostics.extend(e.0);
+                return (Vec::new(), diagnostics);
+            }
+        }
     }
-    // The writers side by side (the DOCX and the PDF take about as long), in
-    // `formats` order for their warnings and files. Fork-join on the current
-    // rayon pool, like every parallel step (see the crate's concurrency note).
-    // Laid out once, for every format that sets type.
-    let layout = writer::lay_out(&built.doc, formats, res)?;
+    // Laid out once, for every format that sets type (the page limit is
+    // checked here, before the writers work).
+    let layout = match writer::lay_out(&built.doc, formats, res) {
+        Ok(layout) => layout,
+        Err(e) => {
+            diagnostics.extend(e.0);
+            return (Vec::new(), diagnostics);
+        }
+    };
+    // Fork-join on the current rayon pool, like every parallel step (see the
+    // crate's concurrency note).
     let results: Vec<Result<(Vec<u8>, Vec<Diagnostic>)>> =
         formats.par_iter().map(|&format| writer::write(&built.doc, layout.as_ref(), format, res)).collect();
+    let mut files = Vec::new();
     for (&format, result) in formats.iter().zip(results) {
-        let (bytes, w) = result?;
-        warnings.extend(w);
-        rendered.push((output_path(out, built, format), bytes));
+        match result {
+            Ok((bytes, warnings)) => {
+                diagnostics.extend(warnings);
+                files.push((output_path(out, built, format), bytes));
+            }
+            Err(e) => diagnostics.extend(e.0),
+        }
     }
-    let files: Vec<(PathBuf, &[u8])> = rendered.iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
-    crate::output::write_all(&files)?;
-    Ok((rendered.into_iter().map(|(p, _)| p).collect(), warnings))
+    (files, diagnostics)
+}
+
+/// Findings in reading order: the data file's by line and column, then other
+/// files' (`_common.yaml`, last year's file), then those without a place (the
+/// document's), each group keeping the order they were found in.
+fn ordered(data_path: &Path, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let own = data_path.display().to_string();
+    diagnostics.sort_by_cached_key(|d| match &d.location {
+        Some(l) if l.file == own => (0, String::new(), l.line, l.column),
+        Some(l) => (1, l.file.clone(), l.line, l.column),
+        None => (2, String::new(), 0, 0),
+    });
+    diagnostics.dedup();
+    diagnostics
 }

@@ -16,6 +16,8 @@ use yaml_serde::Value;
 
 use crate::diag::{Diagnostic, Errors, Location, Result};
 
+mod syntax;
+
 /// Deepest nesting of mappings and sequences accepted.
 pub const MAX_DEPTH: usize = 24;
 /// Most aliases (`*name`) accepted in one file.
@@ -33,7 +35,21 @@ pub struct YamlFile {
     map: HashMap<String, Entry>,
     /// Non-fatal findings from reading the file (a GB18030 encoding, say).
     pub warnings: Vec<Diagnostic>,
+    /// Errors in values the file could still be read past (a number too large
+    /// to hold): reported with the file's other problems.
+    pub errors: Vec<Diagnostic>,
+    /// YAML paths of the values replaced to read past [`YamlFile::errors`];
+    /// findings about them would only echo those errors.
+    pub patched: Vec<String>,
+    /// Characters YAML does not allow in a file (control characters, a byte
+    /// order mark inside the text), taken out before parsing: where each was
+    /// (1-based line, 0-based character column in [`YamlFile::text`]).
+    pub removed: Vec<Removed>,
 }
+
+/// A character taken out of a file before parsing: 1-based line, 0-based
+/// character column, the character.
+pub type Removed = (usize, usize, char);
 
 /// Line (1-based), column (0-based, in characters) and length in characters.
 type Pos = (usize, usize, usize);
@@ -58,14 +74,9 @@ impl YamlFile {
 
     /// Parse and index text already in memory.
     pub fn parse(path: &Path, text: String) -> Result<YamlFile> {
+        let (text, removed) = remove_unprintable(path, text)?;
         let map = index(path, &text)?;
-        let mut value: Value = match yaml_serde::from_str(&text) {
-            Ok(v) => v,
-            Err(e) => {
-                let loc = e.location().map(|l| location_at(path, &text, l.line(), l.column().saturating_sub(1), 1));
-                return Err(Diagnostic::error("yaml.syntax", syntax_message(&e.to_string())).at(loc).into());
-            }
-        };
+        let (mut value, errors, patched) = values(path, &text, &map)?;
         if let Err(e) = value.apply_merge() {
             return Err(Diagnostic::in_file("yaml.merge-key", path, format!("合并键 `<<` 用法不对：{e}")).into());
         }
@@ -83,7 +94,23 @@ impl YamlFile {
             )
             .into());
         }
-        Ok(YamlFile { path: path.to_path_buf(), text, value, map, warnings: Vec::new() })
+        Ok(YamlFile { path: path.to_path_buf(), text, value, map, warnings: Vec::new(), errors, patched, removed })
+    }
+
+    /// The YAML path of the scalar written at 1-based `line`, 0-based
+    /// character `column`: the last one starting at or before it.
+    pub fn scalar_at(&self, line: usize, column: usize) -> Option<&str> {
+        let start = |e: &Entry| {
+            let key = e.key.map(|k| (k.0, k.1)).filter(|&k| k <= (line, column));
+            let value = Some((e.value.0, e.value.1)).filter(|&v| v <= (line, column));
+            key.max(value)
+        };
+        self.map.iter().filter_map(|(p, e)| Some((start(e)?, p))).max().map(|(_, p)| p.as_str())
+    }
+
+    /// A location in this file: 1-based `line`, 0-based character `column`.
+    pub fn location(&self, line: usize, column: usize, width: usize) -> Location {
+        location_at(&self.path, &self.text, line, column, width)
     }
 
     /// Where the value at `path` starts.
@@ -92,18 +119,33 @@ impl YamlFile {
         Some(location_at(&self.path, &self.text, e.value.0, e.value.1, e.value.2))
     }
 
-    /// Where `needle` is written inside the text value at `path` (its first
-    /// occurrence from the value's start, over the value's lines); the value's
-    /// start when the needle is not found verbatim (an escape or a line fold).
-    pub fn locate_text(&self, path: &str, needle: &str) -> Option<Location> {
+    /// The scalar at `path` as written (`3200.50`, where the value read is the
+    /// number 3200.5); `None` when there is none or it is quoted or folded.
+    pub fn written(&self, path: &str) -> Option<&str> {
+        let e = self.map.get(path)?;
+        let (line, col, len) = e.value;
+        let text = self.text.lines().nth(line.checked_sub(1)?)?;
+        let from = text.char_indices().nth(col)?.0;
+        let to = text[from..].char_indices().nth(len).map_or(text.len(), |(b, _)| from + b);
+        Some(&text[from..to])
+    }
+
+    /// Where `needle` is written inside the text value at `path`: its `nth`
+    /// occurrence (from 0) from the value's start, over the value's lines; the
+    /// value's start when it is not found verbatim (an escape or a line fold).
+    pub fn locate_text(&self, path: &str, needle: &str, nth: usize) -> Option<Location> {
         let e = self.map.get(path)?;
         let (line, col, _) = e.value;
         let width = needle.chars().count();
+        let mut left = nth;
         for (i, text) in self.text.lines().enumerate().skip(line.saturating_sub(1)).take(200) {
             let from = if i + 1 == line { text.char_indices().nth(col).map_or(text.len(), |(b, _)| b) } else { 0 };
-            if let Some(b) = text[from..].find(needle) {
-                let column = text[..from + b].chars().count();
-                return Some(location_at(&self.path, &self.text, i + 1, column, width));
+            for (b, _) in text[from..].match_indices(needle) {
+                if left == 0 {
+                    let column = text[..from + b].chars().count();
+                    return Some(location_at(&self.path, &self.text, i + 1, column, width));
+                }
+                left -= 1;
             }
             // The next mapping key or list item ends a block scalar.
             if i + 1 > line && text.trim_start().starts_with(['-', '#']) {
@@ -184,7 +226,7 @@ enum Frame {
     Seq { path: String, next: usize },
 }
 
-fn child_path(parent: &str, key: &str) -> String {
+pub fn child_path(parent: &str, key: &str) -> String {
     if parent.is_empty() { key.to_string() } else { format!("{parent}.{key}") }
 }
 
@@ -201,12 +243,12 @@ fn index(path: &Path, text: &str) -> Result<HashMap<String, Entry>> {
             Err(e) => {
                 let m = e.marker();
                 let loc = location_at(path, text, m.line(), m.col(), 1);
-                let d = if e.info().contains("recursion limit") {
-                    Diagnostic::error("yaml.depth", format!("嵌套超过 {MAX_DEPTH} 层；报告数据不需要这么深的结构"))
-                } else {
-                    Diagnostic::error("yaml.syntax", syntax_message(e.info()))
-                };
-                return Err(d.at(Some(loc)).into());
+                if e.info().contains("recursion limit") {
+                    let d =
+                        Diagnostic::error("yaml.depth", format!("嵌套超过 {MAX_DEPTH} 层；报告数据不需要这么深的结构"));
+                    return Err(d.at(Some(loc)).into());
+                }
+                return Err(syntax_errors(path, text, e.info(), m.line(), m.col()));
             }
         };
         let start = (span.start.line(), span.start.col(), 1usize);
@@ -307,36 +349,116 @@ fn index(path: &Path, text: &str) -> Result<HashMap<String, Entry>> {
     Ok(map)
 }
 
-/// A YAML syntax error in Chinese, keeping the parser's English words as detail.
-fn syntax_message(raw: &str) -> String {
-    const KNOWN: &[(&str, &str)] = &[
-        (
-            "mapping values are not allowed",
-            "这里不能出现“键: 值”；常见原因是文字里有英文冒号加空格，请给整段文字加引号或改用中文冒号“：”",
-        ),
-        ("did not find expected key", "缩进不一致，或者上一行没有写完"),
-        ("could not find expected ':'", "缺少英文冒号“:”"),
-        ("did not find expected '-' indicator", "列表项的缩进不一致"),
-        (
-            "found character that cannot start any token",
-            "出现了不能开头的字符（例如制表符 Tab、@ 或 `）；请用空格缩进，或给文字加引号",
-        ),
-        ("found a tab character", "用了制表符 Tab 缩进；YAML 只能用空格缩进"),
-        ("found unexpected end of stream", "文件意外结束：引号或括号没有配对"),
-        ("found undefined alias", "引用（*名字）指向一个不存在的锚点（&名字）"),
-        ("unknown anchor", "引用（*名字）指向一个不存在的锚点（&名字）"),
-        ("duplicate entry", "同一个映射里出现了重复的键"),
-        ("recursion limit exceeded", "嵌套层数过深"),
-        ("repetition limit exceeded", "别名展开后的内容过多，这可能是恶意构造的“别名炸弹”"),
-        ("while scanning a quoted scalar", "引号没有配对"),
-        ("did not find expected node content", "这里缺少内容"),
-        ("block sequence entries are not allowed", "列表项“- ”不能写在这里；请检查缩进"),
-    ];
-    let detail = raw.split(" at line ").next().unwrap_or(raw).trim();
-    match KNOWN.iter().find(|(en, _)| raw.contains(en)) {
-        Some((_, zh)) => format!("YAML 格式错误：{zh}（{detail}）"),
-        None => format!("YAML 格式错误（{detail}）"),
+/// Take out the characters YAML refuses in a file but a writer pastes in
+/// unawares: control characters other than tab and line breaks (U+0000,
+/// U+0085…) and a byte order mark inside the text. They are never meant to be
+/// printed; the loader warns where each was ([`YamlFile::removed`]). A text
+/// that is mostly NULs is UTF-16 without its byte order mark, refused.
+fn remove_unprintable(path: &Path, text: String) -> Result<(String, Vec<Removed>)> {
+    let refused = |c: char| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FEFF}';
+    if !text.chars().any(refused) {
+        return Ok((text, Vec::new()));
     }
+    let nuls = text.bytes().filter(|&b| b == 0).count();
+    if nuls >= 8 && nuls * 8 >= text.len() {
+        return Err(Diagnostic::in_file(
+            "file.encoding",
+            path,
+            "文件像是没有字节顺序标记的 UTF-16 编码，无法读取；请用记事本“另存为”，编码选 UTF-8",
+        )
+        .into());
+    }
+    let mut removed = Vec::new();
+    let mut kept = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let mut column = 0;
+        for c in line.chars() {
+            if refused(c) {
+                removed.push((i + 1, column, c));
+            } else {
+                kept.push(c);
+                column += 1;
+            }
+        }
+    }
+    Ok((kept, removed))
+}
+
+/// A syntax error as the writer should see it: the typing slips in the file,
+/// each where it is written, else the parser's message in Chinese, at 1-based
+/// `line` and 0-based `column`.
+fn syntax_errors(path: &Path, text: &str, raw: &str, line: usize, column: usize) -> Errors {
+    let file = path.display().to_string();
+    let slips = syntax::slips(text);
+    let found = if slips.is_empty() { vec![syntax::explain(raw, text, line, column)] } else { slips };
+    Errors(found.into_iter().map(|f| f.diagnostic(&file, text)).collect())
+}
+
+/// The file's values, through `yaml_serde`. An integer too large for any number
+/// type (`123456789012345678901234567890`) is an error reported like a value of
+/// the wrong type, and read past: it is replaced, in a copy of the text, by a
+/// float of the same size written no wider, so the rest of the file is read
+/// and its positions stay. Returns the value, those errors and their paths.
+fn values(path: &Path, text: &str, map: &HashMap<String, Entry>) -> Result<(Value, Vec<Diagnostic>, Vec<String>)> {
+    let mut work = std::borrow::Cow::Borrowed(text);
+    let mut errors = Vec::new();
+    let mut patched = Vec::new();
+    loop {
+        let e = match yaml_serde::from_str::<Value>(&work) {
+            Ok(v) => return Ok((v, errors, patched)),
+            Err(e) => e,
+        };
+        let raw = e.to_string();
+        let Some((line, col0)) = e.location().map(|l| (l.line(), l.column().saturating_sub(1))) else {
+            return Err(Diagnostic::in_file("yaml.syntax", path, syntax::explain(&raw, text, 1, 0).message).into());
+        };
+        let Some((value_path, digits)) = huge_integer(&raw) else {
+            return Err(syntax_errors(path, text, &raw, line, col0));
+        };
+        let Some(patched_text) = replace_number(&work, line, col0, &digits) else {
+            return Err(syntax_errors(path, text, &raw, line, col0));
+        };
+        work = std::borrow::Cow::Owned(patched_text);
+        let location = map.get(&value_path).map(|e| location_at(path, text, e.value.0, e.value.1, e.value.2));
+        errors.push(
+            Diagnostic::error(
+                "data.type",
+                format!("数字 {digits} 太大（{} 位），超出了能处理的范围", digits.trim_start_matches('-').len()),
+            )
+            .at(location.or_else(|| Some(location_at(path, text, line, col0, digits.len()))))
+            .with_path(value_path.clone())
+            .with_help("核对这个数字：是不是多写了几位，或者把几个数字连在了一起"),
+        );
+        patched.push(value_path);
+    }
+}
+
+/// From `yaml_serde`'s message for an integer no number type holds
+/// (`a.b[0]: invalid type: integer `123…` as u128, expected any YAML value`):
+/// the value's path and the digits.
+fn huge_integer(raw: &str) -> Option<(String, String)> {
+    let (head, rest) = raw.split_once("invalid type: integer `")?;
+    let (digits, tail) = rest.split_once('`')?;
+    if !tail.starts_with(" as u128") && !tail.starts_with(" as i128") {
+        return None;
+    }
+    let path = head.trim_end().trim_end_matches(':').trim();
+    let path = if path == "." { "" } else { path };
+    Some((path.to_string(), digits.to_string()))
+}
+
+/// `text` with the integer `digits` written at 1-based `line`, 0-based
+/// character column `col0` replaced by a float of its size (`1.2e29`), padded
+/// with spaces to the same width.
+fn replace_number(text: &str, line: usize, col0: usize, digits: &str) -> Option<String> {
+    let start_of_line = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+    let line_text = text[start_of_line..].split('\n').next()?;
+    let from = start_of_line + line_text.char_indices().nth(col0).map_or(line_text.len(), |(b, _)| b);
+    let at = from + text[from..].find(digits)?;
+    let float = format!("{:.1e}", digits.parse::<f64>().ok()?);
+    (float.len() <= digits.len()).then(|| {
+        format!("{}{float}{}{}", &text[..at], " ".repeat(digits.len() - float.len()), &text[at + digits.len()..])
+    })
 }
 
 /// Merge `over` onto `base`: mappings merge key by key (recursively); any other
@@ -368,6 +490,10 @@ pub fn locate(files: &[&YamlFile], path: &str, key: bool) -> Option<Location> {
 /// Deserialize a (merged) value into `T`, turning serde's error into a Chinese
 /// diagnostic located through `files`.
 pub fn deserialize<T: DeserializeOwned>(value: Value, files: &[&YamlFile]) -> Result<T> {
+    let errors: Vec<Diagnostic> = files.iter().flat_map(|f| f.errors.iter().cloned()).collect();
+    if !errors.is_empty() {
+        return Err(Errors(errors));
+    }
     serde_path_to_error::deserialize(value).map_err(|e| Errors::one(error_diagnostic(&e, files)))
 }
 
@@ -390,6 +516,15 @@ fn error_diagnostic(e: &serde_path_to_error::Error<yaml_serde::Error>, files: &[
             }
         }
     });
+    // A key holding a typing slip (`{ id：a }`, a line indented with full-width
+    // spaces) is that slip, not an unknown key.
+    if let Some(loc) = &location
+        && let Some(rest) = raw.strip_prefix("unknown field `")
+        && let Some(slip) = syntax::key_slip(&split_name(rest).0, loc.line, loc.column - 1)
+    {
+        let text = files.iter().find(|f| f.path.display().to_string() == loc.file).map_or("", |f| f.text.as_str());
+        return slip.diagnostic(&loc.file, text).with_path(path);
+    }
     let mut d = Diagnostic::error(help.as_ref().map_or("data.type", |h| h.0), message).at(location).with_path(path);
     if let Some((_, h)) = help {
         d = d.with_help(h);
@@ -521,21 +656,32 @@ fn excerpt(s: &str) -> String {
     if short.len() < s.len() { format!("{short}…") } else { short }
 }
 
-/// Most errors reported from one file.
-pub const MAX_ERRORS: usize = 20;
+/// What [`deserialize_all`] made of a file: the value when it could be read past
+/// every error, the errors, and the paths whose values were removed or replaced
+/// to read past them (findings about those would only echo the errors).
+#[derive(Debug)]
+pub struct Recovered<T> {
+    pub value: Option<T>,
+    pub errors: Vec<Diagnostic>,
+    pub patched: Vec<String>,
+}
 
 /// Like [`deserialize`], but reports every error it can find, not just the first:
 /// after each error the offending value is removed or replaced by a placeholder
-/// and deserialization runs again. Errors caused by a placeholder are not reported.
-pub fn deserialize_all<T: DeserializeOwned>(mut value: Value, files: &[&YamlFile]) -> Result<T> {
-    use std::collections::{HashMap, HashSet};
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    let mut touched: HashSet<String> = HashSet::new();
+/// and deserialization runs again. Errors caused by a placeholder are not
+/// reported. The files' own errors ([`YamlFile::errors`]) come first.
+pub fn deserialize_all<T: DeserializeOwned>(mut value: Value, files: &[&YamlFile]) -> Recovered<T> {
+    use std::collections::HashMap;
+    let mut errors: Vec<Diagnostic> = files.iter().flat_map(|f| f.errors.iter().cloned()).collect();
+    let mut touched: Vec<String> = files.iter().flat_map(|f| f.patched.iter().cloned()).collect();
     let mut tries: HashMap<String, usize> = HashMap::new();
+    let mut recovered = None;
     for _ in 0..400 {
         let err = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
-            Ok(t) if errors.is_empty() => return Ok(t),
-            Ok(_) => break,
+            Ok(t) => {
+                recovered = Some(t);
+                break;
+            }
             Err(e) => e,
         };
         let raw = err.inner().to_string();
@@ -544,10 +690,8 @@ pub fn deserialize_all<T: DeserializeOwned>(mut value: Value, files: &[&YamlFile
             segs.push(Seg::Key(split_name(rest).0));
         }
         let target = seg_path(&segs);
-        let ours = touched
-            .iter()
-            .any(|t| target == *t || target.starts_with(&format!("{t}.")) || target.starts_with(&format!("{t}[")));
-        if !ours && errors.len() < MAX_ERRORS {
+        let ours = touched.iter().any(|t| within(&target, t));
+        if !ours {
             errors.push(error_diagnostic(&err, files));
         }
         let patched = if raw.starts_with("unknown field `") {
@@ -561,17 +705,28 @@ pub fn deserialize_all<T: DeserializeOwned>(mut value: Value, files: &[&YamlFile
             *n += 1;
             candidate.is_some_and(|c| set_at(&mut value, &segs, c))
         };
-        touched.insert(target);
+        touched.push(target);
         if !patched {
             break;
         }
     }
-    if errors.is_empty() {
+    if errors.is_empty()
+        && let Err(e) = deserialize::<T>(value, files)
+    {
         // Recovery gave up before finding a reportable error: report the first one.
-        return deserialize(value, files);
+        errors = e.0;
     }
     errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
-    Err(Errors(errors))
+    touched.sort();
+    touched.dedup();
+    Recovered { value: recovered, errors, patched: touched }
+}
+
+/// Whether YAML path `path` is `of` or inside it (`a.b[2].c` is inside `a.b`).
+pub fn within(path: &str, of: &str) -> bool {
+    path == of
+        || of.is_empty()
+        || path.strip_prefix(of).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
 /// A step of a YAML path.

@@ -441,7 +441,7 @@ fn metadata_comes_from_the_document_not_the_clock() {
     let pdf = Pdf::load_mem(bytes).unwrap();
     let info = pdf.trailer.get(b"Info").unwrap().as_reference().unwrap();
     let info = pdf.get_object(info).unwrap().as_dict().unwrap();
-    let date = doc.meta.created.format("D:%Y%m%d%H%M%S").to_string();
+    let date = doc.meta.created.expect("the sample has a meeting date").format("D:%Y%m%d%H%M%S").to_string();
     assert_eq!(info.get(b"CreationDate").unwrap().as_str().unwrap(), date.as_bytes());
     assert!(pdf.trailer.get(b"ID").is_ok());
     let catalog = pdf.catalog().unwrap();

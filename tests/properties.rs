@@ -120,7 +120,7 @@ fn paragraph_doc(text: &str) -> Document {
             author: String::new(),
             subject: String::new(),
             keywords: Vec::new(),
-            created: chrono::NaiveDate::from_ymd_opt(2018, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap(),
+            created: chrono::NaiveDate::from_ymd_opt(2018, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)),
             file_stem: "p".into(),
         },
         numbering: Numbering::default(),

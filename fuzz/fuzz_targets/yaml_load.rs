@@ -1,5 +1,7 @@
-//! Bytes → `data::load`, the loader and validator `nianbao render` and `check`
-//! use: every input gives a loaded report or diagnostics, never a panic or hang.
+//! Bytes → `data::recover`, the loader and validator `nianbao render` and
+//! `check` use, and the data checks they run on what it read (past the data's
+//! own errors too): every input gives a loaded report or diagnostics, never a
+//! panic or hang.
 //!
 //! The input is split at 0xFF bytes (never part of UTF-8 or GB18030 text) into up
 //! to three files: `data/x/2018.yaml`, last year's `data/x/2017.yaml` and
@@ -45,12 +47,14 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    match nianbao::data::load(&d.year) {
+    match nianbao::data::recover(&d.year) {
         Ok(loaded) => {
-            // What the CLI does next with a loaded report: its messages locate values.
+            // What the CLI does next with a loaded report: check it, even with
+            // stand-ins for wrong values; its messages locate values.
             let _ = loaded.locate("review.sections[0].title");
-            for w in &loaded.warnings {
-                let _ = w.to_string();
+            let findings = nianbao::check::data(&loaded, &Default::default());
+            for d in loaded.warnings.iter().chain(&loaded.errors).chain(&findings) {
+                let _ = d.to_string();
             }
         }
         Err(errors) => {

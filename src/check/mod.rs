@@ -8,6 +8,7 @@
 //! document shows, the paragraph. A project silences ids in `nianbao.yaml`
 //! (`check.silence`), a whole group with `text.*`.
 
+mod prose;
 mod text;
 
 use std::collections::BTreeSet;
@@ -22,44 +23,160 @@ use crate::diag::{Diagnostic, Severity};
 use crate::doc::{Block, Document};
 use crate::yaml::YamlFile;
 
-/// Every check id with what it catches, for `--help`, the README and silencing.
-pub const CHECKS: [(&str, &str); 18] = [
-    ("placeholder", "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
-    ("text.empty", "必填的文字为空"),
-    ("figure.rate-over-100", "比率超过100%"),
-    ("figure.negative", "数量或比率为负数"),
-    ("figure.rate-mismatch", "写明的比率与分子、分母算出的不一致"),
-    ("figure.parts", "合计与各分项之和不一致"),
-    ("year.date", "会议日期或成文日期不在报告年度"),
-    ("year.honour", "荣誉的日期不在回顾年度"),
-    ("year.in-plan", "工作部署部分出现了上一年的年份"),
-    ("target.unmatched", "去年的目标今年没有对应的指标"),
-    ("target.deadline", "目标的完成时限晚于计划年度"),
-    ("text.halfwidth", "中文里用了半角标点 ,;:?!()"),
-    ("text.unpaired", "引号、括号、书名号不成对"),
-    ("text.doubled", "标点重复，如“。。”“，。”"),
-    ("text.artefact", "文字转换留下的错词，如“效劳”（服务）、“根本公共卫生”（基本公共卫生）"),
-    ("text.unclosed", "段落没有以句号等标点结束"),
-    ("doc.heading-skip", "标题跳级（如一级标题下直接出现三级标题）"),
-    ("doc.empty-section", "标题下没有内容"),
+/// Every check id with its severity and what it catches, for `check --help`,
+/// the README and silencing.
+pub const CHECKS: [(&str, Severity, &str); 25] = [
+    ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
+    ("text.empty", Severity::Error, "必填的文字为空"),
+    ("figure.rate-over-100", Severity::Error, "比率超过100%"),
+    ("figure.negative", Severity::Error, "数量或比率为负数"),
+    ("figure.rate-mismatch", Severity::Error, "写明的比率与分子、分母算出的不一致"),
+    ("figure.parts", Severity::Error, "合计与各分项之和不一致"),
+    ("figure.contradiction", Severity::Error, "文字里的数字与同名指标不一致，如“电子建档率92.2%”而指标是93.7%"),
+    ("figure.year-in-number", Severity::Warning, "数字里夹着年份，如“12023户”（替换时误把年份填进了数字）"),
+    ("year.date", Severity::Error, "会议日期或成文日期不在报告年度"),
+    ("year.honour", Severity::Warning, "荣誉的日期不在回顾年度"),
+    ("year.in-plan", Severity::Warning, "工作部署部分出现了上一年的年份"),
+    ("target.unmatched", Severity::Warning, "去年的目标今年没有对应的指标"),
+    ("target.deadline", Severity::Warning, "目标的完成时限晚于计划年度"),
+    ("data.no-prior", Severity::Warning, "没有上一年的数据文件，同比和完成情况印成“—”"),
+    ("data.no-date", Severity::Warning, "报告没有日期（date 或 meeting.date）"),
+    ("data.not-printed", Severity::Warning, "写了指标或目标，但所用模板不印它们"),
+    ("text.invisible", Severity::Warning, "文字里有看不见的字符（零宽空格、方向标记等），已删除"),
+    ("text.halfwidth", Severity::Warning, "中文里用了半角标点 ,;:?!()"),
+    ("text.unpaired", Severity::Warning, "引号、括号、书名号不成对"),
+    ("text.doubled", Severity::Warning, "标点重复，如“。。”“，。”"),
+    ("text.artefact", Severity::Warning, "文字转换留下的错词，如“效劳”（服务）、“方案生育”（计划生育）"),
+    ("text.unclosed", Severity::Warning, "段落没有以句号等标点结束"),
+    ("doc.heading-skip", Severity::Warning, "标题跳级（如一级标题下直接出现三级标题）"),
+    ("doc.empty-section", Severity::Warning, "标题下没有内容"),
+    ("font.fallback", Severity::Warning, "正文字体缺的字改用后备字体"),
 ];
 
 /// Run every check on a loaded report and its rendered document.
 pub fn run(loaded: &Loaded, doc: &Document, config: &CheckConfig) -> Vec<Diagnostic> {
+    let mut out = data(loaded, config);
+    let more = document(loaded, doc, &out, config);
+    out.extend(more);
+    out
+}
+
+/// The checks of the data alone: they run even when the data has errors that
+/// keep it from being rendered, so every problem of a file is found at once.
+/// Findings about values the loader replaced (see [`Loaded::patched`]) are
+/// left out: they would only echo the loader's errors.
+pub fn data(loaded: &Loaded, config: &CheckConfig) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let years = [loaded.report.report_year, loaded.report.review_year];
     for file in &loaded.files {
-        strings(file, &file.value, "", &mut out);
+        strings(file, &file.value, "", &years, &mut out);
     }
     figures(loaded, &mut out);
-    years(loaded, &mut out);
+    out.extend(prose::contradictions(loaded));
+    years_check(loaded, &mut out);
     targets(loaded, &mut out);
-    document(doc, &out.clone(), &mut out);
-    out.retain(|d| !silenced(d.id, &config.silence));
+    gaps(loaded, &mut out);
+    finish(out, loaded, config)
+}
+
+/// The checks only the rendered document shows. `data_findings` are what
+/// [`data`] found, not to be repeated.
+pub fn document(
+    loaded: &Loaded,
+    doc: &Document,
+    data_findings: &[Diagnostic],
+    config: &CheckConfig,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    structure(doc, data_findings, &mut out);
+    not_printed(loaded, doc, &mut out);
+    finish(out, loaded, config)
+}
+
+/// Located errors for characters no font has: each text of the data holding
+/// one, at the character; a character only the template wrote keeps the place
+/// in the document the font check names.
+pub fn glyphs(loaded: &Loaded, missing: &crate::fonts::coverage::Missing) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (&ch, places) in missing {
+        let generic = crate::fonts::coverage::missing_glyph(ch, &[]);
+        let mut found = Vec::new();
+        for file in &loaded.files {
+            texts(&file.value, "", &mut |path, s| {
+                if s.contains(ch) && !path.starts_with("extra") {
+                    found.push(
+                        generic.clone().at(file.locate_text(path, &ch.to_string(), 0)).with_path(path.to_string()),
+                    );
+                }
+            });
+        }
+        if found.is_empty() {
+            found.push(crate::fonts::coverage::missing_glyph(ch, places));
+        }
+        out.extend(found);
+    }
+    out
+}
+
+/// Located errors for the characters of the data no face of `book` has at all,
+/// for when there is no document to check (the data has errors, or the
+/// template failed): what [`glyphs`] would report once there is one.
+pub fn glyphs_in_data(loaded: &Loaded, book: &crate::fonts::FontBook) -> Vec<Diagnostic> {
+    let mut chars = BTreeSet::new();
+    for file in &loaded.files {
+        texts(&file.value, "", &mut |path, s| {
+            if !path.starts_with("extra") {
+                chars.extend(s.chars().filter(|c| !c.is_whitespace() && !c.is_control()));
+            }
+        });
+    }
+    let mut missing = crate::fonts::coverage::Missing::new();
+    for ch in chars {
+        let mut any = false;
+        for id in 0..book.len() {
+            match book.face(id) {
+                Ok(face) => any |= face.has_char(ch),
+                Err(e) => return e.0,
+            }
+            if any {
+                break;
+            }
+        }
+        if !any {
+            missing.insert(ch, Vec::new());
+        }
+    }
+    glyphs(loaded, &missing)
+}
+
+/// Call `f` with every text of a data file and its YAML path.
+fn texts(v: &Value, path: &str, f: &mut dyn FnMut(&str, &str)) {
+    match v {
+        Value::Mapping(m) => {
+            for (k, v) in m {
+                if let Some(k) = k.as_str() {
+                    texts(v, &crate::yaml::child_path(path, k), f);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, v) in items.iter().enumerate() {
+                texts(v, &format!("{path}[{i}]"), f);
+            }
+        }
+        Value::String(s) => f(path, s),
+        _ => {}
+    }
+}
+
+/// Findings as reported: not silenced, not about a replaced value.
+fn finish(mut out: Vec<Diagnostic>, loaded: &Loaded, config: &CheckConfig) -> Vec<Diagnostic> {
+    out.retain(|d| !silenced(d.id, &config.silence) && !d.path.as_ref().is_some_and(|p| loaded.is_patched(p)));
     out
 }
 
 /// Whether `id` is silenced by an entry of `silence` (`text.unpaired` or `text.*`).
-fn silenced(id: &str, silence: &[String]) -> bool {
+pub fn silenced(id: &str, silence: &[String]) -> bool {
     silence.iter().any(|s| s == id || s.strip_suffix('*').is_some_and(|p| id.starts_with(p)))
 }
 
@@ -67,46 +184,34 @@ fn silenced(id: &str, silence: &[String]) -> bool {
 const PARAGRAPH_KEYS: [&str; 8] =
     ["opening", "closing", "thanks", "problems", "intro", "outro", "paragraphs", "points"];
 
-/// Walk a data file's values, checking each text where it is written.
-fn strings(file: &YamlFile, v: &Value, path: &str, out: &mut Vec<Diagnostic>) {
-    let child = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
-    match v {
-        Value::Mapping(m) => {
-            for (k, v) in m {
-                if let Some(k) = k.as_str() {
-                    strings(file, v, &child(k), out);
-                }
+/// Check each text of a data file where it is written; every occurrence of a
+/// finding is located on its own.
+fn strings(file: &YamlFile, v: &Value, path: &str, years: &[i32], out: &mut Vec<Diagnostic>) {
+    texts(v, path, &mut |path, s| {
+        let at = |h: &text::Hit| {
+            Diagnostic { severity: h.severity, ..Diagnostic::error(h.id, h.message.clone()) }
+                .at(file.locate_text(path, &h.excerpt, h.occurrence(s)))
+                .with_path(path)
+        };
+        if s.trim().is_empty() && !path.starts_with("extra") {
+            out.push(Diagnostic::error("text.empty", "这里的文字是空的").at(file.locate(path)).with_path(path));
+            return;
+        }
+        let mut hits = text::placeholders(s);
+        let rates = text::impossible_rates(s);
+        let in_rates = |h: &text::Hit| rates.iter().any(|r| r.at <= h.at && h.at < r.at + r.excerpt.len());
+        hits.extend(text::years_in_numbers(s, years).into_iter().filter(|h| !in_rates(h)));
+        hits.extend(rates.iter().cloned());
+        if s.chars().any(|c| c as u32 >= 0x3400) {
+            hits.extend(text::hygiene(s));
+            let key = path.rsplit('.').next().unwrap_or(path);
+            let key = key.split('[').next().unwrap_or(key);
+            if PARAGRAPH_KEYS.contains(&key) {
+                hits.extend(text::unclosed(s));
             }
         }
-        Value::Sequence(items) => {
-            for (i, v) in items.iter().enumerate() {
-                strings(file, v, &format!("{path}[{i}]"), out);
-            }
-        }
-        Value::String(s) => {
-            let at = |h: &text::Hit| {
-                Diagnostic { severity: h.severity, ..Diagnostic::error(h.id, h.message.clone()) }
-                    .at(file.locate_text(path, &h.excerpt))
-                    .with_path(path)
-            };
-            if s.trim().is_empty() && !path.starts_with("extra") {
-                out.push(Diagnostic::error("text.empty", "这里的文字是空的").at(file.locate(path)).with_path(path));
-                return;
-            }
-            let mut hits = text::placeholders(s);
-            hits.extend(text::impossible_rates(s));
-            if s.chars().any(|c| c as u32 >= 0x3400) {
-                hits.extend(text::hygiene(s));
-                let key = path.rsplit('.').next().unwrap_or(path);
-                let key = key.split('[').next().unwrap_or(key);
-                if PARAGRAPH_KEYS.contains(&key) {
-                    hits.extend(text::unclosed(s));
-                }
-            }
-            out.extend(hits.iter().map(at));
-        }
-        _ => {}
-    }
+        out.extend(hits.iter().map(at));
+    });
 }
 
 fn locate(loaded: &Loaded, severity: Severity, id: &'static str, path: &str, message: String) -> Diagnostic {
@@ -143,7 +248,9 @@ fn figures(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
         let computed = derive::computed_value(m);
         let shown = m.value.or(computed);
         if kind_of(m) == MetricKind::Rate && m.unit == "%" && shown.is_some_and(|v| v > 100.0) {
-            let key = if m.value.is_some() { "value" } else { "numerator" };
+            // A derived value is written nowhere: point at the numerator.
+            let written = |key: &str| loaded.locate(&format!("{path}.{key}")).is_some();
+            let key = if written("value") || !written("numerator") { "value" } else { "numerator" };
             out.push(locate(
                 loaded,
                 Severity::Error,
@@ -157,6 +264,7 @@ fn figures(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
             ));
         }
         if let (Some(v), Some(c)) = (m.value, computed)
+            && loaded.locate(&format!("{path}.value")).is_some()
             && (v - c).abs() > tolerance(v)
         {
             out.push(locate(
@@ -195,7 +303,7 @@ fn figures(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 }
 
 /// Dates in the wrong year; last year's year number in this year's plan.
-fn years(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+fn years_check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let r = &loaded.report;
     let mut dates = vec![("date", r.date)];
     if let Some(m) = &r.meeting {
@@ -234,37 +342,19 @@ fn years(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let fresh =
         [format!("{}年底", r.review_year), format!("{}年相比", r.review_year), format!("比{}年", r.review_year)];
     for file in &loaded.files {
-        if let Some(plan) = file.value.get("plan") {
-            plan_years(file, plan, "plan", &stale, &fresh, out);
-        }
-    }
-}
-
-fn plan_years(file: &YamlFile, v: &Value, path: &str, stale: &str, fresh: &[String], out: &mut Vec<Diagnostic>) {
-    match v {
-        Value::Mapping(m) => {
-            for (k, v) in m {
-                if let Some(k) = k.as_str() {
-                    plan_years(file, v, &format!("{path}.{k}"), stale, fresh, out);
-                }
+        let Some(plan) = file.value.get("plan") else { continue };
+        texts(plan, "plan", &mut |path, s| {
+            if s.contains(stale.as_str()) && !fresh.iter().any(|f| s.contains(f.as_str())) {
+                out.push(
+                    Diagnostic::warning(
+                        "year.in-plan",
+                        format!("工作部署里出现了“{stale}”：是不是从去年的报告里复制来、忘了改年份？"),
+                    )
+                    .at(file.locate_text(path, &stale, 0))
+                    .with_path(path),
+                );
             }
-        }
-        Value::Sequence(items) => {
-            for (i, v) in items.iter().enumerate() {
-                plan_years(file, v, &format!("{path}[{i}]"), stale, fresh, out);
-            }
-        }
-        Value::String(s) if s.contains(stale) && !fresh.iter().any(|f| s.contains(f.as_str())) => {
-            out.push(
-                Diagnostic::warning(
-                    "year.in-plan",
-                    format!("工作部署里出现了“{stale}”：是不是从去年的报告里复制来、忘了改年份？"),
-                )
-                .at(file.locate_text(path, stale))
-                .with_path(path),
-            );
-        }
-        _ => {}
+        });
     }
 }
 
@@ -308,9 +398,81 @@ fn targets(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What the data leaves out without a word: last year's file, so that every
+/// comparison prints `—`; a date, so that the documents carry none.
+fn gaps(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+    let r = &loaded.report;
+    let mut report = r.clone();
+    let without_prior: Vec<(String, String)> = derive::metrics_mut(&mut report)
+        .into_iter()
+        .filter(|(_, m)| m.prior.is_none())
+        .map(|(path, m)| (path, m.name.clone()))
+        .collect();
+    let compares = matches!(r.kind, Kind::Speech | Kind::WorkReport);
+    if compares && loaded.prior.is_none() && !without_prior.is_empty() {
+        let (path, name) = &without_prior[0];
+        let more =
+            if without_prior.len() > 1 { format!("等 {} 个指标", without_prior.len()) } else { String::new() };
+        out.push(
+            Diagnostic::warning(
+                "data.no-prior",
+                format!(
+                    "没有找到上一年的数据文件 {}：指标“{name}”{more}没有上年数值，同比和去年目标的完成情况都会印成“—”",
+                    loaded.prior_path.display()
+                ),
+            )
+            .at(loaded.locate(path))
+            .with_path(path.clone())
+            .with_help(format!(
+                "把上一年的数据放在 {}（只有指标和目标时写 kind: figures）；或在指标里写 prior: 上年数值",
+                loaded.prior_path.display()
+            )),
+        );
+    }
+    if r.date.is_none() && r.meeting.is_none() {
+        out.push(
+            Diagnostic::warning(
+                "data.no-date",
+                "报告没有日期：生成的 DOCX 和 PDF 的文档属性里不写创建日期，落款也不写日期",
+            )
+            .at(loaded.locate(""))
+            .with_help(format!("写上成文日期，如 date: {}-03-01；讲话稿写 meeting.date", r.report_year)),
+        );
+    }
+}
+
+/// Metrics and targets the document never shows: the template of this genre
+/// does not print them (a key-points report prints no targets), so what was
+/// written would vanish without a word.
+fn not_printed(loaded: &Loaded, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let shown: String = doc.blocks.iter().map(block_text).collect::<Vec<_>>().join("\n");
+    let mut report = loaded.report.clone();
+    let kind = report.kind;
+    let genre = kind.template().unwrap_or_default();
+    let metrics: Vec<(String, String, &str)> =
+        derive::metrics_mut(&mut report).into_iter().map(|(p, m)| (p, m.name.clone(), "指标")).collect();
+    let mut report = loaded.report.clone();
+    let targets: Vec<(String, String, &str)> =
+        derive::targets_mut(&mut report).into_iter().map(|(p, t)| (p, t.name.clone(), "目标")).collect();
+    for (path, name, what) in metrics.into_iter().chain(targets) {
+        if !shown.contains(name.as_str()) {
+            out.push(
+                Diagnostic::warning(
+                    "data.not-printed",
+                    format!("{what}“{name}”没有出现在生成的报告里：所用的模板（{genre}）不印{what}"),
+                )
+                .at(loaded.locate(&format!("{path}.name")))
+                .with_path(format!("{path}.name"))
+                .with_help(
+                    "要印出来，请在模板里引用它（见 README“模板”）；不需要印就删掉它，或在 nianbao.yaml 的 check.silence 里加上 data.not-printed"),
+            );
+        }
+    }
+}
+
 /// What only the rendered document shows: skipped heading levels, headings with
 /// nothing under them, placeholders a template put in.
-fn document(doc: &Document, data_findings: &[Diagnostic], out: &mut Vec<Diagnostic>) {
+fn structure(doc: &Document, data_findings: &[Diagnostic], out: &mut Vec<Diagnostic>) {
     let seen: BTreeSet<&str> =
         data_findings.iter().filter(|d| d.id == "placeholder").map(|d| d.message.as_str()).collect();
     let mut level = 0u8;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::model::{Better, Change, Completion, Kind, Metric, MetricKind, Report, Section, Target};
-use crate::diag::{Diagnostic, Errors, Result};
+use crate::diag::Diagnostic;
 use crate::template::filters::{self, ChangeKind};
 use crate::yaml::{self, YamlFile};
 
@@ -58,8 +58,8 @@ pub fn targets_mut(report: &mut Report) -> Vec<(String, &mut Target)> {
 
 /// Check what derivation and the templates rely on: figures are finite, a metric
 /// has a value or a numerator and a non-zero denominator, ids are unique and
-/// `parts` name existing metrics. Reports every problem found.
-pub fn validate(report: &Report, files: &[&YamlFile]) -> Result<()> {
+/// `parts` name existing metrics. Returns every problem found.
+pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
     let mut report = report.clone();
     let mut errors = Vec::new();
     let err = |id: &'static str, path: &str, msg: String| {
@@ -134,7 +134,7 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Result<()> {
                 .with_help("请补上 `title:`；只为下一年提供数据的文件写 `kind: figures`"),
         );
     }
-    if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
+    errors
 }
 
 /// Largest magnitude of a figure: 10^15 (a thousand 万亿).
@@ -195,7 +195,24 @@ pub fn figure(value: f64, decimals: Option<u8>, unit: &str) -> String {
     format!("{}{unit}", filters::decimal(value, decimals))
 }
 
+/// What a change of a rate in `unit` is counted in: `个百分点` for `%`,
+/// `个千分点` for `‰`, the unit itself otherwise (`/10万`).
+pub fn points_unit(unit: &str) -> &str {
+    match unit {
+        "%" => "个百分点",
+        "‰" => "个千分点",
+        u => u,
+    }
+}
+
 /// Fill in every derived field. `prior` is last year's report, already derived.
+///
+/// Figures print as written (`93.70` keeps its zero) unless `decimals` says
+/// otherwise; a rate derived from numerator and denominator has one decimal.
+/// Changes are computed from the figures as printed, so that what the reader
+/// can check adds up: an amount's in percent to one decimal (`增长20.8%`), a
+/// rate's in points of its unit to the decimals of the more precise figure
+/// (`12.05‰` to `11.68‰` is `下降0.37个千分点`).
 pub fn derive(report: &mut Report, year: i32, prior: Option<&Report>) {
     report.report_year = year;
     report.review_year = year - 1;
@@ -207,34 +224,51 @@ pub fn derive(report: &mut Report, year: i32, prior: Option<&Report>) {
     }
 
     for (_, t) in targets_mut(report) {
-        t.text = figure(t.value, None, &t.unit);
+        t.number = filters::decimal(t.value, t.places);
+        t.text = format!("{}{}", t.number, t.unit);
     }
     report.targets = targets_mut(report).into_iter().map(|(_, t)| (t.id.clone(), t.clone())).collect();
 
     for (_, m) in metrics_mut(report) {
         let kind = kind_of(m);
-        let derived = m.value.is_none();
-        if derived {
+        if m.value.is_none() {
             m.value = computed_value(m);
             m.decimals = m.decimals.or(Some(1));
         }
         let value = m.value.unwrap_or_default();
-        m.text = figure(value, m.decimals, &m.unit);
+        m.number = filters::decimal(value, m.decimals.or(m.places.value));
+        m.text = format!("{}{}", m.number, m.unit);
+        let last_year = prior.and_then(|p| p.metrics.get(&m.id));
         if m.prior.is_none() {
-            m.prior = prior.and_then(|p| p.metrics.get(&m.id)).and_then(|pm| pm.value);
+            m.prior = last_year.and_then(|pm| pm.value);
+            m.places.prior = last_year.and_then(|pm| pm.decimals.or(pm.places.value));
         }
-        m.prior_text = m.prior.map(|p| figure(p, m.decimals, &m.unit));
+        m.prior_number = m.prior.map(|p| filters::decimal(p, m.decimals.or(m.places.prior)));
+        m.prior_text = m.prior_number.as_ref().map(|p| format!("{p}{}", m.unit));
         let change_kind = match kind {
             MetricKind::Amount => ChangeKind::Amount,
-            MetricKind::Rate => ChangeKind::Rate,
+            MetricKind::Rate => ChangeKind::Points(points_unit(&m.unit)),
         };
-        m.change = m
-            .prior
-            .and_then(|p| filters::change(value, p, change_kind, 1))
-            .map(|(direction, amount, text)| Change { direction, amount, text });
+        m.change = m.prior_number.as_ref().and_then(|p| {
+            let (now, then) = (m.number.parse::<f64>().ok()?, p.parse::<f64>().ok()?);
+            let decimals = match kind {
+                MetricKind::Amount => 1,
+                MetricKind::Rate => places_of(&m.number).max(places_of(p)),
+            };
+            filters::change(now, then, change_kind, decimals).map(|(direction, amount, text)| Change {
+                direction,
+                amount,
+                text,
+            })
+        });
         m.target = prior.and_then(|p| p.targets.get(&m.id)).map(|t| completion(value, t));
     }
     report.metrics = metrics_mut(report).into_iter().map(|(_, m)| (m.id.clone(), m.clone())).collect();
+}
+
+/// Decimal places of a printed number (`0.37` → 2).
+fn places_of(printed: &str) -> u8 {
+    printed.split_once('.').map_or(0, |(_, f)| f.len().min(u8::MAX as usize) as u8)
 }
 
 /// How far `value` meets target `t`.
@@ -258,6 +292,7 @@ fn completion(value: f64, t: &Target) -> Completion {
     let ratio_text = format!("{}%", filters::decimal(ratio, Some(1)));
     Completion {
         value: t.value,
+        number: t.number.clone(),
         value_text: t.text.clone(),
         deadline: t.deadline,
         reference: t.reference.clone(),

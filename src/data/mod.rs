@@ -9,6 +9,7 @@
 
 pub mod derive;
 pub mod model;
+mod text;
 
 use std::path::{Path, PathBuf};
 
@@ -31,7 +32,15 @@ pub struct Loaded {
     pub files: Vec<YamlFile>,
     /// Last year's report, when its file exists.
     pub prior: Option<Box<Report>>,
+    /// Where last year's file is, or would be.
+    pub prior_path: PathBuf,
     pub warnings: Vec<Diagnostic>,
+    /// Errors the data was read past (a misspelt key, a value of the wrong
+    /// type, a metric without a value): the report holds stand-ins for those
+    /// values, good for checking the rest of the file, not for printing.
+    pub errors: Vec<Diagnostic>,
+    /// YAML paths of those stand-ins; findings about them would only echo the errors.
+    pub patched: Vec<String>,
 }
 
 impl Loaded {
@@ -40,11 +49,29 @@ impl Loaded {
         let files: Vec<&YamlFile> = self.files.iter().collect();
         yaml::locate(&files, path, false)
     }
+
+    /// Whether a finding at YAML path `path` is about a stand-in value.
+    pub fn is_patched(&self, path: &str) -> bool {
+        self.patched.iter().any(|p| yaml::within(path, p))
+    }
 }
 
-/// Load `data/<county>/<year>.yaml` with `_common.yaml` and last year's file.
+/// Load `data/<county>/<year>.yaml` with `_common.yaml` and last year's file;
+/// any error in them fails.
 pub fn load(path: &Path) -> Result<Loaded> {
-    let (mut report, files) = load_one(path)?;
+    let loaded = recover(path)?;
+    if loaded.errors.is_empty() { Ok(loaded) } else { Err(Errors(loaded.errors)) }
+}
+
+/// Like [`load`], but reading past the errors it can: those that leave nothing
+/// to check (the file cannot be read or parsed, its year is unknown) fail; the
+/// others are in [`Loaded::errors`], the report holding stand-ins for the
+/// values in question, so that the rest of the file can still be checked.
+pub fn recover(path: &Path) -> Result<Loaded> {
+    let (recovered, files) = load_one(path)?;
+    let yaml::Recovered { value: Some(mut report), mut errors, mut patched } = recovered else {
+        return Err(Errors(recovered.errors));
+    };
     let year = report_year(&report, path, &files)?;
     if report.kind == model::Kind::Figures {
         let refs: Vec<&YamlFile> = files.iter().collect();
@@ -64,22 +91,31 @@ pub fn load(path: &Path) -> Result<Loaded> {
     let prior_path = path.with_file_name(format!("{}.yaml", year - 1));
     // `exists`, not `is_file`: a FIFO or device there is refused by the loader, not ignored.
     let prior = if prior_path.exists() {
-        let (mut prior, prior_files) = load_one(&prior_path)?;
+        let (recovered, prior_files) = load_one(&prior_path)?;
+        let Some(mut prior) = recovered.value else { return Err(Errors(recovered.errors)) };
+        errors.extend(recovered.errors);
         let prior_year = report_year(&prior, &prior_path, &prior_files)?;
-        derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>())?;
+        errors.extend(derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>()));
         derive::derive(&mut prior, prior_year, None);
         warnings.extend(prior_files[0].warnings.iter().cloned());
-        inputs.push(prior_path);
+        inputs.push(prior_path.clone());
         Some(Box::new(prior))
     } else {
         None
     };
     let file_refs: Vec<&YamlFile> = files.iter().collect();
-    derive::validate(&report, &file_refs)?;
+    // A value replaced to read past an error leaves its metric without a value:
+    // that is the error already reported, not another one.
+    let related = |d: &Diagnostic| {
+        d.path.as_ref().is_some_and(|p| patched.iter().any(|q| yaml::within(q, p) || yaml::within(p, q)))
+    };
+    let invalid: Vec<Diagnostic> = derive::validate(&report, &file_refs).into_iter().filter(|d| !related(d)).collect();
+    patched.extend(invalid.iter().filter_map(|d| d.path.clone()));
+    errors.extend(invalid);
     derive::derive(&mut report, year, prior.as_deref());
     inputs.sort();
     inputs.dedup();
-    Ok(Loaded { report, county: county_of(path), inputs, files, prior, warnings })
+    Ok(Loaded { report, county: county_of(path), inputs, files, prior, prior_path, warnings, errors, patched })
 }
 
 /// Whether the file at `path` says `kind: figures` (last year's figures alone,
@@ -97,15 +133,20 @@ pub fn county_of(path: &Path) -> String {
     if clean.is_empty() { "report".to_string() } else { clean }
 }
 
-/// Parse one year file merged over `_common.yaml`; returns the files read (the
-/// year file first).
-fn load_one(path: &Path) -> Result<(Report, Vec<YamlFile>)> {
-    let file = YamlFile::read(path)?;
+/// Parse one year file merged over `_common.yaml`, read past as many errors
+/// as can be; returns the files read (the year file first). Format characters
+/// pasted in with the text are removed (with a warning), and numbers in table
+/// cells are kept as written.
+fn load_one(path: &Path) -> Result<(yaml::Recovered<Report>, Vec<YamlFile>)> {
+    let mut file = YamlFile::read(path)?;
     let common_path = path.parent().and_then(Path::parent).map(|d| d.join(COMMON_FILE));
-    let common = match common_path {
+    let mut common = match common_path {
         Some(p) if p.exists() => Some(YamlFile::read(&p)?),
         _ => None,
     };
+    for f in std::iter::once(&mut file).chain(common.as_mut()) {
+        text::prepare(f);
+    }
     let merged = match &common {
         Some(c) => yaml::merge(c.value.clone(), file.value.clone()),
         None => file.value.clone(),
@@ -113,8 +154,11 @@ fn load_one(path: &Path) -> Result<(Report, Vec<YamlFile>)> {
     let mut files = vec![file];
     files.extend(common);
     let refs: Vec<&YamlFile> = files.iter().collect();
-    let report: Report = yaml::deserialize_all(merged, &refs)?;
-    Ok((report, files))
+    let mut recovered: yaml::Recovered<Report> = yaml::deserialize_all(merged, &refs);
+    if let Some(report) = &mut recovered.value {
+        text::note_written_places(report, &refs);
+    }
+    Ok((recovered, files))
 }
 
 /// The report year: `year:` in the file, else the file name (`2018.yaml`).

@@ -11,57 +11,91 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// 一个县（区、市、省）一年的报告数据：data/<县>/<年份>.yaml。
+///
 /// One county's (district's, city's, province's) report for one year.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
+    /// 体裁，决定默认模板：speech 讲话，work-report 工作报告，key-points 工作要点，plan 规划；figures 只有上一年的指标和目标，不生成报告。
+    ///
     /// The genre; picks the default template (`speech`, `work-report`, `key-points`,
     /// `plan`); `figures` for last year's figures and targets alone, not a report.
     pub kind: Kind,
+    /// 用哪个模板代替体裁的默认模板：templates/ 下的文件名或模板文件路径。
+    ///
     /// A template name or path to use instead of the genre's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// 报告（会议）年份；不写时取文件名（2018.yaml）。
+    ///
     /// The report (meeting) year; defaults to the file name (`2018.yaml`).
     #[serde(default)]
     pub year: Option<i32>,
+    /// 报告单位：名称和级别。
     pub unit: Unit,
+    /// 发文单位，如“襄垣县卫生和计划生育局”；写进 DOCX、PDF 的作者。
+    ///
     /// The issuing body, e.g. `襄垣县卫生和计划生育局`.
     pub issuer: String,
+    /// 报告对本系统的称呼：卫生计生（2018年前后）或卫生健康（默认），如“全县卫生计生工作”。
+    ///
     /// The line of work as the report names it: `卫生计生` (2018) or `卫生健康`
     /// (the default), as in `全县卫生计生工作`.
     #[serde(default = "default_sector")]
     pub sector: String,
+    /// 成文日期；不写时用会议日期。
+    ///
     /// The document's date (成文日期); the meeting date when absent.
     #[serde(default)]
     pub date: Option<Date>,
+    /// 会议：名称和日期（讲话稿必填）。
     #[serde(default)]
     pub meeting: Option<Meeting>,
+    /// 讲话人：职务和姓名（讲话稿必填）。
     #[serde(default)]
     pub speaker: Option<Speaker>,
+    /// 标题：一行，或多行的列表（先主题句，再主标题）。figures 文件以外必填。
+    ///
     /// The title: one line, or a list of lines (a theme line, then the main line).
     /// Required except in a `figures` file.
     #[serde(default)]
     pub title: Paragraphs,
+    /// 副标题；讲话稿不写时自动生成“——在<会议名称>上的讲话”。
+    ///
     /// The subtitle; a speech derives `——在<会议名称>上的讲话` when absent.
     #[serde(default)]
     pub subtitle: Option<String>,
+    /// 称呼；不写时为“同志们：”。
+    ///
     /// The salutation of a speech; `同志们：` when absent.
     #[serde(default)]
     pub salutation: Option<String>,
+    /// 开场白：一段，或多段的列表。
+    ///
     /// The opening paragraphs.
     #[serde(default)]
     pub opening: Paragraphs,
+    /// 上一年工作回顾。
+    ///
     /// Review of the past year.
     #[serde(default)]
     pub review: Option<Review>,
+    /// 新一年（或规划期）的工作部署。
+    ///
     /// Plan for the coming year (or period).
     #[serde(default)]
     pub plan: Option<Plan>,
+    /// 结束语：一段，或多段的列表。
+    ///
     /// The closing paragraphs.
     #[serde(default)]
     pub closing: Paragraphs,
+    /// 附件：每个附件另起一页，有标题、段落和表格。
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// 自定义模板要用的任何内容，原样传给模板。
+    ///
     /// Anything a custom template wants; passed through untouched.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
@@ -89,18 +123,30 @@ fn default_sector() -> String {
     "卫生健康".to_string()
 }
 
+/// 报告体裁。
+///
 /// Report genres.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
+    /// 工作会议讲话。
+    ///
     /// 工作会议讲话 (seed 003).
     Speech,
+    /// 工作报告。
+    ///
     /// 工作报告 (seed 004).
     WorkReport,
+    /// 工作要点。
+    ///
     /// 工作要点 (seeds 000, 002).
     KeyPoints,
+    /// 规划（第X章、第X节）。
+    ///
     /// 规划, with 第X章/第X节 (seed 001).
     Plan,
+    /// 不是报告：只有上一年的指标（review.metrics）和目标（plan.targets），为下一年的报告算同比和完成情况；第一年用 nianbao 时写这样一个文件。不生成报告。
+    ///
     /// Not a report: last year's figures (`review`'s metrics) and targets (`plan`'s)
     /// for the next year's comparisons, for the year before a county's first
     /// report made with nianbao. Never rendered.
@@ -120,15 +166,23 @@ impl Kind {
     }
 }
 
+/// 报告单位。
+///
 /// The reporting unit.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
+    /// 单位全称，如“襄垣县”。
+    ///
     /// Full name: `襄垣县`.
     pub name: String,
+    /// 简称，用于“健康襄垣”这样的说法；不写时为去掉“县”“区”等的全称。
+    ///
     /// Short name used in phrases like `健康襄垣`; defaults to the name without its level.
     #[serde(default)]
     pub short: Option<String>,
+    /// 行政级别：县、区、市或省，决定“全县”“全区”等说法。
+    ///
     /// Administrative level: 县, 区, 市 or 省.
     pub level: Level,
     /// Derived: `全县`, `全区`, `全市`, `全省`.
@@ -137,6 +191,8 @@ pub struct Unit {
     pub whole: String,
 }
 
+/// 行政级别：县、区、市、省（也可写 county、district、city、province）。
+///
 /// Administrative level; drives wording such as 全县/全区/全市/全省.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 pub enum Level {
@@ -161,143 +217,232 @@ impl Level {
     }
 }
 
+/// 会议。
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
+    /// 会议名称，如“襄垣县2018年度卫生计生工作会议”。
+    ///
     /// `襄垣县2018年度卫生计生工作会议`.
     pub name: String,
+    /// 会议日期，必须在报告年度内，如 2018-04-11。
     pub date: Date,
 }
 
+/// 讲话人。
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Speaker {
+    /// 职务，如“县卫生和计划生育局党组书记、局长”。
+    ///
     /// `县卫生和计划生育局党组书记、局长`.
     pub post: String,
+    /// 姓名。
     pub name: String,
 }
 
+/// 上一年工作回顾：成绩、感谢、问题。
+///
 /// Review of the past year: achievements, thanks, problems.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
+    /// 这一部分的标题；不写时用模板的默认标题（“<年份>年工作回顾”）。
+    ///
     /// The part's heading; the template's default (`<year>年工作回顾`) when absent.
     #[serde(default)]
     pub heading: Option<String>,
+    /// 总述，荣誉接在它后面，如“2017年，在县委……圆满完成各项年度目标任务”。
+    ///
     /// The summary sentence the honours follow (`2017年，在县委……圆满完成各项年度目标任务`).
     #[serde(default)]
     pub summary: Option<String>,
+    /// 获得的荣誉，用“；”连在总述后面。
+    ///
     /// Honours received, joined into the summary paragraph with `；`.
     #[serde(default)]
     pub honours: Vec<Honour>,
+    /// 荣誉之后、总述段落结尾的文字。
+    ///
     /// Text closing the summary paragraph after the honours.
     #[serde(default)]
     pub summary_end: Option<String>,
+    /// 各部分（（一）（二）……），每部分下有条目。
     #[serde(default)]
     pub sections: Vec<Section>,
+    /// 不属于任何条目的指标。
+    ///
     /// Metrics that belong to no item.
     #[serde(default)]
     pub metrics: Vec<Metric>,
+    /// 感谢的段落。
+    ///
     /// The thanks paragraph(s).
     #[serde(default)]
     pub thanks: Paragraphs,
+    /// 存在问题的段落。
+    ///
     /// The problems paragraph(s).
     #[serde(default)]
     pub problems: Paragraphs,
 }
 
+/// 一项荣誉，印成“<日期>，<内容>”（日期可以不写）。
+///
 /// An honour: printed as `<date>，<text>` (the date is optional).
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Honour {
+    /// 获得荣誉的日期，应在回顾年度内，如 2017-12。
     #[serde(default)]
     pub date: Option<Date>,
+    /// 荣誉内容。
     pub text: String,
 }
 
+/// 回顾或部署的一个部分（（一）），或规划一章中的一节（第X节）。
+///
 /// A section (`（一）`) of the review or the plan, or a chapter's section (`第X节`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
+    /// 这一部分的标题。
     pub title: String,
+    /// 条目之前的段落。
+    ///
     /// Paragraphs before the items.
     #[serde(default)]
     pub intro: Paragraphs,
+    /// 条目：回顾里是成绩，部署里是任务。
+    ///
     /// The items (achievements in the review, tasks in the plan).
     #[serde(default)]
     pub items: Vec<Item>,
+    /// 条目之后的段落。
+    ///
     /// Paragraphs after the items.
     #[serde(default)]
     pub outro: Paragraphs,
 }
 
+/// 一个条目（1．）：一项成绩或一项任务。
+///
 /// An item (`1．`): an achievement or a task.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// 条目标题。
     pub title: String,
+    /// 标题后面括注的出处，如“2018年重点项目 第83项”。
+    ///
     /// A reference printed after the title, e.g. `2018年重点项目 第83项`.
     #[serde(default, rename = "ref")]
     pub reference: Option<String>,
+    /// 标题单独占一行；默认正文接排在标题后面。
+    ///
     /// The heading stands on its own line; otherwise the text runs in after it.
     #[serde(default)]
     pub standalone: bool,
+    /// 要点之前、同一段里的文字。
+    ///
     /// Text before the points, in the same paragraph.
     #[serde(default)]
     pub lead: Option<String>,
+    /// 要点，在一段里印成“一是……二是……”。
+    ///
     /// Run-in points, printed `一是……二是……` in one paragraph.
     #[serde(default)]
     pub points: Vec<String>,
+    /// 其余的段落。
+    ///
     /// Further paragraphs.
     #[serde(default)]
     pub paragraphs: Paragraphs,
+    /// 这一条目的指标。
     #[serde(default)]
     pub metrics: Vec<Metric>,
+    /// 这一条目的目标（工作部署里）。
     #[serde(default)]
     pub targets: Vec<Target>,
 }
 
+/// 回顾年度的一个指标。数字只写一次：同比、完成情况和附表都由它算出。
+///
 /// A figure of the year under review.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
+    /// 指标编号，固定不变，用来和去年的目标、去年的数值对应，如 signing_rate。
+    ///
     /// Stable id, matched against last year's targets and figures (`signing_rate`).
     pub id: String,
+    /// 指标名称，如“常住人口家庭医生签约率”；文字里同名指标的数字必须与它一致。
+    ///
     /// `常住人口签约率`.
     pub name: String,
+    /// 数值（单位见 unit），按写法印出（93.70 印成 93.70）；写了分子、分母时可以不写。
+    ///
     /// The value in `unit`; derived from numerator/denominator when absent.
     #[serde(default)]
     pub value: Option<f64>,
+    /// 单位：%、‰、万元、人……
+    ///
     /// `%`, `‰`, `万元`, `人`, …
     #[serde(default)]
     pub unit: String,
+    /// 上年数值；不写时取上一年文件里同一 id 的指标。
+    ///
     /// Last year's value; taken from last year's file (same id) when absent.
     #[serde(default)]
     pub prior: Option<f64>,
+    /// 分子：和 denominator 一起算出比率。
     #[serde(default)]
     pub numerator: Option<f64>,
+    /// 分母：和 numerator 一起算出比率。
     #[serde(default)]
     pub denominator: Option<f64>,
+    /// amount（数量、金额：同比按增长百分比）或 rate（比率：同比按百分点、千分点）；单位为 % 或 ‰ 时默认是比率。
+    ///
     /// `amount` or `rate`; a rate when the unit is `%` or `‰`, else an amount.
     #[serde(default)]
     pub kind: Option<MetricKind>,
+    /// 印几位小数；不写时按写法（由分子、分母算出的比率为 1 位）。
+    ///
     /// Decimals to print; as written when absent (1 for a derived rate).
     #[serde(default)]
     pub decimals: Option<u8>,
+    /// 相加等于这个指标的各分项的 id。
+    ///
     /// Ids of metrics that add up to this one.
     #[serde(default)]
     pub parts: Vec<String>,
+    /// higher（越高越好，默认）或 lower（越低越好），决定完成情况怎么算。
+    ///
     /// Whether a higher value is better (the default) or a lower one.
     #[serde(default)]
     pub better: Better,
+    /// 放进重点指标柱状图。
+    ///
     /// Shown in the key-indicator chart.
     #[serde(default)]
     pub key: bool,
 
+    /// Derived: decimal places `value` and `prior` were written with.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub places: Places,
+    /// Derived: the value ready to print, without its unit (`66.2`).
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    pub number: String,
     /// Derived: the value ready to print with its unit (`66.2%`).
     #[serde(skip_deserializing)]
     #[schemars(skip)]
     pub text: String,
+    /// Derived: last year's value ready to print, without its unit.
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    pub prior_number: Option<String>,
     /// Derived: last year's value ready to print.
     #[serde(skip_deserializing)]
     #[schemars(skip)]
@@ -312,20 +457,36 @@ pub struct Metric {
     pub target: Option<Completion>,
 }
 
+/// Decimal places figures were written with (`93.70` → 2), so that they print
+/// as written; `None` where a figure is absent or not written as a decimal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Places {
+    pub value: Option<u8>,
+    pub prior: Option<u8>,
+}
+
+/// 指标类型。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MetricKind {
+    /// 数量或金额：同比按相对变化（增长12.5%）。
+    ///
     /// A count or sum of money: change is relative (`增长12.5%`).
     Amount,
+    /// 比率：同比按差值（提高3.2个百分点、下降0.37个千分点）。
+    ///
     /// A rate: change is in percentage points (`提高3.2个百分点`).
     Rate,
 }
 
+/// 越高越好（higher）还是越低越好（lower）。
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Better {
+    /// 越高越好。
     #[default]
     Higher,
+    /// 越低越好。
     Lower,
 }
 
@@ -344,6 +505,8 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Completion {
     pub value: f64,
+    /// The target ready to print, without its unit (`60`).
+    pub number: String,
     /// The target ready to print (`60%`).
     pub value_text: String,
     pub deadline: Option<Date>,
@@ -358,69 +521,112 @@ pub struct Completion {
     pub text: String,
 }
 
+/// 新一年的一个目标。
+///
 /// A target for the coming year.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
+    /// 目标编号，和下一年同一 id 的指标对应，算出完成情况。
+    ///
     /// Matched against next year's metric of the same id.
     pub id: String,
+    /// 目标名称。
     pub name: String,
+    /// 目标值（单位见 unit），按写法印出。
     pub value: f64,
+    /// 单位：%、‰、万元、人……
     #[serde(default)]
     pub unit: String,
+    /// 完成时限，应在计划年度内，如 2018-12。
     #[serde(default)]
     pub deadline: Option<Date>,
+    /// 出处，如“2018年重点项目 第83项”。
+    ///
     /// `2018年重点项目 第83项`.
     #[serde(default, rename = "ref")]
     pub reference: Option<String>,
+    /// higher（越高越好，默认）或 lower（越低越好）。
     #[serde(default)]
     pub better: Better,
+    /// Derived: decimal places `value` was written with.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub places: Option<u8>,
+    /// Derived: the target ready to print, without its unit (`60`).
+    #[serde(skip_deserializing)]
+    #[schemars(skip)]
+    pub number: String,
     /// Derived: the target ready to print (`60个`).
     #[serde(skip_deserializing)]
     #[schemars(skip)]
     pub text: String,
 }
 
+/// 新一年（或规划期）的工作部署。
+///
 /// Plan for the coming year (or period).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
+    /// 这一部分的标题；不写时用模板的默认标题（“<年份>年工作部署”）。
+    ///
     /// The part's heading; the template's default (`<year>年工作部署`) when absent.
     #[serde(default)]
     pub heading: Option<String>,
+    /// 总体要求之前的段落，如“2018年是……关键之年。”
+    ///
     /// Paragraphs before the general requirement (`2018年是……关键之年。`).
     #[serde(default)]
     pub intro: Paragraphs,
+    /// 总体要求，印在“……工作的总体要求是：”之后。
+    ///
     /// The general requirement (总体要求), printed after `…工作的总体要求是：`.
     #[serde(default)]
     pub requirement: Option<String>,
+    /// 各部分的任务。
+    ///
     /// Sections of tasks.
     #[serde(default)]
     pub sections: Vec<Section>,
+    /// 不属于任何任务的目标。
+    ///
     /// Targets that belong to no task.
     #[serde(default)]
     pub targets: Vec<Target>,
+    /// 保障措施（规划用）。
+    ///
     /// Safeguards (保障措施) of a multi-year plan.
     #[serde(default)]
     pub safeguards: Vec<Section>,
 }
 
+/// 附件：标题、段落和表格，另起一页。
+///
 /// An attachment (附件): a title, paragraphs and an optional table.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attachment {
+    /// 附件标题。
     pub title: String,
+    /// 附件的段落。
     #[serde(default)]
     pub paragraphs: Paragraphs,
+    /// 附件的表格。
     #[serde(default)]
     pub table: Option<Table>,
 }
 
+/// 表格：第一行是表头，跨页时重复。
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
+    /// 表头各列的名称。
+    ///
     /// Column headings.
     pub columns: Vec<String>,
+    /// 各行的单元格（文字或数字，按写法印出：3200.50 印成 3200.50）。
+    ///
     /// Rows of cells (text or numbers).
     pub rows: Vec<Vec<Cell>>,
 }

@@ -110,8 +110,32 @@ fn describe(p: &Piece, ch: char) -> String {
     if p.ordinal > 0 { format!("第{}{}“{ctx}”", p.ordinal, p.place) } else { format!("{}“{ctx}”", p.place) }
 }
 
-/// Check every character of `doc` against its role's face and the fallback chain.
+/// Characters no face has (not even a fallback face), each with up to three
+/// places it occurs.
+pub type Missing = BTreeMap<char, Vec<String>>;
+
+/// Check every character of `doc` against its role's face and the fallback
+/// chain; a character no face has is an error.
 pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
+    let (coverage, missing) = scan(doc, book)?;
+    if !missing.is_empty() {
+        return Err(Errors(missing.iter().map(|(ch, places)| missing_glyph(*ch, places)).collect()));
+    }
+    Ok(coverage)
+}
+
+/// The error for a character no face has, naming where it occurs.
+pub fn missing_glyph(ch: char, places: &[String]) -> Diagnostic {
+    let places = if places.is_empty() { String::new() } else { format!("；出现在：{}", places.join("；")) };
+    Diagnostic::error(
+        "font.missing-glyph",
+        format!("字符“{ch}”（U+{:04X}）在所有字体（包括后备字体）中都没有，无法排版{places}", ch as u32),
+    )
+    .with_help("改用常见写法，或在 nianbao.yaml 的 fonts.fallback 中加入含有此字的字体")
+}
+
+/// Like [`check`], but returns the characters no face has instead of failing.
+pub fn scan(doc: &Document, book: &FontBook) -> Result<(Coverage, Missing)> {
     // Parse each face once; look each (face, char) up once.
     let mut parsed: HashMap<FaceId, std::sync::Arc<crate::fonts::FaceData>> = HashMap::new();
     let mut has: HashMap<(FaceId, char), bool> = HashMap::new();
@@ -130,7 +154,7 @@ pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
     let mut coverage = Coverage::default();
     // char -> (role face name, fallback face, places)
     let mut fell_back: BTreeMap<char, (Vec<Role>, FaceId, Vec<String>)> = BTreeMap::new();
-    let mut missing: BTreeMap<char, Vec<String>> = BTreeMap::new();
+    let mut missing = Missing::new();
     for p in pieces(doc) {
         let own = book.role(p.role).0;
         for ch in p.text.chars() {
@@ -168,24 +192,6 @@ pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
             }
         }
     }
-    if !missing.is_empty() {
-        return Err(Errors(
-            missing
-                .into_iter()
-                .map(|(ch, places)| {
-                    Diagnostic::error(
-                        "font.missing-glyph",
-                        format!(
-                            "字符“{ch}”（U+{:04X}）在所有字体（包括后备字体）中都没有，无法排版；出现在：{}",
-                            ch as u32,
-                            places.join("；")
-                        ),
-                    )
-                    .with_help("改用常见写法，或在 nianbao.yaml 的 fonts.fallback 中加入含有此字的字体")
-                })
-                .collect(),
-        ));
-    }
     if !fell_back.is_empty() {
         let mut parts = Vec::new();
         for (ch, (roles, f, places)) in &fell_back {
@@ -204,5 +210,5 @@ pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
             format!("{} 个字符由后备字体补字：{}", fell_back.len(), parts.join("；")),
         ));
     }
-    Ok(coverage)
+    Ok((coverage, missing))
 }

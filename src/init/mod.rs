@@ -1,6 +1,7 @@
 //! `nianbao init`: a working folder for a new office — a commented example
-//! county, the shared file, the default templates to customise, the data
-//! schema for editors, a Makefile and a configuration — that renders at once.
+//! county with last year's figures, the shared file, the default templates to
+//! customise, the data schema for editors, a Makefile and a configuration —
+//! that renders at once.
 
 use std::path::{Path, PathBuf};
 
@@ -11,13 +12,18 @@ use crate::template::BUILTIN;
 /// Scaffold `dir`. Nothing is written if any of the files already exists.
 pub fn run(dir: &Path) -> bool {
     let year = chrono::Local::now().year();
-    let fill = |s: &str| s.replace("{year}", &year.to_string()).replace("{prior}", &(year - 1).to_string());
+    let fill = |s: &str| {
+        s.replace("{year}", &year.to_string())
+            .replace("{prior}", &(year - 1).to_string())
+            .replace("{before}", &(year - 2).to_string())
+    };
     let mut files: Vec<(PathBuf, String)> = vec![
         (dir.join("nianbao.yaml"), include_str!("nianbao.yaml").to_string()),
         (dir.join("Makefile"), include_str!("Makefile").to_string()),
         (dir.join(".gitignore"), "/out/\n".to_string()),
         (dir.join("data/_common.yaml"), include_str!("_common.yaml").to_string()),
         (dir.join(format!("data/example/{year}.yaml")), fill(include_str!("example.yaml"))),
+        (dir.join(format!("data/example/{}.yaml", year - 1)), fill(include_str!("prior.yaml"))),
         (dir.join("schema/nianbao.schema.json"), crate::data::schema() + "\n"),
     ];
     files.extend(BUILTIN.iter().map(|(name, text)| (dir.join("templates").join(name), text.to_string())));

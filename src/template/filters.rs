@@ -170,16 +170,17 @@ pub fn yuan(amount: f64, unit: Option<&str>, decimals: u8) -> Result<String, Str
     Ok(format!("{}{unit}", trim_zeros(decimal(finite(amount / scale)?, Some(decimals)))))
 }
 
-/// Whether a change is measured relative to last year (amounts) or in
-/// percentage points (rates).
+/// Whether a change is measured relative to last year (amounts) or as a
+/// difference counted in points of the rate's unit (`个百分点` for `%`,
+/// `个千分点` for `‰`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
+pub enum ChangeKind<'a> {
     Amount,
-    Rate,
+    Points(&'a str),
 }
 
 /// The direction (`up`, `down`, `flat`), size and phrase of a change:
-/// amounts `增长12.5%` / `下降3.1%`, rates `提高3.2个百分点` / `下降0.5个百分点`,
+/// amounts `增长12.5%` / `下降3.1%`, rates `提高3.2个百分点` / `下降0.37个千分点`,
 /// and `持平` when the rounded change is zero. `None` when an amount's prior value
 /// is zero (no relative change exists) or the change is not a finite number.
 pub fn change(current: f64, prior: f64, kind: ChangeKind, decimals: u8) -> Option<(&'static str, f64, String)> {
@@ -190,7 +191,7 @@ pub fn change(current: f64, prior: f64, kind: ChangeKind, decimals: u8) -> Optio
             }
             ((current - prior) / prior.abs() * 100.0, "增长", "%")
         }
-        ChangeKind::Rate => (current - prior, "提高", "个百分点"),
+        ChangeKind::Points(unit) => (current - prior, "提高", unit),
     };
     if !amount.is_finite() {
         return None;
@@ -354,10 +355,12 @@ mod tests {
         assert_eq!(change(-5.0, -10.0, ChangeKind::Amount, 1).unwrap().2, "增长50.0%");
         assert!(change(5.0, 0.0, ChangeKind::Amount, 1).is_none());
         assert!(change(1e308, 1e-300, ChangeKind::Amount, 1).is_none());
-        assert_eq!(change(66.2, 63.0, ChangeKind::Rate, 1).unwrap().2, "提高3.2个百分点");
-        assert_eq!(change(62.7, 63.2, ChangeKind::Rate, 1).unwrap().2, "下降0.5个百分点");
-        assert_eq!(change(63.2, 63.2, ChangeKind::Rate, 1).unwrap().2, "持平");
-        assert_eq!(change(0.0, 0.0, ChangeKind::Rate, 1).unwrap().0, "flat");
+        const PP: ChangeKind = ChangeKind::Points("个百分点");
+        assert_eq!(change(66.2, 63.0, PP, 1).unwrap().2, "提高3.2个百分点");
+        assert_eq!(change(62.7, 63.2, PP, 1).unwrap().2, "下降0.5个百分点");
+        assert_eq!(change(63.2, 63.2, PP, 1).unwrap().2, "持平");
+        assert_eq!(change(0.0, 0.0, PP, 1).unwrap().0, "flat");
+        assert_eq!(change(11.68, 12.05, ChangeKind::Points("个千分点"), 2).unwrap().2, "下降0.37个千分点");
     }
 
     #[test]

@@ -464,8 +464,11 @@ fn register(env: &mut Environment<'static>) {
     env.add_filter("change", |cur: Value, prior: Value, kwargs: Kwargs| -> std::result::Result<String, Error> {
         let kind = match kwargs.get::<Option<String>>("kind")?.as_deref() {
             None | Some("amount") => filters::ChangeKind::Amount,
-            Some("rate") => filters::ChangeKind::Rate,
-            Some(k) => return Err(arg_error(format!("change 的 kind 只能是 amount 或 rate，不能是“{k}”"))),
+            Some("rate") => filters::ChangeKind::Points("个百分点"),
+            Some("permille") => filters::ChangeKind::Points("个千分点"),
+            Some(k) => {
+                return Err(arg_error(format!("change 的 kind 只能是 amount、rate 或 permille，不能是“{k}”")));
+            }
         };
         let d = decimals_arg(&kwargs, "decimals", 1)?;
         kwargs.assert_all_used()?;

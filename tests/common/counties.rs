@@ -10,20 +10,23 @@ const SECOND: [&str; 10] = ["山", "河", "阳", "城", "川", "源", "丰", "�
 const NAMES: [&str; 8] = ["李明", "王镕", "张堃", "刘喆", "陈燊", "赵珺", "孙䶮", "周平"];
 
 /// Write `n` counties' `<dir>/<slug>/2018.yaml`, each the sample speech with its
-/// own name, speaker and figures. Returns the files written.
+/// own name, speaker and figures (the prose that states a metric's figure
+/// states the new one). Returns the files written.
 pub fn generate(root: &Path, dir: &Path, n: usize) -> Vec<std::path::PathBuf> {
     let sample = std::fs::read_to_string(root.join("data/xiangyuan/2018.yaml")).expect("sample speech");
     (0..n)
         .map(|i| {
             let name = format!("{}{}", FIRST[i % 10], SECOND[(i / 10) % 10]);
             let factor = 1.0 + (i % 7) as f64 / 10.0;
+            let mut scaled = Vec::new();
             let text: String = sample
                 .replace("襄垣", &name)
                 .replace("李少波", NAMES[i % NAMES.len()])
                 .lines()
-                .map(|line| scale_value(line, factor))
+                .map(|line| scale_value(line, factor, &mut scaled))
                 .collect::<Vec<_>>()
                 .join("\n");
+            let text = scaled.iter().fold(text, |text, s| restate(&text, s));
             let path = dir.join(format!("c{i:03}")).join("2018.yaml");
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, text + "\n").unwrap();
@@ -32,16 +35,58 @@ pub fn generate(root: &Path, dir: &Path, n: usize) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-/// `value: 87` → `value: 95.7` on metric lines that are not rates.
-fn scale_value(line: &str, factor: f64) -> String {
+/// A metric whose value was scaled: its name, unit, and old and new value as written.
+struct Scaled {
+    name: String,
+    unit: String,
+    old: String,
+    new: String,
+}
+
+/// The value of `key` on a flow-mapping line (`{ id: a, name: 床位, value: 87 }`).
+fn field<'a>(line: &'a str, key: &str) -> Option<(usize, &'a str)> {
+    let start = line.find(&format!("{key}: "))? + key.len() + 2;
+    let end = line[start..].find([',', '}']).map_or(line.len(), |e| start + e);
+    Some((start, line[start..end].trim().trim_matches('"')))
+}
+
+/// `value: 87` → `value: 96` on metric lines that are not rates (whole numbers
+/// stay whole), noting the change in `scaled`.
+fn scale_value(line: &str, factor: f64, scaled: &mut Vec<Scaled>) -> String {
     if !line.contains("{ id:") || line.contains("\"%\"") || line.contains("prior:") {
         return line.to_string();
     }
-    let Some(at) = line.find("value: ") else { return line.to_string() };
-    let start = at + "value: ".len();
-    let end = line[start..].find([',', ' ', '}']).map_or(line.len(), |e| start + e);
-    match line[start..end].parse::<f64>() {
-        Ok(v) => format!("{}{}{}", &line[..start], (v * factor * 10.0).round() / 10.0, &line[end..]),
-        Err(_) => line.to_string(),
+    let Some((start, old)) = field(line, "value") else { return line.to_string() };
+    let Ok(v) = old.parse::<f64>() else { return line.to_string() };
+    let new = if old.contains('.') {
+        format!("{}", (v * factor * 10.0).round() / 10.0)
+    } else {
+        format!("{}", (v * factor).round())
+    };
+    if let (Some((_, name)), Some((_, unit))) = (field(line, "name"), field(line, "unit")) {
+        scaled.push(Scaled { name: name.to_string(), unit: unit.to_string(), old: old.to_string(), new: new.clone() });
     }
+    format!("{}{new}{}", &line[..start], &line[start + old.len()..])
+}
+
+/// The prose naming a scaled metric (`培训全科医师17名`) states its new value.
+fn restate(text: &str, s: &Scaled) -> String {
+    let old = format!("{}{}", s.old, s.unit);
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(&s.name) {
+        let after = at + s.name.len();
+        out.push_str(&rest[..after]);
+        rest = &rest[after..];
+        let window: String = rest.chars().take(12).collect();
+        if let Some(b) = window.find(&old)
+            && !window[..b].contains(['，', '。', '；'])
+        {
+            out.push_str(&rest[..b]);
+            out.push_str(&format!("{}{}", s.new, s.unit));
+            rest = &rest[b + old.len()..];
+        }
+    }
+    out.push_str(rest);
+    out
 }

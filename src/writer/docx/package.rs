@@ -931,8 +931,7 @@ fn app_props() -> El {
 }
 
 fn core_props(meta: &Meta) -> El {
-    let when = meta.created.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    El::new("cp:coreProperties")
+    let props = El::new("cp:coreProperties")
         .attr("xmlns:cp", "http://schemas.openxmlformats.org/package/2006/metadata/core-properties")
         .attr("xmlns:dc", "http://purl.org/dc/elements/1.1/")
         .attr("xmlns:dcterms", "http://purl.org/dc/terms/")
@@ -941,9 +940,16 @@ fn core_props(meta: &Meta) -> El {
         .child(El::new("dc:subject").text(&meta.subject))
         .child(El::new("dc:creator").text(&meta.author))
         .child(El::new("cp:keywords").text(&meta.keywords.join("; ")))
-        .child(El::new("cp:lastModifiedBy").text(&meta.author))
-        .child(El::new("dcterms:created").attr("xsi:type", "dcterms:W3CDTF").text(&when))
-        .child(El::new("dcterms:modified").attr("xsi:type", "dcterms:W3CDTF").text(&when))
+        .child(El::new("cp:lastModifiedBy").text(&meta.author));
+    match meta.created {
+        Some(created) => {
+            let when = created.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            props
+                .child(El::new("dcterms:created").attr("xsi:type", "dcterms:W3CDTF").text(&when))
+                .child(El::new("dcterms:modified").attr("xsi:type", "dcterms:W3CDTF").text(&when))
+        }
+        None => props,
+    }
 }
 
 fn font_table(fonts: &[(FaceId, String)], embedded: &[Embedded]) -> El {

@@ -140,7 +140,6 @@ fn set_catalog(lo: &mut lopdf::Document, outline: ObjectId, show_outline: bool) 
 /// clock; printpdf's own information and XMP metadata (with its own dates)
 /// are dropped.
 fn set_info(lo: &mut lopdf::Document, meta: &Meta) -> Result<()> {
-    let date = meta.created.format("D:%Y%m%d%H%M%S").to_string();
     let mut info = Dictionary::new();
     info.set("Title", text_string(&meta.title));
     info.set("Author", text_string(&meta.author));
@@ -148,8 +147,12 @@ fn set_info(lo: &mut lopdf::Document, meta: &Meta) -> Result<()> {
     info.set("Keywords", text_string(&meta.keywords.join("；")));
     info.set("Creator", text_string("nianbao"));
     info.set("Producer", text_string(concat!("nianbao ", env!("CARGO_PKG_VERSION"))));
-    info.set("CreationDate", Object::String(date.clone().into_bytes(), StringFormat::Literal));
-    info.set("ModDate", Object::String(date.into_bytes(), StringFormat::Literal));
+    // No date in the data: none in the file (none is invented).
+    if let Some(created) = meta.created {
+        let date = created.format("D:%Y%m%d%H%M%S").to_string();
+        info.set("CreationDate", Object::String(date.clone().into_bytes(), StringFormat::Literal));
+        info.set("ModDate", Object::String(date.into_bytes(), StringFormat::Literal));
+    }
     if let Ok(old) = lo.trailer.get(b"Info").and_then(Object::as_reference) {
         lo.objects.remove(&old);
     }
@@ -180,7 +183,8 @@ pub(super) fn document_id<'a>(doc: &Document, lay: &Layout, fonts: impl Iterator
         b.write_field(bytes);
     };
     let m = &doc.meta;
-    for s in [&m.title, &m.author, &m.subject, &m.keywords.join("；"), &m.created.to_string()] {
+    let created = m.created.map(|c| c.to_string()).unwrap_or_default();
+    for s in [&m.title, &m.author, &m.subject, &m.keywords.join("；"), &created] {
         write(s.as_bytes());
     }
     let f = |x: f32| x.to_bits().to_le_bytes();

@@ -1,0 +1,229 @@
+//! Figures written in the prose against the metrics of the same name. A figure
+//! is written once, as a metric, and the report prints it from there; a
+//! sentence that names a metric and gives it another value (`电子建档率92.2%`
+//! where the metric says 93.7%) contradicts it, and one of the two is wrong.
+//!
+//! A name followed, within its clause, by a figure in the metric's unit is
+//! read as this year's value; `由45.3%提高到66.2%` gives last year's and this
+//! year's; a year before the name (`2016年签约率为45.3%`) says which year is
+//! meant. Targets (`力争签约率达到70%`), changes (`签约率提高3.2%`) and the plan
+//! are not read.
+
+use crate::data::Loaded;
+use crate::data::derive;
+use crate::diag::Diagnostic;
+
+/// A metric as the prose may name it.
+struct Named {
+    name: String,
+    id: String,
+    unit: String,
+    value: f64,
+    text: String,
+    prior: Option<f64>,
+    prior_text: Option<String>,
+}
+
+/// Marks that end a clause.
+const CLAUSE_END: [char; 9] = ['，', '。', '；', '！', '？', ',', ';', '、', '\n'];
+/// Words between a name and a figure that make the figure something else than
+/// the value: an aim, or a change.
+const NOT_THE_VALUE: [&str; 12] =
+    ["目标", "力争", "争取", "要求", "计划", "不低于", "不少于", "同比", "比上年", "较上年", "比去年", "较去年"];
+/// Verbs of change: the figure after one is the change unless `到` or `至` follows.
+const CHANGE: [&str; 8] = ["提高", "提升", "增长", "上升", "下降", "降低", "增加", "减少"];
+
+/// Every figure in the data's prose that contradicts the metric of its name.
+pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut report = loaded.report.clone();
+    let mut metrics: Vec<Named> = Vec::new();
+    for (_, m) in derive::metrics_mut(&mut report) {
+        let (Ok(value), false) = (m.number.parse::<f64>(), m.unit.is_empty()) else { continue };
+        if m.name.chars().count() < 2 || metrics.iter().any(|n| n.name == m.name) {
+            continue;
+        }
+        metrics.push(Named {
+            name: m.name.clone(),
+            id: m.id.clone(),
+            unit: m.unit.clone(),
+            value,
+            text: m.text.clone(),
+            prior: m.prior_number.as_ref().and_then(|p| p.parse().ok()),
+            prior_text: m.prior_text.clone(),
+        });
+    }
+    // The longest name first, so `重点人群签约率` is not read as `签约率`.
+    metrics.sort_by_key(|n| std::cmp::Reverse(n.name.len()));
+    let review_year = loaded.report.review_year;
+    let mut out = Vec::new();
+    for file in &loaded.files {
+        super::texts(&file.value, "", &mut |path, s| {
+            let skip = ["plan", "extra", "title", "subtitle"].iter().any(|p| crate::yaml::within(path, p))
+                || path.contains(".metrics[")
+                || path.contains(".targets[");
+            if skip {
+                return;
+            }
+            for (name_at, m) in mentions(s, &metrics) {
+                let Some(which) = year_meant(&s[..name_at], review_year) else { continue };
+                let clause_start = name_at + m.name.len();
+                for (at, written, is_prior) in figures(&s[clause_start..], &m.unit) {
+                    let is_prior = is_prior || which == Year::Prior;
+                    let (expected, expected_text) = if is_prior {
+                        match (m.prior, &m.prior_text) {
+                            (Some(p), Some(t)) => (p, t.clone()),
+                            _ => continue,
+                        }
+                    } else {
+                        (m.value, m.text.clone())
+                    };
+                    let Ok(v) = written.parse::<f64>() else { continue };
+                    if (v - expected).abs() <= half_unit(&written) + 1e-9 {
+                        continue;
+                    }
+                    let at = clause_start + at;
+                    let excerpt = format!("{written}{}", m.unit);
+                    let said = &s[name_at..at + excerpt.len()];
+                    let which = if is_prior { "上年数值" } else { "数值" };
+                    out.push(
+                        Diagnostic::error(
+                            "figure.contradiction",
+                            format!("文字里写的是“{said}”，但指标“{}”（id `{}`）的{which}是 {expected_text}", m.name, m.id),
+                        )
+                        .at(file.locate_text(path, &excerpt, s[..at].matches(excerpt.as_str()).count()))
+                        .with_path(path)
+                        .with_help(format!(
+                            "数字只写一次：把两处改成一致（可以在模板里用 metrics.{}.text 引用指标）；如果文字说的是另一个指标，请把指标的 name 写得更具体",
+                            m.id
+                        )),
+                    );
+                }
+            }
+        });
+    }
+    out
+}
+
+/// Where each metric is named in `s` (byte offset), longest name first at
+/// each place, occurrences not overlapping.
+fn mentions<'m>(s: &str, metrics: &'m [Named]) -> Vec<(usize, &'m Named)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        match metrics.iter().find(|m| s[i..].starts_with(m.name.as_str())) {
+            Some(m) => {
+                out.push((i, m));
+                i += m.name.len();
+            }
+            None => i += s[i..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Year {
+    Review,
+    Prior,
+}
+
+/// Which year the clause before a name speaks of: a year written in it
+/// (`2017年`), else the year under review; `None` when it is another year,
+/// said in words that depend on the speaker (`去年`, `同期`), or an aim (`力争`).
+fn year_meant(before: &str, review_year: i32) -> Option<Year> {
+    let clause = before.rsplit(|c| CLAUSE_END.contains(&c)).next().unwrap_or(before);
+    let elsewhere = ["去年", "上年", "前年", "同期", "确保"];
+    if elsewhere.iter().chain(&NOT_THE_VALUE).any(|w| clause.contains(w)) {
+        return None;
+    }
+    let mut years = clause.match_indices('年').filter_map(|(b, _)| {
+        let digits = clause[..b].get(b.saturating_sub(4)..)?;
+        digits.parse::<i32>().ok().filter(|y| (1949..=2200).contains(y))
+    });
+    match years.next_back() {
+        None => Some(Year::Review),
+        Some(y) if y == review_year => Some(Year::Review),
+        Some(y) if y == review_year - 1 => Some(Year::Prior),
+        Some(_) => None,
+    }
+}
+
+/// The figures in `unit` of the clause that follows a name, each with its
+/// byte offset, the digits as written and whether it is last year's (the first
+/// of `由…到…`). Stops at the first figure that is an aim or a change.
+fn figures(after: &str, unit: &str) -> Vec<(usize, String, bool)> {
+    let clause_end = after.find(|c| CLAUSE_END.contains(&c)).unwrap_or(after.len());
+    let clause = &after[..clause_end];
+    let mut out = Vec::new();
+    let mut gap_start = 0;
+    let bytes = clause.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += clause[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+            i += 1;
+        }
+        let digits = clause[start..i].trim_end_matches('.');
+        let gap = &clause[gap_start..start];
+        gap_start = i;
+        if NOT_THE_VALUE.iter().any(|w| gap.contains(w))
+            || CHANGE
+                .iter()
+                .any(|w| gap.contains(w) && !gap.contains(&format!("{w}到")) && !gap.contains(&format!("{w}至")))
+        {
+            break;
+        }
+        let rest = &clause[start + digits.len()..];
+        let in_unit = rest.starts_with(unit) || (unit == "%" && rest.starts_with('％'));
+        // A figure in another unit (`3882人` before `96.81%`) is passed over.
+        if !in_unit {
+            continue;
+        }
+        let from = out.is_empty() && ["由", "从"].iter().any(|w| gap.contains(w));
+        out.push((start, digits.to_string(), from));
+        if !from {
+            break;
+        }
+    }
+    out
+}
+
+/// Half a unit in the last written place (`92.2` → 0.05): how far a written
+/// figure may be from the value it rounds.
+fn half_unit(written: &str) -> f64 {
+    let places = written.split_once('.').map_or(0, |(_, f)| f.len());
+    0.5 * 10f64.powi(-(places as i32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_after_a_name() {
+        assert_eq!(figures("92.2%，", "%"), [(0, "92.2".to_string(), false)]);
+        assert_eq!(figures("达到93.7%以上。", "%"), [(6, "93.7".to_string(), false)]);
+        assert_eq!(
+            figures("由45.3%提高到66.2%", "%"),
+            [(3, "45.3".to_string(), true), (17, "66.2".to_string(), false)]
+        );
+        assert!(figures("提高3.2个百分点", "%").is_empty());
+        assert!(figures("同比提高3.2%", "%").is_empty());
+        assert!(figures("目标为70%", "%").is_empty());
+        assert!(figures("，另有92.2%", "%").is_empty());
+    }
+
+    #[test]
+    fn the_year_a_clause_speaks_of() {
+        assert_eq!(year_meant("全县", 2017), Some(Year::Review));
+        assert_eq!(year_meant("2016年，全县", 2017), Some(Year::Review));
+        assert_eq!(year_meant("2016年全县", 2017), Some(Year::Prior));
+        assert_eq!(year_meant("2015年全县", 2017), None);
+        assert_eq!(year_meant("与去年同期相比", 2017), None);
+        assert_eq!(year_meant("力争", 2017), None);
+    }
+}

@@ -1,0 +1,192 @@
+//! What the writer typed, as it should be read: format characters pasted in
+//! with web text (a zero-width space, a soft hyphen, a bidi mark) removed with
+//! a warning, never printed and never a missing-glyph error; numbers kept as
+//! written (`3200.50` in a table cell stays `3200.50`, a metric written `93.70`
+//! prints with two decimals).
+
+use std::collections::BTreeMap;
+
+use yaml_serde::Value;
+
+use super::derive::{metrics_mut, targets_mut};
+use super::model::Report;
+use crate::diag::Diagnostic;
+use crate::yaml::{Removed, YamlFile};
+
+/// Characters that show nothing and that no report should carry: format
+/// characters (general category Cf: zero-width space and joiners, soft hyphen,
+/// bidi marks and isolates, an inner byte order mark, invisible operators,
+/// tags), variation selectors, and control characters other than tab and line
+/// breaks.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F..=0x9F
+        | 0xAD | 0x061C | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFE00..=0xFE0F | 0xFEFF | 0xFFF9..=0xFFFB
+        | 0xE0001 | 0xE0020..=0xE007F | 0xE0100..=0xE01EF)
+}
+
+/// The name of an invisible character, for the warning.
+fn name(c: char) -> &'static str {
+    match c {
+        '\u{200B}' => "零宽空格",
+        '\u{200C}' => "零宽不连字",
+        '\u{200D}' => "零宽连字",
+        '\u{200E}' | '\u{200F}' | '\u{061C}' => "文字方向标记",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => "文字方向控制符",
+        '\u{FEFF}' => "字节顺序标记（BOM）",
+        '\u{00AD}' => "软连字符",
+        '\u{2060}' => "不换行零宽字符",
+        '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' => "变体选择符",
+        c if c.is_control() => "控制字符",
+        _ => "格式字符",
+    }
+}
+
+/// Prepare a file's values for reading: remove invisible characters from
+/// every text (one warning per text, at the first such character, counting
+/// those the YAML reader already took out of the file), and keep numbers in
+/// table cells as written.
+pub fn prepare(file: &mut YamlFile) {
+    let mut value = std::mem::take(&mut file.value);
+    let mut taken_out: BTreeMap<String, Vec<Removed>> = BTreeMap::new();
+    for &(line, column, c) in &file.removed {
+        let path = file.scalar_at(line, column).unwrap_or_default().to_string();
+        taken_out.entry(path).or_default().push((line, column, c));
+    }
+    let mut warnings = Vec::new();
+    walk(file, &mut value, String::new(), &mut taken_out, &mut warnings);
+    // What was taken out of no text (a comment, a key).
+    for (path, found) in taken_out {
+        warnings.push(invisible(file, &path, &found.iter().map(|f| f.2).collect::<Vec<_>>(), Some(found[0])));
+    }
+    file.value = value;
+    file.warnings.extend(warnings);
+}
+
+/// The warning for the invisible characters `found` in the text at `path`,
+/// located at the first one taken out of the file, else at the first in the text.
+fn invisible(file: &YamlFile, path: &str, found: &[char], first_taken: Option<Removed>) -> Diagnostic {
+    let mut kinds: Vec<String> = Vec::new();
+    for &c in found {
+        let k = format!("U+{:04X} {}", c as u32, name(c));
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    let location = match first_taken {
+        Some((line, column, _)) => Some(file.location(line, column, 1)),
+        None => file.locate_text(path, &found[0].to_string(), 0),
+    };
+    Diagnostic::warning(
+        "text.invisible",
+        format!("这段文字里有 {} 个看不见的字符（{}），已删除，不会印出来", found.len(), kinds.join("、")),
+    )
+    .at(location)
+    .with_path(path)
+    .with_help("这类字符常随网页或聊天软件里复制的文字带进来；在编辑器里删掉它们，这条提示就会消失")
+}
+
+fn walk(
+    file: &YamlFile,
+    v: &mut Value,
+    path: String,
+    taken_out: &mut BTreeMap<String, Vec<Removed>>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    match v {
+        Value::Mapping(m) => {
+            for (k, v) in m.iter_mut() {
+                if let Some(k) = k.as_str() {
+                    walk(file, v, crate::yaml::child_path(&path, k), taken_out, warnings);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                walk(file, v, format!("{path}[{i}]"), taken_out, warnings);
+            }
+        }
+        Value::String(s) => {
+            let taken = taken_out.remove(&path).unwrap_or_default();
+            let in_text: Vec<char> = s.chars().filter(|&c| is_invisible(c)).collect();
+            if taken.is_empty() && in_text.is_empty() {
+                return;
+            }
+            // In the order written: those taken out first when they come first.
+            let mut found: Vec<char> = taken.iter().map(|t| t.2).collect();
+            found.extend(&in_text);
+            let first_taken = taken.first().copied().filter(|_| {
+                in_text.is_empty()
+                    || file
+                        .locate_text(&path, &in_text[0].to_string(), 0)
+                        .is_none_or(|l| (l.line, l.column - 1) > (taken[0].0, taken[0].1))
+            });
+            if first_taken.is_none() {
+                found.rotate_left(taken.len());
+            }
+            warnings.push(invisible(file, &path, &found, first_taken));
+            s.retain(|c| !is_invisible(c));
+        }
+        Value::Number(n) if is_cell(&path) => {
+            let written = file.written(&path).map(str::to_string).unwrap_or_else(|| n.to_string());
+            *v = Value::String(written);
+        }
+        _ => {}
+    }
+}
+
+/// Whether a YAML path is a table cell (`attachments[0].table.rows[2][1]`).
+fn is_cell(path: &str) -> bool {
+    path.starts_with("attachments[") && path.contains(".table.rows[") && path.ends_with(']')
+}
+
+/// Decimal places of a number as written (`93.70` → 2, `280` → 0); `None`
+/// when it is not written as a plain decimal (`1e3`, quoted, absent).
+fn places(written: Option<&str>) -> Option<u8> {
+    let w = written?.trim();
+    let digits = w.strip_prefix(['-', '+']).unwrap_or(w);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| frac.len().min(u8::MAX as usize) as u8)
+}
+
+/// Record how many decimals each metric's and target's figures were written
+/// with, so they print as written.
+pub fn note_written_places(report: &mut Report, files: &[&YamlFile]) {
+    let written = |path: String| places(files.iter().find_map(|f| f.written(&path)));
+    for (path, m) in metrics_mut(report) {
+        m.places.value = written(format!("{path}.value"));
+        m.places.prior = written(format!("{path}.prior"));
+    }
+    for (path, t) in targets_mut(report) {
+        t.places = written(format!("{path}.value"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters() {
+        for c in ['\u{200B}', '\u{200D}', '\u{200C}', '\u{FEFF}', '\u{AD}', '\u{200E}', '\u{202E}', '\u{2066}', '\u{0}']
+        {
+            assert!(is_invisible(c), "U+{:04X}", c as u32);
+        }
+        for c in ['\n', '\t', ' ', '\u{3000}', '中', '。', 'a', '😀'] {
+            assert!(!is_invisible(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn places_as_written() {
+        assert_eq!(places(Some("93.70")), Some(2));
+        assert_eq!(places(Some("280")), Some(0));
+        assert_eq!(places(Some("-0.5")), Some(1));
+        assert_eq!(places(Some("1e3")), None);
+        assert_eq!(places(Some("\"3.0\"")), None);
+        assert_eq!(places(None), None);
+    }
+}
