@@ -132,11 +132,11 @@ pub struct OutputArgs {
     /// 输出目录，默认 out；文件写到 <目录>/<县>/<年份>/ 下
     #[arg(long, default_value = "out", value_name = "目录", hide_default_value = true)]
     pub out: PathBuf,
-    /// DOCX 是否嵌入字体：embed 嵌入字体子集（默认），names 只写字体名
+    /// DOCX 怎样带字体：subset 嵌入用到的字（默认），embed 嵌入整套字体（以后输入的字也是同一字体，文件大），names 只写字体名
     #[arg(
         long,
         value_enum,
-        default_value = "embed",
+        default_value = "subset",
         value_name = "方式",
         hide_possible_values = true,
         hide_default_value = true
