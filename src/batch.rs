@@ -432,18 +432,7 @@ pub fn summary(outcomes: &[Outcome]) -> String {
             result.to_string(),
         ]);
     }
-    let widths: Vec<usize> =
-        (0..6).map(|c| rows.iter().map(|r| crate::diag::display_width(&r[c])).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for row in &rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, &w)| format!("{cell}{}", " ".repeat(w - crate::diag::display_width(cell))))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
+    let mut out = crate::diag::table(&rows);
     let failed = outcomes.iter().filter(|o| o.failed()).count();
     let skipped = outcomes.iter().filter(|o| matches!(o.status, Status::Skipped(_))).count();
     out.push_str(&format!(

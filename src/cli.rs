@@ -74,6 +74,11 @@ pub enum Command {
     /// 新建工作目录：示例数据、可修改的模板、Makefile 和配置，建好即可生成
     #[command(after_help = "示例：\n  nianbao init 我县年报\n  cd 我县年报 && nianbao render data/example/*.yaml")]
     Init(InitArgs),
+    /// 查看字体：每种字体用的是哪个文件、在哪里找到的（项目、系统、自带），给出报告时还列出每个角色缺哪些字、由哪个后备字体补
+    #[command(
+        after_help = "示例：\n  nianbao fonts                              当前项目的字体\n  nianbao fonts data/xiangyuan/2018.yaml     再加上这份报告的文字每种字体有没有\n\n打印出来的字“看起来不对”时，先运行它。"
+    )]
+    Fonts(FontsArgs),
     /// 监视数据文件：每次保存（数据、共用文件、模板、配置）都重新生成，出错时打印错误并继续等待
     #[command(after_help = "示例：\n  nianbao watch data/xiangyuan/2018.yaml --format pdf\n\n按 Ctrl-C 结束。")]
     Watch(WatchArgs),
@@ -187,6 +192,13 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct FontsArgs {
+    /// 数据文件（可选）：列出这份报告的文字各角色的字体有没有
+    #[arg(value_name = "数据文件")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct WatchArgs {
     /// 要监视的数据文件
     #[arg(value_name = "数据文件")]
@@ -249,6 +261,7 @@ pub fn main() -> ExitCode {
         Command::Batch(args) => run_batch(&args),
         Command::Check(args) => run_check(&args),
         Command::Init(args) => crate::init::run(&args.dir),
+        Command::Fonts(args) => run_fonts(&args),
         Command::Watch(args) => crate::watch::run(&args.data, &args.output.options(Some(1))),
         Command::Schema => {
             print_stdout(&crate::data::schema());
@@ -317,6 +330,31 @@ fn run_batch(args: &BatchArgs) -> bool {
     progress.finish();
     eprint!("\n{}", batch::summary(&outcomes));
     outcomes.iter().all(|o| !o.failed())
+}
+
+fn run_fonts(args: &FontsArgs) -> bool {
+    let text = match &args.report {
+        Some(data) => batch::Projects::default().for_data(data, &[Format::Pdf], DocxFonts::Subset).and_then(|p| {
+            let built = render::build(data, &p.templates, None)?;
+            let book = p.resources.fonts.as_ref().expect("fonts are loaded for a PDF");
+            crate::fonts::report::describe(&p.resources.config, book, Some(&built.doc))
+        }),
+        // The project of the current folder (a file in it finds its nianbao.yaml).
+        None => crate::config::Config::discover(std::path::Path::new(crate::config::FILE_NAME)).and_then(|config| {
+            let book = crate::fonts::FontBook::new(&config)?;
+            crate::fonts::report::describe(&config, &book, None)
+        }),
+    };
+    match text {
+        Ok(text) => {
+            print_stdout(text.trim_end());
+            true
+        }
+        Err(e) => {
+            print_all(&e.0);
+            false
+        }
+    }
 }
 
 fn run_check(args: &CheckArgs) -> bool {

@@ -120,7 +120,7 @@ fn a_family_found_nowhere_points_at_its_setting() {
             .unwrap();
         },
         &["batch", "data", "--force"],
-        "找不到字体 `kai`：楷体_GB2312、没有这个字体",
+        "找不到字体 `kai`：“楷体_GB2312”、“没有这个字体”都不在",
     );
     assert!(err.contains("--> nianbao.yaml:3:20"), "{err}");
     assert!(err.contains("FandolKai"), "the help names the fonts nianbao carries: {err}");

@@ -110,6 +110,20 @@ fn describe(p: &Piece, ch: char) -> String {
     if p.ordinal > 0 { format!("第{}{}“{ctx}”", p.ordinal, p.place) } else { format!("{}“{ctx}”", p.place) }
 }
 
+/// Whether `ch` is set in a face at all (spaces and control characters are not).
+fn is_set(ch: char) -> bool {
+    !(ch.is_whitespace() && ch != '\u{3000}' || ch.is_control())
+}
+
+/// The distinct characters `doc` sets in each role.
+pub fn chars_by_role(doc: &Document) -> BTreeMap<Role, std::collections::BTreeSet<char>> {
+    let mut out: BTreeMap<Role, std::collections::BTreeSet<char>> = BTreeMap::new();
+    for p in pieces(doc) {
+        out.entry(p.role).or_default().extend(p.text.chars().filter(|&c| is_set(c)));
+    }
+    out
+}
+
 /// Check every character of `doc` against its role's face and the fallback chain.
 pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
     // Parse each face once; look each (face, char) up once.
@@ -134,7 +148,7 @@ pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
     for p in pieces(doc) {
         let own = book.role(p.role).0;
         for ch in p.text.chars() {
-            if ch.is_whitespace() && ch != '\u{3000}' || ch.is_control() {
+            if !is_set(ch) {
                 continue;
             }
             if lookup(own, ch)? {

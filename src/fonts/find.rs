@@ -54,7 +54,7 @@ pub fn shipped_names() -> Vec<String> {
     cat.db
         .faces()
         .map(|f| {
-            if f.weight == fontdb::Weight::NORMAL && f.style == fontdb::Style::Normal {
+            if f.weight == fontdb::Weight::NORMAL && f.style == fontdb::Style::Normal && !cat.is_bold(f.id) {
                 f.families.first().map_or_else(|| f.post_script_name.clone(), |(n, _)| n.clone())
             } else {
                 f.post_script_name.clone()
@@ -120,9 +120,6 @@ impl Catalog {
     /// (some fonts call a bold design weight 400 and mark it bold in `macStyle`).
     fn find(&self, name: &str) -> Option<(&fontdb::FaceInfo, &Place)> {
         let eq = |a: &str| a.eq_ignore_ascii_case(name);
-        let bold = |id: fontdb::ID| {
-            self.db.with_face_data(id, |data, i| ttf_parser::Face::parse(data, i).is_ok_and(|f| f.is_bold()))
-        };
         self.files
             .iter()
             .filter_map(|(id, place)| Some((self.db.face(*id)?, place)))
@@ -133,8 +130,13 @@ impl Catalog {
                     Place::Shipped(s) => PathBuf::from(s.file),
                 };
                 let upright = f.style == fontdb::Style::Normal;
-                (!upright, (i32::from(f.weight.0) - 400).abs(), bold(f.id), path, f.index)
+                (!upright, (i32::from(f.weight.0) - 400).abs(), self.is_bold(f.id), path, f.index)
             })
+    }
+
+    /// The face is a bold design by its `macStyle` (whatever its weight class says).
+    fn is_bold(&self, id: fontdb::ID) -> bool {
+        self.db.with_face_data(id, |data, i| ttf_parser::Face::parse(data, i).is_ok_and(|f| f.is_bold())) == Some(true)
     }
 
     /// Every font file of `dir` and its subfolders (a file that holds no
@@ -277,8 +279,8 @@ impl Finder {
             Diagnostic::error(
                 "font.not-found",
                 format!(
-                    "找不到字体 `{name}`：{} 在项目字体目录 {}、nianbao 自带的字体和本机安装的字体里都没有",
-                    fc.family.join("、"),
+                    "找不到字体 `{name}`：{}都不在项目字体目录 {}、nianbao 自带的字体和本机安装的字体里",
+                    fc.family.iter().map(|f| format!("“{f}”")).collect::<Vec<_>>().join("、"),
                     self.dir.display()
                 ),
             )

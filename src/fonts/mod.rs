@@ -17,6 +17,7 @@ use crate::diag::{Diagnostic, Errors, Result};
 mod cff;
 pub mod coverage;
 pub mod find;
+pub mod report;
 pub mod subset;
 
 pub use find::{Found, Origin, Shipped};
