@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{MINIMAL, Project};
@@ -174,4 +174,64 @@ fn fonts_lists_where_each_face_was_found_and_what_a_report_lacks() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("错误[font.not-found]：找不到字体 `fang`：“没有这个”都不在"), "{}", stderr(&o));
     assert!(stderr(&o).contains("--> nianbao.yaml:3:21"), "{}", stderr(&o));
+}
+
+/// What `init` tells the writer to run next (the lines after its last blank line).
+fn hints(init_stderr: &str) -> Vec<String> {
+    let tail = init_stderr.rsplit("\n\n").next().unwrap();
+    tail.lines().skip(1).map(|l| l.trim().split("   ").next().unwrap().trim().to_string()).collect()
+}
+
+#[test]
+fn installed_anywhere_it_renders_with_the_fonts_it_carries() {
+    // The binary alone, copied far from the source tree (as `cargo install`
+    // leaves it), run with no environment but PATH: the fonts travel inside it.
+    let bin = tempfile::tempdir().unwrap();
+    let exe = bin.path().join("nianbao");
+    std::fs::copy(env!("CARGO_BIN_EXE_nianbao"), &exe).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let run = |dir: &Path, line: &str| {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(args[0], "nianbao", "{line}");
+        let o = Command::new("nianbao")
+            .args(&args[1..])
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", bin.path())
+            .output()
+            .expect("run the installed nianbao");
+        assert!(o.status.success(), "{line}: {}", stderr(&o));
+        o
+    };
+    let o = run(work.path(), "nianbao init 我县年报");
+    let steps = hints(&stderr(&o));
+    assert_eq!(steps[0], "cd 我县年报", "{steps:?}");
+    let project = work.path().join("我县年报");
+    // Every hint runs as printed.
+    for line in &steps[1..] {
+        run(&project, line);
+    }
+    let written: Vec<PathBuf> = walk(&project.join("out"));
+    let pdf = written.iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).expect("a PDF");
+    let docx = written.iter().find(|p| p.extension().is_some_and(|e| e == "docx")).expect("a DOCX");
+    let pdf = std::fs::read(pdf).unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    assert!(zip.by_name("word/fonts/font1.odttf").is_ok(), "fonts embedded in the DOCX");
+    let o = run(&project, "nianbao fonts");
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.lines().any(|l| l.starts_with("noto-serif ") && l.contains("自带")), "{out}");
+    // Unless this computer has an official 仿宋, the body is set in the carried FandolFang.
+    let fang = out.lines().find(|l| l.starts_with("fang ")).unwrap();
+    let contains = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(contains(b"/FontFile3"), "fonts embedded in the PDF");
+    assert_eq!(fang.contains("自带"), contains(b"+FandolFang-Regular"), "{fang}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
 }
