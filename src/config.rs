@@ -300,6 +300,6 @@ impl Config {
 
     /// The project's font folder (it need not exist).
     pub fn font_dir(&self) -> PathBuf {
-        self.root.join(&self.fonts.dir)
+        if self.root == Path::new(".") { self.fonts.dir.clone() } else { self.root.join(&self.fonts.dir) }
     }
 }
