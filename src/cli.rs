@@ -18,6 +18,7 @@ const AFTER_HELP: &str = "\
   nianbao render data/xiangyuan/2018.yaml                 生成 DOCX 和 PDF 到 out/xiangyuan/2018/
   nianbao render data/xiangyuan/2018.yaml --format md     只生成 Markdown，便于阅读和比较
   nianbao check data/                                      检查 data/ 下所有数据文件，不写任何文件
+  nianbao fonts data/xiangyuan/2018.yaml                   每种字体用的是哪个文件，报告里的字各字体有没有
 
 退出码：0 成功；1 数据或模板有错误；2 命令用法错误。";
 
@@ -74,7 +75,7 @@ pub enum Command {
     /// 新建工作目录：示例数据、可修改的模板、Makefile 和配置，建好即可生成
     #[command(after_help = "示例：\n  nianbao init 我县年报\n  cd 我县年报 && nianbao render data/example/*.yaml")]
     Init(InitArgs),
-    /// 查看字体：每种字体用的是哪个文件、在哪里找到的（项目、系统、自带），给出报告时还列出每个角色缺哪些字、由哪个后备字体补
+    /// 查看字体：每种字体用的哪个文件、在哪里找到；给出报告时列出各角色缺的字和补字的后备字体
     #[command(
         after_help = "示例：\n  nianbao fonts                              当前项目的字体\n  nianbao fonts data/xiangyuan/2018.yaml     再加上这份报告的文字每种字体有没有\n\n打印出来的字“看起来不对”时，先运行它。"
     )]

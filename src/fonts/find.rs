@@ -23,7 +23,7 @@ pub struct Shipped {
     pub data: &'static [u8],
 }
 
-static SHIPPED: OnceLock<(&'static [Shipped], Catalog)> = OnceLock::new();
+static SHIPPED: OnceLock<Catalog> = OnceLock::new();
 static SYSTEM: OnceLock<Catalog> = OnceLock::new();
 
 /// Make `fonts` the fonts nianbao carries. The binary embeds them
@@ -38,19 +38,14 @@ pub fn install_shipped(fonts: &'static [Shipped]) {
                 files.push((id, Place::Shipped(*f)));
             }
         }
-        (fonts, Catalog { db, files })
+        Catalog { db, files }
     });
-}
-
-/// The fonts nianbao carries.
-pub fn shipped() -> &'static [Shipped] {
-    SHIPPED.get().map_or(&[], |(fonts, _)| fonts)
 }
 
 /// The names to give for the carried faces: the family of a regular face, the
 /// PostScript name of another (`FandolSong-Bold`).
 pub fn shipped_names() -> Vec<String> {
-    let Some((_, cat)) = SHIPPED.get() else { return Vec::new() };
+    let Some(cat) = SHIPPED.get() else { return Vec::new() };
     cat.db
         .faces()
         .map(|f| {
@@ -101,7 +96,7 @@ pub struct Found {
     pub index: u32,
     /// The name it was found by (`None` for a `file` setting).
     pub matched: Option<String>,
-    /// The names tried before it, and where they were looked for.
+    /// The names listed before it, found nowhere.
     pub tried: Vec<String>,
     /// The carried font's bytes.
     pub shipped: Option<&'static [u8]>,
@@ -253,7 +248,7 @@ impl Finder {
             for origin in [Origin::Project, Origin::Shipped, Origin::System] {
                 let cat = match origin {
                     Origin::Project => self.project()?,
-                    Origin::Shipped => SHIPPED.get().map(|(_, c)| c),
+                    Origin::Shipped => SHIPPED.get(),
                     Origin::System => Some(Catalog::system()),
                 };
                 let Some(cat) = cat else { continue };
