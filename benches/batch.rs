@@ -22,7 +22,7 @@ fn bench(c: &mut Criterion) {
         formats: vec![Format::Docx, Format::Pdf],
         out,
         template: None,
-        docx_fonts: DocxFonts::Embed,
+        docx_fonts: DocxFonts::Subset,
         jobs: None,
         force: true,
         depfile: false,

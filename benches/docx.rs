@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
     let layout = writer::lay_out(&built.doc, &[Format::Docx], &names).expect("layout");
     let write = |res: &Resources| writer::write(&built.doc, layout.as_ref(), Format::Docx, res).expect("write");
     for (name, docx_fonts) in
-        [("docx seed-003, fonts named", DocxFonts::Names), ("docx seed-003, fonts embedded", DocxFonts::Embed)]
+        [("docx seed-003, fonts named", DocxFonts::Names), ("docx seed-003, font subsets embedded", DocxFonts::Subset)]
     {
         let res = Resources { config: config.clone(), fonts: Some(fonts.clone()), docx_fonts };
         // Warm up: faces are read on first use.
@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
             || Resources {
                 config: config.clone(),
                 fonts: Some(Arc::new(FontBook::new(&config).expect("fonts"))),
-                docx_fonts: DocxFonts::Embed,
+                docx_fonts: DocxFonts::Subset,
             },
             |res| write(&res),
             criterion::BatchSize::PerIteration,

@@ -216,7 +216,7 @@ fn render_one(
     let project = projects.for_data(data, &opts.formats, opts.docx_fonts)?;
     let config = &project.resources.config;
     let stamp = year.map(|y| opts.out.join(".nianbao").join(county).join(format!("{y}.stamp")));
-    let inputs = inputs(data, config);
+    let inputs = inputs(data, config, project.resources.fonts.as_deref());
     let key = stamp_key(&inputs, opts);
     if let Some(stamp) = &stamp
         && !opts.force
@@ -267,8 +267,9 @@ fn render_one(
 
 /// Every file a report's output depends on, before it is loaded: the data
 /// file, `_common.yaml` and last year's file when present, the project's
-/// templates and configuration, and the font files.
-pub fn inputs(data: &Path, config: &Config) -> Vec<PathBuf> {
+/// templates and configuration, and the font files found for `fonts` (the
+/// fonts nianbao carries change only with the executable, which is in the key).
+pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<PathBuf> {
     let mut out = vec![data.to_path_buf()];
     if let Some(root) = data.parent().and_then(Path::parent) {
         out.push(root.join(crate::data::COMMON_FILE));
@@ -287,7 +288,7 @@ pub fn inputs(data: &Path, config: &Config) -> Vec<PathBuf> {
     templates.sort();
     out.extend(templates);
     out.extend(config.file.clone());
-    out.extend(config.fonts.faces.values().map(|f| config.font_dir().join(&f.file)));
+    out.extend(fonts.map(FontBook::files).unwrap_or_default());
     out.into_iter().map(|p| p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p)).collect()
 }
 
@@ -449,18 +450,7 @@ pub fn summary(outcomes: &[Outcome]) -> String {
             result.to_string(),
         ]);
     }
-    let widths: Vec<usize> =
-        (0..6).map(|c| rows.iter().map(|r| crate::diag::display_width(&r[c])).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for row in &rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, &w)| format!("{cell}{}", " ".repeat(w - crate::diag::display_width(cell))))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
+    let mut out = crate::diag::table(&rows);
     let failed = outcomes.iter().filter(|o| o.failed()).count();
     let skipped = outcomes.iter().filter(|o| matches!(o.status, Status::Skipped(_))).count();
     out.push_str(&format!(

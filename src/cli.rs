@@ -18,6 +18,7 @@ const AFTER_HELP: &str = "\
   nianbao render data/xiangyuan/2018.yaml                 生成 DOCX 和 PDF 到 out/xiangyuan/2018/
   nianbao render data/xiangyuan/2018.yaml --format md     只生成 Markdown，便于阅读和比较
   nianbao check data/                                      检查 data/ 下所有数据文件，不写任何文件
+  nianbao fonts data/xiangyuan/2018.yaml                   每种字体用的是哪个文件，报告里的字各字体有没有
 
 退出码：0 成功；1 数据或模板有错误；2 命令用法错误。";
 
@@ -66,6 +67,11 @@ pub enum Command {
     /// 新建工作目录：示例数据、可修改的模板、Makefile 和配置，建好即可生成
     #[command(after_help = "示例：\n  nianbao init 我县年报\n  cd 我县年报 && nianbao render data/example/*.yaml")]
     Init(InitArgs),
+    /// 查看字体：每种字体用的哪个文件、在哪里找到；给出报告时列出各角色缺的字和补字的后备字体
+    #[command(
+        after_help = "示例：\n  nianbao fonts                              当前项目的字体\n  nianbao fonts data/xiangyuan/2018.yaml     再加上这份报告的文字每种字体有没有\n\n打印出来的字“看起来不对”时，先运行它。"
+    )]
+    Fonts(FontsArgs),
     /// 监视数据文件：每次保存（数据、共用文件、模板、配置）都重新生成，出错时打印错误并继续等待
     #[command(after_help = "示例：\n  nianbao watch data/xiangyuan/2018.yaml --format pdf\n\n按 Ctrl-C 结束。")]
     Watch(WatchArgs),
@@ -228,11 +234,11 @@ pub struct OutputArgs {
     /// 输出目录，默认 out；文件写到 <目录>/<县>/<年份>/ 下
     #[arg(long, default_value = "out", value_name = "目录", hide_default_value = true)]
     pub out: PathBuf,
-    /// DOCX 是否嵌入字体：embed 嵌入字体子集（默认），names 只写字体名
+    /// DOCX 怎样带字体：subset 嵌入用到的字（默认），embed 嵌入整套字体（以后输入的字也是同一字体，文件大），names 只写字体名
     #[arg(
         long,
         value_enum,
-        default_value = "embed",
+        default_value = "subset",
         value_name = "方式",
         hide_possible_values = true,
         hide_default_value = true
@@ -280,6 +286,13 @@ pub struct InitArgs {
     /// 新工作目录，默认当前目录
     #[arg(value_name = "目录", default_value = ".", hide_default_value = true)]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FontsArgs {
+    /// 数据文件（可选）：列出这份报告的文字各角色的字体有没有
+    #[arg(value_name = "数据文件")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -345,6 +358,7 @@ pub fn main() -> ExitCode {
         Command::Batch(args) => run_batch(&args),
         Command::Check(args) => run_check(&args),
         Command::Init(args) => crate::init::run(&args.dir),
+        Command::Fonts(args) => run_fonts(&args),
         Command::Watch(args) => crate::watch::run(&args.data, &args.output.options(Some(1))),
         Command::Schema => {
             print_stdout(&crate::data::schema());
@@ -441,6 +455,31 @@ fn run_batch(args: &BatchArgs) -> bool {
 
 /// The formats `check` judges a report by: `render`'s default.
 const CHECK_FORMATS: [Format; 2] = [Format::Docx, Format::Pdf];
+
+fn run_fonts(args: &FontsArgs) -> bool {
+    let text = match &args.report {
+        Some(data) => batch::Projects::default().for_data(data, &[Format::Pdf], DocxFonts::Subset).and_then(|p| {
+            let built = render::build(data, &p.templates, None)?;
+            let book = p.resources.fonts.as_ref().expect("fonts are loaded for a PDF");
+            crate::fonts::report::describe(&p.resources.config, book, Some(&built.doc))
+        }),
+        // The project of the current folder (a file in it finds its nianbao.yaml).
+        None => crate::config::Config::discover(std::path::Path::new(crate::config::FILE_NAME)).and_then(|config| {
+            let book = crate::fonts::FontBook::new(&config)?;
+            crate::fonts::report::describe(&config, &book, None)
+        }),
+    };
+    match text {
+        Ok(text) => {
+            print_stdout(text.trim_end());
+            true
+        }
+        Err(e) => {
+            print_all(&e.0);
+            false
+        }
+    }
+}
 
 fn run_check(args: &CheckArgs) -> bool {
     use rayon::prelude::*;

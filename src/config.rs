@@ -31,12 +31,13 @@ pub struct Config {
     pub file: Option<PathBuf>,
 }
 
-/// Which font files serve which typographic role, and under which names the
-/// DOCX refers to them.
+/// Which fonts serve which typographic role, and under which names the DOCX
+/// refers to them.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FontConfig {
-    /// Folder of the font files, relative to the project directory.
+    /// The project's own font folder, relative to the project directory: looked
+    /// in first for every family name, and where `file` settings are found.
     pub dir: PathBuf,
     /// Named faces.
     pub faces: BTreeMap<String, FaceConfig>,
@@ -46,16 +47,47 @@ pub struct FontConfig {
     pub fallback: Vec<String>,
 }
 
-/// One font file (a face of a `.ttc` collection is chosen by `index`).
+/// One face: a font file (a face of a `.ttc` collection chosen by `index`), or
+/// family names looked up in order (see [`crate::fonts::find`]).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaceConfig {
-    pub file: PathBuf,
+    /// A font file in the project's font folder (or an absolute path). When
+    /// given, `family` is not looked up.
+    #[serde(default)]
+    pub file: Option<PathBuf>,
     #[serde(default)]
     pub index: u32,
-    /// The font name written into the DOCX (`仿宋_GB2312`); embedded subsets are
-    /// renamed to it so that an installed font of that name wins in Word.
-    pub docx: String,
+    /// Family names (or PostScript names), the official face first and the
+    /// face nianbao ships last: `[仿宋_GB2312, 仿宋, FangSong, FandolFang]`.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub family: Vec<String>,
+    /// The font name the DOCX uses; by default the first family listed (the
+    /// official face, which the office PCs that open the DOCX have), else the
+    /// file's own family name.
+    #[serde(default)]
+    pub docx: Option<String>,
+    /// Derived: where the face is configured (its `file`, else its `family`
+    /// setting), for messages about the font.
+    #[serde(skip)]
+    pub at: Option<crate::diag::Location>,
+    /// Derived: the YAML path of that setting.
+    #[serde(skip)]
+    pub setting: String,
+}
+
+/// A string or a list of strings.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// The face of each typographic role.
@@ -220,6 +252,11 @@ impl Config {
         let mut config: Config = yaml::deserialize(merged, &files)?;
         config.root = root.to_path_buf();
         config.file = file.map(Path::to_path_buf);
+        for (name, face) in &mut config.fonts.faces {
+            let key = if face.file.is_some() { "file" } else { "family" };
+            face.setting = format!("fonts.faces.{name}.{key}");
+            face.at = yaml::locate(&files, &face.setting, false);
+        }
         config.validate(&files)?;
         Ok(config)
     }
@@ -227,6 +264,20 @@ impl Config {
     fn validate(&self, files: &[&YamlFile]) -> Result<()> {
         let faces: Vec<String> = self.fonts.faces.keys().cloned().collect();
         let mut errors = Vec::new();
+        for (name, face) in &self.fonts.faces {
+            if face.file.is_none() && face.family.is_empty() {
+                let path = format!("fonts.faces.{name}");
+                errors.push(
+                    Diagnostic::error(
+                        "config.face",
+                        format!("字体 `{name}` 既没有写 file（字体文件）也没有写 family（字体名）"),
+                    )
+                    .at(yaml::locate(files, &path, true))
+                    .with_path(path)
+                    .with_help("例如 `family: [仿宋_GB2312, 仿宋, FandolFang]`，或 `file: 仿宋_GB2312.ttf`"),
+                );
+            }
+        }
         let mut check = |name: &str, path: String| {
             if !self.fonts.faces.contains_key(name) {
                 let mut d = Diagnostic::error("config.face", format!("字体 `{name}` 没有在 fonts.faces 里定义"))
@@ -247,17 +298,8 @@ impl Config {
         if errors.is_empty() { Ok(()) } else { Err(crate::diag::Errors(errors)) }
     }
 
-    /// The font folder: the configured one (relative to the configuration);
-    /// when it does not exist, the free fonts nianbao ships with (`NIANBAO_FONTS`,
-    /// else the `fonts/` folder of the source tree it was built from).
+    /// The project's font folder (it need not exist).
     pub fn font_dir(&self) -> PathBuf {
-        let dir = self.root.join(&self.fonts.dir);
-        if dir.is_dir() {
-            return dir;
-        }
-        let shipped = std::env::var_os("NIANBAO_FONTS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts"));
-        if shipped.is_dir() { shipped } else { dir }
+        if self.root == Path::new(".") { self.fonts.dir.clone() } else { self.root.join(&self.fonts.dir) }
     }
 }

@@ -262,3 +262,24 @@ pub fn listing(all: &[Diagnostic], limit: Option<usize>) -> String {
 pub fn display_width(s: &str) -> usize {
     s.chars().map(cell_width).sum()
 }
+
+/// Rows as a text table: columns padded to their widest cell, two spaces
+/// apart, each line ending with a newline.
+pub fn table<R: AsRef<[String]>>(rows: &[R]) -> String {
+    let columns = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.as_ref().get(c)).map(|s| display_width(s)).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .as_ref()
+            .iter()
+            .zip(&widths)
+            .map(|(cell, &w)| format!("{cell}{}", " ".repeat(w - display_width(cell))))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

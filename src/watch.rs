@@ -64,7 +64,7 @@ fn folders(data: &Path) -> Vec<PathBuf> {
         let root = std::path::absolute(&config.root).unwrap_or(config.root.clone());
         dirs.push(root.join("templates"));
         dirs.push(root.clone());
-        dirs.push(config.font_dir());
+        dirs.push(std::path::absolute(config.font_dir()).unwrap_or_else(|_| config.font_dir()));
     }
     dirs.sort();
     dirs.dedup();

@@ -105,7 +105,14 @@ fn a_report_whose_file_name_changes_leaves_no_stale_file() {
 fn depfiles_name_every_input_of_a_report() {
     let p = project(1);
     std::fs::write(p.path().join("data/_common.yaml"), "extra: { note: 共用 }\n").unwrap();
-    let o = nianbao(p.path(), &["render", "data/c000/2018.yaml", "--format", "md", "--depfile"]);
+    // A font in the project's own font folder: the body face is found there.
+    std::fs::create_dir(p.path().join("fonts")).unwrap();
+    std::os::unix::fs::symlink(
+        root().join("fonts/FandolFang-Regular.otf"),
+        p.path().join("fonts/FandolFang-Regular.otf"),
+    )
+    .unwrap();
+    let o = nianbao(p.path(), &["render", "data/c000/2018.yaml", "--format", "md,pdf", "--depfile"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let d = std::fs::read_to_string(p.path().join("out/.nianbao/c000/2018.d")).unwrap();
     let first = d.lines().next().unwrap();
@@ -113,7 +120,9 @@ fn depfiles_name_every_input_of_a_report() {
     for input in ["data/c000/2018.yaml", "data/_common.yaml", "templates/_base.md.j2", "templates/speech.md.j2"] {
         assert!(d.contains(&format!("  {input} \\")) || d.contains(&format!("  {input}\n")), "{input} in {d}");
     }
-    assert!(d.contains("FandolFang-Regular.otf"), "{d}");
+    assert!(d.contains("  fonts/FandolFang-Regular.otf"), "{d}");
+    // The fonts nianbao carries are part of the executable, not files to depend on.
+    assert!(!d.contains("FandolHei"), "{d}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{MINIMAL, Project};
@@ -128,4 +128,110 @@ fn a_failed_render_leaves_the_previous_report_untouched() {
     assert_eq!(std::fs::read(&out).unwrap(), before);
     let names: Vec<_> = std::fs::read_dir(p.path("out/x/2018")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
+}
+
+#[test]
+fn fonts_lists_where_each_face_was_found_and_what_a_report_lacks() {
+    let p = Project::new(&[
+        ("data/x/2018.yaml", &MINIMAL.replace("opening: 开场。", "opening: 大家勠力同心。")),
+        // The body face pinned to the carried FandolFang (a system 仿宋_GB2312 would win otherwise).
+        ("nianbao.yaml", "fonts:\n  faces:\n    fang: { family: [仿宋_GB2312_没有这个, FandolFang] }\n"),
+    ]);
+    std::fs::create_dir(p.path("fonts")).unwrap();
+    let kai = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/FandolKai-Regular.otf");
+    std::os::unix::fs::symlink(kai, p.path("fonts/楷体.otf")).unwrap();
+
+    let o = nianbao(p.dir.path(), &["fonts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let line = |key: &str| out.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("{key} in {out}"));
+    assert!(out.starts_with("配置：nianbao.yaml（合并在内置配置之上）\n项目字体目录：fonts\n"), "{out}");
+    // The project's font folder comes first: FandolKai from fonts/, found by its family name.
+    let kai = line("kai ");
+    assert!(kai.contains("FandolKai") && kai.contains("项目") && kai.contains("fonts/楷体.otf"), "{kai}");
+    assert!(kai.contains("楷体_GB2312、KaiTi_GB2312、楷体、KaiTi"), "names looked for in vain: {kai}");
+    let fang = line("fang ");
+    assert!(fang.contains("自带") && fang.contains("FandolFang-Regular.otf"), "{fang}");
+    assert!(fang.ends_with("仿宋_GB2312_没有这个"), "{fang}");
+    assert!(line("noto-serif ").contains("自带"));
+    assert!(line("正文 body").contains("仿宋_GB2312_没有这个"), "the DOCX names the first family listed");
+    assert!(!out.contains("本报告用到的字"), "no report, no coverage");
+
+    let o = nianbao(p.dir.path(), &["fonts", "data/x/2018.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let line = |key: &str| out.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("{key} in {out}"));
+    // 同志们：大家勠力同心。 (salutation and opening): ten characters; FandolFang lacks 勠,
+    // Noto Serif CJK SC sets it.
+    assert!(line("正文 body").ends_with("10 个，缺 1 个：勠"), "{out}");
+    assert!(line("  noto-serif 补了").ends_with("1 个字：勠（正文）"), "{out}");
+    assert!(line("四级标题 heading4").ends_with("没有用到"), "{out}");
+    assert!(line("页码 folio").ends_with("11 个，全有"), "{out}");
+
+    // A family found nowhere: the located error, exit 1.
+    p.write("nianbao.yaml", "fonts:\n  faces:\n    fang: { family: 没有这个 }\n".as_bytes());
+    let o = nianbao(p.dir.path(), &["fonts"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("错误[font.not-found]：找不到字体 `fang`：“没有这个”都不在"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--> nianbao.yaml:3:21"), "{}", stderr(&o));
+}
+
+/// What `init` tells the writer to run next (the lines after its last blank line).
+fn hints(init_stderr: &str) -> Vec<String> {
+    let tail = init_stderr.rsplit("\n\n").next().unwrap();
+    tail.lines().skip(1).map(|l| l.trim().split("   ").next().unwrap().trim().to_string()).collect()
+}
+
+#[test]
+fn installed_anywhere_it_renders_with_the_fonts_it_carries() {
+    // The binary alone, copied far from the source tree (as `cargo install`
+    // leaves it), run with no environment but PATH: the fonts travel inside it.
+    let bin = tempfile::tempdir().unwrap();
+    let exe = bin.path().join("nianbao");
+    std::fs::copy(env!("CARGO_BIN_EXE_nianbao"), &exe).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let run = |dir: &Path, line: &str| {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(args[0], "nianbao", "{line}");
+        let o = Command::new("nianbao")
+            .args(&args[1..])
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", bin.path())
+            .output()
+            .expect("run the installed nianbao");
+        assert!(o.status.success(), "{line}: {}", stderr(&o));
+        o
+    };
+    let o = run(work.path(), "nianbao init 我县年报");
+    let steps = hints(&stderr(&o));
+    assert_eq!(steps[0], "cd 我县年报", "{steps:?}");
+    let project = work.path().join("我县年报");
+    // Every hint runs as printed.
+    for line in &steps[1..] {
+        run(&project, line);
+    }
+    let written: Vec<PathBuf> = walk(&project.join("out"));
+    let pdf = written.iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).expect("a PDF");
+    let docx = written.iter().find(|p| p.extension().is_some_and(|e| e == "docx")).expect("a DOCX");
+    let pdf = std::fs::read(pdf).unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    assert!(zip.by_name("word/fonts/font1.odttf").is_ok(), "fonts embedded in the DOCX");
+    let o = run(&project, "nianbao fonts");
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.lines().any(|l| l.starts_with("noto-serif ") && l.contains("自带")), "{out}");
+    // Unless this computer has an official 仿宋, the body is set in the carried FandolFang.
+    let fang = out.lines().find(|l| l.starts_with("fang ")).unwrap();
+    let contains = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(contains(b"/FontFile3"), "fonts embedded in the PDF");
+    assert_eq!(fang.contains("自带"), contains(b"+FandolFang-Regular"), "{fang}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
 }

@@ -92,20 +92,23 @@ fn styles_carry_fonts_sizes_indents_and_outline_levels() {
     let styles = xml(&s.parts, "word/styles.xml");
     let normal = style(&styles, "Normal");
     assert!(styles.contains(r#"w:styleId="Normal" w:default="1""#));
-    assert!(normal.contains(r#"w:eastAsia="仿宋_GB2312""#) && normal.contains(r#"w:ascii="仿宋_GB2312""#));
+    // The official face's name and the tag of this document's embedded subset.
+    let body = font_of(normal);
+    assert!(is_tagged(&body, "仿宋_GB2312"), "{body}");
+    assert!(normal.contains(&format!(r#"w:ascii="{body}""#)));
     assert!(normal.contains(r#"<w:sz w:val="32"/>"#));
     assert!(normal.contains(r#"w:firstLineChars="200""#));
     assert!(normal.contains(r#"w:line="579" w:lineRule="exact""#));
     // No space added between Han and Latin letters or figures (the PDF adds none).
     assert!(normal.contains(r#"<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>"#), "{normal}");
     assert!(styles.contains(r#"<w:lang w:val="en-US" w:eastAsia="zh-CN""#));
-    assert!(style(&styles, "Title").contains(r#"w:eastAsia="方正小标宋简体""#));
+    assert!(is_tagged(&font_of(style(&styles, "Title")), "方正小标宋简体"));
     assert!(style(&styles, "Title").contains(r#"<w:sz w:val="44"/>"#));
-    assert!(style(&styles, "Subtitle").contains(r#"w:eastAsia="楷体_GB2312""#));
+    assert!(is_tagged(&font_of(style(&styles, "Subtitle")), "楷体_GB2312"));
     for (level, font) in [(1, "黑体"), (2, "楷体_GB2312"), (3, "仿宋_GB2312"), (4, "仿宋_GB2312")] {
         let h = style(&styles, &format!("Heading{level}"));
         assert!(h.contains(&format!(r#"<w:outlineLvl w:val="{}"/>"#, level - 1)), "heading {level}: {h}");
-        assert!(h.contains(&format!(r#"w:eastAsia="{font}""#)), "heading {level}");
+        assert!(is_tagged(&font_of(h), font), "heading {level}");
         assert!(h.contains("<w:keepNext/>"), "heading {level}");
         // 一、（一） in list 2; 1．（1） in list 3 (see heading_numbers_are_word_list_numbering).
         let (ilvl, list) = [(0, 2), (1, 2), (0, 3), (1, 3)][level - 1];
@@ -186,7 +189,7 @@ fn footers_are_odd_right_even_left_with_a_page_field() {
     }
     let styles = xml(&s.parts, "word/styles.xml");
     let footer = style(&styles, "Footer");
-    assert!(footer.contains(r#"w:eastAsia="宋体""#) && footer.contains(r#"<w:sz w:val="28"/>"#), "14 pt Song");
+    assert!(is_tagged(&font_of(footer), "宋体") && footer.contains(r#"<w:sz w:val="28"/>"#), "14 pt Song");
 }
 
 #[test]
@@ -199,6 +202,43 @@ fn core_properties_come_from_the_data() {
     assert!(core.contains(r#"<dcterms:modified xsi:type="dcterms:W3CDTF">2018-04-11T00:00:00Z</dcterms:modified>"#));
 }
 
+/// The East Asian font a style or run names.
+fn font_of(xml: &str) -> String {
+    xml.split(r#"w:eastAsia=""#).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string()
+}
+
+/// `name` is the official face `official` with a tag: `仿宋_GB2312 KQZVBN`.
+fn is_tagged(name: &str, official: &str) -> bool {
+    name.strip_prefix(official)
+        .and_then(|t| t.strip_prefix(' '))
+        .is_some_and(|t| t.len() == 6 && t.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+/// The fonts a DOCX embeds, deobfuscated: (name in the font table, `w:altName`, TrueType bytes).
+fn embedded(parts: &BTreeMap<String, Vec<u8>>) -> Vec<(String, String, Vec<u8>)> {
+    let table = xml(parts, "word/fontTable.xml");
+    let rels = xml(parts, "word/_rels/fontTable.xml.rels");
+    let mut out = Vec::new();
+    for font in table.split("<w:font ").skip(1) {
+        let name = font.split('"').nth(1).unwrap().to_string();
+        let alt = font.split(r#"<w:altName w:val=""#).nth(1).map_or("", |r| r.split('"').next().unwrap());
+        let Some(at) = font.find("<w:embedRegular ") else { continue };
+        let emb = &font[at..];
+        let rid = emb.split("r:id=\"").nth(1).unwrap().split('"').next().unwrap();
+        let key = emb.split("w:fontKey=\"").nth(1).unwrap().split('"').next().unwrap();
+        let rel = rels.split("<Relationship ").find(|r| r.contains(&format!("Id=\"{rid}\""))).unwrap();
+        let target = rel.split("Target=\"").nth(1).unwrap().split('"').next().unwrap();
+        let raw = &parts[&format!("word/{target}")];
+        assert!(ttf_parser::Face::parse(raw, 0).is_err(), "{name}: obfuscated");
+        out.push((name, alt.to_string(), deobfuscate(raw, key).unwrap()));
+    }
+    out
+}
+
+fn name_of(face: &ttf_parser::Face, id: u16) -> String {
+    face.names().into_iter().find(|n| n.name_id == id).and_then(|n| n.to_string()).unwrap()
+}
+
 #[test]
 fn embedded_fonts_decode_to_truetype_subsets_named_as_in_the_document() {
     let s = sample("data/xiangyuan/2018.yaml");
@@ -208,40 +248,73 @@ fn embedded_fonts_decode_to_truetype_subsets_named_as_in_the_document() {
     );
     let settings = xml(&s.parts, "word/settings.xml");
     assert!(settings.contains("<w:embedTrueTypeFonts/>") && settings.contains("<w:saveSubsetFonts/>"));
-    let table = xml(&s.parts, "word/fontTable.xml");
-    let rels = xml(&s.parts, "word/_rels/fontTable.xml.rels");
     let doc = xml(&s.parts, "word/document.xml");
+    let styles = xml(&s.parts, "word/styles.xml");
     let mut names = Vec::new();
-    for font in table.split("<w:font ").skip(1) {
-        let name = font.split('"').nth(1).unwrap().to_string();
-        let Some(at) = font.find("<w:embedRegular ") else { continue };
-        let emb = &font[at..];
-        let rid = emb.split("r:id=\"").nth(1).unwrap().split('"').next().unwrap();
-        let key = emb.split("w:fontKey=\"").nth(1).unwrap().split('"').next().unwrap();
-        let rel = rels.split("<Relationship ").find(|r| r.contains(&format!("Id=\"{rid}\""))).unwrap();
-        let target = rel.split("Target=\"").nth(1).unwrap().split('"').next().unwrap();
-        let raw = &s.parts[&format!("word/{target}")];
-        assert!(ttf_parser::Face::parse(raw, 0).is_err(), "{name}: obfuscated");
-        let ttf = deobfuscate(raw, key).unwrap();
+    for (name, alt, ttf) in embedded(&s.parts) {
         let face = ttf_parser::Face::parse(&ttf, 0).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(face.tables().glyf.is_some() && face.tables().cff.is_none(), "{name}: TrueType outlines");
-        let family = face.names().into_iter().find(|n| n.name_id == ttf_parser::name_id::FAMILY).unwrap();
-        assert_eq!(family.to_string().unwrap(), name);
+        // The font answers to the name the document uses; its PostScript name is
+        // the source face's with the same tag.
+        assert_eq!(name_of(&face, ttf_parser::name_id::FAMILY), name);
+        let tag = &name[name.len() - 6..];
+        assert!(name_of(&face, ttf_parser::name_id::POST_SCRIPT_NAME).ends_with(&format!("-{tag}")), "{name}");
         assert!(face.number_of_glyphs() < 2000, "{name}: a subset");
-        if name == "仿宋_GB2312" {
+        // The official name and the face the PDF was set in, for applications
+        // that do not load embedded fonts.
+        let official = name[..name.len() - 7].to_string();
+        assert!(alt.starts_with(&format!("{official},Fandol")) || alt == official, "{name}: {alt}");
+        if official == "仿宋_GB2312" {
             for ch in "同志们：在全县上下2018".chars() {
                 let g = face.glyph_index(ch).unwrap_or_else(|| panic!("{name} lacks {ch}"));
                 assert!(face.glyph_bounding_box(g).is_some() || ch.is_whitespace(), "{ch} has an outline");
             }
+            assert!(styles.contains(&format!(r#"w:eastAsia="{name}""#)), "Normal names the embedded font");
         }
-        names.push(name);
+        names.push(official);
     }
     for n in ["仿宋_GB2312", "黑体", "楷体_GB2312", "宋体", "方正小标宋简体"] {
         assert!(names.iter().any(|x| x == n), "{n} embedded: {names:?}");
     }
     // 勠 and ㎡ are not in FandolFang: those runs name the fallback face, which is embedded too.
     assert!(names.iter().any(|x| x == "Noto Serif CJK SC"), "{names:?}");
-    assert!(doc.contains(r#"w:eastAsia="Noto Serif CJK SC""#));
+    assert!(is_tagged(&font_of(doc.split("勠").next().unwrap().rsplit("<w:r>").next().unwrap()), "Noto Serif CJK SC"));
+}
+
+#[test]
+fn each_document_embeds_its_subsets_under_names_of_its_own() {
+    // Word and LibreOffice keep one embedded font per name for a session: two
+    // documents' different subsets of a face must not share a name.
+    let a = sample("data/xiangyuan/2018.yaml");
+    let b = sample("data/yangli/2018.yaml");
+    let names = |s: &Sample| embedded(&s.parts).into_iter().map(|(n, ..)| n).collect::<Vec<_>>();
+    let (na, nb) = (names(&a), names(&b));
+    assert!(na.iter().any(|n| n.starts_with("仿宋_GB2312 ")), "{na:?}");
+    for n in &na {
+        assert!(!nb.contains(n), "{n} in both documents: {na:?} {nb:?}");
+    }
+}
+
+#[test]
+fn docx_fonts_embed_embeds_the_role_faces_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = |data: &str| {
+        let docx = render(data, "docx", dir.path(), &["--docx-fonts", "embed"]);
+        embedded(&unzip(&docx).1)
+    };
+    let (a, b) = (whole("data/xiangyuan/2018.yaml"), whole("data/yangli/2018.yaml"));
+    let fang = a.iter().find(|(n, ..)| n.starts_with("仿宋_GB2312 ")).expect("body face embedded");
+    let face = ttf_parser::Face::parse(&fang.2, 0).unwrap();
+    // Every character of FandolFang: what the writer types later is there too.
+    assert!(face.number_of_glyphs() > 9000, "{}", face.number_of_glyphs());
+    for ch in "蝴蝶翩跹鹦鹉".chars() {
+        assert!(face.glyph_index(ch).is_some(), "{ch}");
+    }
+    // The same whole font in every document: one name, one font, shared harmlessly.
+    assert!(b.iter().any(|(n, _, ttf)| n == &fang.0 && ttf == &fang.2));
+    // The fallback face is still a subset of what the document uses.
+    let noto = a.iter().find(|(n, ..)| n.starts_with("Noto Serif CJK SC ")).expect("fallback embedded");
+    assert!(ttf_parser::Face::parse(&noto.2, 0).unwrap().number_of_glyphs() < 10);
 }
 
 #[test]
@@ -252,7 +325,10 @@ fn docx_fonts_names_embeds_nothing() {
     assert!(!names.iter().any(|n| n.ends_with(".odttf")));
     assert!(!xml(&parts, "word/fontTable.xml").contains("embedRegular"));
     assert!(!xml(&parts, "word/settings.xml").contains("embedTrueTypeFonts"));
-    assert!(xml(&parts, "word/fontTable.xml").contains(r#"w:name="仿宋_GB2312""#));
+    // The official names, and the face the PDF was set in as the alternative.
+    let table = xml(&parts, "word/fontTable.xml");
+    assert!(table.contains(r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="FandolFang"/>"#), "{table}");
+    assert!(font_of(style(&xml(&parts, "word/styles.xml"), "Normal")) == "仿宋_GB2312");
 }
 
 #[test]
@@ -426,7 +502,7 @@ fn the_glyph_cache_leaves_the_bytes_unchanged() {
         let data = root.join(data);
         let templates = nianbao::template::Templates::new(Some(&config.root.join("templates")));
         let built = nianbao::render::build(&data, &templates, None).expect("build");
-        let res = Resources { config: config.clone(), fonts: Some(book.clone()), docx_fonts: DocxFonts::Embed };
+        let res = Resources { config: config.clone(), fonts: Some(book.clone()), docx_fonts: DocxFonts::Subset };
         common::write_as(&built.doc, Format::Docx, &res).expect("write").0
     };
     let config =
@@ -753,7 +829,7 @@ fn charts_are_native_word_charts_with_their_data() {
         (c.first("c:valAx").first("c:scaling").val("c:max"), c.first("c:valAx").val("c:majorUnit")),
         ("100", "20")
     );
-    assert!(c.all("a:ea").iter().all(|f| f.attr("typeface") == "仿宋_GB2312"));
+    assert!(c.all("a:ea").iter().all(|f| is_tagged(f.attr("typeface"), "仿宋_GB2312")));
     assert_eq!(charts[1].0.title, "2017年主要指标对比（万元）");
     check_charts("data/yangli/2018.yaml");
 }

@@ -16,7 +16,7 @@ use std::process::{Command, Output, Stdio};
 
 fn nianbao(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_nianbao"));
-    c.current_dir(dir).env_remove("NIANBAO_FONTS");
+    c.current_dir(dir);
     c
 }
 
@@ -81,12 +81,49 @@ fn a_corrupt_font_is_named_and_nothing_is_written() {
 }
 
 #[test]
-fn a_missing_font_names_the_setting_to_fix() {
-    fails_and_keeps_reports(
-        |p| std::fs::remove_file(p.join("fonts/FandolHei-Regular.otf")).unwrap(),
+fn a_missing_font_file_points_at_its_setting() {
+    let err = fails_and_keeps_reports(
+        |p| {
+            std::fs::write(p.join("nianbao.yaml"), "fonts:\n  faces:\n    hei: { file: 黑体.ttf }\n").unwrap();
+        },
         &["batch", "data", "--force"],
         "找不到字体 `hei` 的文件",
     );
+    assert!(err.contains("--> nianbao.yaml:3:18"), "{err}");
+    assert!(err.contains("路径：fonts.faces.hei.file"), "{err}");
+}
+
+#[test]
+fn a_font_file_that_is_not_a_font_points_at_its_setting() {
+    let err = fails_and_keeps_reports(
+        |p| {
+            // Outside the project's font folder (which is read whole when a family is looked up).
+            std::fs::create_dir(p.join("下载")).unwrap();
+            std::fs::write(p.join("下载/黑体.ttf"), b"\0\x01\0\0 not a font at all").unwrap();
+            let config = format!("fonts:\n  faces:\n\n    hei: {{ file: {} }}\n", p.join("下载/黑体.ttf").display());
+            std::fs::write(p.join("nianbao.yaml"), config).unwrap();
+        },
+        &["batch", "data", "--force"],
+        "黑体.ttf 无法解析",
+    );
+    assert!(err.contains("--> nianbao.yaml:4:18"), "{err}");
+}
+
+#[test]
+fn a_family_found_nowhere_points_at_its_setting() {
+    let err = fails_and_keeps_reports(
+        |p| {
+            std::fs::write(
+                p.join("nianbao.yaml"),
+                "fonts:\n  faces:\n    kai: { family: [楷体_GB2312, 没有这个字体] }\n",
+            )
+            .unwrap();
+        },
+        &["batch", "data", "--force"],
+        "找不到字体 `kai`：“楷体_GB2312”、“没有这个字体”都不在",
+    );
+    assert!(err.contains("--> nianbao.yaml:3:20"), "{err}");
+    assert!(err.contains("FandolKai"), "the help names the fonts nianbao carries: {err}");
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub fn env() -> &'static Env {
         let config = Config::builtin(root());
         let book = Arc::new(FontBook::new(&config).expect("the repository's fonts"));
         let faces = layout::load_faces(&book).expect("fonts load");
-        Env { res: Resources { config: Arc::new(config), fonts: Some(book), docx_fonts: DocxFonts::Embed }, faces }
+        Env { res: Resources { config: Arc::new(config), fonts: Some(book), docx_fonts: DocxFonts::Subset }, faces }
     })
 }
 

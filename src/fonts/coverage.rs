@@ -110,6 +110,20 @@ fn describe(p: &Piece, ch: char) -> String {
     if p.ordinal > 0 { format!("第{}{}“{ctx}”", p.ordinal, p.place) } else { format!("{}“{ctx}”", p.place) }
 }
 
+/// Whether `ch` is set in a face at all (spaces and control characters are not).
+fn is_set(ch: char) -> bool {
+    !(ch.is_whitespace() && ch != '\u{3000}' || ch.is_control())
+}
+
+/// The distinct characters `doc` sets in each role.
+pub fn chars_by_role(doc: &Document) -> BTreeMap<Role, std::collections::BTreeSet<char>> {
+    let mut out: BTreeMap<Role, std::collections::BTreeSet<char>> = BTreeMap::new();
+    for p in pieces(doc) {
+        out.entry(p.role).or_default().extend(p.text.chars().filter(|&c| is_set(c)));
+    }
+    out
+}
+
 /// Characters no face has (not even a fallback face), each with up to three
 /// places it occurs.
 pub type Missing = BTreeMap<char, Vec<String>>;
@@ -158,7 +172,7 @@ pub fn scan(doc: &Document, book: &FontBook) -> Result<(Coverage, Missing)> {
     for p in pieces(doc) {
         let own = book.role(p.role).0;
         for ch in p.text.chars() {
-            if ch.is_whitespace() && ch != '\u{3000}' || ch.is_control() {
+            if !is_set(ch) {
                 continue;
             }
             if lookup(own, ch)? {

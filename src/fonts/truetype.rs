@@ -243,17 +243,6 @@ fn encode_glyph(contours: &[Vec<(i16, i16, bool)>], bbox: Bbox) -> Vec<u8> {
     out
 }
 
-/// An ASCII PostScript name for a family name that may be Chinese.
-fn postscript_name(face: &FaceData, family: &str) -> String {
-    let ascii: String = family.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    let base = if ascii.len() >= 3 && ascii.len() == family.len() {
-        ascii
-    } else {
-        face.family.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>() + "-Embedded"
-    };
-    base.chars().take(60).collect()
-}
-
 /// One glyph converted to TrueType, as it goes into a `glyf` table.
 #[derive(Debug)]
 struct TtGlyph {
@@ -327,9 +316,26 @@ fn glyphs(face: &FaceData, src: &ttf_parser::Face, gids: &[ttf_parser::GlyphId])
     Ok(gids.iter().map(|g| cache[&g.0].clone()).collect())
 }
 
+/// Every character `face` has a glyph for.
+pub fn all_chars(face: &FaceData) -> BTreeSet<char> {
+    let src = face.face();
+    let mut out = BTreeSet::new();
+    for table in src.tables().cmap.into_iter().flat_map(|c| c.subtables) {
+        if table.is_unicode() {
+            table.codepoints(|cp| {
+                if let Some(ch) = char::from_u32(cp) {
+                    out.insert(ch);
+                }
+            });
+        }
+    }
+    out.retain(|&ch| src.glyph_index(ch).is_some());
+    out
+}
+
 /// A TrueType font with the glyphs of `chars` (and `.notdef`) from `face`,
-/// whose family name is `family`.
-pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str) -> Result<Vec<u8>> {
+/// whose family name is `family` and PostScript name `ps` (ASCII).
+pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str, ps: &str) -> Result<Vec<u8>> {
     let src = face.face();
     let font = FontRef::from_index(&face.data, face.index).map_err(|e| err(face, e))?;
 
@@ -425,15 +431,14 @@ pub fn subset(face: &FaceData, chars: &BTreeSet<char>, family: &str) -> Result<V
     post.glyph_name_index = None;
     post.string_data = None;
 
-    let ps = postscript_name(face, family);
     let mut records = Vec::new();
     for (language, name_id, value) in [
         (0x0409u16, NameId::FAMILY_NAME, family.to_string()),
         (0x0409, NameId::SUBFAMILY_NAME, "Regular".to_string()),
-        (0x0409, NameId::UNIQUE_ID, format!("{family} subset")),
+        (0x0409, NameId::UNIQUE_ID, ps.to_string()),
         (0x0409, NameId::FULL_NAME, family.to_string()),
         (0x0409, NameId::VERSION_STRING, "Version 1.0".to_string()),
-        (0x0409, NameId::POSTSCRIPT_NAME, ps),
+        (0x0409, NameId::POSTSCRIPT_NAME, ps.to_string()),
         (0x0804, NameId::FAMILY_NAME, family.to_string()),
         (0x0804, NameId::SUBFAMILY_NAME, "Regular".to_string()),
         (0x0804, NameId::FULL_NAME, family.to_string()),

@@ -46,7 +46,7 @@ pub fn run(dir: &Path) -> bool {
         return false;
     }
     eprintln!(
-        "\n工作目录已建好。下一步：\n  cd {}\n  nianbao render data/example/{year}.yaml   生成示例讲话到 out/\n  nianbao check data                         检查数据",
+        "\n工作目录已建好。下一步：\n  cd {}\n  nianbao render data/example/{year}.yaml   生成示例讲话到 out/\n  nianbao check data                         检查数据\n  nianbao fonts                              查看用的是哪些字体",
         dir.display()
     );
     true

@@ -36,13 +36,17 @@ impl Format {
     }
 }
 
-/// How the DOCX carries its fonts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+/// How the DOCX carries its fonts (see [`docx::embed`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum DocxFonts {
-    /// Embed subset fonts, so the document looks right without them installed.
+    /// Embed, for each face, the characters the document sets in it, under a
+    /// name of the document's own: it looks like the PDF everywhere.
     #[default]
+    Subset,
+    /// Embed the role faces whole (the fallback faces' characters as subsets):
+    /// what is typed later shows in the same face too.
     Embed,
-    /// Only name the fonts.
+    /// Only name the fonts (the official faces the office PCs have).
     Names,
 }
 

@@ -275,7 +275,7 @@ impl<'a> Body<'a> {
                         r = r.bold();
                     }
                     if face != own {
-                        r = r.fonts(run_fonts(&self.book.face(face)?.docx_name));
+                        r = r.fonts(run_fonts(self.fonts.name(face)));
                     }
                     out.push(r);
                 }

@@ -1,9 +1,22 @@
 //! Embedded fonts (ECMA-376 Part 2, 17.8.1 "font embedding"): for each face
-//! used, a TrueType subset holding the characters the document sets in it,
-//! named as the DOCX names the face, obfuscated with a per-font GUID key and
-//! stored as `word/fonts/fontN.odttf`.
+//! used, a TrueType font holding the characters the document sets in it (or,
+//! with `--docx-fonts embed`, every character of a role's face), obfuscated
+//! with a per-font GUID key and stored as `word/fonts/fontN.odttf`; and the
+//! name the document gives each face.
 //!
-//! The key is derived from the subset's bytes, not drawn at random, so the
+//! An embedded font answers to a name of its own: the official face's name and
+//! a tag, `仿宋_GB2312 KQZVBN`. Word and LibreOffice each keep one embedded font
+//! per name for a whole session (Microsoft's [MS-OI29500] 2.1.260; LibreOffice
+//! writes `fromdocs/<name>.ttf` once and reuses it), so two documents whose
+//! different subsets shared the official name would both be drawn with the
+//! first one's, the characters only the second has falling back to another
+//! font. The tag comes from the font and the document (from the font alone for
+//! a whole face): documents that embed the same font share it harmlessly, and
+//! different subsets never meet. The official name stays in `w:altName`, for
+//! applications that do not load embedded fonts. A face whose licence forbids
+//! embedding (OS/2 `fsType` 2) is only named.
+//!
+//! Tag and key are derived from the content, not drawn at random, so the
 //! output stays byte-for-byte reproducible.
 
 use std::collections::BTreeSet;
@@ -11,9 +24,76 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use crate::diag::Result;
-use crate::fonts::{FaceId, FontBook, truetype};
+use crate::doc::Document;
+use crate::fonts::{FaceData, FaceId, Fnv, FontBook, tag, truetype};
+use crate::writer::DocxFonts;
 
 use super::Used;
+
+/// What the DOCX calls a face, and what it embeds of it.
+#[derive(Debug, Clone)]
+pub struct FontName {
+    /// `w:rFonts` and the font table's `w:name`.
+    pub name: String,
+    /// Other names of the face, for `w:altName`: the official face's, the
+    /// family the PDF was set in.
+    pub alt: Vec<String>,
+    /// Embedded: whole, or the characters used; with its PostScript name.
+    pub embed: Option<(bool, String)>,
+}
+
+/// Most UTF-16 units in a Windows font face name (`LF_FACESIZE` less the NUL).
+const MAX_NAME: usize = 31;
+
+impl FontName {
+    /// The name of `face` under `mode` in the document of [`document_key`]
+    /// `doc`; `role_face`: the face of some role (fallback faces are embedded
+    /// as subsets even in `Embed` mode).
+    pub fn new(face: &FaceData, mode: DocxFonts, role_face: bool, doc: u64) -> FontName {
+        let mut alt: Vec<String> = Vec::new();
+        if face.family != face.docx_name {
+            alt.push(face.family.clone());
+        }
+        if mode == DocxFonts::Names || !face.embeddable {
+            return FontName { name: face.docx_name.clone(), alt, embed: None };
+        }
+        let whole = mode == DocxFonts::Embed && role_face;
+        let mut h = Fnv::new();
+        h.write(&face.identity.to_le_bytes());
+        if !whole {
+            h.write(&doc.to_le_bytes());
+        }
+        let tag = tag(h.finish());
+        let mut base = String::new();
+        for ch in face.docx_name.chars() {
+            if base.encode_utf16().count() + ch.len_utf16() + 1 + tag.len() > MAX_NAME {
+                break;
+            }
+            base.push(ch);
+        }
+        let ps: String = face.ps_name.chars().take(56).collect();
+        alt.insert(0, face.docx_name.clone());
+        FontName { name: format!("{base} {tag}"), alt, embed: Some((whole, format!("{ps}-{tag}"))) }
+    }
+}
+
+/// A hash of everything in `doc`: what the characters each face sets depend on.
+pub fn document_key(doc: &Document) -> u64 {
+    use std::fmt::Write;
+    let mut h = Fnv::new();
+    let _ = write!(HashWriter(&mut h), "{doc:?}");
+    h.finish()
+}
+
+/// Formatting straight into a hash.
+struct HashWriter<'a>(&'a mut Fnv);
+
+impl std::fmt::Write for HashWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
 
 /// One embedded font part.
 #[derive(Debug, Clone)]
@@ -31,15 +111,24 @@ pub struct Embedded {
     pub data: Vec<u8>,
 }
 
-/// Subset, convert and obfuscate every face in `used`.
-/// Faces are subset in parallel (and their new glyphs converted in parallel).
-pub fn embed(book: &FontBook, used: &Used) -> Result<Vec<Embedded>> {
-    let faces: Vec<(usize, (&FaceId, &BTreeSet<char>))> = used.chars.iter().enumerate().collect();
+/// Subset (or take whole), convert and obfuscate every face in `used` that
+/// `names` embeds. Faces are converted in parallel (and their new glyphs too).
+pub fn embed(book: &FontBook, used: &Used, names: &[FontName]) -> Result<Vec<Embedded>> {
+    let faces: Vec<(usize, (FaceId, &BTreeSet<char>))> =
+        used.chars.iter().filter(|(id, _)| names[**id].embed.is_some()).map(|(&id, c)| (id, c)).enumerate().collect();
     faces
         .into_par_iter()
-        .map(|(n, (&face_id, chars))| {
+        .map(|(n, (face_id, chars))| {
             let face = book.face(face_id)?;
-            let ttf = truetype::subset(&face, chars, &face.docx_name)?;
+            let FontName { name, embed: Some((whole, ps)), .. } = &names[face_id] else { unreachable!("filtered") };
+            let all;
+            let chars = if *whole {
+                all = truetype::all_chars(&face);
+                &all
+            } else {
+                chars
+            };
+            let ttf = truetype::subset(&face, chars, name, ps)?;
             let guid = key_for(&ttf);
             Ok(Embedded {
                 face: face_id,

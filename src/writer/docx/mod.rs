@@ -79,7 +79,7 @@ pub fn write(doc: &Document, layout: &Layout, res: &Resources) -> Result<(Vec<u8
     let book = res.fonts.as_ref().ok_or_else(|| {
         crate::diag::Errors::one(Diagnostic::error("docx.fonts", "DOCX 输出需要字体配置，但字体没有加载"))
     })?;
-    let fonts = BookFonts::new(book)?;
+    let fonts = BookFonts::new(book, doc, res.docx_fonts)?;
     let mut used = Used::default();
     let mut warnings = Vec::new();
 
@@ -132,10 +132,10 @@ pub fn write(doc: &Document, layout: &Layout, res: &Resources) -> Result<(Vec<u8
     docx.settings = docx.settings.clone().even_and_odd_headers();
 
     let embedded = match res.docx_fonts {
-        DocxFonts::Embed => embed::embed(book, &used)?,
+        DocxFonts::Subset | DocxFonts::Embed => embed::embed(book, &used, &fonts.names)?,
         DocxFonts::Names => Vec::new(),
     };
-    let font_names = fonts.all_names(book, &used)?;
+    let font_names = fonts.all_names(&used);
     let parts = docx.build();
     let bytes = package::finish(
         parts,
@@ -173,31 +173,44 @@ impl Used {
     }
 }
 
-/// Role fonts read from the [`FontBook`].
+/// Role fonts read from the [`FontBook`], and the name the DOCX gives each face.
 struct BookFonts {
     roles: BTreeMap<Role, (FaceId, RoleFont)>,
+    /// By face id.
+    names: Vec<embed::FontName>,
 }
 
 impl BookFonts {
-    fn new(book: &FontBook) -> Result<BookFonts> {
+    fn new(book: &FontBook, doc: &Document, mode: DocxFonts) -> Result<BookFonts> {
+        let role_faces: BTreeSet<FaceId> = Role::ALL.iter().map(|&r| book.role(r).0).collect();
+        let key = embed::document_key(doc);
+        let names = (0..book.len())
+            .map(|id| Ok(embed::FontName::new(&*book.face(id)?, mode, role_faces.contains(&id), key)))
+            .collect::<Result<Vec<_>>>()?;
         let mut roles = BTreeMap::new();
         for role in Role::ALL {
             let (id, bold) = book.role(role);
             let face = book.face(id)?;
-            roles.insert(role, (id, RoleFont { name: face.docx_name.clone(), bold: bold && !face.is_bold }));
+            let font = RoleFont { name: names[id].name.clone(), bold: bold && !face.is_bold };
+            roles.insert(role, (id, font));
         }
-        Ok(BookFonts { roles })
+        Ok(BookFonts { roles, names })
     }
 
     fn face_of(&self, role: Role) -> FaceId {
         self.roles[&role].0
     }
 
-    /// The DOCX name of every face used, with the face ids, in face order.
-    fn all_names(&self, book: &FontBook, used: &Used) -> Result<Vec<(FaceId, String)>> {
+    /// The name of face `id` in this document.
+    fn name(&self, id: FaceId) -> &str {
+        &self.names[id].name
+    }
+
+    /// The font table's entries: every role face and every face used, in face order.
+    fn all_names(&self, used: &Used) -> Vec<(FaceId, embed::FontName)> {
         let mut ids: BTreeSet<FaceId> = self.roles.values().map(|(id, _)| *id).collect();
         ids.extend(used.chars.keys().copied());
-        ids.into_iter().map(|id| Ok((id, book.face(id)?.docx_name.clone()))).collect()
+        ids.into_iter().map(|id| (id, self.names[id].clone())).collect()
     }
 }
 

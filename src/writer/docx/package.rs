@@ -26,15 +26,15 @@ use crate::doc::Meta;
 use crate::fonts::FaceId;
 
 use super::chart::{self, ChartPart};
-use super::embed::Embedded;
+use super::embed::{Embedded, FontName};
 use super::styles::{self, StyleFixes};
 
 /// What the writer asks the post-processing to add.
 pub struct Fixes {
     pub styles: StyleFixes,
     pub meta: Meta,
-    /// DOCX names of the faces used, for the font table.
-    pub fonts: Vec<(FaceId, String)>,
+    /// The names of the faces used, for the font table.
+    pub fonts: Vec<(FaceId, FontName)>,
     pub embedded: Vec<Embedded>,
     /// The charts, in document order, each into the next paragraph in the chart
     /// style (a paired chart and the one after it into the same paragraph).
@@ -952,10 +952,13 @@ fn core_props(meta: &Meta) -> El {
     }
 }
 
-fn font_table(fonts: &[(FaceId, String)], embedded: &[Embedded]) -> El {
+fn font_table(fonts: &[(FaceId, FontName)], embedded: &[Embedded]) -> El {
     let mut t = El::new("w:fonts").attr("xmlns:w", W_NS).attr("xmlns:r", R_NS);
     for (id, name) in fonts {
-        let mut f = El::new("w:font").attr("w:name", name);
+        let mut f = El::new("w:font").attr("w:name", &name.name);
+        if !name.alt.is_empty() {
+            f = f.child(El::new("w:altName").attr("w:val", &name.alt.join(",")));
+        }
         f = f.child(El::new("w:charset").attr("w:val", "86"));
         f = f.child(El::new("w:family").attr("w:val", "auto"));
         f = f.child(El::new("w:pitch").attr("w:val", "variable"));
