@@ -378,6 +378,27 @@ fn write_depfile(stamp: &Path, inputs: &[PathBuf]) -> Result<()> {
     crate::output::write(&stamp.with_extension("d"), text.as_bytes())
 }
 
+/// What `render` prints for one report: its errors and warnings (at most
+/// [`crate::diag::SHOWN_PER_FILE`], errors first), then the files written or why none were.
+pub fn print_outcome(o: &Outcome) {
+    eprint!("{}", crate::diag::listing(&o.diagnostics, Some(crate::diag::SHOWN_PER_FILE)));
+    match &o.status {
+        Status::Written(files) => {
+            for path in files {
+                eprintln!("已生成 {}", path.display());
+            }
+        }
+        Status::Skipped(files) => {
+            for path in files {
+                eprintln!("已是最新 {}（输入没有变化；--force 重新生成）", path.display());
+            }
+        }
+        Status::Failed => {
+            eprintln!("未生成 {}：有 {} 个错误；原有的报告没有改动\n", o.data.display(), o.errors());
+        }
+    }
+}
+
 /// Progress on stderr: a bar on a terminal, one line per report otherwise
 /// (CI, make, a pipe).
 pub struct Progress {

@@ -412,29 +412,8 @@ fn print_all(diags: &[Diagnostic]) {
 }
 
 fn run_render(args: &RenderArgs) -> bool {
-    let outcomes = batch::run(&args.data, &args.output.options(None), &|o| print_outcome(o));
+    let outcomes = batch::run(&args.data, &args.output.options(None), &batch::print_outcome);
     outcomes.iter().all(|o| !o.failed())
-}
-
-/// What `render` prints for one report: its errors and warnings (at most
-/// [`crate::diag::SHOWN_PER_FILE`], errors first), then the files written or why none were.
-pub fn print_outcome(o: &batch::Outcome) {
-    eprint!("{}", crate::diag::listing(&o.diagnostics, Some(crate::diag::SHOWN_PER_FILE)));
-    match &o.status {
-        batch::Status::Written(files) => {
-            for path in files {
-                eprintln!("已生成 {}", path.display());
-            }
-        }
-        batch::Status::Skipped(files) => {
-            for path in files {
-                eprintln!("已是最新 {}（输入没有变化；--force 重新生成）", path.display());
-            }
-        }
-        batch::Status::Failed => {
-            eprintln!("未生成 {}：有 {} 个错误；原有的报告没有改动\n", o.data.display(), o.errors());
-        }
-    }
 }
 
 fn run_batch(args: &BatchArgs) -> bool {

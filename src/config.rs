@@ -31,6 +31,8 @@ pub struct Config {
     pub file: Option<PathBuf>,
 }
 
+impl yaml::TypeNames for Config {}
+
 /// Which fonts serve which typographic role, and under which names the DOCX
 /// refers to them.
 #[derive(Debug, Clone, Deserialize)]

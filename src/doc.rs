@@ -64,7 +64,7 @@ impl LevelStyle {
     /// The printed label for count `n`, e.g. `（三）`.
     pub fn label(&self, n: u32) -> String {
         let count = match self.counter {
-            Counter::Chinese => crate::template::filters::chinese_numeral(i64::from(n)),
+            Counter::Chinese => crate::numbers::chinese_numeral(i64::from(n)),
             Counter::Decimal => n.to_string(),
         };
         format!("{}{}{}", self.prefix, count, self.suffix)

@@ -48,6 +48,7 @@ pub mod init;
 pub mod input;
 pub mod layout;
 pub mod markup;
+pub mod numbers;
 pub mod output;
 pub mod render;
 pub mod template;

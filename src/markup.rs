@@ -43,10 +43,13 @@ struct FrontMatter {
     #[serde(default)]
     keywords: Vec<String>,
     #[serde(default)]
-    date: Option<crate::data::model::Date>,
+    date: Option<crate::numbers::Date>,
     #[serde(default)]
     numbering: Option<Vec<LevelSpec>>,
 }
+
+impl crate::yaml::TypeNames for FrontMatter {}
+impl crate::yaml::TypeNames for crate::doc::Chart {}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,7 +72,7 @@ pub fn parse(markup: &str, origin: &str) -> Result<Document> {
             subject: printable(&front.subject).into_owned(),
             keywords: front.keywords.iter().map(|k| printable(k).into_owned()).collect(),
             created: front.date.map(|d| d.first_day().and_hms_opt(0, 0, 0).expect("midnight")),
-            file_stem: sanitize_file_stem(&front.file),
+            file_stem: crate::output::sanitize_file_stem(&front.file),
         },
         numbering,
         blocks: std::mem::take(&mut p.blocks),
@@ -90,18 +93,6 @@ pub fn parse(markup: &str, origin: &str) -> Result<Document> {
     number_headings(&mut doc);
     label_attachments(&mut doc);
     Ok(doc)
-}
-
-/// A file name from data: path separators, `..`, control characters and the
-/// characters Windows forbids are dropped; leading dots and spaces too.
-pub fn sanitize_file_stem(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
-        .collect();
-    let cleaned = cleaned.replace("..", "");
-    let cleaned = cleaned.trim_start_matches(['.', ' ']).trim_end_matches(['.', ' ']);
-    cleaned.chars().take(120).collect()
 }
 
 struct MarkupParser<'a> {
@@ -670,7 +661,7 @@ mod tests {
 
     #[test]
     fn escaped_data_cannot_change_structure() {
-        use crate::template::filters::escape_markup as e;
+        use crate::template::escape::escape_markup as e;
         let nasty = "# 不是标题 {.title} | 不是表格 | *不是强调* <b>不是HTML</b> 1. 不是列表 ***";
         let doc =
             parse_body(&format!("{}\n\n### {} {{.runin}}\n\n{}\n", e(nasty), e("标题 {.attachment}"), e("- 20230%")));
@@ -707,6 +698,7 @@ mod tests {
 
     #[test]
     fn file_names_are_sanitised() {
+        use crate::output::sanitize_file_stem;
         assert_eq!(sanitize_file_stem("../../etc/passwd"), "etcpasswd");
         assert_eq!(sanitize_file_stem("襄垣县/2018:讲话"), "襄垣县2018讲话");
         assert_eq!(sanitize_file_stem(" .隐藏 "), "隐藏");

@@ -114,3 +114,15 @@ pub fn write_all(files: &[(PathBuf, &[u8])]) -> Result<()> {
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     Staged::new(path, bytes)?.commit()
 }
+
+/// A file name from data: path separators, `..`, control characters and the
+/// characters Windows forbids are dropped; leading dots and spaces too.
+pub fn sanitize_file_stem(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .collect();
+    let cleaned = cleaned.replace("..", "");
+    let cleaned = cleaned.trim_start_matches(['.', ' ']).trim_end_matches(['.', ' ']);
+    cleaned.chars().take(120).collect()
+}

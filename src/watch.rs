@@ -14,7 +14,7 @@ use crate::config::Config;
 /// watching cannot start.
 pub fn run(data: &Path, opts: &Options) -> bool {
     let opts = Options { force: true, ..opts.clone() };
-    let render = || batch::run(&[data.to_path_buf()], &opts, &crate::cli::print_outcome);
+    let render = || batch::run(&[data.to_path_buf()], &opts, &batch::print_outcome);
     let waiting = || eprintln!("—— 等待修改（Ctrl-C 结束）");
     render();
     let (tx, rx) = mpsc::channel();

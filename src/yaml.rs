@@ -487,22 +487,38 @@ pub fn locate(files: &[&YamlFile], path: &str, key: bool) -> Option<Location> {
     files.iter().find_map(|f| if key { f.locate_key(path) } else { f.locate(path) })
 }
 
+/// A type read from YAML, naming its own types in Chinese for messages
+/// (`应为映射（指标：id、name、value、unit……）`); by default messages show the
+/// Rust name. The data model implements it: the YAML layer knows no model.
+pub trait TypeNames {
+    fn type_name_zh(_rust_name: &str) -> Option<&'static str> {
+        None
+    }
+}
+
+/// How serde's messages name types for `T`.
+type Names = fn(&str) -> Option<&'static str>;
+
 /// Deserialize a (merged) value into `T`, turning serde's error into a Chinese
 /// diagnostic located through `files`.
-pub fn deserialize<T: DeserializeOwned>(value: Value, files: &[&YamlFile]) -> Result<T> {
+pub fn deserialize<T: DeserializeOwned + TypeNames>(value: Value, files: &[&YamlFile]) -> Result<T> {
     let errors: Vec<Diagnostic> = files.iter().flat_map(|f| f.errors.iter().cloned()).collect();
     if !errors.is_empty() {
         return Err(Errors(errors));
     }
-    serde_path_to_error::deserialize(value).map_err(|e| Errors::one(error_diagnostic(&e, files)))
+    serde_path_to_error::deserialize(value).map_err(|e| Errors::one(error_diagnostic(&e, files, T::type_name_zh)))
 }
 
 /// A deserialization error as a diagnostic: Chinese message, path, location.
-fn error_diagnostic(e: &serde_path_to_error::Error<yaml_serde::Error>, files: &[&YamlFile]) -> Diagnostic {
+fn error_diagnostic(
+    e: &serde_path_to_error::Error<yaml_serde::Error>,
+    files: &[&YamlFile],
+    names: Names,
+) -> Diagnostic {
     let path = e.path().to_string();
     let path = if path == "." { String::new() } else { path };
     let raw = e.inner().to_string();
-    let (message, help, at_key) = translate_serde(&raw);
+    let (message, help, at_key) = translate_serde(&raw, names);
     let location = locate(files, &path, at_key).or_else(|| {
         // Missing fields and the like point at the enclosing mapping.
         let mut p = path.as_str();
@@ -535,7 +551,7 @@ fn error_diagnostic(e: &serde_path_to_error::Error<yaml_serde::Error>, files: &[
 /// Translate one of serde's standard error messages. Returns the message, an
 /// optional (id, help) pair, and whether the location is the key rather than the
 /// value. Our own `Deserialize` impls already speak Chinese and pass through.
-fn translate_serde(raw: &str) -> (String, Option<(&'static str, String)>, bool) {
+fn translate_serde(raw: &str, names: Names) -> (String, Option<(&'static str, String)>, bool) {
     let raw = raw.split(" at line ").next().unwrap_or(raw);
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let (field, expected) = split_name(rest);
@@ -564,17 +580,17 @@ fn translate_serde(raw: &str) -> (String, Option<(&'static str, String)>, bool) 
     if let Some(rest) = raw.strip_prefix("invalid type: ")
         && let Some((got, want)) = rest.split_once(", expected ")
     {
-        return (format!("类型不对：应为{}，实际是{}", expected_zh(want), unexpected_zh(got)), None, false);
+        return (format!("类型不对：应为{}，实际是{}", expected_zh(want, names), unexpected_zh(got)), None, false);
     }
     if let Some(rest) = raw.strip_prefix("invalid value: ")
         && let Some((got, want)) = rest.split_once(", expected ")
     {
-        return (format!("取值不对：应为{}，实际是{}", expected_zh(want), unexpected_zh(got)), None, false);
+        return (format!("取值不对：应为{}，实际是{}", expected_zh(want, names), unexpected_zh(got)), None, false);
     }
     if let Some(rest) = raw.strip_prefix("invalid length ")
         && let Some((n, want)) = rest.split_once(", expected ")
     {
-        return (format!("长度不对：应为{}，实际有 {n} 项", expected_zh(want)), None, false);
+        return (format!("长度不对：应为{}，实际有 {n} 项", expected_zh(want, names)), None, false);
     }
     (raw.to_string(), None, false)
 }
@@ -600,7 +616,7 @@ pub fn suggest(name: &str, candidates: &[String]) -> Option<String> {
         .map(|(_, c)| c.clone())
 }
 
-fn expected_zh(want: &str) -> String {
+fn expected_zh(want: &str, names: Names) -> String {
     let want = want.trim();
     let known = match want {
         "f64" | "f32" | "a number" => "数字",
@@ -617,10 +633,10 @@ fn expected_zh(want: &str) -> String {
         return known.to_string();
     }
     if let Some(name) = want.strip_prefix("struct ") {
-        return format!("映射（“键: 值”，{}）", crate::data::model::type_name_zh(name));
+        return format!("映射（“键: 值”，{}）", names(name).unwrap_or(name));
     }
     if let Some(name) = want.strip_prefix("enum ") {
-        return format!("取值之一（{}）", crate::data::model::type_name_zh(name));
+        return format!("取值之一（{}）", names(name).unwrap_or(name));
     }
     want.to_string()
 }
@@ -670,7 +686,7 @@ pub struct Recovered<T> {
 /// after each error the offending value is removed or replaced by a placeholder
 /// and deserialization runs again. Errors caused by a placeholder are not
 /// reported. The files' own errors ([`YamlFile::errors`]) come first.
-pub fn deserialize_all<T: DeserializeOwned>(mut value: Value, files: &[&YamlFile]) -> Recovered<T> {
+pub fn deserialize_all<T: DeserializeOwned + TypeNames>(mut value: Value, files: &[&YamlFile]) -> Recovered<T> {
     use std::collections::HashMap;
     let mut errors: Vec<Diagnostic> = files.iter().flat_map(|f| f.errors.iter().cloned()).collect();
     let mut touched: Vec<String> = files.iter().flat_map(|f| f.patched.iter().cloned()).collect();
@@ -692,7 +708,7 @@ pub fn deserialize_all<T: DeserializeOwned>(mut value: Value, files: &[&YamlFile
         let target = seg_path(&segs);
         let ours = touched.iter().any(|t| within(&target, t));
         if !ours {
-            errors.push(error_diagnostic(&err, files));
+            errors.push(error_diagnostic(&err, files, T::type_name_zh));
         }
         let patched = if raw.starts_with("unknown field `") {
             remove_at(&mut value, &segs)

@@ -14,9 +14,9 @@ use nianbao::layout::linebreak::{
     LineSpan, NO_LINE_END, NO_LINE_START, break_after, break_lines, justification, positions,
 };
 use nianbao::layout::{self, Layout};
+use nianbao::numbers::chinese_numeral;
 use nianbao::render;
 use nianbao::template::Templates;
-use nianbao::template::filters::chinese_numeral;
 use proptest::prelude::*;
 
 /// Pieces of body text: Han, units, Latin, digits and every kind of mark the

@@ -259,7 +259,7 @@ fn figures(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                 format!(
                     "指标“{}”是比率，却超过了100%（{}%）",
                     m.name,
-                    crate::template::filters::decimal(shown.unwrap(), Some(1))
+                    crate::numbers::decimal(shown.unwrap(), Some(1))
                 ),
             ));
         }
@@ -276,7 +276,7 @@ fn figures(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                     "指标“{}”写的是 {v}{}，但分子 ÷ 分母 = {}{}",
                     m.name,
                     m.unit,
-                    crate::template::filters::decimal(c, Some(2)),
+                    crate::numbers::decimal(c, Some(2)),
                     m.unit
                 ),
             ));
@@ -295,7 +295,7 @@ fn figures(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                     m.name,
                     m.unit,
                     m.parts.join("、"),
-                    crate::template::filters::decimal(sum, Some(2))
+                    crate::numbers::decimal(sum, Some(2))
                 ),
             ));
         }

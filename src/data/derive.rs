@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::model::{Better, Change, Completion, Kind, Metric, MetricKind, Report, Section, Target};
 use crate::diag::Diagnostic;
-use crate::template::filters::{self, ChangeKind};
+use crate::numbers::{self, ChangeKind};
 use crate::yaml::{self, YamlFile};
 
 /// Every metric of a report with its YAML path, in document order.
@@ -192,7 +192,7 @@ pub fn computed_value(m: &Metric) -> Option<f64> {
 
 /// Print a figure with its unit, as written or to the metric's decimals.
 pub fn figure(value: f64, decimals: Option<u8>, unit: &str) -> String {
-    format!("{}{unit}", filters::decimal(value, decimals))
+    format!("{}{unit}", numbers::decimal(value, decimals))
 }
 
 /// What a change of a rate in `unit` is counted in: `个百分点` for `%`,
@@ -224,7 +224,7 @@ pub fn derive(report: &mut Report, year: i32, prior: Option<&Report>) {
     }
 
     for (_, t) in targets_mut(report) {
-        t.number = filters::decimal(t.value, t.places);
+        t.number = numbers::decimal(t.value, t.places);
         t.text = format!("{}{}", t.number, t.unit);
     }
     report.targets = targets_mut(report).into_iter().map(|(_, t)| (t.id.clone(), t.clone())).collect();
@@ -236,14 +236,14 @@ pub fn derive(report: &mut Report, year: i32, prior: Option<&Report>) {
             m.decimals = m.decimals.or(Some(1));
         }
         let value = m.value.unwrap_or_default();
-        m.number = filters::decimal(value, m.decimals.or(m.places.value));
+        m.number = numbers::decimal(value, m.decimals.or(m.places.value));
         m.text = format!("{}{}", m.number, m.unit);
         let last_year = prior.and_then(|p| p.metrics.get(&m.id));
         if m.prior.is_none() {
             m.prior = last_year.and_then(|pm| pm.value);
             m.places.prior = last_year.and_then(|pm| pm.decimals.or(pm.places.value));
         }
-        m.prior_number = m.prior.map(|p| filters::decimal(p, m.decimals.or(m.places.prior)));
+        m.prior_number = m.prior.map(|p| numbers::decimal(p, m.decimals.or(m.places.prior)));
         m.prior_text = m.prior_number.as_ref().map(|p| format!("{p}{}", m.unit));
         let change_kind = match kind {
             MetricKind::Amount => ChangeKind::Amount,
@@ -255,7 +255,7 @@ pub fn derive(report: &mut Report, year: i32, prior: Option<&Report>) {
                 MetricKind::Amount => 1,
                 MetricKind::Rate => places_of(&m.number).max(places_of(p)),
             };
-            filters::change(now, then, change_kind, decimals).map(|(direction, amount, text)| Change {
+            numbers::change(now, then, change_kind, decimals).map(|(direction, amount, text)| Change {
                 direction,
                 amount,
                 text,
@@ -289,7 +289,7 @@ fn completion(value: f64, t: &Target) -> Completion {
         (true, false) => "完成",
         _ => "未完成",
     };
-    let ratio_text = format!("{}%", filters::decimal(ratio, Some(1)));
+    let ratio_text = format!("{}%", numbers::decimal(ratio, Some(1)));
     Completion {
         value: t.value,
         number: t.number.clone(),

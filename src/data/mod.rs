@@ -129,7 +129,7 @@ pub fn is_figures_only(path: &Path) -> bool {
 pub fn county_of(path: &Path) -> String {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let name = abs.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let clean = crate::markup::sanitize_file_stem(&name);
+    let clean = crate::output::sanitize_file_stem(&name);
     if clean.is_empty() { "report".to_string() } else { clean }
 }
 

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::numbers::Date;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// 一个县（区、市、省）一年的报告数据：data/<县>/<年份>.yaml。
 ///
@@ -695,98 +697,30 @@ impl<'de> Deserialize<'de> for Paragraphs {
     }
 }
 
-/// A calendar date, to the day (`2018-04-11`) or to the month (`2017-12`);
-/// `2018年4月11日` and `2017年12月` are accepted as well.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    /// `None` for a month.
-    pub day: Option<u32>,
-}
-
-impl Date {
-    pub fn parse(s: &str) -> Option<Date> {
-        let s = s.trim();
-        let nums: Vec<&str> = s.split(['-', '年', '月', '日', '/', '.']).filter(|p| !p.is_empty()).collect();
-        let chinese = s.contains('年');
-        if chinese && !(s.ends_with('月') || s.ends_with('日')) {
-            return None;
-        }
-        let num = |p: &str| p.parse::<u32>().ok();
-        let (y, m, d) = match nums.as_slice() {
-            [y, m] if y.len() == 4 => (num(y)?, num(m)?, None),
-            [y, m, d] if y.len() == 4 => (num(y)?, num(m)?, Some(num(d)?)),
-            _ => return None,
-        };
-        let day = d.unwrap_or(1);
-        chrono::NaiveDate::from_ymd_opt(y as i32, m, day)?;
-        Some(Date { year: y as i32, month: m, day: d })
-    }
-
-    /// The first day the date covers.
-    pub fn first_day(self) -> chrono::NaiveDate {
-        chrono::NaiveDate::from_ymd_opt(self.year, self.month, self.day.unwrap_or(1)).expect("validated date")
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.day {
-            Some(d) => write!(f, "{:04}-{:02}-{:02}", self.year, self.month, d),
-            None => write!(f, "{:04}-{:02}", self.year, self.month),
-        }
-    }
-}
-
-impl Serialize for Date {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = match yaml_serde::Value::deserialize(d)? {
-            yaml_serde::Value::String(s) => s,
-            yaml_serde::Value::Number(n) => n.to_string(),
-            other => {
-                return Err(serde::de::Error::custom(format!(
-                    "日期应写成 2018-04-11 或 2018年4月11日，实际是 {}",
-                    yaml_serde::to_string(&other).unwrap_or_default().trim()
-                )));
-            }
-        };
-        Date::parse(&raw).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "“{raw}”不是有效日期：应写成 2018-04-11 或 2018年4月11日（只到月份时写 2017-12）"
-            ))
-        })
-    }
-}
-
 /// Chinese names of the model's types, for messages (`应为映射（指标）`).
-pub fn type_name_zh(rust_name: &str) -> &str {
-    match rust_name {
-        "Report" => "报告数据",
-        "Kind" => "报告类型：speech、work-report、key-points、plan",
-        "Unit" => "单位",
-        "Level" => "行政级别：县、区、市、省",
-        "Meeting" => "会议：name、date",
-        "Speaker" => "讲话人：post、name",
-        "Review" => "工作回顾",
-        "Honour" => "荣誉：date、text",
-        "Section" => "部分：title、intro、items、outro",
-        "Item" => "条目：title、points、paragraphs……",
-        "Metric" => "指标：id、name、value、unit……",
-        "MetricKind" => "指标类型：amount、rate",
-        "Better" => "higher 或 lower",
-        "Target" => "目标：id、name、value、unit……",
-        "Plan" => "工作部署",
-        "Attachment" => "附件：title、paragraphs、table",
-        "Table" => "表格：columns、rows",
-        "Paragraphs" => "一段文字，或由多段文字组成的列表",
-        other => other,
+impl crate::yaml::TypeNames for Report {
+    fn type_name_zh(rust_name: &str) -> Option<&'static str> {
+        Some(match rust_name {
+            "Report" => "报告数据",
+            "Kind" => "报告类型：speech、work-report、key-points、plan",
+            "Unit" => "单位",
+            "Level" => "行政级别：县、区、市、省",
+            "Meeting" => "会议：name、date",
+            "Speaker" => "讲话人：post、name",
+            "Review" => "工作回顾",
+            "Honour" => "荣誉：date、text",
+            "Section" => "部分：title、intro、items、outro",
+            "Item" => "条目：title、points、paragraphs……",
+            "Metric" => "指标：id、name、value、unit……",
+            "MetricKind" => "指标类型：amount、rate",
+            "Better" => "higher 或 lower",
+            "Target" => "目标：id、name、value、unit……",
+            "Plan" => "工作部署",
+            "Attachment" => "附件：title、paragraphs、table",
+            "Table" => "表格：columns、rows",
+            "Paragraphs" => "一段文字，或由多段文字组成的列表",
+            _ => return None,
+        })
     }
 }
 
@@ -809,19 +743,6 @@ impl schemars::JsonSchema for Paragraphs {
         schemars::json_schema!({
             "description": "一段文字，或多段文字的列表",
             "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }, { "type": "null" }]
-        })
-    }
-}
-
-impl schemars::JsonSchema for Date {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Date".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "日期：2018-04-11、2017-12、2018年4月11日 或 2017年12月",
-            "pattern": "^\\s*(\\d{4}[-/.]\\d{1,2}([-/.]\\d{1,2})?|\\d{4}年\\d{1,2}月(\\d{1,2}日)?)\\s*$"
         })
     }
 }

@@ -3,10 +3,10 @@
 //! Templates live in the project's `templates/` folder, falling back to the
 //! built-in defaults compiled into the binary, so inheritance and includes work
 //! across both. Every value printed into a `.md.j2` template is escaped for the
-//! markup ([`filters::escape_markup`]); undefined values and `none` are errors
+//! markup ([`escape::escape_markup`]); undefined values and `none` are errors
 //! naming the template and line; a fuel limit stops a looping template.
 
-pub mod filters;
+pub mod escape;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,8 +15,9 @@ use std::sync::{Arc, Mutex};
 use minijinja::value::{Kwargs, Rest, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
 
-use crate::data::model::Date;
 use crate::diag::{Diagnostic, Location, Result};
+use crate::numbers;
+use crate::numbers::Date;
 
 /// The default templates, compiled in (name, source).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -103,7 +104,7 @@ impl Templates {
             }
             match state.auto_escape() {
                 AutoEscape::Custom(name) if name == MARKUP && !value.is_safe() => {
-                    out.write_str(&filters::escape_markup(&bounded_text(value)?)).map_err(Error::from)
+                    out.write_str(&escape::escape_markup(&bounded_text(value)?)).map_err(Error::from)
                 }
                 AutoEscape::Custom(name) if name == MARKUP => {
                     out.write_str(value.as_str().unwrap_or_default()).map_err(Error::from)
@@ -291,7 +292,7 @@ fn bounded_text(v: &Value) -> std::result::Result<String, Error> {
     if v.kind() == minijinja::value::ValueKind::Number
         && let Ok(x) = f64::try_from(v.clone())
     {
-        filters::finite(x).map_err(arg_error)?;
+        numbers::finite(x).map_err(arg_error)?;
     }
     let mut out = Capped::default();
     match write!(out, "{v}") {
@@ -354,7 +355,7 @@ fn arg_error(msg: impl Into<String>) -> Error {
 /// A filter's number: an integer or float, finite.
 fn as_f64(v: &Value, what: &str) -> std::result::Result<f64, Error> {
     let x = f64::try_from(v.clone()).map_err(|_| arg_error(format!("{what} 需要一个数字，得到的是 {}", shown(v))))?;
-    filters::finite(x).map_err(|e| arg_error(format!("{what}：{e}")))
+    numbers::finite(x).map_err(|e| arg_error(format!("{what}：{e}")))
 }
 
 /// A filter's whole number, within what Chinese numerals are written for (an `i64`).
@@ -437,35 +438,35 @@ fn decimals_arg(kwargs: &Kwargs, name: &str, default: u8) -> std::result::Result
 /// Register this genre's filters and functions (documented in the README).
 fn register(env: &mut Environment<'static>) {
     env.add_filter("cn", |n: Value| -> std::result::Result<String, Error> {
-        Ok(filters::chinese_numeral(as_i64(&n, "cn")?))
+        Ok(numbers::chinese_numeral(as_i64(&n, "cn")?))
     });
     env.add_filter("ordinal", |n: Value, pattern: Option<String>| -> std::result::Result<String, Error> {
-        Ok(filters::ordinal(as_i64(&n, "ordinal")?, pattern.as_deref().unwrap_or("{}是")))
+        Ok(numbers::ordinal(as_i64(&n, "ordinal")?, pattern.as_deref().unwrap_or("{}是")))
     });
     env.add_filter("number", |v: Value, decimals: Option<u8>| -> std::result::Result<String, Error> {
-        Ok(filters::decimal(as_f64(&v, "number")?, decimals))
+        Ok(numbers::decimal(as_f64(&v, "number")?, decimals))
     });
     env.add_filter("percent", |v: Value, kwargs: Kwargs| -> std::result::Result<String, Error> {
         let d = decimals_arg(&kwargs, "decimals", 1)?;
         kwargs.assert_all_used()?;
-        filters::percent(as_f64(&v, "percent")?, d).map_err(arg_error)
+        numbers::percent(as_f64(&v, "percent")?, d).map_err(arg_error)
     });
     env.add_filter("permille", |v: Value, kwargs: Kwargs| -> std::result::Result<String, Error> {
         let d = decimals_arg(&kwargs, "decimals", 1)?;
         kwargs.assert_all_used()?;
-        filters::permille(as_f64(&v, "permille")?, d).map_err(arg_error)
+        numbers::permille(as_f64(&v, "permille")?, d).map_err(arg_error)
     });
     env.add_filter("yuan", |v: Value, kwargs: Kwargs| -> std::result::Result<String, Error> {
         let d = decimals_arg(&kwargs, "decimals", 2)?;
         let unit: Option<String> = kwargs.get("unit")?;
         kwargs.assert_all_used()?;
-        filters::yuan(as_f64(&v, "yuan")?, unit.as_deref(), d).map_err(arg_error)
+        numbers::yuan(as_f64(&v, "yuan")?, unit.as_deref(), d).map_err(arg_error)
     });
     env.add_filter("change", |cur: Value, prior: Value, kwargs: Kwargs| -> std::result::Result<String, Error> {
         let kind = match kwargs.get::<Option<String>>("kind")?.as_deref() {
-            None | Some("amount") => filters::ChangeKind::Amount,
-            Some("rate") => filters::ChangeKind::Points("个百分点"),
-            Some("permille") => filters::ChangeKind::Points("个千分点"),
+            None | Some("amount") => numbers::ChangeKind::Amount,
+            Some("rate") => numbers::ChangeKind::Points("个百分点"),
+            Some("permille") => numbers::ChangeKind::Points("个千分点"),
             Some(k) => {
                 return Err(arg_error(format!("change 的 kind 只能是 amount、rate 或 permille，不能是“{k}”")));
             }
@@ -473,7 +474,7 @@ fn register(env: &mut Environment<'static>) {
         let d = decimals_arg(&kwargs, "decimals", 1)?;
         kwargs.assert_all_used()?;
         let (cur, prior) = (as_f64(&cur, "change")?, as_f64(&prior, "change")?);
-        filters::change(cur, prior, kind, d).map(|(_, _, text)| text).ok_or_else(|| {
+        numbers::change(cur, prior, kind, d).map(|(_, _, text)| text).ok_or_else(|| {
             arg_error(if prior == 0.0 {
                 "去年的数值为 0，无法计算增长百分比"
             } else {
@@ -487,10 +488,10 @@ fn register(env: &mut Environment<'static>) {
             Some("chinese") => true,
             Some(s) => return Err(arg_error(format!("cn_date 的样式只能是 arabic 或 chinese，不能是“{s}”"))),
         };
-        Ok(filters::chinese_date(as_date(&v)?, chinese))
+        Ok(numbers::chinese_date(as_date(&v)?, chinese))
     });
     env.add_filter("join_cn", |v: Value, conj: Option<String>| -> std::result::Result<String, Error> {
         let items = v.try_iter()?.map(|item| bounded_text(&item)).collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(filters::join_chinese(&items, conj.as_deref().unwrap_or("和")))
+        Ok(numbers::join_chinese(&items, conj.as_deref().unwrap_or("和")))
     });
 }

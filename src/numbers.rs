@@ -1,11 +1,17 @@
-//! Number and text formatting for this genre, as plain functions; the template
-//! environment registers each as a filter, and the derived figures use the same
-//! functions so a number reads the same wherever it is printed.
+//! Numbers and dates as a Chinese report writes them: Chinese numerals and
+//! ordinals, decimals, percentages and per-mille, sums of money in 元/万元/亿元,
+//! changes against last year, and dates (the [`Date`] type and its Chinese
+//! forms). A leaf of the crate: the data stage derives its figures with these
+//! functions, the template environment registers them as filters, the checks
+//! and writers print with them, so a number reads the same wherever it is
+//! printed.
 //!
 //! Rounding is half-up on the decimal digits as written (`2.675` → `2.68`), not on
 //! the binary float, so what a writer typed rounds the way a person rounds it.
 
-use crate::data::model::Date;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
 
@@ -233,24 +239,87 @@ pub fn join_chinese(items: &[String], conj: &str) -> String {
     }
 }
 
-/// Escape text from the data for the markup: every ASCII punctuation character is
-/// backslash-escaped (CommonMark allows it for all of them) and line breaks become
-/// spaces, so nothing in a figure or sentence can start a heading, a list, a table
-/// cell, emphasis or an attribute block.
-pub fn escape_markup(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.trim().chars() {
-        match c {
-            '\r' => {}
-            '\n' | '\t' => out.push(' '),
-            c if c.is_ascii_punctuation() => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
+/// A calendar date, to the day (`2018-04-11`) or to the month (`2017-12`);
+/// `2018年4月11日` and `2017年12月` are accepted as well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    /// `None` for a month.
+    pub day: Option<u32>,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let nums: Vec<&str> = s.split(['-', '年', '月', '日', '/', '.']).filter(|p| !p.is_empty()).collect();
+        let chinese = s.contains('年');
+        if chinese && !(s.ends_with('月') || s.ends_with('日')) {
+            return None;
+        }
+        let num = |p: &str| p.parse::<u32>().ok();
+        let (y, m, d) = match nums.as_slice() {
+            [y, m] if y.len() == 4 => (num(y)?, num(m)?, None),
+            [y, m, d] if y.len() == 4 => (num(y)?, num(m)?, Some(num(d)?)),
+            _ => return None,
+        };
+        let day = d.unwrap_or(1);
+        chrono::NaiveDate::from_ymd_opt(y as i32, m, day)?;
+        Some(Date { year: y as i32, month: m, day: d })
+    }
+
+    /// The first day the date covers.
+    pub fn first_day(self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, self.day.unwrap_or(1)).expect("validated date")
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.day {
+            Some(d) => write!(f, "{:04}-{:02}-{:02}", self.year, self.month, d),
+            None => write!(f, "{:04}-{:02}", self.year, self.month),
         }
     }
-    out
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = match yaml_serde::Value::deserialize(d)? {
+            yaml_serde::Value::String(s) => s,
+            yaml_serde::Value::Number(n) => n.to_string(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "日期应写成 2018-04-11 或 2018年4月11日，实际是 {}",
+                    yaml_serde::to_string(&other).unwrap_or_default().trim()
+                )));
+            }
+        };
+        Date::parse(&raw).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "“{raw}”不是有效日期：应写成 2018-04-11 或 2018年4月11日（只到月份时写 2017-12）"
+            ))
+        })
+    }
+}
+
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "日期：2018-04-11、2017-12、2018年4月11日 或 2017年12月",
+            "pattern": "^\\s*(\\d{4}[-/.]\\d{1,2}([-/.]\\d{1,2})?|\\d{4}年\\d{1,2}月(\\d{1,2}日)?)\\s*$"
+        })
+    }
 }
 
 #[cfg(test)]
@@ -386,14 +455,5 @@ mod tests {
         assert_eq!(join_chinese(&v(&["甲", "乙"]), "和"), "甲和乙");
         assert_eq!(join_chinese(&v(&["甲", "乙", "丙"]), "和"), "甲、乙和丙");
         assert_eq!(join_chinese(&v(&["甲", "乙", "丙"]), "及"), "甲、乙及丙");
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(escape_markup("# 标题"), "\\# 标题");
-        assert_eq!(escape_markup("66.2%"), "66\\.2\\%");
-        assert_eq!(escape_markup("a|b<c*d"), "a\\|b\\<c\\*d");
-        assert_eq!(escape_markup("  第一行\n第二行 "), "第一行 第二行");
-        assert_eq!(escape_markup("“1+1+1”"), "“1\\+1\\+1”");
     }
 }
