@@ -128,7 +128,8 @@ fn paragraph_doc(text: &str) -> Document {
     }
 }
 
-/// A laid-out line: its glyphs' characters, first x, and right edge on the grid.
+/// A laid-out line: its glyphs' characters, first x, and where its last glyph
+/// ends on the grid.
 struct SetLine {
     text: String,
     x0: f32,
@@ -161,7 +162,10 @@ fn body_lines(layout: &Layout) -> Vec<SetLine> {
             out.push(SetLine {
                 text: glyphs.iter().map(|g| g.2).collect(),
                 x0: glyphs[0].0,
-                right: glyphs.iter().map(|g| g.1).fold(f32::MIN, f32::max),
+                // Where the last glyph ends: a squeezed mark before it (`：.`)
+                // keeps its full box, which may reach past the last glyph's end,
+                // but its ink sits in the box's left half.
+                right: glyphs.last().map_or(f32::MIN, |g| g.1),
             });
         }
     }
