@@ -105,8 +105,7 @@ pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Vec<PathBuf>> {
         let folders = entries.flatten().map(|e| e.path()).filter(|c| c.is_dir()).chain(std::iter::once(p.clone()));
         for county in folders {
             for f in std::fs::read_dir(&county).into_iter().flatten().flatten().map(|e| e.path()) {
-                let file_year =
-                    f.file_stem().and_then(|s| s.to_str()).filter(|s| s.len() == 4).and_then(|s| s.parse::<i32>().ok());
+                let file_year = crate::data::year_of(&f);
                 if f.extension().is_some_and(|e| e == "yaml")
                     && file_year.is_some_and(|y| year.is_none_or(|want| want == y))
                     && !crate::data::is_figures_only(&f)
@@ -193,7 +192,7 @@ pub fn run(files: &[PathBuf], opts: &Options, progress: &(dyn Fn(&Outcome) + Syn
 fn one(data: &Path, opts: &Options, projects: &Projects) -> Outcome {
     let start = Instant::now();
     let county = crate::data::county_of(data);
-    let year = data.file_stem().and_then(|s| s.to_str()).filter(|s| s.len() == 4).and_then(|s| s.parse().ok());
+    let year = crate::data::year_of(data);
     let mut diagnostics = Vec::new();
     let status = match render_one(data, opts, projects, &county, year, &mut diagnostics) {
         Ok(s) => s,
@@ -274,7 +273,7 @@ pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<Pat
     if let Some(root) = data.parent().and_then(Path::parent) {
         out.push(root.join(crate::data::COMMON_FILE));
     }
-    if let Some(y) = data.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse::<i32>().ok()) {
+    if let Some(y) = crate::data::year_of(data) {
         out.push(data.with_file_name(format!("{}.yaml", y - 1)));
     }
     out.retain(|p| p.exists());

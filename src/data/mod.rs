@@ -125,6 +125,13 @@ pub fn is_figures_only(path: &Path) -> bool {
     YamlFile::read(path).is_ok_and(|f| f.value.get("kind").and_then(yaml_serde::Value::as_str) == Some("figures"))
 }
 
+/// The year a data file is named for: `2018` of `data/<county>/2018.yaml`
+/// (four digits exactly).
+pub fn year_of(path: &Path) -> Option<i32> {
+    let stem = path.file_stem()?.to_str()?;
+    (stem.len() == 4 && stem.bytes().all(|b| b.is_ascii_digit())).then(|| stem.parse().ok()).flatten()
+}
+
 /// The county of a data file: its folder's name.
 pub fn county_of(path: &Path) -> String {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -163,8 +170,7 @@ fn load_one(path: &Path) -> Result<(yaml::Recovered<Report>, Vec<YamlFile>)> {
 
 /// The report year: `year:` in the file, else the file name (`2018.yaml`).
 fn report_year(report: &Report, path: &Path, files: &[YamlFile]) -> Result<i32> {
-    let from_name =
-        path.file_stem().and_then(|s| s.to_str()).filter(|s| s.len() == 4).and_then(|s| s.parse::<i32>().ok());
+    let from_name = year_of(path);
     let refs: Vec<&YamlFile> = files.iter().collect();
     match (report.year, from_name) {
         (Some(y), Some(n)) if y != n => Err(Errors::one(

@@ -4,12 +4,21 @@
 
 /// Points per millimetre.
 pub const MM: f32 = 72.0 / 25.4;
-pub const PAGE_W: f32 = 210.0 * MM;
-pub const PAGE_H: f32 = 297.0 * MM;
-pub const MARGIN_TOP: f32 = 37.0 * MM;
-pub const MARGIN_LEFT: f32 = 28.0 * MM;
-pub const BLOCK_W: f32 = 156.0 * MM;
-pub const BLOCK_H: f32 = 225.0 * MM;
+/// The page and the text block in millimetres, the one statement of them (the
+/// DOCX writer converts them to twips): A4, 37 mm from the top and 28 mm from
+/// the left to a 156 × 225 mm text block, leaving 35 mm below and 26 mm right.
+pub const PAGE_W_MM: f32 = 210.0;
+pub const PAGE_H_MM: f32 = 297.0;
+pub const MARGIN_TOP_MM: f32 = 37.0;
+pub const MARGIN_LEFT_MM: f32 = 28.0;
+pub const BLOCK_W_MM: f32 = 156.0;
+pub const BLOCK_H_MM: f32 = 225.0;
+pub const PAGE_W: f32 = PAGE_W_MM * MM;
+pub const PAGE_H: f32 = PAGE_H_MM * MM;
+pub const MARGIN_TOP: f32 = MARGIN_TOP_MM * MM;
+pub const MARGIN_LEFT: f32 = MARGIN_LEFT_MM * MM;
+pub const BLOCK_W: f32 = BLOCK_W_MM * MM;
+pub const BLOCK_H: f32 = BLOCK_H_MM * MM;
 /// Lines per page.
 pub const LINES: usize = 22;
 /// Characters per full line of body text.

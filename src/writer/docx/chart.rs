@@ -44,7 +44,7 @@ pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.sprea
 pub const CHART_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart";
 
 /// The drawing's width: the 156 mm text block, in EMU (36 000 a millimetre).
-pub const WIDTH_EMU: i64 = 156 * 36_000;
+pub const WIDTH_EMU: i64 = crate::layout::grid::BLOCK_W_MM as i64 * 36_000;
 /// The width of each of two charts side by side: half the text block less
 /// the full-width space between them (16 pt, 203 200 EMU).
 pub const HALF_WIDTH_EMU: i64 = (WIDTH_EMU - 203_200) / 2;

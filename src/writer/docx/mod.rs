@@ -33,23 +33,37 @@ use crate::writer::{DocxFonts, Resources};
 
 use styles::{RoleFont, RoleFonts};
 
-/// Page geometry in twips (1/20 pt; 1 mm = 56.69 twips).
+/// Page geometry in twips (1/20 pt), from the layout's page in millimetres.
 pub mod page {
-    pub const WIDTH: u32 = 11906;
-    pub const HEIGHT: u32 = 16838;
+    use crate::layout::grid;
+
+    /// Millimetres to twips, rounded.
+    const fn twips(mm: f32) -> i32 {
+        (mm * 1440.0 / 25.4 + 0.5) as i32
+    }
+
+    pub const WIDTH: u32 = twips(grid::PAGE_W_MM) as u32;
+    pub const HEIGHT: u32 = twips(grid::PAGE_H_MM) as u32;
     /// 37 mm (天头).
-    pub const TOP: i32 = 2098;
+    pub const TOP: i32 = twips(grid::MARGIN_TOP_MM);
     /// 35 mm.
-    pub const BOTTOM: i32 = 1984;
+    pub const BOTTOM: i32 = twips(grid::PAGE_H_MM - grid::MARGIN_TOP_MM - grid::BLOCK_H_MM);
     /// 28 mm (订口).
-    pub const LEFT: i32 = 1587;
+    pub const LEFT: i32 = twips(grid::MARGIN_LEFT_MM);
     /// 26 mm.
-    pub const RIGHT: i32 = 1474;
+    pub const RIGHT: i32 = twips(grid::PAGE_W_MM - grid::MARGIN_LEFT_MM - grid::BLOCK_W_MM);
     /// Text block width: 156 mm.
     pub const TEXT_WIDTH: i32 = WIDTH as i32 - LEFT - RIGHT;
     /// From the page's bottom edge to the footer's baseline area: puts the page
-    /// number's line 7 mm below the text block (GB/T 9704 7.5).
+    /// number's line 7 mm below the text block (GB/T 9704 7.5; measured in
+    /// LibreOffice and Word).
     pub const FOOTER: i32 = 1190;
+
+    #[cfg(test)]
+    #[test]
+    fn the_page_in_twips() {
+        assert_eq!((WIDTH, HEIGHT, TOP, BOTTOM, LEFT, RIGHT, TEXT_WIDTH), (11906, 16838, 2098, 1984, 1587, 1474, 8845));
+    }
 }
 
 /// The document grid, as `w:docGrid` attributes.
