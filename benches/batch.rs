@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use nianbao::batch::{self, Options};
-use nianbao::writer::{DocxFonts, Format};
+use nianbao::writer::Format;
 
 #[path = "../tests/common/counties.rs"]
 mod counties;
@@ -22,7 +22,7 @@ fn bench(c: &mut Criterion) {
         formats: vec![Format::Docx, Format::Pdf],
         out,
         template: None,
-        docx_fonts: DocxFonts::Subset,
+        writers: Default::default(),
         jobs: None,
         force: true,
         depfile: false,

@@ -26,25 +26,23 @@ fn bench(c: &mut Criterion) {
     let built = render::build(&data, &templates, None).expect("build");
     let fonts = Arc::new(FontBook::new(&config).expect("fonts"));
     let config = Arc::new(config);
-    let names = Resources { config: config.clone(), fonts: Some(fonts.clone()), docx_fonts: DocxFonts::Names };
-    let layout = writer::lay_out(&built.doc, &[Format::Docx], &names).expect("layout");
-    let write = |res: &Resources| writer::write(&built.doc, layout.as_ref(), Format::Docx, res).expect("write");
+    let res = Resources { config: config.clone(), fonts: Some(fonts.clone()) };
+    let layout = writer::lay_out(&built.doc, &[Format::Docx], &res).expect("layout");
+    let write = |res: &Resources, fonts: DocxFonts| {
+        let opts = writer::Options { docx: writer::docx::Options { fonts } };
+        writer::write(&built.doc, layout.as_ref(), Format::Docx, res, &opts).expect("write")
+    };
     for (name, docx_fonts) in
         [("docx seed-003, fonts named", DocxFonts::Names), ("docx seed-003, font subsets embedded", DocxFonts::Subset)]
     {
-        let res = Resources { config: config.clone(), fonts: Some(fonts.clone()), docx_fonts };
         // Warm up: faces are read on first use.
-        write(&res);
-        c.bench_function(name, |b| b.iter(|| write(&res)));
+        write(&res, docx_fonts);
+        c.bench_function(name, |b| b.iter(|| write(&res, docx_fonts)));
     }
     c.bench_function("docx seed-003, fonts embedded, first report", |b| {
         b.iter_batched(
-            || Resources {
-                config: config.clone(),
-                fonts: Some(Arc::new(FontBook::new(&config).expect("fonts"))),
-                docx_fonts: DocxFonts::Subset,
-            },
-            |res| write(&res),
+            || Resources { config: config.clone(), fonts: Some(Arc::new(FontBook::new(&config).expect("fonts"))) },
+            |res| write(&res, DocxFonts::Subset),
             criterion::BatchSize::PerIteration,
         )
     });

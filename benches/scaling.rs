@@ -13,7 +13,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use nianbao::config::Config;
 use nianbao::fonts::FontBook;
 use nianbao::markup;
-use nianbao::writer::{self, DocxFonts, Format, Resources};
+use nianbao::writer::{self, Format, Resources};
 
 fn document(text: &str) -> nianbao::doc::Document {
     let src = format!("---\nfile: 长段\ndate: \"2018-03-01\"\n---\n\n# 长段 {{.title}}\n\n{text}\n");
@@ -24,7 +24,8 @@ fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = Config::builtin(root);
     let fonts = Some(Arc::new(FontBook::new(&config).unwrap()));
-    let res = Resources { config: Arc::new(config), fonts, docx_fonts: DocxFonts::Names };
+    let res = Resources { config: Arc::new(config), fonts };
+    let opts = writer::Options::default();
     let mut group = c.benchmark_group("paragraph length");
     group.sample_size(10);
     for (shape, unit) in [("unbreakable", "a"), ("alternating quotes", "“”")] {
@@ -36,7 +37,7 @@ fn bench(c: &mut Criterion) {
                 group.bench_with_input(id, &doc, |b, doc| {
                     b.iter(|| {
                         writer::lay_out(doc, &[format], &res)
-                            .and_then(|layout| writer::write(doc, layout.as_ref(), format, &res))
+                            .and_then(|layout| writer::write(doc, layout.as_ref(), format, &res, &opts))
                             .is_ok()
                     })
                 });

@@ -26,7 +26,7 @@ use crate::hash::Fnv;
 use crate::input;
 use crate::render;
 use crate::template::Templates;
-use crate::writer::{DocxFonts, Format, Resources};
+use crate::writer::{self, Format, Resources};
 
 /// What a run renders and how.
 #[derive(Debug, Clone)]
@@ -34,7 +34,8 @@ pub struct Options {
     pub formats: Vec<Format>,
     pub out: PathBuf,
     pub template: Option<String>,
-    pub docx_fonts: DocxFonts,
+    /// Each writer's options.
+    pub writers: writer::Options,
     /// Worker threads; `None` for one per core.
     pub jobs: Option<usize>,
     /// Render even when the outputs are up to date.
@@ -143,7 +144,7 @@ impl Projects {
     /// is held only to look up and to insert, never while loading (see the
     /// crate's concurrency note): two reports that start together may both
     /// load it, and the first to finish is kept.
-    pub fn for_data(&self, data: &Path, formats: &[Format], docx_fonts: DocxFonts) -> Result<Arc<Project>> {
+    pub fn for_data(&self, data: &Path, formats: &[Format]) -> Result<Arc<Project>> {
         let config = Config::discover(data)?;
         let key = config.file.clone();
         if let Some(p) = self.loaded.lock().expect("project cache").get(&key) {
@@ -152,8 +153,7 @@ impl Projects {
         let fonts =
             if formats.iter().any(|f| *f != Format::Md) { Some(Arc::new(FontBook::new(&config)?)) } else { None };
         let templates = Templates::new(Some(&config.root.join("templates")));
-        let project =
-            Arc::new(Project { resources: Resources { config: Arc::new(config), fonts, docx_fonts }, templates });
+        let project = Arc::new(Project { resources: Resources { config: Arc::new(config), fonts }, templates });
         Ok(self.loaded.lock().expect("project cache").entry(key).or_insert(project).clone())
     }
 }
@@ -212,7 +212,7 @@ fn render_one(
     year: Option<i32>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Status> {
-    let project = projects.for_data(data, &opts.formats, opts.docx_fonts)?;
+    let project = projects.for_data(data, &opts.formats)?;
     let config = &project.resources.config;
     let stamp = year.map(|y| opts.out.join(".nianbao").join(county).join(format!("{y}.stamp")));
     let inputs = inputs(data, config, project.resources.fonts.as_deref());
@@ -240,6 +240,7 @@ fn render_one(
         &opts.formats,
         &opts.out,
         &project.resources,
+        &opts.writers,
     );
     diagnostics.extend(prepared.diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -299,7 +300,7 @@ fn stamp_key(inputs: &[PathBuf], opts: &Options) -> Option<String> {
     // The binary itself: a rebuilt tool renders again.
     let exe = std::env::current_exe().and_then(std::fs::metadata);
     h.write_field(format!("{:?}", exe.map(|m| (m.len(), m.modified().ok()))).as_bytes());
-    h.write_field(format!("{:?}{:?}{:?}", opts.formats, opts.template, opts.docx_fonts).as_bytes());
+    h.write_field(format!("{:?}{:?}{:?}", opts.formats, opts.template, opts.writers).as_bytes());
     h.write_field(std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default().as_bytes());
     for p in inputs {
         h.write_field(p.to_string_lossy().as_bytes());

@@ -11,7 +11,7 @@ use crate::batch;
 use crate::check;
 use crate::diag::Diagnostic;
 use crate::render;
-use crate::writer::{DocxFonts, Format};
+use crate::writer::{self, DocxFonts, Format};
 
 const AFTER_HELP: &str = "\
 示例：
@@ -258,7 +258,7 @@ impl OutputArgs {
             formats: self.format.clone(),
             out: self.out.clone(),
             template: self.template.clone(),
-            docx_fonts: self.docx_fonts,
+            writers: writer::Options { docx: writer::docx::Options { fonts: self.docx_fonts } },
             jobs,
             force: self.force,
             depfile: self.depfile,
@@ -437,7 +437,7 @@ const CHECK_FORMATS: [Format; 2] = [Format::Docx, Format::Pdf];
 
 fn run_fonts(args: &FontsArgs) -> bool {
     let text = match &args.report {
-        Some(data) => batch::Projects::default().for_data(data, &[Format::Pdf], DocxFonts::Subset).and_then(|p| {
+        Some(data) => batch::Projects::default().for_data(data, &[Format::Pdf]).and_then(|p| {
             let built = render::build(data, &p.templates, None)?;
             let book = p.resources.fonts.as_ref().expect("fonts are loaded for a PDF");
             crate::fonts::report::describe(&p.resources.config, book, Some(&built.doc))
@@ -473,11 +473,14 @@ fn run_check(args: &CheckArgs) -> bool {
     // What `render` runs, short of writing files; files side by side, reported in order.
     let found: Vec<Vec<Diagnostic>> = files
         .par_iter()
-        .map(|data| match projects.for_data(data, &CHECK_FORMATS, DocxFonts::Embed) {
+        .map(|data| match projects.for_data(data, &CHECK_FORMATS) {
             Ok(project) => {
                 let template = args.template.as_deref();
                 let out = std::path::Path::new("out");
-                render::prepare(data, &project.templates, template, &CHECK_FORMATS, out, &project.resources).diagnostics
+                // The writers as `render` runs them by default.
+                let writers = writer::Options::default();
+                render::prepare(data, &project.templates, template, &CHECK_FORMATS, out, &project.resources, &writers)
+                    .diagnostics
             }
             Err(e) => e.0,
         })

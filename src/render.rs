@@ -109,6 +109,7 @@ pub fn prepare(
     formats: &[Format],
     out: &Path,
     res: &Resources,
+    opts: &writer::Options,
 ) -> Prepared {
     let config = &res.config.check;
     let mut diagnostics = Vec::new();
@@ -140,7 +141,7 @@ pub fn prepare(
     };
     let built = Built { loaded, markup, doc, template };
     diagnostics.extend(check::document(&built.loaded, &built.doc, &findings, config));
-    let (files, more) = write_all(&built, formats, out, res);
+    let (files, more) = write_all(&built, formats, out, res, opts);
     diagnostics.extend(more.into_iter().filter(|d| !silenced(d)));
     let diagnostics = ordered(data_path, diagnostics);
     let files = if diagnostics.iter().any(Diagnostic::is_error) { Vec::new() } else { files };
@@ -155,6 +156,7 @@ fn write_all(
     formats: &[Format],
     out: &Path,
     res: &Resources,
+    opts: &writer::Options,
 ) -> (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     if formats.iter().any(|f| *f != Format::Md)
@@ -184,7 +186,7 @@ fn write_all(
     // Fork-join on the current rayon pool, like every parallel step (see the
     // crate's concurrency note).
     let results: Vec<Result<(Vec<u8>, Vec<Diagnostic>)>> =
-        formats.par_iter().map(|&format| writer::write(&built.doc, layout.as_ref(), format, res)).collect();
+        formats.par_iter().map(|&format| writer::write(&built.doc, layout.as_ref(), format, res, opts)).collect();
     let mut files = Vec::new();
     for (&format, result) in formats.iter().zip(results) {
         match result {

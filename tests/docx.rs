@@ -495,15 +495,15 @@ fn the_text_is_the_markdown_text() {
 /// bytes as one written by a fresh process.
 #[test]
 fn the_glyph_cache_leaves_the_bytes_unchanged() {
-    use nianbao::writer::{DocxFonts, Format, Resources};
+    use nianbao::writer::{Format, Resources};
     use std::sync::Arc;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let docx = |book: &Arc<nianbao::fonts::FontBook>, config: &Arc<nianbao::config::Config>, data: &str| {
         let data = root.join(data);
         let templates = nianbao::template::Templates::new(Some(&config.root.join("templates")));
         let built = nianbao::render::build(&data, &templates, None).expect("build");
-        let res = Resources { config: config.clone(), fonts: Some(book.clone()), docx_fonts: DocxFonts::Subset };
-        common::write_as(&built.doc, Format::Docx, &res).expect("write").0
+        let res = Resources { config: config.clone(), fonts: Some(book.clone()) };
+        common::write_with(&built.doc, Format::Docx, &res, nianbao::writer::DocxFonts::Subset).expect("write").0
     };
     let config =
         Arc::new(nianbao::config::Config::discover(&root.join("tests/fixtures/data/xiangyuan/2017.yaml")).unwrap());
@@ -859,7 +859,7 @@ fn chart_paragraphs_are_centred_and_sized_by_their_drawing() {
 #[test]
 fn chart_text_is_escaped_and_control_characters_are_dropped() {
     use nianbao::doc::Block;
-    use nianbao::writer::{DocxFonts, Format, Resources};
+    use nianbao::writer::{Format, Resources};
     use std::sync::Arc;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let data = root.join("data/xiangyuan/2018.yaml");
@@ -871,7 +871,7 @@ fn chart_text_is_escaped_and_control_characters_are_dropped() {
     chart.title = "对比\u{1}<图>".into();
     chart.series[0] = "A&B".into();
     chart.categories[0].name = "甲\u{7f}\"乙\"".into();
-    let res = Resources { config: config.clone(), fonts: Some(book), docx_fonts: DocxFonts::Names };
+    let res = Resources { config: config.clone(), fonts: Some(book) };
     let bytes = common::write_as(&doc, Format::Docx, &res).expect("write").0;
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut read = |name: &str| {

@@ -13,7 +13,7 @@ use nianbao::fonts::FontBook;
 use nianbao::layout::{self, Layout};
 use nianbao::render;
 use nianbao::template::Templates;
-use nianbao::writer::{DocxFonts, Format, Resources};
+use nianbao::writer::{Format, Resources};
 
 /// Render a data file's text (as `data/x/2018.yaml`) to the document model.
 fn build(yaml: &str) -> Document {
@@ -75,7 +75,7 @@ fn control_characters_never_reach_the_docx() {
     let doc = build(yaml);
     let config = Config::builtin(root());
     let fonts = Some(Arc::new(FontBook::new(&config).unwrap()));
-    let res = Resources { config: Arc::new(config), fonts, docx_fonts: DocxFonts::Names };
+    let res = Resources { config: Arc::new(config), fonts };
     let (bytes, _) = common::write_as(&doc, Format::Docx, &res).expect("docx");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut all = String::new();
@@ -196,7 +196,6 @@ fn a_run_of_quotes_lays_out_to_filled_pages_and_the_docx_keeps_the_page_limit() 
     let res = Resources {
         config: Arc::new(Config::builtin(root())),
         fonts: Some(Arc::new(FontBook::new(&Config::builtin(root())).unwrap())),
-        docx_fonts: DocxFonts::Names,
     };
     // Over the page limit (300 pages hold 184,800 characters): refused by the
     // DOCX writer too, before it fits a line.

@@ -17,7 +17,7 @@ use nianbao::fonts::FontBook;
 use nianbao::layout::linebreak::{NO_LINE_END, NO_LINE_START};
 use nianbao::render;
 use nianbao::template::Templates;
-use nianbao::writer::{DocxFonts, Format, Resources};
+use nianbao::writer::{Format, Resources};
 
 const SEED_003: &str = "data/xiangyuan/2018.yaml";
 
@@ -26,7 +26,7 @@ fn resources() -> &'static Resources {
     RES.get_or_init(|| {
         let config = Config::discover(&root().join(SEED_003)).unwrap();
         let fonts = Some(Arc::new(FontBook::new(&config).unwrap()));
-        Resources { config: Arc::new(config), fonts, docx_fonts: DocxFonts::Names }
+        Resources { config: Arc::new(config), fonts }
     })
 }
 

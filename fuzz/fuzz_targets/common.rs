@@ -8,7 +8,7 @@ use nianbao::config::Config;
 use nianbao::doc::Document;
 use nianbao::fonts::{FaceData, FontBook};
 use nianbao::layout;
-use nianbao::writer::{self, DocxFonts, Format, Resources};
+use nianbao::writer::{self, Format, Resources};
 
 #[path = "../../tests/common/layout_check.rs"]
 mod layout_check;
@@ -30,7 +30,7 @@ pub fn env() -> &'static Env {
         let config = Config::builtin(root());
         let book = Arc::new(FontBook::new(&config).expect("the repository's fonts"));
         let faces = layout::load_faces(&book).expect("fonts load");
-        Env { res: Resources { config: Arc::new(config), fonts: Some(book), docx_fonts: DocxFonts::Subset }, faces }
+        Env { res: Resources { config: Arc::new(config), fonts: Some(book) }, faces }
     })
 }
 
@@ -39,7 +39,7 @@ pub fn env() -> &'static Env {
 pub fn write_all(doc: &Document) {
     let env = env();
     let book = env.res.fonts.as_ref().unwrap();
-    let md = writer::write(doc, None, Format::Md, &env.res).expect("Markdown cannot fail");
+    let md = writer::write(doc, None, Format::Md, &env.res, &writer::Options::default()).expect("Markdown cannot fail");
     assert!(!md.0.is_empty());
     // Laid out once, as `render` does, for both writers that set type.
     match layout::layout(doc, book, &env.faces) {
@@ -52,7 +52,7 @@ pub fn write_all(doc: &Document) {
                 }
                 Err(e) => assert!(!e.0.is_empty(), "an error without a diagnostic"),
             }
-            match writer::write(doc, Some(&lay), Format::Docx, &env.res) {
+            match writer::write(doc, Some(&lay), Format::Docx, &env.res, &writer::Options::default()) {
                 Ok((docx, _)) => check_docx(&docx),
                 Err(e) => assert!(!e.0.is_empty(), "an error without a diagnostic"),
             }

@@ -56,7 +56,13 @@ pub struct Resources {
     pub config: Arc<Config>,
     /// Fonts, loaded when a format that needs them is asked for.
     pub fonts: Option<Arc<FontBook>>,
-    pub docx_fonts: DocxFonts,
+}
+
+/// How the writers are asked to write: each writer's own options (the
+/// Markdown and PDF writers have none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Options {
+    pub docx: docx::Options,
 }
 
 /// Lay `doc` out once for the formats that set type (DOCX and PDF) with the
@@ -80,6 +86,7 @@ pub fn write(
     layout: Option<&Layout>,
     format: Format,
     res: &Resources,
+    opts: &Options,
 ) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
     let layout = || {
         layout.ok_or_else(|| {
@@ -95,6 +102,6 @@ pub fn write(
                 .ok_or_else(|| Diagnostic::error("font.none", "PDF 输出需要字体，但没有加载字体配置"))?;
             Ok((pdf::write(doc, layout()?, fonts)?, Vec::new()))
         }
-        Format::Docx => docx::write(doc, layout()?, res),
+        Format::Docx => docx::write(doc, layout()?, res, &opts.docx),
     }
 }

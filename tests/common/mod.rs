@@ -91,12 +91,23 @@ pub fn fonts() -> &'static (nianbao::fonts::FontBook, Vec<std::sync::Arc<nianbao
 }
 
 /// `doc` in `format`, laid out first as `render` lays it out (once, for the
-/// formats that set type).
+/// formats that set type); a DOCX names its fonts only.
 pub fn write_as(
     doc: &nianbao::doc::Document,
     format: nianbao::writer::Format,
     res: &nianbao::writer::Resources,
 ) -> Result<(Vec<u8>, Vec<nianbao::diag::Diagnostic>), nianbao::diag::Errors> {
+    write_with(doc, format, res, nianbao::writer::DocxFonts::Names)
+}
+
+/// [`write_as`], the DOCX carrying its fonts as `docx_fonts` says.
+pub fn write_with(
+    doc: &nianbao::doc::Document,
+    format: nianbao::writer::Format,
+    res: &nianbao::writer::Resources,
+    docx_fonts: nianbao::writer::DocxFonts,
+) -> Result<(Vec<u8>, Vec<nianbao::diag::Diagnostic>), nianbao::diag::Errors> {
     let layout = nianbao::writer::lay_out(doc, &[format], res)?;
-    nianbao::writer::write(doc, layout.as_ref(), format, res)
+    let opts = nianbao::writer::Options { docx: nianbao::writer::docx::Options { fonts: docx_fonts } };
+    nianbao::writer::write(doc, layout.as_ref(), format, res, &opts)
 }

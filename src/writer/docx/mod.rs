@@ -88,12 +88,19 @@ pub mod page {
 pub const GRID_TYPE: DocGridType = DocGridType::Lines;
 pub const GRID_CHAR_SPACE: isize = -848;
 
+/// The DOCX writer's options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// How the document carries its fonts.
+    pub fonts: DocxFonts,
+}
+
 /// The DOCX bytes of `doc`, as `layout` set it, with warnings.
-pub fn write(doc: &Document, layout: &Layout, res: &Resources) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
+pub fn write(doc: &Document, layout: &Layout, res: &Resources, opts: &Options) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
     let book = res.fonts.as_ref().ok_or_else(|| {
         crate::diag::Errors::one(Diagnostic::error("docx.fonts", "DOCX 输出需要字体配置，但字体没有加载"))
     })?;
-    let fonts = BookFonts::new(book, doc, res.docx_fonts)?;
+    let fonts = BookFonts::new(book, doc, opts.fonts)?;
     let mut used = Used::default();
     let mut warnings = Vec::new();
 
@@ -145,7 +152,7 @@ pub fn write(doc: &Document, layout: &Layout, res: &Resources) -> Result<(Vec<u8
     );
     docx.settings = docx.settings.clone().even_and_odd_headers();
 
-    let embedded = match res.docx_fonts {
+    let embedded = match opts.fonts {
         DocxFonts::Subset | DocxFonts::Embed => embed::embed(book, &used, &fonts.names)?,
         DocxFonts::Names => Vec::new(),
     };
