@@ -6,7 +6,9 @@
 //! `<out>/.nianbao/<county>/<year>.stamp` records a key over everything the
 //! report depends on (its data file, `_common.yaml`, last year's file, the
 //! project's templates and configuration, the font files, the tool version and
-//! the options) and the files written. The next run skips the report while the
+//! the options; of a workbook figures come from, only the sheet's header and
+//! the unit's row, so a change to one county's row renders that county alone)
+//! and the files written. The next run skips the report while the
 //! key matches and the files are there; `--force` renders anyway. With
 //! `--depfile`, `<out>/.nianbao/<county>/<year>.d` lists the same inputs as
 //! make-style dependencies of the stamp. The report folders hold only reports.
@@ -216,7 +218,7 @@ fn render_one(
     let config = &project.resources.config;
     let stamp = year.map(|y| opts.out.join(".nianbao").join(county).join(format!("{y}.stamp")));
     let inputs = inputs(data, config, project.resources.fonts.as_deref());
-    let key = stamp_key(&inputs, opts);
+    let key = stamp_key(data, &inputs, opts);
     if let Some(stamp) = &stamp
         && !opts.force
         && let Some(key) = &key
@@ -266,9 +268,10 @@ fn render_one(
 }
 
 /// Every file a report's output depends on, before it is loaded: the data
-/// file, `_common.yaml` and last year's file when present, the project's
-/// templates and configuration, and the font files found for `fonts` (the
-/// fonts nianbao carries change only with the executable, which is in the key).
+/// file, `_common.yaml` and last year's file when present, the workbooks
+/// their figures come from, the project's templates and configuration, and
+/// the font files found for `fonts` (the fonts nianbao carries change only
+/// with the executable, which is in the key).
 pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<PathBuf> {
     let mut out = vec![data.to_path_buf()];
     if let Some(root) = data.parent().and_then(Path::parent) {
@@ -276,6 +279,11 @@ pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<Pat
     }
     if let Some(y) = crate::data::year_of(data) {
         out.push(data.with_file_name(format!("{}.yaml", y - 1)));
+    }
+    for used in crate::data::workbooks(data).unwrap_or_default() {
+        if !out.contains(&used.workbook) {
+            out.push(used.workbook);
+        }
     }
     out.retain(|p| p.exists());
     let mut templates: Vec<PathBuf> = std::fs::read_dir(config.root.join("templates"))
@@ -292,9 +300,11 @@ pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<Pat
     out.into_iter().map(|p| p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p)).collect()
 }
 
-/// A key over the inputs' contents (fonts: size and modification time) and
-/// the options that change the output.
-fn stamp_key(inputs: &[PathBuf], opts: &Options) -> Option<String> {
+/// A key over the inputs' contents (fonts: size and modification time; a
+/// workbook: what the report reads from it) and the options that change the
+/// output.
+fn stamp_key(data: &Path, inputs: &[PathBuf], opts: &Options) -> Option<String> {
+    let workbooks = crate::data::workbooks(data)?;
     let mut h = Fnv::new();
     h.write_field(env!("CARGO_PKG_VERSION").as_bytes());
     // The binary itself: a rebuilt tool renders again.
@@ -309,6 +319,15 @@ fn stamp_key(inputs: &[PathBuf], opts: &Options) -> Option<String> {
             let m = std::fs::metadata(p).ok();
             let mtime = m.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(UNIX_EPOCH).ok());
             h.write_field(format!("{:?}:{mtime:?}", m.map(|m| m.len())).as_bytes());
+            continue;
+        }
+        let read: Vec<&str> = workbooks
+            .iter()
+            .filter(|u| u.workbook.strip_prefix(".").unwrap_or(&u.workbook) == p)
+            .map(|u| u.rows.as_str())
+            .collect();
+        if !read.is_empty() {
+            read.iter().for_each(|rows| h.write_field(rows.as_bytes()));
             continue;
         }
         // Read as the render will read it: a file it would refuse (too large, a
