@@ -110,7 +110,10 @@ pub fn recover(path: &Path) -> Result<Loaded> {
         let Some(mut prior) = recovered.value else { return Err(Errors(recovered.errors)) };
         errors.extend(recovered.errors);
         let prior_year = report_year(&prior, &prior_path, &prior_files)?;
-        errors.extend(about_cells(prior_filled.as_ref(), derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>())));
+        errors.extend(about_cells(
+            prior_filled.as_ref(),
+            derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>()),
+        ));
         if let Some(f) = &prior_filled {
             warnings.extend(f.warnings.iter().cloned());
             inputs.push(f.workbook.clone());
@@ -128,8 +131,10 @@ pub fn recover(path: &Path) -> Result<Loaded> {
     let related = |d: &Diagnostic| {
         d.path.as_ref().is_some_and(|p| patched.iter().any(|q| yaml::within(q, p) || yaml::within(p, q)))
     };
-    let invalid: Vec<Diagnostic> =
-        about_cells(filled.as_ref(), derive::validate(&report, &file_refs)).into_iter().filter(|d| !related(d)).collect();
+    let invalid: Vec<Diagnostic> = about_cells(filled.as_ref(), derive::validate(&report, &file_refs))
+        .into_iter()
+        .filter(|d| !related(d))
+        .collect();
     patched.extend(invalid.iter().filter_map(|d| d.path.clone()));
     errors.extend(invalid);
     derive::derive(&mut report, year, prior.as_deref());
