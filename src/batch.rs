@@ -22,6 +22,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::data::sheet::Used;
 use crate::diag::{Diagnostic, Result};
 use crate::fonts::FontBook;
 use crate::hash::Fnv;
@@ -217,8 +218,10 @@ fn render_one(
     let project = projects.for_data(data, &opts.formats)?;
     let config = &project.resources.config;
     let stamp = year.map(|y| opts.out.join(".nianbao").join(county).join(format!("{y}.stamp")));
-    let inputs = inputs(data, config, project.resources.fonts.as_deref());
-    let key = stamp_key(data, &inputs, opts);
+    // What the report reads from workbooks, worked out once for its inputs and its key.
+    let workbooks = crate::data::workbooks(data);
+    let inputs = inputs(data, config, project.resources.fonts.as_deref(), workbooks.as_deref().unwrap_or_default());
+    let key = workbooks.as_deref().and_then(|w| stamp_key(&inputs, w, opts));
     if let Some(stamp) = &stamp
         && !opts.force
         && let Some(key) = &key
@@ -272,7 +275,7 @@ fn render_one(
 /// their figures come from, the project's templates and configuration, and
 /// the font files found for `fonts` (the fonts nianbao carries change only
 /// with the executable, which is in the key).
-pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<PathBuf> {
+pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>, workbooks: &[Used]) -> Vec<PathBuf> {
     let mut out = vec![data.to_path_buf()];
     if let Some(root) = data.parent().and_then(Path::parent) {
         out.push(root.join(crate::data::COMMON_FILE));
@@ -280,9 +283,9 @@ pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<Pat
     if let Some(y) = crate::data::year_of(data) {
         out.push(data.with_file_name(format!("{}.yaml", y - 1)));
     }
-    for used in crate::data::workbooks(data).unwrap_or_default() {
+    for used in workbooks {
         if !out.contains(&used.workbook) {
-            out.push(used.workbook);
+            out.push(used.workbook.clone());
         }
     }
     out.retain(|p| p.exists());
@@ -303,8 +306,7 @@ pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<Pat
 /// A key over the inputs' contents (fonts: size and modification time; a
 /// workbook: what the report reads from it) and the options that change the
 /// output.
-fn stamp_key(data: &Path, inputs: &[PathBuf], opts: &Options) -> Option<String> {
-    let workbooks = crate::data::workbooks(data)?;
+fn stamp_key(inputs: &[PathBuf], workbooks: &[Used], opts: &Options) -> Option<String> {
     let mut h = Fnv::new();
     h.write_field(env!("CARGO_PKG_VERSION").as_bytes());
     // The binary itself: a rebuilt tool renders again.
