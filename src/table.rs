@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 use crate::data::Loaded;
-use crate::data::derive::kind_of;
+use crate::data::derive::{kind_of, places_of};
 use crate::data::model::{Metric, MetricKind};
 use crate::diag::{Diagnostic, Result, display_width};
 use crate::template::filters::decimal;
@@ -215,11 +215,12 @@ impl Comparison {
                         .position(|i| i.id == ind.id && i.unit == ind.unit)
                         .and_then(|k| figures[k].as_ref());
                     let number = |x: Option<f64>, d: u8| x.map(|x| decimal(x, Some(d))).unwrap_or_default();
+                    let d = ind.decimals;
+                    let cd = if ind.kind == MetricKind::Amount { 1 } else { d };
                     let signed = |x: Option<f64>| {
-                        x.map(|x| if x > 0.0 { format!("+{}", decimal(x, Some(1))) } else { decimal(x, Some(1)) })
+                        x.map(|x| if x > 0.0 { format!("+{}", decimal(x, Some(cd))) } else { decimal(x, Some(cd)) })
                             .unwrap_or_default()
                     };
-                    let d = ind.decimals;
                     record.extend([
                         number(f.map(|f| f.value), d),
                         number(f.and_then(|f| f.prior), d),
@@ -271,29 +272,39 @@ fn formats(ind: &Indicator) -> [(f64, Format); 5] {
         "‰" => (1.0, format!("0{places}\"‰\"")),
         _ => (1.0, format!("#,##0{places}")),
     };
+    // A rate's change in points to its figures' decimals; an amount's in percent to one.
+    let p = if ind.decimals == 0 { "0".to_string() } else { format!("0{places}") };
     let change = match change_unit(ind) {
         "%" => (100.0, "+0.0%;-0.0%;0.0%".to_string()),
-        "" => (1.0, "+0.0;-0.0;0.0".to_string()),
-        u => (1.0, format!("+0.0\"{u}\";-0.0\"{u}\";0.0\"{u}\"")),
+        "" => (1.0, format!("+{p};-{p};{p}")),
+        u => (1.0, format!("+{p}\"{u}\";-{p}\"{u}\";{p}\"{u}\"")),
     };
     let cell =
         |(scale, code): (f64, String)| (scale, Format::new().set_num_format(code).set_border(FormatBorder::Thin));
     [cell(figure.clone()), cell(figure.clone()), cell(change), cell(figure), cell((100.0, "0.0%".to_string()))]
 }
 
-/// The decimals a metric's figures are printed with.
+/// The decimals a metric's figures are printed with in its report.
 fn places(m: &Metric) -> u8 {
-    let written = |x: Option<f64>| x.map_or(0, |x| decimal(x, None).split_once('.').map_or(0, |(_, f)| f.len() as u8));
-    m.decimals.unwrap_or_else(|| written(m.value).max(written(m.prior)))
+    let target = m.target.as_ref().map(|t| t.number.as_str());
+    [Some(m.number.as_str()), m.prior_number.as_deref(), target].into_iter().flatten().map(places_of).max().unwrap_or(0)
 }
 
+/// A metric's figures as its report prints them (the derived, printed
+/// numbers: a rate from numerator and denominator to one decimal), a change
+/// and a completion to the one decimal the report gives them.
 fn figures(m: &Metric) -> Figures {
+    let number = |s: &str| s.parse::<f64>().ok();
+    let one = |x: f64| decimal(x, Some(1)).parse().unwrap_or(x);
     Figures {
-        value: m.value.unwrap_or_default(),
-        prior: m.prior,
-        change: m.change.as_ref().map(|c| c.amount),
-        target: m.target.as_ref().map(|t| t.value),
-        completion: m.target.as_ref().map(|t| t.ratio),
+        value: number(&m.number).or(m.value).unwrap_or_default(),
+        prior: m.prior_number.as_deref().and_then(number).or(m.prior),
+        change: m.change.as_ref().map(|c| match kind_of(m) {
+            MetricKind::Amount => one(c.amount),
+            MetricKind::Rate => decimal(c.amount, Some(places(m))).parse().unwrap_or(c.amount),
+        }),
+        target: m.target.as_ref().map(|t| number(&t.number).unwrap_or(t.value)),
+        completion: m.target.as_ref().map(|t| one(t.ratio)),
     }
 }
 
