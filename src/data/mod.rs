@@ -99,7 +99,6 @@ pub fn recover(path: &Path) -> Result<Loaded> {
     let mut warnings: Vec<Diagnostic> = files.iter().flat_map(|f| f.warnings.clone()).collect();
     let mut inputs: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
     if let Some(f) = &filled {
-        warnings.extend(f.warnings.iter().cloned());
         inputs.push(f.workbook.clone());
     }
 
@@ -115,7 +114,6 @@ pub fn recover(path: &Path) -> Result<Loaded> {
             derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>()),
         ));
         if let Some(f) = &prior_filled {
-            warnings.extend(f.warnings.iter().cloned());
             inputs.push(f.workbook.clone());
         }
         derive::derive(&mut prior, prior_year, None);

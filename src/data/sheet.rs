@@ -28,7 +28,8 @@
 //!   as 66.2%) is 66.2 for a `%` metric, a number is rounded to the decimals its
 //!   format shows, and text is read as a number when a person would
 //!   (`1,234.5`, `１２３`, `66.2%`, `338.3万元` for a 万元 metric); `-`, `—`, `/`
-//!   and empty cells hold nothing.
+//!   and empty cells hold nothing. An XLS file does not say which cells are
+//!   percentages: a fraction under 1 for a `%` figure there is refused.
 //!
 //! A figure both in the data file and in the sheet must agree; a metric with
 //! neither is an error at its cell. Parsed workbooks are kept for the process
@@ -59,7 +60,6 @@ pub struct Filled {
     pub cells: HashMap<String, Location>,
     /// Cells that cannot be read, figures that disagree, columns that miss.
     pub errors: Vec<Diagnostic>,
-    pub warnings: Vec<Diagnostic>,
     /// YAML paths of metrics and targets an error above is about: other
     /// findings about them (no value) would only repeat it.
     pub reported: Vec<String>,
@@ -120,15 +120,24 @@ pub fn fill(value: &mut Value, files: &[&YamlFile], data: &Path) -> Result<Optio
                     continue;
                 }
             };
-            if source.book.format == Format::Xls && decl.unit == "%" && number.abs() <= 1.0 && number != 0.0 {
-                filled.warnings.push(
-                    Diagnostic::warning(
+            if source.book.format == Format::Xls && decl.unit == "%" && number.abs() < 1.0 && number != 0.0 {
+                // A percentage cell holds its fraction, and an XLS file does
+                // not say which cells are shown as percentages.
+                let n = decimal(number, None);
+                filled.errors.push(
+                    Diagnostic::error(
                         "figures.fraction",
-                        format!("读到的是 {}，作为 {}% 使用", decimal(number, None), decimal(number, None)),
+                        format!(
+                            "读到的是 {n}：XLS 文件看不出这一格是不是百分比格式，不知道是 {n}% 还是 {}%",
+                            decimal(tidy(number * 100.0), None)
+                        ),
                     )
                     .at(Some(at()))
-                    .with_help("XLS 文件看不出单元格是不是百分比格式；如果表里显示的是百分数（如 66.2%），请在表里写成 66.2，或另存为 XLSX"),
+                    .with_path(&decl.path)
+                    .with_help("把文件另存为 XLSX；或在表里把这一格写成百分数的数值（如 66.2），或写成文字“66.2%”"),
                 );
+                filled.reported.push(decl.path.clone());
+                continue;
             }
             let key = field.key(decl.target);
             let path = format!("{}.{key}", decl.path);

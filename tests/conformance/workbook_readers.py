@@ -127,6 +127,30 @@ def ods(c, out):
                 c.check(f"ods: {row}", row in from_ods, "not in the report")
 
 
+def xls(c, out):
+    """An XLS file does not say which cells are percentages: the sample's
+    percentage cells, saved as XLS by LibreOffice, are refused by cell rather
+    than printed as 0.315%."""
+    project = out / "xls"
+    shutil.copytree(ROOT / "data", project / "data")
+    shutil.copy(project / "data" / "指标.xlsx", out / "figures.xlsx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(out), str(out / "figures.xlsx")],
+                   capture_output=True, text=True, timeout=180)
+    made = out / "figures.xls"
+    c.check("xls: LibreOffice converts the sample workbook", made.is_file())
+    if not made.is_file():
+        return
+    shutil.move(made, project / "data" / "指标.xls")
+    for f in (project / "data").rglob("*.yaml"):
+        f.write_text(f.read_text(encoding="utf-8").replace("指标.xlsx", "指标.xls"), encoding="utf-8")
+    r = subprocess.run([str(BIN), "check", "data/yangli/2018.yaml"], cwd=project, capture_output=True, text=True)
+    c.check("xls: a percentage cell is refused, named by its cell",
+            r.returncode == 1 and "错误[figures.fraction]：读到的是 0.315" in r.stderr
+            and "--> data/指标.xls 表“2018年”C5（样例区，区级公立医院药占比）" in r.stderr, r.stderr[:800])
+    c.check("xls: counts and sums of money are read", "监督检查" not in r.stderr and "信息化投入" not in r.stderr,
+            r.stderr[:800])
+
+
 def sample_workbook(c):
     wb = openpyxl.load_workbook(ROOT / "data" / "指标.xlsx")
     c.check("sample workbook: a sheet per report year", wb.sheetnames == ["2018年", "2017年"], wb.sheetnames)
@@ -149,6 +173,7 @@ def main():
         comparison(c, out)
         sample_workbook(c)
         ods(c, out)
+        xls(c, out)
     c.finish()
 
 
