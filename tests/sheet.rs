@@ -486,3 +486,19 @@ fn the_sample_workbook_is_what_its_script_writes() {
         "data/指标.xlsx differs from tests/common/sample_workbook.rs: run `cargo run --example sample_workbook`"
     );
 }
+
+#[test]
+fn a_stray_cell_at_the_far_corner_costs_nothing() {
+    // A dense range to XFD1048576 would be seventeen billion cells.
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("2018年").unwrap();
+    ws.write_string(0, 0, "单位").unwrap();
+    ws.write_string(0, 1, "村卫生所").unwrap();
+    ws.write_string(1, 0, "襄垣县").unwrap();
+    ws.write_number(1, 1, 33.0).unwrap();
+    ws.write_number(1_048_575, 16_383, 1.0).unwrap();
+    let p = project("    - { id: clinics, name: 村卫生所, unit: 个 }\n", book.save_to_buffer().unwrap());
+    let loaded = data::load(&p.path("data/xiangyuan/2018.yaml")).unwrap();
+    assert_eq!(loaded.report.metrics["clinics"].value, Some(33.0));
+}

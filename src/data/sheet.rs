@@ -1103,20 +1103,49 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Book> {
         Sheets::Ods(_) => Format::Ods,
         _ => Format::Xlsx,
     };
+    let too_large = |name: &str, what: String| -> Errors {
+        Diagnostic::in_file("figures.workbook", path, format!("表“{name}”太大：{what}"))
+            .with_help("统计表用不到这么大；请删去表里多余的行列（或远处误填的单元格）后另存")
+            .into()
+    };
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(|e| unreadable(&e))?;
-        let (styles, merges) = match &mut workbook {
-            Sheets::Xlsx(x) => (x.worksheet_style(&name).ok(), x.merge_cells_by_sheet_name(&name).unwrap_or_default()),
-            Sheets::Xls(x) => (None, x.merge_cells_by_sheet_name(&name).unwrap_or_default()),
-            _ => (None, Vec::new()),
-        };
-        let ods = if format == Format::Ods { ods::sheet(bytes, &name) } else { ods::Extras::default() };
         let mut grid = Grid { name: name.clone(), ..Grid::default() };
+        let mut cells: Vec<(u32, u32, Data)> = Vec::new();
+        let (styles, merges, ods) = match &mut workbook {
+            Sheets::Xlsx(x) => {
+                // Cell by cell: a single cell at XFD1048576 must not make a
+                // dense range of seventeen billion cells.
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| unreadable(&e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                    if cells.len() == MAX_CELLS {
+                        return Err(too_large(&name, format!("有内容的单元格超过 {MAX_CELLS} 个")));
+                    }
+                    let (r, c) = cell.get_position();
+                    cells.push((r, c, Data::from(cell.get_value().clone())));
+                }
+                drop(reader);
+                (x.worksheet_style(&name).ok(), x.merge_cells_by_sheet_name(&name).unwrap_or_default(), None)
+            }
+            Sheets::Xls(x) => (None, x.merge_cells_by_sheet_name(&name).unwrap_or_default(), None),
+            Sheets::Ods(_) => {
+                let extras = ods::sheet(bytes, &name);
+                if extras.area > MAX_AREA {
+                    return Err(too_large(&name, format!("内容分布在 {} 个单元格的范围里", extras.area)));
+                }
+                (None, Vec::new(), Some(extras))
+            }
+            Sheets::Xlsb(_) => (None, Vec::new(), None),
+        };
+        if !matches!(workbook, Sheets::Xlsx(_)) {
+            // An XLS sheet is at most 65536 × 256 cells; an ODS one was measured above.
+            let range = workbook.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            cells.extend(range.used_cells().map(|(r, c, d)| (r as u32 + r0, c as u32 + c0, d.clone())));
+        }
+        let ods = ods.unwrap_or_default();
         grid.merges = merges.iter().map(|d| [d.start.0, d.start.1, d.end.0, d.end.1]).chain(ods.merges).collect();
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        for (r, c, data) in range.used_cells() {
-            let (r, c) = (r as u32 + r0, c as u32 + c0);
+        for (r, c, data) in cells {
             let (percent, decimals) = match (&styles, ods.formats.get(&(r, c))) {
                 (_, Some(&f)) => f,
                 (Some(styles), _) => styles
@@ -1127,10 +1156,10 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Book> {
             };
             let number = |value: f64| Cell::Number { value, percent, decimals };
             let cell = match data {
-                Data::Int(i) => number(*i as f64),
-                Data::Float(f) => number(*f),
-                Data::String(s) => Cell::Text(s.clone()),
-                Data::Bool(b) => Cell::Other(format!("逻辑值 {}", if *b { "TRUE" } else { "FALSE" })),
+                Data::Int(i) => number(i as f64),
+                Data::Float(f) => number(f),
+                Data::String(s) => Cell::Text(s),
+                Data::Bool(b) => Cell::Other(format!("逻辑值 {}", if b { "TRUE" } else { "FALSE" })),
                 Data::DateTime(_) | Data::DateTimeIso(_) => Cell::Other("日期".to_string()),
                 Data::DurationIso(_) => Cell::Other("时间".to_string()),
                 Data::Error(e) => Cell::Other(format!("错误值 {e}（公式出错）")),
@@ -1139,13 +1168,19 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Book> {
             grid.insert(r, c, cell);
         }
         for m in &grid.merges {
-            grid.rows = grid.rows.max(m[2] + 1);
-            grid.cols = grid.cols.max(m[3] + 1);
+            grid.rows = grid.rows.max(m[2].saturating_add(1));
+            grid.cols = grid.cols.max(m[3].saturating_add(1));
         }
         sheets.push(grid);
     }
     Ok(Book { format, sheets })
 }
+
+/// Most cells with content read from one sheet.
+const MAX_CELLS: usize = 2_000_000;
+/// Largest area (rows × columns) an ODS sheet's content may span: calamine
+/// holds it as one dense range.
+const MAX_AREA: u64 = 10_000_000;
 
 /// A CSV file as one sheet named after the file: UTF-8 or GB18030 (as Excel
 /// saves CSV on a Chinese Windows), comma- or tab-separated.
@@ -1167,6 +1202,14 @@ fn parse_csv(path: &Path, bytes: &[u8]) -> Result<Book> {
                 ..Location::default()
             })))
         })?;
+        if grid.cells.len() + record.len() > MAX_CELLS {
+            return Err(Diagnostic::in_file(
+                "figures.workbook",
+                path,
+                format!("CSV 文件太大：单元格超过 {MAX_CELLS} 个"),
+            )
+            .into());
+        }
         for (c, field) in record.iter().enumerate() {
             grid.insert(r as u32, c as u32, Cell::Text(field.to_string()));
         }
@@ -1187,6 +1230,8 @@ mod ods {
         /// (percent, decimals shown) by 0-based (row, column).
         pub formats: HashMap<(u32, u32), (bool, Option<u8>)>,
         pub merges: Vec<[u32; 4]>,
+        /// Rows × columns of the area the cells with a value span.
+        pub area: u64,
     }
 
     /// The extras of sheet `name` of the ODS file `bytes`; none when it cannot be read.
@@ -1196,12 +1241,13 @@ mod ods {
         let Ok(entry) = zip.by_name("content.xml") else { return out };
         let mut xml = String::new();
         // Bounded like every input: a sheet's XML beyond this is not read.
-        if entry.take(256 * 1024 * 1024).read_to_string(&mut xml).is_err() {
+        if entry.take(64 * 1024 * 1024).read_to_string(&mut xml).is_err() {
             return out;
         }
         let mut reader = quick_xml::Reader::from_str(&xml);
         let (mut inside, mut row, mut col) = (false, 0u32, 0u32);
         let mut row_repeat = 1u32;
+        let mut extent = (0u64, 0u64);
         // The numeric cell whose shown text is being read: position, percent.
         let mut pending: Option<((u32, u32), bool, String)> = None;
         let attr = |e: &BytesStart, key: &str| {
@@ -1243,6 +1289,10 @@ mod ods {
                         out.merges.push([row, col, row + rows - 1, col + cols - 1]);
                     }
                     let kind = attr(&e, "office:value-type");
+                    if kind.is_some() {
+                        let (r, c) = (u64::from(row) + 1, u64::from(col.saturating_add(repeat)));
+                        extent = (extent.0.max(r), extent.1.max(c));
+                    }
                     if matches!(kind.as_deref(), Some("float" | "percentage" | "currency")) {
                         let percent = kind.as_deref() == Some("percentage");
                         if empty {
@@ -1268,6 +1318,7 @@ mod ods {
                 _ => {}
             }
         }
+        out.area = extent.0 * extent.1;
         out
     }
 }
