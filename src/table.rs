@@ -14,7 +14,7 @@ use crate::data::Loaded;
 use crate::data::derive::{kind_of, places_of};
 use crate::data::model::{Metric, MetricKind};
 use crate::diag::{Diagnostic, Result, display_width};
-use crate::template::filters::decimal;
+use crate::numbers::decimal;
 
 /// What `nianbao table` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
