@@ -6,7 +6,9 @@
 //! `<out>/.nianbao/<county>/<year>.stamp` records a key over everything the
 //! report depends on (its data file, `_common.yaml`, last year's file, the
 //! project's templates and configuration, the font files, the tool version and
-//! the options) and the files written. The next run skips the report while the
+//! the options; of a workbook figures come from, only the sheet's header and
+//! the unit's row, so a change to one county's row renders that county alone)
+//! and the files written. The next run skips the report while the
 //! key matches and the files are there; `--force` renders anyway. With
 //! `--depfile`, `<out>/.nianbao/<county>/<year>.d` lists the same inputs as
 //! make-style dependencies of the stamp. The report folders hold only reports.
@@ -20,6 +22,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::data::sheet::Used;
 use crate::diag::{Diagnostic, Result};
 use crate::fonts::FontBook;
 use crate::hash::Fnv;
@@ -215,8 +218,10 @@ fn render_one(
     let project = projects.for_data(data, &opts.formats)?;
     let config = &project.resources.config;
     let stamp = year.map(|y| opts.out.join(".nianbao").join(county).join(format!("{y}.stamp")));
-    let inputs = inputs(data, config, project.resources.fonts.as_deref());
-    let key = stamp_key(&inputs, opts);
+    // What the report reads from workbooks, worked out once for its inputs and its key.
+    let workbooks = crate::data::workbooks(data);
+    let inputs = inputs(data, config, project.resources.fonts.as_deref(), workbooks.as_deref().unwrap_or_default());
+    let key = workbooks.as_deref().and_then(|w| stamp_key(&inputs, w, opts));
     if let Some(stamp) = &stamp
         && !opts.force
         && let Some(key) = &key
@@ -266,16 +271,22 @@ fn render_one(
 }
 
 /// Every file a report's output depends on, before it is loaded: the data
-/// file, `_common.yaml` and last year's file when present, the project's
-/// templates and configuration, and the font files found for `fonts` (the
-/// fonts nianbao carries change only with the executable, which is in the key).
-pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<PathBuf> {
+/// file, `_common.yaml` and last year's file when present, the workbooks
+/// their figures come from, the project's templates and configuration, and
+/// the font files found for `fonts` (the fonts nianbao carries change only
+/// with the executable, which is in the key).
+pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>, workbooks: &[Used]) -> Vec<PathBuf> {
     let mut out = vec![data.to_path_buf()];
     if let Some(root) = data.parent().and_then(Path::parent) {
         out.push(root.join(crate::data::COMMON_FILE));
     }
     if let Some(y) = crate::data::year_of(data) {
         out.push(data.with_file_name(format!("{}.yaml", y - 1)));
+    }
+    for used in workbooks {
+        if !out.contains(&used.workbook) {
+            out.push(used.workbook.clone());
+        }
     }
     out.retain(|p| p.exists());
     let mut templates: Vec<PathBuf> = std::fs::read_dir(config.root.join("templates"))
@@ -292,9 +303,10 @@ pub fn inputs(data: &Path, config: &Config, fonts: Option<&FontBook>) -> Vec<Pat
     out.into_iter().map(|p| p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p)).collect()
 }
 
-/// A key over the inputs' contents (fonts: size and modification time) and
-/// the options that change the output.
-fn stamp_key(inputs: &[PathBuf], opts: &Options) -> Option<String> {
+/// A key over the inputs' contents (fonts: size and modification time; a
+/// workbook: what the report reads from it) and the options that change the
+/// output.
+fn stamp_key(inputs: &[PathBuf], workbooks: &[Used], opts: &Options) -> Option<String> {
     let mut h = Fnv::new();
     h.write_field(env!("CARGO_PKG_VERSION").as_bytes());
     // The binary itself: a rebuilt tool renders again.
@@ -309,6 +321,15 @@ fn stamp_key(inputs: &[PathBuf], opts: &Options) -> Option<String> {
             let m = std::fs::metadata(p).ok();
             let mtime = m.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(UNIX_EPOCH).ok());
             h.write_field(format!("{:?}:{mtime:?}", m.map(|m| m.len())).as_bytes());
+            continue;
+        }
+        let read: Vec<&str> = workbooks
+            .iter()
+            .filter(|u| u.workbook.strip_prefix(".").unwrap_or(&u.workbook) == p)
+            .map(|u| u.rows.as_str())
+            .collect();
+        if !read.is_empty() {
+            read.iter().for_each(|rows| h.write_field(rows.as_bytes()));
             continue;
         }
         // Read as the render will read it: a file it would refuse (too large, a

@@ -64,6 +64,11 @@ pub enum Command {
     /// 检查数据和模板：报告 render 会拒绝的每一个问题，不写任何文件
     #[command(after_help = check_help())]
     Check(CheckArgs),
+    /// 指标汇总：各县各年的指标（本年、上年、同比、目标、完成率）汇成一张表，供市里比较
+    #[command(
+        after_help = "示例：\n  nianbao table                              汇总 data/ 下所有县，写到 指标汇总.xlsx\n  nianbao table data -o 2018年指标汇总.xlsx --year 2018\n  nianbao table data -o 指标汇总.csv\n\nXLSX 每个年份一张表（如“2018年”），每个县一行；每个指标五列：本年、上年、同比、目标、完成率，\n表头写明单位，数字是可以计算的数字（百分比、千分比、金额各用相应格式），表头冻结。\nCSV 每个县每年一行，UTF-8 编码（Excel 可直接打开）。数据有错误时不写文件，退出码 1。"
+    )]
+    Table(TableArgs),
     /// 新建工作目录：示例数据、可修改的模板、Makefile 和配置，建好即可生成
     #[command(after_help = "示例：\n  nianbao init 我县年报\n  cd 我县年报 && nianbao render data/example/*.yaml")]
     Init(InitArgs),
@@ -282,6 +287,22 @@ pub struct BatchArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct TableArgs {
+    /// 数据目录，默认 data
+    #[arg(value_name = "目录")]
+    pub dirs: Vec<PathBuf>,
+    /// 输出文件，默认 指标汇总.xlsx（--format csv 时为 指标汇总.csv）
+    #[arg(short = 'o', long = "output", value_name = "文件")]
+    pub output: Option<PathBuf>,
+    /// 输出格式：xlsx（默认）或 csv；不写时按输出文件的扩展名
+    #[arg(long, value_enum, value_name = "格式", hide_possible_values = true)]
+    pub format: Option<crate::table::TableFormat>,
+    /// 只汇总这一年的报告
+    #[arg(long, value_name = "年份")]
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// 新工作目录，默认当前目录
     #[arg(value_name = "目录", default_value = ".", hide_default_value = true)]
@@ -357,6 +378,7 @@ pub fn main() -> ExitCode {
         Command::Render(args) => run_render(&args),
         Command::Batch(args) => run_batch(&args),
         Command::Check(args) => run_check(&args),
+        Command::Table(args) => run_table(&args),
         Command::Init(args) => crate::init::run(&args.dir),
         Command::Fonts(args) => run_fonts(&args),
         Command::Watch(args) => crate::watch::run(&args.data, &args.output.options(Some(1))),
@@ -451,6 +473,51 @@ fn run_fonts(args: &FontsArgs) -> bool {
     match text {
         Ok(text) => {
             print_stdout(text.trim_end());
+            true
+        }
+        Err(e) => {
+            print_all(&e.0);
+            false
+        }
+    }
+}
+
+fn run_table(args: &TableArgs) -> bool {
+    use crate::table::TableFormat;
+    use rayon::prelude::*;
+    let by_extension = args.output.as_ref().and_then(|o| o.extension()).and_then(|e| e.to_str()).and_then(|e| match e
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "csv" => Some(TableFormat::Csv),
+        "xlsx" => Some(TableFormat::Xlsx),
+        _ => None,
+    });
+    let format = args.format.or(by_extension).unwrap_or(TableFormat::Xlsx);
+    let output = args.output.clone().unwrap_or_else(|| match format {
+        TableFormat::Xlsx => PathBuf::from("指标汇总.xlsx"),
+        TableFormat::Csv => PathBuf::from("指标汇总.csv"),
+    });
+    let dirs = if args.dirs.is_empty() { vec![PathBuf::from("data")] } else { args.dirs.clone() };
+    let files = match batch::find(&dirs, args.year) {
+        Ok(f) => f,
+        Err(e) => {
+            print_all(&e.0);
+            return false;
+        }
+    };
+    let loaded: Vec<_> = files.par_iter().map(|f| crate::data::load(f)).collect();
+    let errors: Vec<Diagnostic> = loaded.iter().filter_map(|l| l.as_ref().err()).flat_map(|e| e.0.clone()).collect();
+    if !errors.is_empty() {
+        print_all(&errors);
+        eprintln!("未生成 {}：数据有 {} 个错误", output.display(), errors.len());
+        return false;
+    }
+    let loaded: Vec<_> = loaded.into_iter().flatten().collect();
+    match crate::table::write(&loaded, &output, format) {
+        Ok(()) => {
+            let years: std::collections::BTreeSet<i32> = loaded.iter().map(|l| l.report.report_year).collect();
+            eprintln!("已生成 {}（{} 份报告，{} 个年份）", output.display(), loaded.len(), years.len());
             true
         }
         Err(e) => {

@@ -13,8 +13,9 @@ pub enum Severity {
     Error,
 }
 
-/// Where a finding points: a place in a data file or template, or a rendered paragraph.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// Where a finding points: a place in a data file or template, a rendered
+/// paragraph, or a cell of a workbook that figures come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
     /// The file as the user named it (relative paths stay relative).
     pub file: String,
@@ -28,6 +29,22 @@ pub struct Location {
     /// How many characters to underline (at least 1).
     #[serde(skip)]
     pub width: usize,
+    /// For a cell of a workbook, the cell as a person names it:
+    /// `表“2018年”C7（襄垣县，常住人口家庭医生签约率）` (no sheet for a CSV);
+    /// `line` and `column` are then its row and column number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+}
+
+impl Location {
+    /// Where it is, as the `-->` line shows it: `file:line:column`, or for a
+    /// cell `file 表“sheet”C7（row, column）`.
+    pub fn place(&self) -> String {
+        match &self.cell {
+            Some(cell) => format!("{} {cell}", self.file),
+            None => format!("{}:{}:{}", self.file, self.line, self.column),
+        }
+    }
 }
 
 /// One finding.
@@ -80,8 +97,8 @@ impl Diagnostic {
             file: file.display().to_string(),
             line: 1,
             column: 1,
-            source_line: None,
             width: 1,
+            ..Location::default()
         }))
     }
 
@@ -112,7 +129,7 @@ impl fmt::Display for Diagnostic {
         if let Some(loc) = &self.location {
             let num = loc.line.to_string();
             let pad = " ".repeat(num.len());
-            writeln!(f, "{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
+            writeln!(f, "{pad}--> {}", loc.place())?;
             gutter = num.len() + 1;
             if let Some(src) = &loc.source_line {
                 // Tabs as a space, other control characters as their visible

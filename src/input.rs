@@ -1,6 +1,6 @@
 //! Input files: the one place nianbao opens a file that a user or a data file
 //! names (data files, `_common.yaml`, last year's file, templates, the
-//! configuration, stamps, fonts). [`crate::output`] is its counterpart for
+//! configuration, stamps, fonts, the statistics workbooks figures come from). [`crate::output`] is its counterpart for
 //! writing.
 //!
 //! Every read goes the same way, so no input can hang a run or exhaust memory:
@@ -21,7 +21,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Errors, Result};
+use crate::diag::{Diagnostic, Errors, Location, Result};
 
 /// What an input file is: its limit and how messages name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub enum Kind {
     Stamp,
     /// A font file (memory-mapped, not read; only opened and measured here).
     Font,
+    /// A workbook or CSV file that figures are read from.
+    Workbook,
 }
 
 impl Kind {
@@ -47,6 +49,9 @@ impl Kind {
             Kind::Stamp => 64 * 1024,
             // A CJK font collection (TTC) can pass 100 MB.
             Kind::Font => 512 * 1024 * 1024,
+            // A statistics section's workbook with a sheet per year and every
+            // county's indicators is a few MB.
+            Kind::Workbook => 32 * 1024 * 1024,
         }
     }
 
@@ -56,6 +61,7 @@ impl Kind {
             Kind::Template => "模板",
             Kind::Stamp => "生成记录",
             Kind::Font => "字体文件",
+            Kind::Workbook => "表格文件",
         }
     }
 
@@ -63,6 +69,7 @@ impl Kind {
         match self {
             Kind::Yaml => "；一份年度报告的数据通常只有几十 KB，请检查是否选错了文件",
             Kind::Template => "；模板通常只有几 KB，请检查是否选错了文件",
+            Kind::Workbook => "；统计表通常只有几 MB，请检查是否选错了文件，或把用不到的表删去后另存",
             Kind::Stamp | Kind::Font => "",
         }
     }
@@ -119,6 +126,57 @@ pub fn read_utf8(path: &Path, kind: Kind) -> Result<String> {
             .into())
         }
     }
+}
+
+/// The text of a file that may be UTF-8 or GB18030 (a data file, a CSV as
+/// Excel saves it on a Chinese Windows): [`read`], then [`decode`]d.
+pub fn read_text(path: &Path, kind: Kind) -> Result<(String, Vec<Diagnostic>)> {
+    decode(path, &read(path, kind)?)
+}
+
+/// Decode the bytes of a text file (a data file, a CSV): UTF-8 (a BOM is dropped), else GB18030 (a
+/// superset of GBK) when the bytes are valid GB18030, with a warning; anything
+/// else is refused with the reason.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Vec<Diagnostic>)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Diagnostic::in_file(
+            "file.encoding",
+            path,
+            "文件是 UTF-16 编码，无法读取；请用记事本“另存为”，编码选 UTF-8",
+        )
+        .into());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), Vec::new())),
+        Err(utf8) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if had_errors {
+                let (line, col) = line_col_of_byte(bytes, utf8.valid_up_to());
+                let mut d = Diagnostic::error(
+                    "file.encoding",
+                    "文件既不是 UTF-8 编码，也不是 GBK/GB18030 编码，无法读取；请用记事本“另存为”，编码选 UTF-8",
+                );
+                d.location =
+                    Some(Location { file: path.display().to_string(), line, column: col, ..Location::default() });
+                return Err(d.into());
+            }
+            let warning = Diagnostic::warning(
+                "file.gbk",
+                "文件是 GBK/GB18030 编码（Windows 记事本的“ANSI”），已按 GB18030 读取；建议另存为 UTF-8，以免其他工具读错",
+            )
+            .at(Some(Location { file: path.display().to_string(), line: 1, column: 1, ..Location::default() }));
+            Ok((text.into_owned(), vec![warning]))
+        }
+    }
+}
+
+fn line_col_of_byte(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, col)
 }
 
 /// `path` (a name relative to `root`, or a path) resolved with its symlinks,

@@ -14,6 +14,7 @@
 //! * [`render`]: run the stages for one report and write its files through
 //!   [`output`] (all or none, atomically, cleaned up on interrupt);
 //!   [`batch`]: many reports in parallel, skipping unchanged ones;
+//!   [`table`]: every county's figures side by side, for the city office;
 //! * [`cli`]: the command line, with [`init`] and [`watch`].
 //!
 //! Errors and warnings are [`diag::Diagnostic`]s; the project settings are [`config`].
@@ -51,6 +52,7 @@ pub mod markup;
 pub mod numbers;
 pub mod output;
 pub mod render;
+pub mod table;
 pub mod template;
 pub mod watch;
 pub mod writer;

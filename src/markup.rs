@@ -138,6 +138,7 @@ impl MarkupParser<'_> {
             column: 1,
             source_line: self.src.lines().nth(line - 1).map(str::to_string),
             width: 1,
+            cell: None,
         }))
     }
 

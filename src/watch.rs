@@ -51,15 +51,21 @@ fn is_input(ev: &notify::Result<notify::Event>) -> bool {
     !matches!(ev.kind, notify::EventKind::Access(_))
         && ev.paths.iter().any(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            !name.starts_with('.') && !name.ends_with('~') && !name.ends_with(".tmp")
+            // Not hidden, backup or temporary files, nor Excel's `~$指标.xlsx` lock file.
+            !name.starts_with('.') && !name.starts_with("~$") && !name.ends_with('~') && !name.ends_with(".tmp")
         })
 }
 
 /// The folders holding `data`'s inputs: its county folder, the data folder
-/// (`_common.yaml`), the project's templates and configuration, the fonts.
+/// (`_common.yaml`), the workbooks' folders, the project's templates and
+/// configuration, the fonts.
 fn folders(data: &Path) -> Vec<PathBuf> {
     let abs = std::path::absolute(data).unwrap_or_else(|_| data.to_path_buf());
     let mut dirs: Vec<PathBuf> = abs.ancestors().skip(1).take(2).map(Path::to_path_buf).collect();
+    for used in crate::data::workbooks(data).unwrap_or_default() {
+        let workbook = std::path::absolute(&used.workbook).unwrap_or(used.workbook);
+        dirs.extend(workbook.parent().map(Path::to_path_buf));
+    }
     if let Ok(config) = Config::discover(data) {
         let root = std::path::absolute(&config.root).unwrap_or(config.root.clone());
         dirs.push(root.join("templates"));

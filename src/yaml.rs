@@ -65,8 +65,7 @@ struct Entry {
 impl YamlFile {
     /// Read, decode, check limits, parse and index a file.
     pub fn read(path: &Path) -> Result<YamlFile> {
-        let bytes = crate::input::read(path, crate::input::Kind::Yaml)?;
-        let (text, warnings) = decode(path, &bytes)?;
+        let (text, warnings) = crate::input::read_text(path, crate::input::Kind::Yaml)?;
         let mut file = YamlFile::parse(path, text)?;
         file.warnings.extend(warnings);
         Ok(file)
@@ -164,51 +163,6 @@ impl YamlFile {
     }
 }
 
-/// Decode the bytes of a YAML file: UTF-8 (a BOM is dropped), else GB18030 (a
-/// superset of GBK) when the bytes are valid GB18030, with a warning; anything
-/// else is refused with the reason.
-fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Vec<Diagnostic>)> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(Diagnostic::in_file(
-            "file.encoding",
-            path,
-            "文件是 UTF-16 编码，无法读取；请用记事本“另存为”，编码选 UTF-8",
-        )
-        .into());
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_string(), Vec::new())),
-        Err(utf8) => {
-            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            if had_errors {
-                let (line, col) = line_col_of_byte(bytes, utf8.valid_up_to());
-                let mut d = Diagnostic::error(
-                    "file.encoding",
-                    "文件既不是 UTF-8 编码，也不是 GBK/GB18030 编码，无法读取；请用记事本“另存为”，编码选 UTF-8",
-                );
-                d.location =
-                    Some(Location { file: path.display().to_string(), line, column: col, source_line: None, width: 1 });
-                return Err(d.into());
-            }
-            let warning = Diagnostic::warning(
-                "file.gbk",
-                "文件是 GBK/GB18030 编码（Windows 记事本的“ANSI”），已按 GB18030 读取；建议另存为 UTF-8，以免其他工具读错",
-            )
-            .at(Some(Location { file: path.display().to_string(), line: 1, column: 1, source_line: None, width: 1 }));
-            Ok((text.into_owned(), vec![warning]))
-        }
-    }
-}
-
-fn line_col_of_byte(bytes: &[u8], at: usize) -> (usize, usize) {
-    let before = &bytes[..at.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-    (line, col)
-}
-
 /// Build a location from a 1-based line and 0-based character column.
 fn location_at(path: &Path, text: &str, line: usize, col0: usize, width: usize) -> Location {
     Location {
@@ -217,6 +171,7 @@ fn location_at(path: &Path, text: &str, line: usize, col0: usize, width: usize) 
         column: col0 + 1,
         source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
         width: width.max(1),
+        cell: None,
     }
 }
 

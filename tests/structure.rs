@@ -66,7 +66,7 @@ const LAYERS: &[&[&str]] = &[
     &["writer"],
     &["check"],
     &["render"],
-    &["batch"],
+    &["batch", "table"],
     &["init", "watch"],
     &["cli"],
 ];

@@ -548,6 +548,7 @@ pub fn to_json(d: &Diagnostic) -> serde_json::Value {
         "file": loc.map(|l| l.file.clone()),
         "line": loc.map(|l| l.line),
         "column": loc.map(|l| l.column),
+        "cell": loc.and_then(|l| l.cell.clone()),
         "path": d.path,
         "help": d.help,
     })

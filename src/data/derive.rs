@@ -267,7 +267,7 @@ pub fn derive(report: &mut Report, year: i32, prior: Option<&Report>) {
 }
 
 /// Decimal places of a printed number (`0.37` → 2).
-fn places_of(printed: &str) -> u8 {
+pub fn places_of(printed: &str) -> u8 {
     printed.split_once('.').map_or(0, |(_, f)| f.len().min(u8::MAX as usize) as u8)
 }
 

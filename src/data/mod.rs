@@ -5,15 +5,19 @@
 //! Layout on disk: `data/_common.yaml` (optional, shared by every county) and
 //! `data/<county>/<year>.yaml`. Last year's file, `data/<county>/<year-1>.yaml`,
 //! is read when present for the comparisons: a report of its own, or a
-//! `kind: figures` file holding only last year's figures and targets.
+//! `kind: figures` file holding only last year's figures and targets. Either
+//! may take its figures from a workbook ([`sheet`]), merged in before
+//! validation.
 
 pub mod derive;
 pub mod model;
+pub mod sheet;
 mod text;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Errors, Result};
+use crate::diag::{Diagnostic, Errors, Location, Result};
 use crate::yaml::{self, YamlFile};
 use model::Report;
 
@@ -26,7 +30,8 @@ pub struct Loaded {
     pub report: Report,
     /// The county: the data file's folder name (`xiangyuan`).
     pub county: String,
-    /// Files read: the year file, `_common.yaml`, and last year's file, when present.
+    /// Files read: the year file, `_common.yaml`, last year's file and the
+    /// workbooks figures came from, when present.
     pub inputs: Vec<PathBuf>,
     /// The parsed files, for locating values in messages (year file first).
     pub files: Vec<YamlFile>,
@@ -41,11 +46,17 @@ pub struct Loaded {
     pub errors: Vec<Diagnostic>,
     /// YAML paths of those stand-ins; findings about them would only echo the errors.
     pub patched: Vec<String>,
+    /// The workbook cell each figure read from one came from, by YAML path.
+    pub cells: HashMap<String, Location>,
 }
 
 impl Loaded {
-    /// Where the value at a YAML path is written.
-    pub fn locate(&self, path: &str) -> Option<crate::diag::Location> {
+    /// Where the value at a YAML path is written: its workbook cell, or its
+    /// place in a data file.
+    pub fn locate(&self, path: &str) -> Option<Location> {
+        if let Some(cell) = self.cells.get(path) {
+            return Some(cell.clone());
+        }
         let files: Vec<&YamlFile> = self.files.iter().collect();
         yaml::locate(&files, path, false)
     }
@@ -68,7 +79,7 @@ pub fn load(path: &Path) -> Result<Loaded> {
 /// others are in [`Loaded::errors`], the report holding stand-ins for the
 /// values in question, so that the rest of the file can still be checked.
 pub fn recover(path: &Path) -> Result<Loaded> {
-    let (recovered, files) = load_one(path)?;
+    let (recovered, files, filled) = load_one(path)?;
     let yaml::Recovered { value: Some(mut report), mut errors, mut patched } = recovered else {
         return Err(Errors(recovered.errors));
     };
@@ -87,15 +98,24 @@ pub fn recover(path: &Path) -> Result<Loaded> {
     }
     let mut warnings: Vec<Diagnostic> = files.iter().flat_map(|f| f.warnings.clone()).collect();
     let mut inputs: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    if let Some(f) = &filled {
+        inputs.push(f.workbook.clone());
+    }
 
     let prior_path = path.with_file_name(format!("{}.yaml", year - 1));
     // `exists`, not `is_file`: a FIFO or device there is refused by the loader, not ignored.
     let prior = if prior_path.exists() {
-        let (recovered, prior_files) = load_one(&prior_path)?;
+        let (recovered, prior_files, prior_filled) = load_one(&prior_path)?;
         let Some(mut prior) = recovered.value else { return Err(Errors(recovered.errors)) };
         errors.extend(recovered.errors);
         let prior_year = report_year(&prior, &prior_path, &prior_files)?;
-        errors.extend(derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>()));
+        errors.extend(about_cells(
+            prior_filled.as_ref(),
+            derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>()),
+        ));
+        if let Some(f) = &prior_filled {
+            inputs.push(f.workbook.clone());
+        }
         derive::derive(&mut prior, prior_year, None);
         warnings.extend(prior_files[0].warnings.iter().cloned());
         inputs.push(prior_path.clone());
@@ -109,13 +129,42 @@ pub fn recover(path: &Path) -> Result<Loaded> {
     let related = |d: &Diagnostic| {
         d.path.as_ref().is_some_and(|p| patched.iter().any(|q| yaml::within(q, p) || yaml::within(p, q)))
     };
-    let invalid: Vec<Diagnostic> = derive::validate(&report, &file_refs).into_iter().filter(|d| !related(d)).collect();
+    let invalid: Vec<Diagnostic> = about_cells(filled.as_ref(), derive::validate(&report, &file_refs))
+        .into_iter()
+        .filter(|d| !related(d))
+        .collect();
     patched.extend(invalid.iter().filter_map(|d| d.path.clone()));
     errors.extend(invalid);
     derive::derive(&mut report, year, prior.as_deref());
     inputs.sort();
     inputs.dedup();
-    Ok(Loaded { report, county: county_of(path), inputs, files, prior, prior_path, warnings, errors, patched })
+    let cells = filled.map(|f| f.cells).unwrap_or_default();
+    Ok(Loaded { report, county: county_of(path), inputs, files, prior, prior_path, warnings, errors, patched, cells })
+}
+
+/// Findings of validation about a report whose figures came from a workbook:
+/// those the sheet's own errors already say left out, the rest pointed at
+/// the cells their values came from.
+fn about_cells(filled: Option<&sheet::Filled>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    match filled {
+        None => found,
+        Some(f) => found.into_iter().filter(|d| !f.covers(d)).map(|d| f.relocate(d)).collect(),
+    }
+}
+
+/// What the report of the data file at `path` reads from workbooks (its own
+/// figures and last year's), for its stamp; `None` when that cannot be
+/// worked out without loading it (its errors are then for the load to show).
+pub fn workbooks(path: &Path) -> Option<Vec<sheet::Used>> {
+    let mut out = Vec::new();
+    let stem = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse::<i32>().ok());
+    let prior = stem.map(|y| path.with_file_name(format!("{}.yaml", y - 1))).filter(|p| p.exists());
+    for file in std::iter::once(path.to_path_buf()).chain(prior) {
+        let (merged, files) = read_merged(&file).ok()?;
+        let refs: Vec<&YamlFile> = files.iter().collect();
+        out.extend(sheet::used(&merged, &refs, &file).ok()?);
+    }
+    Some(out)
 }
 
 /// Whether the file at `path` says `kind: figures` (last year's figures alone,
@@ -140,11 +189,32 @@ pub fn county_of(path: &Path) -> String {
     if clean.is_empty() { "report".to_string() } else { clean }
 }
 
-/// Parse one year file merged over `_common.yaml`, read past as many errors
-/// as can be; returns the files read (the year file first). Format characters
+/// Parse one year file merged over `_common.yaml`, with the figures its
+/// workbook supplies, read past as many errors as can be; returns the files
+/// read (the year file first) and what the workbook filled. Format characters
 /// pasted in with the text are removed (with a warning), and numbers in table
 /// cells are kept as written.
-fn load_one(path: &Path) -> Result<(yaml::Recovered<Report>, Vec<YamlFile>)> {
+fn load_one(path: &Path) -> Result<(yaml::Recovered<Report>, Vec<YamlFile>, Option<sheet::Filled>)> {
+    let (mut merged, files) = read_merged(path)?;
+    let refs: Vec<&YamlFile> = files.iter().collect();
+    let filled = sheet::fill(&mut merged, &refs, path)?;
+    let mut recovered: yaml::Recovered<Report> = yaml::deserialize_all(merged, &refs);
+    if let Some(report) = &mut recovered.value {
+        text::note_written_places(report, &refs);
+    }
+    if let Some(f) = &filled {
+        // The sheet's errors first; those of deserialization about the same
+        // metric (a target without a value) would only repeat them.
+        recovered.errors.retain(|d| !f.covers(d));
+        recovered.errors.splice(0..0, f.errors.iter().cloned());
+        recovered.patched.extend(f.reported.iter().cloned());
+    }
+    Ok((recovered, files, filled))
+}
+
+/// One year file merged over `_common.yaml` (text prepared), and the files
+/// read (the year file first).
+fn read_merged(path: &Path) -> Result<(yaml_serde::Value, Vec<YamlFile>)> {
     let mut file = YamlFile::read(path)?;
     let common_path = path.parent().and_then(Path::parent).map(|d| d.join(COMMON_FILE));
     let mut common = match common_path {
@@ -160,12 +230,7 @@ fn load_one(path: &Path) -> Result<(yaml::Recovered<Report>, Vec<YamlFile>)> {
     };
     let mut files = vec![file];
     files.extend(common);
-    let refs: Vec<&YamlFile> = files.iter().collect();
-    let mut recovered: yaml::Recovered<Report> = yaml::deserialize_all(merged, &refs);
-    if let Some(report) = &mut recovered.value {
-        text::note_written_places(report, &refs);
-    }
-    Ok((recovered, files))
+    Ok((merged, files))
 }
 
 /// The report year: `year:` in the file, else the file name (`2018.yaml`).

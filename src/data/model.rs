@@ -96,6 +96,12 @@ pub struct Report {
     /// 附件：每个附件另起一页，有标题、段落和表格。
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// 指标的数值从哪张统计表读取：各县各指标的数值从本单位那一行读出（见 [`super::sheet`]）。
+    ///
+    /// Where the figures come from when the statistics section supplies them
+    /// as a workbook: values of metrics and targets are read from the unit's row.
+    #[serde(default)]
+    pub figures: Option<FiguresSource>,
     /// 自定义模板要用的任何内容，原样传给模板。
     ///
     /// Anything a custom template wants; passed through untouched.
@@ -535,7 +541,11 @@ pub struct Target {
     pub id: String,
     /// 目标名称。
     pub name: String,
-    /// 目标值（单位见 unit），按写法印出。
+    /// 目标值（单位见 unit），按写法印出；也可以从统计表读取（figures）。
+    ///
+    /// May come from the figures workbook instead: not required in the schema,
+    /// but required once the workbook is read.
+    #[schemars(with = "Option<f64>")]
     pub value: f64,
     /// 单位：%、‰、万元、人……
     #[serde(default)]
@@ -601,6 +611,26 @@ pub struct Plan {
     /// Safeguards (保障措施) of a multi-year plan.
     #[serde(default)]
     pub safeguards: Vec<Section>,
+}
+
+/// 指标来源：统计科发来的表格文件（XLSX、XLS、ODS 或 CSV），如
+/// `figures: { file: 指标.xlsx, sheet: "{year}年", key: 单位 }`。
+///
+/// A workbook or CSV file the figures come from.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FiguresSource {
+    /// 表格文件，相对于 data 目录（_common.yaml 所在的目录），必须在项目里；`{year}` 代表报告年份。
+    pub file: String,
+    /// 表名（如 `2018年`，`{year}` 代表报告年份）；不写时用第一张表。CSV 只有一张表，不写。
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// 单位名称那一列的表头（如 `单位`）；不写时是表头的第一列。
+    #[serde(default)]
+    pub key: Option<String>,
+    /// 表里本单位的名称，与 unit.name、unit.short 都不同时写（如 `襄垣`）。
+    #[serde(default)]
+    pub row: Option<String>,
 }
 
 /// 附件：标题、段落和表格，另起一页。
@@ -718,6 +748,7 @@ impl crate::yaml::TypeNames for Report {
             "Plan" => "工作部署",
             "Attachment" => "附件：title、paragraphs、table",
             "Table" => "表格：columns、rows",
+            "FiguresSource" => "指标来源：file、sheet、key、row",
             "Paragraphs" => "一段文字，或由多段文字组成的列表",
             _ => return None,
         })

@@ -227,6 +227,7 @@ impl Templates {
                 column,
                 source_line: src.as_deref().and_then(|s| s.lines().nth(line.saturating_sub(1))).map(str::to_string),
                 width,
+                cell: None,
             }
         });
         Diagnostic::error(id, message).at(location)

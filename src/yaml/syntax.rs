@@ -31,6 +31,7 @@ impl Finding {
             column: self.column + 1,
             source_line: text.lines().nth(self.line.saturating_sub(1)).map(str::to_string),
             width: self.width.max(1),
+            cell: None,
         }));
         match self.help {
             Some(h) => d.with_help(h),

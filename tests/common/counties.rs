@@ -23,6 +23,8 @@ pub fn generate(root: &Path, dir: &Path, n: usize) -> Vec<std::path::PathBuf> {
                 .replace("襄垣", &name)
                 .replace("李少波", NAMES[i % NAMES.len()])
                 .lines()
+                // Figures in the YAML only: the sample's workbook has no row for these counties.
+                .filter(|line| !line.starts_with("figures:"))
                 .map(|line| scale_value(line, factor, &mut scaled))
                 .collect::<Vec<_>>()
                 .join("\n");
@@ -89,4 +91,66 @@ fn restate(text: &str, s: &Scaled) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The same counties with their figures in one workbook, as a city office
+/// gets them from its statistics section: `<dir>/指标.xlsx`, one row per
+/// county and a column per figure (named by id), named by `<dir>/_common.yaml`;
+/// the county files declare their metrics without figures.
+#[allow(dead_code)] // Not every test that includes this file uses it.
+pub fn generate_with_workbook(root: &Path, dir: &Path, n: usize) -> Vec<std::path::PathBuf> {
+    let files = generate(root, dir, n);
+    let mut columns: Vec<String> = Vec::new();
+    let mut rows: Vec<(String, Vec<(String, f64)>)> = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let (mut figures, mut lines, mut unit, mut in_metrics) = (Vec::new(), Vec::new(), String::new(), false);
+        for line in text.lines() {
+            let t = line.trim_start();
+            if let Some(name) = t.strip_prefix("name: ").filter(|_| unit.is_empty() && line.starts_with("  name:")) {
+                unit = name.to_string();
+            }
+            if t.starts_with("metrics:") || t.starts_with("targets:") {
+                in_metrics = t.starts_with("metrics:");
+            }
+            if !(in_metrics && t.starts_with("- { id:")) {
+                lines.push(line.to_string());
+                continue;
+            }
+            let id = t["- { id: ".len()..].split(',').next().unwrap().to_string();
+            let mut kept = line.to_string();
+            for field in ["value", "numerator", "denominator", "prior"] {
+                let Some(at) = kept.find(&format!(" {field}: ")) else { continue };
+                let start = at + field.len() + 3;
+                let end = kept[start..].find([',', '}']).map_or(kept.len(), |e| start + e);
+                let number: f64 = kept[start..end].trim().parse().unwrap();
+                let column = if field == "value" { id.clone() } else { format!("{id}.{field}") };
+                if !columns.contains(&column) {
+                    columns.push(column.clone());
+                }
+                figures.push((column, number));
+                let cut_end = if kept[end..].starts_with(',') { end + 1 } else { end };
+                kept.replace_range(at..cut_end, "");
+            }
+            lines.push(kept);
+        }
+        std::fs::write(file, lines.join("\n") + "\n").unwrap();
+        rows.push((unit, figures));
+    }
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "单位").unwrap();
+    for (c, column) in columns.iter().enumerate() {
+        sheet.write_string(0, 1 + c as u16, column).unwrap();
+    }
+    for (r, (unit, figures)) in rows.iter().enumerate() {
+        sheet.write_string(1 + r as u32, 0, unit).unwrap();
+        for (column, x) in figures {
+            let c = columns.iter().position(|k| k == column).unwrap();
+            sheet.write_number(1 + r as u32, 1 + c as u16, *x).unwrap();
+        }
+    }
+    std::fs::write(dir.join("指标.xlsx"), book.save_to_buffer().unwrap()).unwrap();
+    std::fs::write(dir.join("_common.yaml"), "figures: { file: 指标.xlsx }\n").unwrap();
+    files
 }
