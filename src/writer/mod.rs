@@ -5,6 +5,7 @@
 
 pub mod docx;
 pub mod markdown;
+pub mod package;
 pub mod pdf;
 
 use std::sync::Arc;
