@@ -1,6 +1,7 @@
 # nianbao — everyday targets:
 #   make report COUNTY=xiangyuan YEAR=2018   one report (DOCX + PDF), only if its inputs changed
 #   make all                                  every county and year, in parallel, skipping unchanged ones
+#   make all FORMAT=docx,pdf,ofd              the same with the OFD too (FORMAT: any of md,docx,pdf,ofd)
 #   make check | test | conformance | bench | fuzz | clean
 NIANBAO ?= target/release/nianbao
 FORMAT  ?= docx,pdf

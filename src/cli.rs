@@ -17,6 +17,7 @@ const AFTER_HELP: &str = "\
 示例：
   nianbao render data/xiangyuan/2018.yaml                 生成 DOCX 和 PDF 到 out/xiangyuan/2018/
   nianbao render data/xiangyuan/2018.yaml --format md     只生成 Markdown，便于阅读和比较
+  nianbao render data/xiangyuan/2018.yaml --format ofd    只生成 OFD，电子公文交换和归档的国家标准版式
   nianbao check data/                                      检查 data/ 下所有数据文件，不写任何文件
   nianbao fonts data/xiangyuan/2018.yaml                   每种字体用的是哪个文件，报告里的字各字体有没有
 
@@ -51,9 +52,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 生成报告：读取数据文件，渲染模板，写出 DOCX、PDF 或 Markdown
+    /// 生成报告：读取数据文件，渲染模板，写出 DOCX、PDF、OFD 或 Markdown
     #[command(
-        after_help = "示例：\n  nianbao render data/xiangyuan/2018.yaml\n  nianbao render data/*/2018.yaml --format pdf --out 会议材料\n  nianbao render data/xiangyuan/2018.yaml --template 我的讲话.md.j2 --format md"
+        after_help = "示例：\n  nianbao render data/xiangyuan/2018.yaml\n  nianbao render data/*/2018.yaml --format pdf --out 会议材料\n  nianbao render data/xiangyuan/2018.yaml --format ofd\n  nianbao render data/xiangyuan/2018.yaml --template 我的讲话.md.j2 --format md"
     )]
     Render(RenderArgs),
     /// 批量生成：找出目录下所有 <县>/<年份>.yaml，并行生成，最后列出汇总表
@@ -225,7 +226,7 @@ pub struct OutputArgs {
     /// 模板名（templates/ 下的文件名）或模板文件路径；默认按数据里的 kind 选择
     #[arg(long, value_name = "模板")]
     pub template: Option<String>,
-    /// 输出格式：docx（Word，继续编辑）、pdf（印刷）、md（Markdown，便于阅读和比较），可用逗号分隔多个；默认 docx,pdf
+    /// 输出格式：docx（Word，继续编辑）、pdf（印刷）、ofd（电子公文交换和归档，GB/T 33190）、md（Markdown，便于阅读和比较），可用逗号分隔多个；默认 docx,pdf
     #[arg(
         long,
         value_enum,

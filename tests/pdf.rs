@@ -7,7 +7,6 @@ mod common;
 use common::root;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use lopdf::{Document as Pdf, Object};
@@ -456,29 +455,8 @@ fn the_same_input_gives_the_same_bytes() {
     let (again, _) = common::write_as(&built.doc, Format::Pdf, resources()).unwrap();
     assert!(first == &again, "two renders in one process differ");
     // And across processes, through the CLI.
-    let outs: Vec<Vec<u8>> = (0..2)
-        .map(|_| {
-            let dir = tempfile::tempdir().unwrap();
-            let o = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
-                .args(["render", SEED_003, "--format", "pdf", "--out", dir.path().to_str().unwrap()])
-                .current_dir(root())
-                .output()
-                .unwrap();
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-            let pdf = walk_files(dir.path()).into_iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).unwrap();
-            std::fs::read(pdf).unwrap()
-        })
-        .collect();
+    let outs: Vec<Vec<u8>> = (0..2).map(|_| common::render_cli(SEED_003, "pdf", "pdf")).collect();
     assert!(outs[0] == outs[1], "two processes differ");
-}
-
-fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() { out.extend(walk_files(&p)) } else { out.push(p) }
-    }
-    out
 }
 
 #[test]

@@ -59,7 +59,8 @@ fn three_counties() -> Project {
     Project::new(&[("data/a/2018.yaml", MINIMAL), ("data/b/2018.yaml", MINIMAL), ("data/c/2018.yaml", MINIMAL)])
 }
 
-/// Every ordered choice of one to three of the formats.
+/// Every ordered choice of one to three of the formats, and the OFD alone,
+/// first and last among all four.
 fn format_orders() -> Vec<String> {
     let all = ["md", "docx", "pdf"];
     let mut out = Vec::new();
@@ -72,13 +73,14 @@ fn format_orders() -> Vec<String> {
             }
         }
     }
+    out.extend(["ofd", "ofd,pdf,docx,md", "md,docx,pdf,ofd"].map(String::from));
     out
 }
 
 #[test]
 fn every_order_of_formats_finishes_through_render_and_batch() {
     let orders = format_orders();
-    assert_eq!(orders.len(), 15);
+    assert_eq!(orders.len(), 18);
     let p = three_counties();
     let dir = p.dir.path();
     let files = ["data/a/2018.yaml", "data/b/2018.yaml", "data/c/2018.yaml"];

@@ -34,14 +34,14 @@ pub fn env() -> &'static Env {
     })
 }
 
-/// Markdown, PDF (its layout checked first) and DOCX of `doc`: each a file or
-/// diagnostics, never a panic.
+/// Markdown, PDF (its layout checked first), DOCX and OFD of `doc`: each a
+/// file or diagnostics, never a panic.
 pub fn write_all(doc: &Document) {
     let env = env();
     let book = env.res.fonts.as_ref().unwrap();
     let md = writer::write(doc, None, Format::Md, &env.res, &writer::Options::default()).expect("Markdown cannot fail");
     assert!(!md.0.is_empty());
-    // Laid out once, as `render` does, for both writers that set type.
+    // Laid out once, as `render` does, for the writers that set type.
     match layout::layout(doc, book, &env.faces) {
         Ok(lay) => {
             layout_check::check_layout(&lay);
@@ -53,7 +53,11 @@ pub fn write_all(doc: &Document) {
                 Err(e) => assert!(!e.0.is_empty(), "an error without a diagnostic"),
             }
             match writer::write(doc, Some(&lay), Format::Docx, &env.res, &writer::Options::default()) {
-                Ok((docx, _)) => check_docx(&docx),
+                Ok((docx, _)) => check_package(&docx),
+                Err(e) => assert!(!e.0.is_empty(), "an error without a diagnostic"),
+            }
+            match writer::ofd::render(doc, &lay, &env.faces) {
+                Ok(ofd) => check_package(&ofd),
                 Err(e) => assert!(!e.0.is_empty(), "an error without a diagnostic"),
             }
         }
@@ -61,11 +65,11 @@ pub fn write_all(doc: &Document) {
     }
 }
 
-/// Every XML part of a DOCX well-formed, and without characters XML 1.0 forbids
-/// (Word refuses such a file).
-fn check_docx(bytes: &[u8]) {
+/// Every XML part of a DOCX or OFD well-formed, and without characters XML 1.0
+/// forbids (Word and OFD readers refuse such a file).
+fn check_package(bytes: &[u8]) {
     use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the DOCX is a zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the package is a zip");
     for i in 0..zip.len() {
         let mut part = zip.by_index(i).expect("zip entry");
         let name = part.name().to_string();

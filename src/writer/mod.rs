@@ -1,10 +1,12 @@
-//! Writers: render a [`Document`] as Markdown, DOCX or PDF bytes. Writers see the
+//! Writers: render a [`Document`] as Markdown, DOCX, PDF or OFD bytes. Writers see the
 //! document model, its layout (laid out once by [`lay_out`] for every format
 //! that sets type) and the shared fonts, nothing else; writing files is
 //! [`crate::render`]'s job.
 
 pub mod docx;
 pub mod markdown;
+pub mod ofd;
+pub mod package;
 pub mod pdf;
 
 use std::sync::Arc;
@@ -24,6 +26,8 @@ pub enum Format {
     Docx,
     /// PDF, to print.
     Pdf,
+    /// OFD (GB/T 33190), to exchange and archive as an electronic official document.
+    Ofd,
 }
 
 impl Format {
@@ -32,9 +36,13 @@ impl Format {
             Format::Md => "md",
             Format::Docx => "docx",
             Format::Pdf => "pdf",
+            Format::Ofd => "ofd",
         }
     }
 }
+
+/// Stroke width of synthetic bold (PDF and OFD), as a fraction of the type size.
+const FAKE_BOLD: f32 = 0.03;
 
 /// How the DOCX carries its fonts (see [`docx::embed`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -65,7 +73,7 @@ pub struct Options {
     pub docx: docx::Options,
 }
 
-/// Lay `doc` out once for the formats that set type (DOCX and PDF) with the
+/// Lay `doc` out once for the formats that set type (DOCX, PDF, OFD) with the
 /// shared fonts; `None` when none of `formats` does (Markdown alone).
 pub fn lay_out(doc: &Document, formats: &[Format], res: &Resources) -> Result<Option<Layout>> {
     if formats.iter().all(|f| *f == Format::Md) {
@@ -74,13 +82,13 @@ pub fn lay_out(doc: &Document, formats: &[Format], res: &Resources) -> Result<Op
     let book = res
         .fonts
         .as_ref()
-        .ok_or_else(|| Diagnostic::error("font.none", "DOCX 和 PDF 输出需要字体，但没有加载字体配置"))?;
+        .ok_or_else(|| Diagnostic::error("font.none", "DOCX、PDF 和 OFD 输出需要字体，但没有加载字体配置"))?;
     let faces = crate::layout::load_faces(book)?;
     crate::layout::layout(doc, book, &faces).map(Some)
 }
 
 /// The bytes of `doc` in `format`, with any warnings the writer raised.
-/// `layout` is [`lay_out`]'s, which DOCX and PDF need.
+/// `layout` is [`lay_out`]'s, which DOCX, PDF and OFD need.
 pub fn write(
     doc: &Document,
     layout: Option<&Layout>,
@@ -90,18 +98,18 @@ pub fn write(
 ) -> Result<(Vec<u8>, Vec<Diagnostic>)> {
     let layout = || {
         layout.ok_or_else(|| {
-            Errors::one(Diagnostic::error("layout.none", "DOCX 和 PDF 输出需要先排版（writer::lay_out）"))
+            Errors::one(Diagnostic::error("layout.none", "DOCX、PDF 和 OFD 输出需要先排版（writer::lay_out）"))
         })
+    };
+    let fonts = || {
+        res.fonts
+            .as_ref()
+            .ok_or_else(|| Errors::one(Diagnostic::error("font.none", "PDF 和 OFD 输出需要字体，但没有加载字体配置")))
     };
     match format {
         Format::Md => Ok((markdown::write(doc).into_bytes(), Vec::new())),
-        Format::Pdf => {
-            let fonts = res
-                .fonts
-                .as_ref()
-                .ok_or_else(|| Diagnostic::error("font.none", "PDF 输出需要字体，但没有加载字体配置"))?;
-            Ok((pdf::write(doc, layout()?, fonts)?, Vec::new()))
-        }
+        Format::Pdf => Ok((pdf::write(doc, layout()?, fonts()?)?, Vec::new())),
+        Format::Ofd => Ok((ofd::write(doc, layout()?, fonts()?)?, Vec::new())),
         Format::Docx => docx::write(doc, layout()?, res, &opts.docx),
     }
 }

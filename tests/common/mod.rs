@@ -111,3 +111,19 @@ pub fn write_with(
     let opts = nianbao::writer::Options { docx: nianbao::writer::docx::Options { fonts: docx_fonts } };
     nianbao::writer::write(doc, layout.as_ref(), format, res, &opts)
 }
+
+/// The file of extension `ext` that `nianbao render <data> --format <formats>`
+/// writes, run in the repository into a fresh folder.
+pub fn render_cli(data: &str, formats: &str, ext: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["render", data, "--format", formats, "--out", dir.path().to_str().unwrap()])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let suffix = format!(".{ext}");
+    let line = stderr.lines().find(|l| l.starts_with("已生成 ") && l.ends_with(&suffix)).expect("the file written");
+    std::fs::read(line.split_once(' ').unwrap().1).unwrap()
+}

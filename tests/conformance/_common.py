@@ -69,6 +69,15 @@ def strings(data, min_len=6):
     return out
 
 
+def run(cmd):
+    """A tool's exit code, output and errors (127 when it is not installed)."""
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        return p.returncode, p.stdout, p.stderr
+    except FileNotFoundError:
+        return 127, "", f"{cmd[0]}: not installed"
+
+
 def norm(s):
     return re.sub(r"\s+", "", s)
 

@@ -5,18 +5,10 @@ the data's Chinese text is all there; pdfinfo: A4 pages and a title), qpdf
 on every sample report. Renders twice to check the bytes are identical."""
 
 import re
-import subprocess
 import tempfile
 
-from _common import Checks, build, norm, render, samples, strings, tempdir
+from _common import Checks, build, norm, render, run, samples, strings, tempdir
 
-
-def run(cmd):
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        return p.returncode, p.stdout, p.stderr
-    except FileNotFoundError:
-        return 127, "", f"{cmd[0]}: not installed"
 
 
 def page_texts(pdf):

@@ -15,8 +15,9 @@
 use crate::diag::Result;
 use crate::doc::{Chart, chart_look, value_text};
 
-use super::package::{El, content_types, rel, serialize, zip_parts};
+use super::package::{content_types, rel};
 use super::styles::LINE_TWIPS;
+use crate::writer::package::{El, serialize, zip_parts};
 
 /// One chart of the document and the face its text is set in.
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
 //! Post-processing of docx-rs's parts into the final package: everything
-//! docx-rs 0.4.22 cannot express, and deterministic zipping.
+//! docx-rs 0.4.22 cannot express (on the XML tree of [`crate::writer::package`],
+//! which also zips the parts).
 //!
 //! docx-rs writes many property children out of the order the OOXML schema
 //! requires (Word tolerates some, validators none), never writes
@@ -16,14 +17,10 @@
 //! Upstreamable in docx-rs: the child order (fix each `build_to`), the missing
 //! attributes, and a deterministic `paraId`.
 
-use std::io::{Cursor, Write};
-
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use rayon::prelude::*;
-
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Meta;
 use crate::fonts::FaceId;
+use crate::writer::package::{El, Node, parse, serialize, zip_parts};
 
 use super::chart::{self, ChartPart};
 use super::embed::{Embedded, FontName};
@@ -43,178 +40,6 @@ pub struct Fixes {
 
 fn err(msg: impl std::fmt::Display) -> Errors {
     Errors::one(Diagnostic::error("docx.package", format!("DOCX 打包失败：{msg}")))
-}
-
-// ---------------------------------------------------------------- XML tree
-
-/// A node of a parsed part.
-#[derive(Debug, Clone)]
-pub enum Node {
-    El(El),
-    Text(String),
-}
-
-/// An element: qualified name, attributes in document order, children.
-#[derive(Debug, Clone)]
-pub struct El {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
-    pub children: Vec<Node>,
-}
-
-impl El {
-    pub fn new(name: &str) -> El {
-        El { name: name.into(), attrs: Vec::new(), children: Vec::new() }
-    }
-
-    pub fn attr(mut self, k: &str, v: &str) -> El {
-        self.set(k, v);
-        self
-    }
-
-    pub fn child(mut self, c: El) -> El {
-        self.children.push(Node::El(c));
-        self
-    }
-
-    pub fn text(mut self, t: &str) -> El {
-        self.children.push(Node::Text(t.into()));
-        self
-    }
-
-    pub fn get(&self, k: &str) -> Option<&str> {
-        self.attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str())
-    }
-
-    pub fn set(&mut self, k: &str, v: &str) {
-        match self.attrs.iter_mut().find(|(a, _)| a == k) {
-            Some((_, old)) => *old = v.into(),
-            None => self.attrs.push((k.into(), v.into())),
-        }
-    }
-
-    pub fn elements(&self) -> impl Iterator<Item = &El> {
-        self.children.iter().filter_map(|n| match n {
-            Node::El(e) => Some(e),
-            Node::Text(_) => None,
-        })
-    }
-
-    pub fn elements_mut(&mut self) -> impl Iterator<Item = &mut El> {
-        self.children.iter_mut().filter_map(|n| match n {
-            Node::El(e) => Some(e),
-            Node::Text(_) => None,
-        })
-    }
-
-    pub fn find_mut(&mut self, name: &str) -> Option<&mut El> {
-        self.elements_mut().find(|e| e.name == name)
-    }
-
-    /// The child `name`, created (at the end) when missing.
-    pub fn ensure(&mut self, name: &str) -> &mut El {
-        if self.find_mut(name).is_none() {
-            self.children.push(Node::El(El::new(name)));
-        }
-        self.find_mut(name).expect("just ensured")
-    }
-
-    /// Visit this element and all descendants, depth first, parents first.
-    pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut El)) {
-        f(self);
-        for c in self.elements_mut() {
-            c.walk_mut(f);
-        }
-    }
-}
-
-/// Parse a part into its root element.
-pub fn parse(xml: &[u8]) -> Result<El> {
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut stack: Vec<El> = vec![El::new("#document")];
-    let mut buf = Vec::new();
-    let decoder = reader.decoder();
-    let start = |e: &BytesStart| -> Result<El> {
-        let mut el = El::new(&String::from_utf8_lossy(e.name().as_ref()));
-        for a in e.attributes() {
-            let a = a.map_err(err)?;
-            let v = a.decoded_and_normalized_value(quick_xml::XmlVersion::Implicit1_0, decoder).map_err(err)?;
-            el.attrs.push((String::from_utf8_lossy(a.key.as_ref()).into_owned(), v.into_owned()));
-        }
-        Ok(el)
-    };
-    loop {
-        match reader.read_event_into(&mut buf).map_err(err)? {
-            Event::Start(e) => stack.push(start(&e)?),
-            Event::Empty(e) => {
-                let el = start(&e)?;
-                stack.last_mut().expect("root").children.push(Node::El(el));
-            }
-            Event::End(_) => {
-                let el = stack.pop().expect("balanced");
-                stack.last_mut().ok_or_else(|| err("unbalanced XML"))?.children.push(Node::El(el));
-            }
-            Event::Text(t) => {
-                let s = t.decode().map_err(err)?;
-                let s = quick_xml::escape::unescape(&s).map_err(err)?.into_owned();
-                stack.last_mut().expect("root").children.push(Node::Text(s));
-            }
-            Event::GeneralRef(r) => {
-                let name = r.decode().map_err(err)?;
-                let s = match name.as_ref() {
-                    "amp" => "&".to_string(),
-                    "lt" => "<".into(),
-                    "gt" => ">".into(),
-                    "quot" => "\"".into(),
-                    "apos" => "'".into(),
-                    other => match r.resolve_char_ref().map_err(err)? {
-                        Some(c) => c.to_string(),
-                        None => return Err(err(format!("unknown entity &{other};"))),
-                    },
-                };
-                stack.last_mut().expect("root").children.push(Node::Text(s));
-            }
-            Event::CData(t) => {
-                stack.last_mut().expect("root").children.push(Node::Text(String::from_utf8_lossy(&t).into_owned()))
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    let mut doc = stack.pop().ok_or_else(|| err("empty XML"))?;
-    let root = doc.children.drain(..).find_map(|n| match n {
-        Node::El(e) => Some(e),
-        Node::Text(_) => None,
-    });
-    root.ok_or_else(|| err("no root element"))
-}
-
-/// Write a tree as a standalone part.
-pub fn serialize(root: &El) -> Vec<u8> {
-    let mut w = quick_xml::Writer::new(Vec::new());
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), Some("yes")))).expect("in-memory write");
-    write_el(&mut w, root);
-    w.into_inner()
-}
-
-fn write_el(w: &mut quick_xml::Writer<Vec<u8>>, el: &El) {
-    let mut start = BytesStart::new(el.name.as_str());
-    for (k, v) in &el.attrs {
-        start.push_attribute((k.as_str(), v.as_str()));
-    }
-    if el.children.is_empty() {
-        w.write_event(Event::Empty(start)).expect("in-memory write");
-        return;
-    }
-    w.write_event(Event::Start(start)).expect("in-memory write");
-    for c in &el.children {
-        match c {
-            Node::El(e) => write_el(w, e),
-            Node::Text(t) => w.write_event(Event::Text(BytesText::new(t))).expect("in-memory write"),
-        }
-    }
-    w.write_event(Event::End(BytesEnd::new(el.name.as_str()))).expect("in-memory write");
 }
 
 // ---------------------------------------------------------------- schema order
@@ -573,62 +398,6 @@ pub fn reorder(root: &mut El) {
             el.children.sort_by_key(rank);
         }
     });
-}
-
-// ---------------------------------------------------------------- zip
-
-/// 1980-01-01 00:00, the earliest time a zip entry can carry: fixed, so that
-/// the bytes depend on the document only.
-fn zip_time() -> zip::DateTime {
-    zip::DateTime::default()
-}
-
-/// Deflate level of the embedded fonts. Measured on the seed-003 speech's
-/// 490 KB 仿宋 subset (zlib-rs): level 6 gives 324 KB in 17.6 ms, level 2
-/// 335 KB in 6.1 ms, level 1 411 KB in 2.9 ms. The XML parts keep level 6.
-const FONT_LEVEL: i64 = 2;
-
-/// Parts at least this large are deflated in parallel, ahead of the others.
-const PARALLEL_BYTES: usize = 32 * 1024;
-
-/// Zip `entries` in the given order, deflated, with fixed timestamps and modes.
-///
-/// The large parts (the embedded fonts are most of the bytes) are each
-/// deflated on their own, in parallel, then copied into the package without
-/// inflating them again; the small ones are deflated in place.
-pub fn zip_parts(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip_time())
-        .unix_permissions(0o644);
-    let opts_for = |name: &str| if name.ends_with(".odttf") { opts.compression_level(Some(FONT_LEVEL)) } else { opts };
-    let large: Vec<Option<Vec<u8>>> = entries
-        .par_iter()
-        .map(|(name, bytes)| {
-            if bytes.len() < PARALLEL_BYTES {
-                return Ok(None);
-            }
-            let mut zw = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() / 2 + 256)));
-            zw.start_file(name.as_str(), opts_for(name)).map_err(err)?;
-            zw.write_all(bytes).map_err(err)?;
-            Ok(Some(zw.finish().map_err(err)?.into_inner()))
-        })
-        .collect::<Result<_>>()?;
-    let total = entries.iter().map(|(_, b)| b.len()).sum::<usize>();
-    let mut zw = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total / 2 + 1024)));
-    for ((name, bytes), deflated) in entries.iter().zip(large) {
-        match deflated {
-            Some(part) => {
-                let mut archive = zip::ZipArchive::new(Cursor::new(part)).map_err(err)?;
-                zw.raw_copy_file(archive.by_index_raw(0).map_err(err)?).map_err(err)?;
-            }
-            None => {
-                zw.start_file(name.as_str(), opts_for(name)).map_err(err)?;
-                zw.write_all(bytes).map_err(err)?;
-            }
-        }
-    }
-    Ok(zw.finish().map_err(err)?.into_inner())
 }
 
 // ---------------------------------------------------------------- the parts

@@ -172,11 +172,11 @@ fn catalog(lo: &mut lopdf::Document) -> Result<&mut Dictionary> {
     lo.get_object_mut(id).and_then(Object::as_dict_mut).map_err(fail)
 }
 
-/// The document ID (the trailer's `ID`, both halves): a 128-bit hash of what
-/// the file shows (its metadata, every glyph, rule and fill where it is, the
-/// outline) and of the font programs it embeds, so the same report always
-/// gets the same ID and another report another.
-pub(super) fn document_id<'a>(doc: &Document, lay: &Layout, fonts: impl Iterator<Item = &'a [u8]>) -> [u8; 16] {
+/// The document ID (the trailer's `ID`, both halves; the OFD's `DocID`): a
+/// 128-bit hash of what the file shows (its metadata, every glyph, rule and
+/// fill where it is, the outline) and of the font programs it embeds, so the
+/// same report always gets the same ID and another report another.
+pub(crate) fn document_id<'a>(doc: &Document, lay: &Layout, fonts: impl Iterator<Item = &'a [u8]>) -> [u8; 16] {
     let (mut a, mut b) = (Fnv::new(), Fnv::with_seed(0x9e37_79b9_7f4a_7c15));
     let mut write = |bytes: &[u8]| {
         a.write_field(bytes);

@@ -19,8 +19,9 @@ use crate::layout::{self, Layout, Run};
 
 mod finish;
 
-/// Stroke width of synthetic bold, as a fraction of the type size.
-const FAKE_BOLD: f32 = 0.03;
+pub(crate) use finish::document_id;
+
+use super::FAKE_BOLD;
 
 /// The PDF of `doc` as `lay` set it.
 pub fn write(doc: &Document, lay: &Layout, book: &FontBook) -> Result<Vec<u8>> {
