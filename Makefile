@@ -40,6 +40,7 @@ conformance: build
 
 bench: build
 	cargo bench --locked
+	python3 benches/typst_compare.py $(NIANBAO)
 
 # Every fuzz target for FUZZ_SECONDS each on the stable toolchain (see fuzz/run).
 fuzz:
