@@ -8,6 +8,8 @@
 
 use chrono::NaiveDateTime;
 
+use crate::config::Role;
+
 /// A whole report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
@@ -145,7 +147,34 @@ pub struct HeadingNumber {
     pub label: String,
 }
 
+impl Block {
+    /// The font role the block's text is set in: the one mapping from the model
+    /// to the roles, which the coverage check, the layout and the DOCX writer all
+    /// use. A heading's run-in paragraph is [`Heading::RUN_IN_ROLE`], an
+    /// attachment's title [`Attachment::TITLE_ROLE`]; a page break sets no text.
+    pub fn role(&self) -> Role {
+        match self {
+            Block::Title(_) => Role::Title,
+            Block::Subtitle(_) => Role::Subtitle,
+            Block::Date(_) | Block::Speaker(_) => Role::Byline,
+            Block::Salutation(_) | Block::Paragraph(_) | Block::Signature(_) | Block::PageBreak => Role::Body,
+            Block::Heading(h) => h.role(),
+            Block::Table(_) => Table::ROLE,
+            Block::Chart(_) => Chart::ROLE,
+            Block::Attachment(_) => Attachment::LABEL_ROLE,
+        }
+    }
+}
+
 impl Heading {
+    /// The role of the paragraph a run-in heading runs into.
+    pub const RUN_IN_ROLE: Role = Role::Body;
+
+    /// The role of the heading's own text (and its number).
+    pub fn role(&self) -> Role {
+        Role::heading(self.level)
+    }
+
     /// The heading as printed: label followed by text (run-in text excluded).
     pub fn display_text(&self) -> String {
         let mut s = self.number.as_ref().map(|n| n.label.clone()).unwrap_or_default();
@@ -160,6 +189,11 @@ pub struct Table {
     pub columns: Vec<Align>,
     pub header: Vec<Text>,
     pub rows: Vec<Vec<Text>>,
+}
+
+impl Table {
+    /// The role of every cell.
+    pub const ROLE: Role = Role::Table;
 }
 
 /// Horizontal alignment of a table column.
@@ -219,6 +253,9 @@ pub mod chart_look {
 }
 
 impl Chart {
+    /// The role of a chart's title, labels and figures.
+    pub const ROLE: Role = Role::Table;
+
     /// Every text the chart prints: title, unit, series and category names.
     pub fn texts(&self) -> impl Iterator<Item = &str> {
         [self.title.as_str(), self.unit.as_str()]
@@ -285,6 +322,13 @@ pub struct Attachment {
     /// `附件` when the document has one attachment, otherwise `附件1`, `附件2`, …
     pub label: String,
     pub title: Text,
+}
+
+impl Attachment {
+    /// The role of the label (`附件2`).
+    pub const LABEL_ROLE: Role = Role::Attachment;
+    /// The role of the attachment's title.
+    pub const TITLE_ROLE: Role = Role::Title;
 }
 
 /// Inline content: a run of spans.

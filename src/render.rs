@@ -163,7 +163,7 @@ fn write_all(
         && let Some(fonts) = &res.fonts
     {
         match crate::fonts::coverage::scan(&built.doc, fonts) {
-            Ok((coverage, missing)) if missing.is_empty() => diagnostics.extend(coverage.warnings),
+            Ok((warnings, missing)) if missing.is_empty() => diagnostics.extend(warnings),
             Ok((_, missing)) => {
                 diagnostics.extend(check::glyphs(&built.loaded, &missing));
                 return (Vec::new(), diagnostics);

@@ -33,7 +33,7 @@ fn resources() -> &'static Resources {
 fn lay_out(doc: &Document) -> nianbao::layout::Layout {
     static FACES: OnceLock<Vec<Arc<nianbao::fonts::FaceData>>> = OnceLock::new();
     let book = resources().fonts.as_ref().unwrap();
-    let faces = FACES.get_or_init(|| nianbao::layout::load_faces(book).unwrap());
+    let faces = FACES.get_or_init(|| book.load_all().unwrap());
     nianbao::layout::layout(doc, book, faces).unwrap()
 }
 
@@ -462,9 +462,9 @@ fn the_same_input_gives_the_same_bytes() {
 #[test]
 fn characters_the_body_face_lacks_come_from_the_fallback_with_a_warning() {
     let built = build(SEED_003);
-    let cov = nianbao::fonts::coverage::check(&built.doc, resources().fonts.as_ref().unwrap()).unwrap();
-    assert_eq!(cov.warnings.len(), 1, "one warning per report");
-    let w = &cov.warnings[0];
+    let warnings = nianbao::fonts::coverage::check(&built.doc, resources().fonts.as_ref().unwrap()).unwrap();
+    assert_eq!(warnings.len(), 1, "one warning per report");
+    let w = &warnings[0];
     assert_eq!(w.id, "font.fallback");
     assert!(w.message.contains('勠') && w.message.contains('㎡'), "{}", w.message);
     assert!(w.message.contains("U+52E0") && w.message.contains("段"), "{}", w.message);

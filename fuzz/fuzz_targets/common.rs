@@ -29,7 +29,7 @@ pub fn env() -> &'static Env {
     ENV.get_or_init(|| {
         let config = Config::builtin(root());
         let book = Arc::new(FontBook::new(&config).expect("the repository's fonts"));
-        let faces = layout::load_faces(&book).expect("fonts load");
+        let faces = book.load_all().expect("fonts load");
         Env { res: Resources { config: Arc::new(config), fonts: Some(book) }, faces }
     })
 }

@@ -4,28 +4,12 @@
 //! warning listing the characters and where they occur); a character no face has
 //! is a `font.missing-glyph` error. Shared by the PDF and DOCX writers.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::config::Role;
 use crate::diag::{Diagnostic, Errors, Result};
-use crate::doc::{Block, Document, Text};
-use crate::fonts::{FaceId, FontBook};
-
-/// Where characters a role's face lacks are taken from.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Coverage {
-    /// (role, character) -> the fallback face that sets it.
-    pub fallback: BTreeMap<(Role, char), FaceId>,
-    /// Warnings (`font.fallback`), one per report at most.
-    pub warnings: Vec<Diagnostic>,
-}
-
-impl Coverage {
-    /// The face that sets `ch` in `role`: its fallback face if it has one, else the role's face.
-    pub fn face_for(&self, book: &FontBook, role: Role, ch: char) -> FaceId {
-        self.fallback.get(&(role, ch)).copied().unwrap_or_else(|| book.role(role).0)
-    }
-}
+use crate::doc::{Attachment, Block, Chart, Document, Heading, Table, Text};
+use crate::fonts::{FaceId, Faces, FontBook};
 
 /// A piece of the document in one role, with a description of where it is.
 struct Piece<'a> {
@@ -44,48 +28,45 @@ fn pieces(doc: &Document) -> Vec<Piece<'_>> {
         match block {
             Block::Title(lines) => {
                 for l in lines {
-                    out.push(Piece { role: Role::Title, text: plain(l), place: "标题", ordinal: 0 });
+                    out.push(Piece { role: block.role(), text: plain(l), place: "标题", ordinal: 0 });
                 }
             }
             Block::Subtitle(t) => {
-                out.push(Piece { role: Role::Subtitle, text: plain(t), place: "副标题", ordinal: 0 })
+                out.push(Piece { role: block.role(), text: plain(t), place: "副标题", ordinal: 0 })
             }
-            Block::Date(t) => out.push(Piece { role: Role::Byline, text: plain(t), place: "日期", ordinal: 0 }),
-            Block::Speaker(t) => out.push(Piece { role: Role::Byline, text: plain(t), place: "讲话人", ordinal: 0 }),
-            Block::Salutation(t) => out.push(Piece { role: Role::Body, text: plain(t), place: "称呼", ordinal: 0 }),
+            Block::Date(t) => out.push(Piece { role: block.role(), text: plain(t), place: "日期", ordinal: 0 }),
+            Block::Speaker(t) => out.push(Piece { role: block.role(), text: plain(t), place: "讲话人", ordinal: 0 }),
+            Block::Salutation(t) => out.push(Piece { role: block.role(), text: plain(t), place: "称呼", ordinal: 0 }),
             Block::Heading(h) => {
                 para += 1;
-                out.push(Piece {
-                    role: Role::heading(h.level),
-                    text: h.display_text(),
-                    place: "标题段",
-                    ordinal: para,
-                });
+                out.push(Piece { role: h.role(), text: h.display_text(), place: "标题段", ordinal: para });
                 if let Some(r) = &h.run_in {
-                    out.push(Piece { role: Role::Body, text: plain(r), place: "段", ordinal: para });
+                    out.push(Piece { role: Heading::RUN_IN_ROLE, text: plain(r), place: "段", ordinal: para });
                 }
             }
             Block::Paragraph(t) => {
                 para += 1;
-                out.push(Piece { role: Role::Body, text: plain(t), place: "段", ordinal: para });
+                out.push(Piece { role: block.role(), text: plain(t), place: "段", ordinal: para });
             }
             Block::Table(t) => {
                 for cell in t.header.iter().chain(t.rows.iter().flatten()) {
-                    out.push(Piece { role: Role::Table, text: plain(cell), place: "表格", ordinal: 0 });
+                    out.push(Piece { role: Table::ROLE, text: plain(cell), place: "表格", ordinal: 0 });
                 }
             }
             Block::Attachment(a) => {
-                out.push(Piece { role: Role::Attachment, text: a.label.clone(), place: "附件", ordinal: 0 });
-                out.push(Piece { role: Role::Title, text: plain(&a.title), place: "附件标题", ordinal: 0 });
+                out.push(Piece { role: Attachment::LABEL_ROLE, text: a.label.clone(), place: "附件", ordinal: 0 });
+                out.push(Piece {
+                    role: Attachment::TITLE_ROLE, text: plain(&a.title), place: "附件标题", ordinal: 0
+                });
             }
             Block::Signature(lines) => {
                 for l in lines {
-                    out.push(Piece { role: Role::Body, text: plain(l), place: "署名", ordinal: 0 });
+                    out.push(Piece { role: block.role(), text: plain(l), place: "署名", ordinal: 0 });
                 }
             }
             Block::Chart(c) => {
                 for text in c.texts() {
-                    out.push(Piece { role: Role::Table, text: text.to_string(), place: "图表", ordinal: 0 });
+                    out.push(Piece { role: Chart::ROLE, text: text.to_string(), place: "图表", ordinal: 0 });
                 }
             }
             Block::PageBreak => {}
@@ -130,12 +111,12 @@ pub type Missing = BTreeMap<char, Vec<String>>;
 
 /// Check every character of `doc` against its role's face and the fallback
 /// chain; a character no face has is an error.
-pub fn check(doc: &Document, book: &FontBook) -> Result<Coverage> {
-    let (coverage, missing) = scan(doc, book)?;
+pub fn check(doc: &Document, book: &FontBook) -> Result<Vec<Diagnostic>> {
+    let (warnings, missing) = scan(doc, book)?;
     if !missing.is_empty() {
         return Err(Errors(missing.iter().map(|(ch, places)| missing_glyph(*ch, places)).collect()));
     }
-    Ok(coverage)
+    Ok(warnings)
 }
 
 /// The error for a character no face has, naming where it occurs.
@@ -149,23 +130,10 @@ pub fn missing_glyph(ch: char, places: &[String]) -> Diagnostic {
 }
 
 /// Like [`check`], but returns the characters no face has instead of failing.
-pub fn scan(doc: &Document, book: &FontBook) -> Result<(Coverage, Missing)> {
-    // Parse each face once; look each (face, char) up once.
-    let mut parsed: HashMap<FaceId, std::sync::Arc<crate::fonts::FaceData>> = HashMap::new();
-    let mut has: HashMap<(FaceId, char), bool> = HashMap::new();
-    let mut lookup = |id: FaceId, ch: char| -> Result<bool> {
-        if let Some(&h) = has.get(&(id, ch)) {
-            return Ok(h);
-        }
-        let face = match parsed.entry(id) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(book.face(id)?),
-        };
-        let h = face.has_char(ch);
-        has.insert((id, ch), h);
-        Ok(h)
-    };
-    let mut coverage = Coverage::default();
+pub fn scan(doc: &Document, book: &FontBook) -> Result<(Vec<Diagnostic>, Missing)> {
+    let data = book.load_all()?;
+    let mut faces = Faces::new(book, &data);
+    let mut warnings = Vec::new();
     // char -> (role face name, fallback face, places)
     let mut fell_back: BTreeMap<char, (Vec<Role>, FaceId, Vec<String>)> = BTreeMap::new();
     let mut missing = Missing::new();
@@ -175,19 +143,12 @@ pub fn scan(doc: &Document, book: &FontBook) -> Result<(Coverage, Missing)> {
             if !is_set(ch) {
                 continue;
             }
-            if lookup(own, ch)? {
-                continue;
-            }
-            let mut found = None;
-            for &f in book.fallback_ids() {
-                if lookup(f, ch)? {
-                    found = Some(f);
-                    break;
-                }
-            }
+            let found = match faces.resolve(p.role, ch) {
+                Some(f) if f == own => continue,
+                found => found,
+            };
             match found {
                 Some(f) => {
-                    coverage.fallback.insert((p.role, ch), f);
                     let e = fell_back.entry(ch).or_insert_with(|| (Vec::new(), f, Vec::new()));
                     if !e.0.contains(&p.role) {
                         e.0.push(p.role);
@@ -219,10 +180,10 @@ pub fn scan(doc: &Document, book: &FontBook) -> Result<(Coverage, Missing)> {
                 places.join("；")
             ));
         }
-        coverage.warnings.push(Diagnostic::warning(
+        warnings.push(Diagnostic::warning(
             "font.fallback",
             format!("{} 个字符由后备字体补字：{}", fell_back.len(), parts.join("；")),
         ));
     }
-    Ok((coverage, missing))
+    Ok((warnings, missing))
 }

@@ -18,9 +18,11 @@ mod cff;
 pub mod coverage;
 pub mod find;
 pub mod report;
+mod resolve;
 pub mod subset;
 
 pub use find::{Found, Origin, Shipped};
+pub use resolve::Faces;
 
 /// Index of a face in a [`FontBook`].
 pub type FaceId = usize;
@@ -166,18 +168,6 @@ impl FontBook {
     pub fn role(&self, role: Role) -> (FaceId, bool) {
         let &(_, id, bold) = self.roles.iter().find(|(r, ..)| *r == role).expect("every role configured");
         (id, bold)
-    }
-
-    /// The face that sets `ch` in `role`: the role's own face when it has the
-    /// character, else the first fallback face that has it; `None` when no face has it.
-    pub fn resolve(&self, role: Role, ch: char) -> Result<Option<FaceId>> {
-        let (own, _) = self.role(role);
-        for id in std::iter::once(own).chain(self.fallback.iter().copied()) {
-            if self.face(id)?.has_char(ch) {
-                return Ok(Some(id));
-            }
-        }
-        Ok(None)
     }
 
     /// The fallback chain, in order.

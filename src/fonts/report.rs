@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::config::{Config, Role};
 use crate::diag::{Result, table};
 use crate::doc::Document;
-use crate::fonts::{FontBook, coverage};
+use crate::fonts::{Faces, FontBook, coverage};
 
 /// The characters of the page numbers (`— 12 —`), set in the folio role.
 const FOLIO: &str = "—0123456789";
@@ -56,6 +56,8 @@ pub fn describe(config: &Config, book: &FontBook, doc: Option<&Document>) -> Res
     out.push_str(&table(&rows));
 
     let by_role = doc.map(coverage::chars_by_role);
+    let data = by_role.as_ref().map(|_| book.load_all()).transpose()?;
+    let mut faces = data.as_deref().map(|data| Faces::new(book, data));
     let mut heads = vec!["角色".to_string(), "字体".into(), "DOCX 字体名".into()];
     if doc.is_some() {
         heads.push("本报告用到的字".into());
@@ -71,7 +73,7 @@ pub fn describe(config: &Config, book: &FontBook, doc: Option<&Document>) -> Res
         let bold = if bold && !face.is_bold { "（描边加粗）" } else { "" };
         let mut row =
             vec![format!("{} {}", role_label(role), role.key()), format!("{name}{bold}"), face.docx_name.clone()];
-        if let Some(by_role) = &by_role {
+        if let (Some(by_role), Some(faces)) = (&by_role, faces.as_mut()) {
             let chars: BTreeSet<char> = match role {
                 Role::Folio => FOLIO.chars().collect(),
                 _ => by_role.get(&role).cloned().unwrap_or_default(),
@@ -86,7 +88,7 @@ pub fn describe(config: &Config, book: &FontBook, doc: Option<&Document>) -> Res
                 let list: String = lacking.iter().collect();
                 cell.push_str(&format!("，缺 {} 个：{list}", lacking.len()));
                 for &c in &lacking {
-                    match book.resolve(role, c)? {
+                    match faces.resolve(role, c) {
                         Some(f) => {
                             let e = fell_back.entry(f).or_default();
                             e.0.insert(c);

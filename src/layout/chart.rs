@@ -5,7 +5,6 @@
 //! copies and searches like the body; bars, grid and axis are filled rectangles
 //! and rules.
 
-use crate::config::Role;
 use crate::diag::Result;
 use crate::doc::{Chart, chart_look, value_text};
 
@@ -34,7 +33,7 @@ const LEADING: f32 = 1.25;
 
 /// Text shaped in the table role's face at `size`, at natural widths.
 fn text(faces: &mut Faces, s: &str, size: f32, strong: bool) -> Result<Vec<Item>> {
-    let mut items = shape(faces, &[(Role::Table, strong, s)])?;
+    let mut items = shape(faces, &[(Chart::ROLE, strong, s)])?;
     for it in &mut items {
         let k = size / it.size;
         it.size = size;

@@ -5,9 +5,8 @@
 
 use std::collections::HashMap;
 
-use crate::config::Role;
 use crate::diag::Result;
-use crate::doc::{Block, Document};
+use crate::doc::{Attachment, Block, Document};
 
 use super::grid::{self, BLOCK_W, CHAR_PITCH};
 use super::paragraph::{ParaSrc, place, set_centred, set_flush_left, set_spans, set_width, wrap};
@@ -68,14 +67,13 @@ pub(super) fn set_blocks(
             Block::Title(title_lines) => {
                 let mut set = Vec::new();
                 for t in title_lines {
-                    let items = shape_text(faces, &plain_segments(t, Role::Title))?;
+                    let items = shape_text(faces, &plain_segments(t, block.role()))?;
                     set.extend(set_centred(&items));
                 }
                 out.push(Entry::Lines { lines: set, keep_with_next: true, breakable: false, table_header: None });
             }
             Block::Subtitle(t) | Block::Date(t) | Block::Speaker(t) => {
-                let role = if matches!(block, Block::Subtitle(_)) { Role::Subtitle } else { Role::Byline };
-                let items = shape_text(faces, &plain_segments(t, role))?;
+                let items = shape_text(faces, &plain_segments(t, block.role()))?;
                 out.push(Entry::Lines {
                     lines: set_centred(&items),
                     keep_with_next: true,
@@ -84,7 +82,7 @@ pub(super) fn set_blocks(
                 });
             }
             Block::Salutation(t) => {
-                let items = shape_text(faces, &plain_segments(t, Role::Body))?;
+                let items = shape_text(faces, &plain_segments(t, block.role()))?;
                 out.push(Entry::Lines {
                     lines: set_flush_left(&items),
                     keep_with_next: true,
@@ -116,7 +114,7 @@ pub(super) fn set_blocks(
                 });
             }
             Block::Paragraph(t) => {
-                let items = shape_text(faces, &plain_segments(t, Role::Body))?;
+                let items = shape_text(faces, &plain_segments(t, block.role()))?;
                 let (src, set) = ParaSrc::new(bi, 0, items, indent);
                 sources.insert(out.len(), src);
                 out.push(lines(set));
@@ -139,7 +137,7 @@ pub(super) fn set_blocks(
                 // the issuing body centred over it.
                 let mut shaped = Vec::new();
                 for t in sig {
-                    shaped.push(shape_text(faces, &plain_segments(t, Role::Body))?);
+                    shaped.push(shape_text(faces, &plain_segments(t, block.role()))?);
                 }
                 let width = |items: &[Item]| items.iter().map(|i| i.width).sum::<f32>();
                 let date_w = shaped.last().map_or(0.0, |d| width(d));
@@ -159,7 +157,7 @@ pub(super) fn set_blocks(
             Block::PageBreak => out.push(Entry::PageBreak),
             Block::Attachment(a) => {
                 out.push(Entry::PageBreak);
-                let items = shape_text(faces, &[(Role::Attachment, false, a.label.clone())])?;
+                let items = shape_text(faces, &[(block.role(), false, a.label.clone())])?;
                 out.push(Entry::Lines {
                     lines: set_flush_left(&items),
                     keep_with_next: true,
@@ -167,7 +165,7 @@ pub(super) fn set_blocks(
                     table_header: None,
                 });
                 out.push(Entry::Blank);
-                let items = shape_text(faces, &plain_segments(&a.title, Role::Title))?;
+                let items = shape_text(faces, &plain_segments(&a.title, Attachment::TITLE_ROLE))?;
                 out.push(Entry::Lines {
                     lines: set_centred(&items),
                     keep_with_next: true,

@@ -42,7 +42,7 @@ use paginate::paginate;
 use shape::Faces;
 
 /// Lay out `doc` with the faces of `book`. `data` holds every face of the book,
-/// loaded (see [`load_faces`]).
+/// loaded (see [`FontBook::load_all`]).
 pub fn layout(doc: &Document, book: &FontBook, data: &[Arc<FaceData>]) -> Result<Layout> {
     set_and_paginate(doc, &mut Faces::new(book, data))
 }
@@ -78,8 +78,3 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
 
 /// Most pages a report may have.
 pub const MAX_PAGES: usize = 300;
-
-/// Every face of `book`, read (once per process) for layout.
-pub fn load_faces(book: &FontBook) -> Result<Vec<Arc<FaceData>>> {
-    (0..book.len()).map(|i| book.face(i)).collect()
-}

@@ -2,51 +2,15 @@
 //! role (falling back where the role's face lacks it), its glyph and advance,
 //! and its width on the character grid.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
 use crate::doc::Text;
-use crate::fonts::{FaceData, FaceId, FontBook};
 
 use super::grid::{self, CHAR_PITCH};
 use super::linebreak::{self, LineSpan};
 use super::types::Item;
 
-/// The faces a layout uses, parsed once.
-pub(super) struct Faces<'a> {
-    pub(super) book: &'a FontBook,
-    pub(super) data: &'a [Arc<FaceData>],
-    pub(super) parsed: Vec<ttf_parser::Face<'a>>,
-    /// (role, char) -> face serving it.
-    pub(super) cache: HashMap<(Role, char), Option<FaceId>>,
-}
-
-impl<'a> Faces<'a> {
-    /// Every face of `book`, from `data` (see [`load_faces`]), parsed.
-    pub(super) fn new(book: &'a FontBook, data: &'a [Arc<FaceData>]) -> Faces<'a> {
-        Faces { book, data, parsed: data.iter().map(|d| d.face()).collect(), cache: HashMap::new() }
-    }
-
-    pub(super) fn resolve(&mut self, role: Role, ch: char) -> Option<FaceId> {
-        if let Some(&f) = self.cache.get(&(role, ch)) {
-            return f;
-        }
-        let (own, _) = self.book.role(role);
-        let found = std::iter::once(own)
-            .chain(self.book.fallback_ids().iter().copied())
-            .find(|&id| self.parsed[id].glyph_index(ch).is_some());
-        self.cache.insert((role, ch), found);
-        found
-    }
-
-    /// Fraction of the em above the baseline (1 − |descender|).
-    pub(super) fn ascent(&self, face: FaceId) -> f32 {
-        let f = &self.parsed[face];
-        1.0 - (f.descender().unsigned_abs() as f32 / f.units_per_em() as f32)
-    }
-}
+pub(super) use crate::fonts::Faces;
 
 pub(super) fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Result<Vec<Item>> {
     let mut items = Vec::new();
@@ -88,14 +52,14 @@ pub(super) fn shape_text(faces: &mut Faces, segs: &[(Role, bool, String)]) -> Re
 /// A heading's text as set: its number label, its words, and the paragraph it
 /// runs into.
 pub(super) fn heading_segments(h: &crate::doc::Heading) -> Vec<(Role, bool, String)> {
-    let role = Role::heading(h.level);
+    let role = h.role();
     let mut segs = Vec::new();
     if let Some(n) = &h.number {
         segs.push((role, false, n.label.clone()));
     }
     segs.extend(plain_segments(&h.text, role));
     if let Some(run_in) = &h.run_in {
-        segs.extend(plain_segments(run_in, Role::Body));
+        segs.extend(plain_segments(run_in, crate::doc::Heading::RUN_IN_ROLE));
     }
     segs
 }

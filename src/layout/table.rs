@@ -9,7 +9,6 @@ use super::paragraph::place;
 use super::shape::{Faces, plain_segments, shape_text};
 use super::types::Item;
 use super::{grid, linebreak};
-use crate::config::Role;
 use crate::diag::Result;
 use crate::doc::{Align, Table};
 
@@ -557,7 +556,7 @@ fn size(t: &Table, faces: &mut Faces) -> Result<Option<SizedTable>> {
         let mut cells = Vec::new();
         for c in 0..ncol {
             let text = row.get(c).cloned().unwrap_or_default();
-            let mut segs = plain_segments(&text, Role::Table);
+            let mut segs = plain_segments(&text, Table::ROLE);
             let align = if ri == 0 {
                 // The header is bold and centred, as in the DOCX.
                 segs.iter_mut().for_each(|s| s.1 = true);

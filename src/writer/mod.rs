@@ -83,7 +83,7 @@ pub fn lay_out(doc: &Document, formats: &[Format], res: &Resources) -> Result<Op
         .fonts
         .as_ref()
         .ok_or_else(|| Diagnostic::error("font.none", "DOCX、PDF 和 OFD 输出需要字体，但没有加载字体配置"))?;
-    let faces = crate::layout::load_faces(book)?;
+    let faces = book.load_all()?;
     crate::layout::layout(doc, book, &faces).map(Some)
 }
 

@@ -49,7 +49,7 @@ const RULE_PT: f32 = 0.5;
 
 /// The OFD of `doc` as `lay` set it.
 pub fn write(doc: &Document, lay: &Layout, book: &FontBook) -> Result<Vec<u8>> {
-    render(doc, lay, &layout::load_faces(book)?)
+    render(doc, lay, &book.load_all()?)
 }
 
 /// Draw a finished layout.

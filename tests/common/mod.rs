@@ -85,7 +85,7 @@ pub fn fonts() -> &'static (nianbao::fonts::FontBook, Vec<std::sync::Arc<nianbao
     static FONTS: OnceLock<(FontBook, Vec<Arc<FaceData>>)> = OnceLock::new();
     FONTS.get_or_init(|| {
         let book = FontBook::new(&nianbao::config::Config::builtin(root())).expect("fonts/");
-        let data = nianbao::layout::load_faces(&book).expect("fonts load");
+        let data = book.load_all().expect("fonts load");
         (book, data)
     })
 }

@@ -15,8 +15,8 @@ use super::styles::{self, RoleFonts, run_fonts};
 use super::{BookFonts, Used};
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
-use crate::doc::{Align, Block, Document, Heading, Text};
-use crate::fonts::{FaceId, FontBook};
+use crate::doc::{Align, Attachment, Block, Chart, Document, Heading, Text};
+use crate::fonts::{FaceId, Faces};
 use crate::layout::{Layout, SetBlock};
 
 /// What Word's numbering holds for one heading list.
@@ -42,7 +42,6 @@ pub enum Child {
 /// Builds the body of one document, recording the characters each face sets.
 pub struct Body<'a> {
     doc: &'a Document,
-    book: &'a FontBook,
     fonts: &'a BookFonts,
     plan: &'a ListPlan,
     used: &'a mut Used,
@@ -53,9 +52,8 @@ pub struct Body<'a> {
     restarts: Vec<Restart>,
     /// The charts, in order, for the package to add.
     charts: Vec<ChartPart>,
-    /// The face that sets each character of a role's face (parsing a face to ask
-    /// is not free, and a report has a few hundred distinct characters).
-    resolved: std::collections::HashMap<(FaceId, char), FaceId>,
+    /// The face that sets each character in each role.
+    faces: Faces<'a>,
     /// How the layout set the document: its line breaks are kept.
     layout: &'a Layout,
     /// For each body paragraph and run-in heading, by block index: the space to
@@ -68,7 +66,7 @@ impl<'a> Body<'a> {
     pub fn new(
         doc: &'a Document,
         layout: &'a Layout,
-        book: &'a FontBook,
+        faces: Faces<'a>,
         fonts: &'a BookFonts,
         plan: &'a ListPlan,
         used: &'a mut Used,
@@ -77,7 +75,7 @@ impl<'a> Body<'a> {
         Body {
             doc,
             layout,
-            book,
+            faces,
             fonts,
             plan,
             used,
@@ -85,7 +83,6 @@ impl<'a> Body<'a> {
             lists: Default::default(),
             restarts: Vec::new(),
             charts: Vec::new(),
-            resolved: Default::default(),
             spacing: Default::default(),
         }
     }
@@ -114,17 +111,17 @@ impl<'a> Body<'a> {
             match block {
                 Block::Title(lines) => {
                     for line in lines {
-                        paras.push(self.para(styles::TITLE, Role::Title, line)?);
+                        paras.push(self.para(styles::TITLE, block.role(), line)?);
                     }
                 }
-                Block::Subtitle(t) => paras.push(self.para(styles::SUBTITLE, Role::Subtitle, t)?),
-                Block::Date(t) => paras.push(self.para(styles::DATE, Role::Byline, t)?),
-                Block::Speaker(t) => paras.push(self.para(styles::SPEAKER, Role::Byline, t)?),
-                Block::Salutation(t) => paras.push(self.para(styles::SALUTATION, Role::Body, t)?),
+                Block::Subtitle(t) => paras.push(self.para(styles::SUBTITLE, block.role(), t)?),
+                Block::Date(t) => paras.push(self.para(styles::DATE, block.role(), t)?),
+                Block::Speaker(t) => paras.push(self.para(styles::SPEAKER, block.role(), t)?),
+                Block::Salutation(t) => paras.push(self.para(styles::SALUTATION, block.role(), t)?),
                 Block::Paragraph(t) => {
                     let spacing = self.spacing.remove(&bi).unwrap_or_default();
                     let mut p = Paragraph::new().style(styles::NORMAL);
-                    for run in self.runs(Role::Body, t, None, &mut spacing.as_slice())? {
+                    for run in self.runs(block.role(), t, None, &mut spacing.as_slice())? {
                         p = p.add_run(run);
                     }
                     paras.push(p);
@@ -139,7 +136,7 @@ impl<'a> Body<'a> {
                         // Right indent in half characters, then in twips.
                         let half = if i + 1 == lines.len() { 8 } else { 8 + (date_w - width(line)) / 2 };
                         let right = half.max(0) * styles::CHAR_TWIPS / 2;
-                        let mut p = self.para(styles::SIGNATURE, Role::Body, line)?;
+                        let mut p = self.para(styles::SIGNATURE, block.role(), line)?;
                         p = p.indent(Some(0), Some(SpecialIndentType::FirstLine(0)), Some(right), None);
                         paras.push(p);
                     }
@@ -165,7 +162,7 @@ impl<'a> Body<'a> {
                     self.chart(c, paired)?;
                     if paired {
                         // The full-width space between the two, in the body's face.
-                        let face = self.face_for(Role::Body, '\u{3000}')?;
+                        let face = self.face_for(Role::Body, '\u{3000}');
                         self.used.add(face, '\u{3000}');
                     }
                     if !second {
@@ -173,10 +170,10 @@ impl<'a> Body<'a> {
                     }
                 }
                 Block::Attachment(a) => {
-                    let label = self.para(styles::ATTACHMENT_LABEL, Role::Attachment, &Text::from(a.label.as_str()))?;
+                    let label = self.para(styles::ATTACHMENT_LABEL, block.role(), &Text::from(a.label.as_str()))?;
                     paras.push(label.page_break_before(true));
                     paras.push(Paragraph::new().style(styles::ATTACHMENT_LABEL));
-                    paras.push(self.para(styles::ATTACHMENT_TITLE, Role::Title, &a.title)?);
+                    paras.push(self.para(styles::ATTACHMENT_TITLE, Attachment::TITLE_ROLE, &a.title)?);
                     break_before = false;
                 }
             }
@@ -215,10 +212,10 @@ impl<'a> Body<'a> {
         // Axis labels: figures, a decimal point, a minus sign.
         let text = c.texts().chain([caption.as_str(), values.as_str(), "0123456789.-"]).collect::<String>();
         for ch in text.chars().filter(|c| !c.is_whitespace()) {
-            let face = self.face_for(Role::Table, ch)?;
+            let face = self.face_for(Chart::ROLE, ch);
             self.used.add(face, ch);
         }
-        self.charts.push(ChartPart { chart: c, font: self.fonts.font(Role::Table).name, paired });
+        self.charts.push(ChartPart { chart: c, font: self.fonts.font(Chart::ROLE).name, paired });
         Ok(())
     }
 
@@ -231,15 +228,12 @@ impl<'a> Body<'a> {
     }
 
     /// The face that sets `ch` in `role`: the role's own, or the fallback that has it.
-    fn face_for(&mut self, role: Role, ch: char) -> Result<FaceId> {
+    fn face_for(&mut self, role: Role, ch: char) -> FaceId {
         let own = self.fonts.face_of(role);
         if ch.is_whitespace() && ch != '\u{3000}' {
-            return Ok(own);
+            return own;
         }
-        if let Some(&f) = self.resolved.get(&(own, ch)) {
-            return Ok(f);
-        }
-        let f = match self.book.resolve(role, ch)? {
+        match self.faces.resolve(role, ch) {
             Some(f) => f,
             None => {
                 self.warnings.push(Diagnostic::warning(
@@ -248,9 +242,7 @@ impl<'a> Body<'a> {
                 ));
                 own
             }
-        };
-        self.resolved.insert((own, ch), f);
-        Ok(f)
+        }
     }
 
     /// Runs for `text` in `role`: one per span, face and character spacing; bold
@@ -282,7 +274,7 @@ impl<'a> Body<'a> {
                 Ok(())
             };
             for ch in span.text.chars() {
-                let face = self.face_for(role, ch)?;
+                let face = self.face_for(role, ch);
                 self.used.add(face, ch);
                 // In twips; a control character stays in the run it is in.
                 let extra = match spacing.split_first() {
@@ -309,7 +301,7 @@ impl<'a> Body<'a> {
     /// Heading `h`, block `bi` of the document.
     fn heading(&mut self, h: &Heading, bi: usize) -> Result<Paragraph> {
         let level = h.level.clamp(1, 4);
-        let role = Role::heading(level);
+        let role = h.role();
         let idx = usize::from(level - 1);
         // Does Word's list count agree with the model's number here?
         let (list, ilvl) = self.plan.of(level);
@@ -399,7 +391,7 @@ impl<'a> Body<'a> {
                 for r in self.runs(role, &label, cs, sp)?.into_iter().chain(self.runs(role, &h.text, cs, sp)?) {
                     p = p.add_run(r);
                 }
-                for r in self.runs(Role::Body, body, None, sp)? {
+                for r in self.runs(Heading::RUN_IN_ROLE, body, None, sp)? {
                     p = p.add_run(r);
                 }
             }
@@ -470,7 +462,7 @@ impl<'a> Body<'a> {
                     if i > 0 {
                         p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
                     }
-                    for r in self.runs(Role::Table, line, None, &mut [].as_slice())? {
+                    for r in self.runs(crate::doc::Table::ROLE, line, None, &mut [].as_slice())? {
                         p = p.add_run(r);
                     }
                 }

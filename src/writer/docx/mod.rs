@@ -27,7 +27,7 @@ use docx_rs::{
 use crate::config::Role;
 use crate::diag::{Diagnostic, Result};
 use crate::doc::Document;
-use crate::fonts::{FaceId, FontBook};
+use crate::fonts::{FaceId, Faces, FontBook};
 use crate::layout::Layout;
 use crate::writer::{DocxFonts, Resources};
 
@@ -115,7 +115,8 @@ pub fn write(doc: &Document, layout: &Layout, res: &Resources, opts: &Options) -
         docx = docx.add_abstract_numbering(abs).add_numbering(docx_rs::Numbering::new(id, id));
     }
 
-    let body = body::Body::new(doc, layout, book, &fonts, &plan, &mut used, &mut warnings);
+    let data = book.load_all()?;
+    let body = body::Body::new(doc, layout, Faces::new(book, &data), &fonts, &plan, &mut used, &mut warnings);
     let (children, restarts, charts) = body.build()?;
     for child in children {
         docx = match child {

@@ -25,7 +25,7 @@ use super::FAKE_BOLD;
 
 /// The PDF of `doc` as `lay` set it.
 pub fn write(doc: &Document, lay: &Layout, book: &FontBook) -> Result<Vec<u8>> {
-    render(doc, lay, &layout::load_faces(book)?)
+    render(doc, lay, &book.load_all()?)
 }
 
 /// Draw a finished layout.
