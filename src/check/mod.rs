@@ -553,3 +553,32 @@ pub fn to_json(d: &Diagnostic) -> serde_json::Value {
         "help": d.help,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of checks lists [`CHECKS`], in its order and with its
+    /// severities, and `font.missing-glyph` (an error no project can silence)
+    /// before `font.fallback`: the README and `check --help` cannot drift apart.
+    #[test]
+    fn the_readme_lists_every_check_in_order() {
+        let readme = include_str!("../../README.md");
+        let table = readme.split("| 编号 | 级别 | 查什么 |").nth(1).expect("the README's table of checks");
+        let rows: Vec<(String, String)> = table
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                (cells[1].trim_matches('`').to_string(), cells[2].to_string())
+            })
+            .collect();
+        let label = |s: Severity| if s == Severity::Error { "错误" } else { "警告" };
+        let mut expected: Vec<(String, String)> =
+            CHECKS.iter().map(|(id, s, _)| (id.to_string(), label(*s).to_string())).collect();
+        let at = expected.iter().position(|(id, _)| id == "font.fallback").unwrap();
+        expected.insert(at, ("font.missing-glyph".into(), "错误".into()));
+        assert_eq!(rows, expected);
+    }
+}
