@@ -18,6 +18,14 @@
 //! * [`cli`]: the command line, with [`init`] and [`watch`].
 //!
 //! Errors and warnings are [`diag::Diagnostic`]s; the project settings are [`config`].
+//!
+//! # The seeds and the model speech
+//!
+//! nianbao was shaped on five real reports (the project's seeds, numbered 000
+//! to 004): two 工作要点 (000, 002), a 规划 (001), a 工作报告 (004) and the
+//! 襄垣县 2018 工作会议讲话 (003). The last, written as data in
+//! `data/xiangyuan/2018.yaml`, is the **model speech**: the sample the layout
+//! is judged on and the benchmarks time. Comments say "the model speech" for it.
 //! Every file read goes through [`input`] (bounded, never blocking), every
 //! report file written through [`output`].
 //!

@@ -551,7 +551,7 @@ mod tests {
 
     #[test]
     fn continuous_numbering_across_parents() {
-        // Seed 003: items 1-10 run on across （一）…（五）; restart only at a new 一、.
+        // As in the model speech: items 1-10 run on across （一）…（五）; restart only at a new 一、.
         let src = "---\nfile: t\ndate: 2018-04-11\nnumbering:\n  - format: \"{一}、\"\n  - format: \"（{一}）\"\n  - format: \"{1}．\"\n    restart: 1\n---\n\n# 回顾\n\n## 甲\n\n### a\n\n## 乙\n\n### b\n\n# 部署\n\n## 丙\n\n### c\n";
         let doc = parse(src, "t").unwrap();
         assert_eq!(labels(&doc), ["一、回顾", "（一）甲", "1．a", "（二）乙", "2．b", "二、部署", "（一）丙", "1．c"]);

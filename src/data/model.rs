@@ -139,19 +139,19 @@ fn default_sector() -> String {
 pub enum Kind {
     /// 工作会议讲话。
     ///
-    /// 工作会议讲话 (seed 003).
+    /// 工作会议讲话, like the model speech (`data/xiangyuan/2018.yaml`).
     Speech,
     /// 工作报告。
     ///
-    /// 工作报告 (seed 004).
+    /// 工作报告 (`data/yangli/2018.yaml`).
     WorkReport,
     /// 工作要点。
     ///
-    /// 工作要点 (seeds 000, 002).
+    /// 工作要点 (`data/jinhua/2018.yaml`).
     KeyPoints,
     /// 规划（第X章、第X节）。
     ///
-    /// 规划, with 第X章/第X节 (seed 001).
+    /// 规划, with 第X章/第X节 (`data/gulou/2021.yaml`).
     Plan,
     /// 不是报告：只有上一年的指标（review.metrics）和目标（plan.targets），为下一年的报告算同比和完成情况；第一年用 nianbao 时写这样一个文件。不生成报告。
     ///

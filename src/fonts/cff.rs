@@ -1,8 +1,8 @@
 //! A fast subset of a CID-keyed CFF face without subroutines (the Fandol faces):
 //! the glyphs' charstrings copied byte for byte, with the same font and private
 //! dictionaries, instead of decompiling and recompiling every charstring as the
-//! `subsetter` crate does (which it must, to inline subroutines). For the body
-//! face of a report that is 20 ms of a 60 ms run.
+//! `subsetter` crate does (which it must, to inline subroutines): for the body
+//! face of a report, a large share of the whole run.
 //!
 //! The result is what [`super::subset`] promises: glyphs renumbered densely in
 //! the order given (`.notdef` first), CID = new glyph id, and the tables a PDF

@@ -29,13 +29,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("plan.md.j2", include_str!("../../templates/plan.md.j2")),
 ];
 
-/// Instructions one render may spend: the seed-003 speech takes under 10 000, so
+/// Instructions one render may spend: the model speech takes under 10 000, so
 /// this leaves room for a province's report and stops a runaway loop in ~0.2 s.
 pub const FUEL: u64 = 1_000_000;
 /// How deep includes, macros and blocks may nest.
 pub const RECURSION_LIMIT: usize = 64;
 /// Most bytes of markup one render may produce, and most bytes any one value
-/// may take as text when it is printed or handed to a filter. The seed-003
+/// may take as text when it is printed or handed to a filter. The model
 /// speech's markup is about 60 KB; a 1 MB data file printed whole, escaped,
 /// stays well below. A template that builds a value of any logical size (a
 /// list nested in itself 28 times) fails here with `template.size` instead of
