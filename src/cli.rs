@@ -70,6 +70,11 @@ pub enum Command {
         after_help = "示例：\n  nianbao table                              汇总 data/ 下所有县，写到 指标汇总.xlsx\n  nianbao table data -o 2018年指标汇总.xlsx --year 2018\n  nianbao table data -o 指标汇总.csv\n\nXLSX 每个年份一张表（如“2018年”），每个县一行；每个指标五列：本年、上年、同比、目标、完成率，\n表头写明单位，数字是可以计算的数字（百分比、千分比、金额各用相应格式），表头冻结。\nCSV 每个县每年一行，UTF-8 编码（Excel 可直接打开）。数据有错误时不写文件，退出码 1。"
     )]
     Table(TableArgs),
+    /// 新的一年：由今年的数据文件生成下一年的（去年的部署变成回顾，目标变成待填的指标），已有的文件绝不覆盖
+    #[command(
+        after_help = "示例：\n  nianbao next data/xiangyuan/2018.yaml     写出 data/xiangyuan/2019.yaml\n\n单位、发文单位、讲话人和各部分标题照搬；2018 年的工作部署变成 2019 年报告的工作回顾，\n每项任务是一个待填写完成情况的条目，每个目标是一个同 id、待填数值的指标（完成情况自动计算）。\n要改写、填写的文字都标有“待定”，改完之前 nianbao check 会报告它们。"
+    )]
+    Next(NextArgs),
     /// 新建工作目录：示例数据、可修改的模板、Makefile 和配置，建好即可生成
     #[command(after_help = "示例：\n  nianbao init 我县年报\n  cd 我县年报 && nianbao render data/example/*.yaml")]
     Init(InitArgs),
@@ -304,6 +309,13 @@ pub struct TableArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct NextArgs {
+    /// 今年的数据文件（data/<县>/<年份>.yaml）
+    #[arg(value_name = "数据文件")]
+    pub data: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// 新工作目录，默认当前目录
     #[arg(value_name = "目录", default_value = ".", hide_default_value = true)]
@@ -380,6 +392,7 @@ pub fn main() -> ExitCode {
         Command::Batch(args) => run_batch(&args),
         Command::Check(args) => run_check(&args),
         Command::Table(args) => run_table(&args),
+        Command::Next(args) => run_next(&args),
         Command::Init(args) => crate::init::run(&args.dir),
         Command::Fonts(args) => run_fonts(&args),
         Command::Watch(args) => crate::watch::run(&args.data, &args.output.options(Some(1))),
@@ -474,6 +487,25 @@ fn run_fonts(args: &FontsArgs) -> bool {
     match text {
         Ok(text) => {
             print_stdout(text.trim_end());
+            true
+        }
+        Err(e) => {
+            print_all(&e.0);
+            false
+        }
+    }
+}
+
+fn run_next(args: &NextArgs) -> bool {
+    match crate::data::next::next(&args.data) {
+        Ok(r) => {
+            eprintln!(
+                "已生成 {}：{} 处文字标有“{}”待改写或填写，{} 个指标待填数值",
+                r.path.display(),
+                r.texts,
+                crate::data::next::MARK,
+                r.metrics
+            );
             true
         }
         Err(e) => {
