@@ -53,6 +53,7 @@ pub mod diag;
 pub mod doc;
 pub mod fonts;
 pub mod hash;
+pub mod r#import;
 pub mod init;
 pub mod input;
 pub mod layout;
