@@ -216,3 +216,51 @@ fn dry_run_prints_the_outline_and_writes_nothing() {
     );
     assert!(std::fs::read_dir(dir).unwrap().next().is_none());
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The one file `render` wrote with extension `ext` under `dir`.
+fn written(dir: &Path, ext: &str) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == ext))
+        .unwrap()
+}
+
+#[test]
+fn every_samples_own_docx_imports_back_to_the_same_markdown() {
+    for file in ["xiangyuan/2018", "yangli/2018", "jinhua/2018", "gulou/2021"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        copy_dir(&common::root().join("data"), &dir.join("data"));
+        let data = format!("data/{file}.yaml");
+        let o = nianbao(dir, &["render", &data, "--format", "md,docx", "--docx-fonts", "names", "--out", "before"]);
+        assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+        let before = dir.join("before").join(file);
+        let docx = written(&before, "docx");
+        // The data file is gone; the DOCX is all there is (last year's file stays, as it would).
+        std::fs::remove_file(dir.join(&data)).unwrap();
+        let o = nianbao(dir, &["import", docx.to_str().unwrap(), "-o", &data]);
+        assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+        // Nothing for `check` to refuse, and the same Markdown.
+        let o = nianbao(dir, &["check", &data]);
+        assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = nianbao(dir, &["render", &data, "--format", "md", "--out", "after"]);
+        assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+        let want = std::fs::read_to_string(written(&before, "md")).unwrap();
+        let got = std::fs::read_to_string(written(&dir.join("after").join(file), "md")).unwrap();
+        assert!(want == got, "{file}: the Markdown differs\n{}", std::fs::read_to_string(dir.join(&data)).unwrap());
+    }
+}

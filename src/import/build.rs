@@ -22,6 +22,19 @@ pub struct Hints {
     pub unit: Option<String>,
     /// The year the output file is named for.
     pub year: Option<i32>,
+    /// A DOCX's author and keywords.
+    pub properties: super::docx::Properties,
+    /// Last year's metrics and targets.
+    pub known: Vec<Known>,
+}
+
+/// A metric or target of last year's file.
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub id: String,
+    pub name: String,
+    /// `better: lower`.
+    pub lower: bool,
 }
 
 /// The report, and the notes on what was guessed, by YAML path.
@@ -31,7 +44,10 @@ pub struct Built {
 }
 
 struct Ctx {
+    /// Whether to propose figures in the prose as metrics.
+    propose: bool,
     notes: Vec<(String, String)>,
+    known: Vec<Known>,
     kind: Kind,
     metrics: usize,
     /// Every text of the review, for checking a proposed metric's name
@@ -49,9 +65,26 @@ impl Ctx {
 pub fn build(o: &Outline, hints: &Hints) -> Built {
     let kind = hints.kind.unwrap_or_else(|| guess_kind(o));
     let all_text = all_text(o);
-    let year = hints.year.or_else(|| guess_year(o)).unwrap_or(0);
+    // A DOCX nianbao wrote names its unit, line of work and year in its keywords.
+    let keywords = &hints.properties.keywords;
+    let from_props = match keywords.as_slice() {
+        [unit, sector, year] if unit.ends_with(['县', '区', '市', '省']) && year.ends_with('年') => {
+            Some((unit.clone(), sector.clone(), year.trim_end_matches('年').parse::<i32>().ok()))
+        }
+        _ => None,
+    };
+    let year = hints.year.or_else(|| guess_year(o)).or_else(|| from_props.as_ref().and_then(|p| p.2)).unwrap_or(0);
+    let hints =
+        &Hints { unit: hints.unit.clone().or_else(|| from_props.as_ref().map(|p| p.0.clone())), ..hints.clone() };
     let (unit, unit_guessed) = guess_unit(o, hints, &all_text);
-    let mut cx = Ctx { notes: Vec::new(), kind, metrics: 0, review_text: String::new() };
+    let mut cx = Ctx {
+        propose: true,
+        notes: Vec::new(),
+        known: hints.known.clone(),
+        kind,
+        metrics: 0,
+        review_text: String::new(),
+    };
     let mut notes_head = Vec::new();
     if hints.kind.is_none() {
         notes_head.push(("kind".to_string(), format!("识别为：{}（可用 --kind 指定）", kind_name(kind))));
@@ -59,33 +92,50 @@ pub fn build(o: &Outline, hints: &Hints) -> Built {
     if unit_guessed {
         notes_head.push(("unit".to_string(), "识别为：报告单位（由文中推测，请核对；可用 --unit 指定）".to_string()));
     }
-    let sector = if all_text.matches("卫生计生").count() > all_text.matches("卫生健康").count() {
+    let counted = if all_text.matches("卫生计生").count() > all_text.matches("卫生健康").count() {
         "卫生计生"
     } else {
         "卫生健康"
     };
-    let issuer = o
-        .head
-        .speaker
-        .as_ref()
-        .and_then(|(post, _)| post.find('局').map(|at| &post[..at + '局'.len_utf8()]))
-        .map(|org| format!("{}{}", unit.name.trim_end_matches(unit.level.as_char()), org))
-        .unwrap_or_else(|| {
-            format!("{}{}局", unit.name, if sector == "卫生计生" { "卫生和计划生育" } else { "卫生健康" })
-        });
-    notes_head.push(("issuer".to_string(), "识别为：发文单位（推测，请核对）".to_string()));
+    let sector = from_props.as_ref().map_or(counted.to_string(), |p| p.1.clone());
+    let signed = o.signature.as_ref().map(|s| s.0.clone());
+    let issuer = signed
+        .clone()
+        .or_else(|| hints.properties.creator.clone().filter(|c| c.ends_with(['局', '会', '委', '府', '厅', '室'])));
+    let issuer = issuer.unwrap_or_else(|| {
+        notes_head.push(("issuer".to_string(), "识别为：发文单位（推测，请核对）".to_string()));
+        o.head
+            .speaker
+            .as_ref()
+            .and_then(|(post, _)| post.find('局').map(|at| &post[..at + '局'.len_utf8()]))
+            .map(|org| format!("{}{}", unit.name.trim_end_matches(unit.level.as_char()), org))
+            .unwrap_or_else(|| {
+                format!("{}{}局", unit.name, if sector == "卫生计生" { "卫生和计划生育" } else { "卫生健康" })
+            })
+    });
+    if signed.is_some() {
+        notes_head.push(("issuer".to_string(), "识别为：发文单位（落款）".to_string()));
+    }
     cx.notes.extend(notes_head);
 
-    let mut report = empty_report(kind, unit, issuer, sector.to_string());
+    let mut report = empty_report(kind, unit, issuer, sector);
     report.year = (hints.year.is_none() && year > 0).then_some(year);
+    // Derived, never written: what the templates will take the year for.
+    report.report_year = year;
     head(o, &mut report, &mut cx);
+    if let Some(date) = o.signature.as_ref().and_then(|s| s.1.as_deref()).and_then(Date::parse) {
+        report.date = Some(date);
+        cx.note("date", "成文日期（落款）");
+    }
     cx.review_text = review_text(o, kind);
+    // A report nianbao printed carries its metrics in the indicators table: read those instead.
+    cx.propose = !tables_of(o).iter().any(|t| t.first().is_some_and(|h| h.iter().any(|c| c == "同比")));
     match kind {
         Kind::Speech | Kind::WorkReport | Kind::Figures => speech(&o.root, &mut report, &mut cx),
         Kind::KeyPoints => key_points(&o.root, &mut report, &mut cx),
         Kind::Plan => plan_doc(&o.root, &mut report, &mut cx),
     }
-    attachments(&o.root, &mut report, &mut cx);
+    attachments(o, &mut report, &mut cx);
     if report.title.0.is_empty() {
         report.title = Paragraphs(vec!["待定：请填写标题".to_string()]);
         cx.note("title", "没有找到标题，请填写");
@@ -169,7 +219,8 @@ fn guess_kind(o: &Outline) -> Kind {
     if ms.iter().any(|m| m.starts_with('第') && (m.ends_with('章') || m.ends_with('节'))) || title.contains("规划")
     {
         Kind::Plan
-    } else if title.contains("工作报告") {
+    } else if title.contains("工作报告") || o.head.subtitle.as_deref().is_some_and(|s| s.ends_with("工作报告"))
+    {
         Kind::WorkReport
     } else if o.head.subtitle.as_deref().is_some_and(|s| s.contains("讲话"))
         || o.head.speaker.is_some()
@@ -343,7 +394,11 @@ fn review(p: &Node, cx: &mut Ctx) -> Review {
         let s = section(c, cx, &format!("review.sections[{i}]"), true);
         rv.sections.push(s);
     }
-    for o in &p.outro {
+    // A work report runs a section's closing paragraphs into its points: the
+    // last section's are the review's own closing (thanks, problems).
+    let mut outro = spill(&mut rv.sections, cx.kind);
+    outro.extend(p.outro.iter().cloned());
+    for o in &outro {
         if o.contains("感谢") || o.contains("敬意") {
             rv.thanks.0.push(o.clone());
         } else {
@@ -394,18 +449,47 @@ fn plan_part(p: &Node, plan: &mut Plan, r: &mut Report, cx: &mut Ctx) {
     }
 }
 
-/// `（前文）全县卫生计生工作的总体要求是：（要求）（重点抓好…）`, as the genre's
-/// template would print it: the text before, the sector, the requirement and what follows it.
+/// In a work report, the review's closing paragraphs after the last
+/// section's points (which its template would run into them: from the first
+/// that gives thanks or names problems on), taken off it for the review.
+fn spill(sections: &mut [Section], kind: Kind) -> Vec<String> {
+    static CLOSING: LazyLock<Regex> = LazyLock::new(|| Regex::new("感谢|敬意|问题|不足|差距|困难").expect("closing"));
+    match sections.last_mut() {
+        Some(s) if kind == Kind::WorkReport && !s.items.is_empty() => {
+            let at = s.outro.0.iter().position(|p| CLOSING.is_match(p)).unwrap_or(s.outro.0.len());
+            s.outro.0.split_off(at)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The general requirement as the genre's template would print it around it:
+/// a speech's `（前文）全县卫生计生工作的总体要求是：（要求）（重点抓好…）`, a
+/// work report's `2018年全区卫生计生工作的总体思路是：（思路）`; the text
+/// before, the sector, the requirement and what follows it.
 fn requirement(p: &str, r: &Report, kind: Kind) -> Option<(String, String, String, String)> {
     static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(.*?)全([县区市省])([\p{Han}]{2,6}?)工作的总体要求是：(.+?)(重点抓好[^。]*项重点工作。)?$")
             .expect("requirement")
     });
-    let c = SPEECH.captures(p)?;
-    if !c[2].starts_with(r.unit.level.as_char()) || kind != Kind::Speech {
-        return None;
+    static REPORT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^()(\d{4})年全([县区市省])([\p{Han}]{2,6}?)工作的总体思路是：(.+)$").expect("requirement")
+    });
+    let level = |c: &str| c.starts_with(r.unit.level.as_char());
+    match kind {
+        Kind::Speech => {
+            let c = SPEECH.captures(p)?;
+            level(&c[2]).then(|| {
+                (c[1].to_string(), c[3].to_string(), c[4].to_string(), c.get(5).map_or("", |m| m.as_str()).to_string())
+            })
+        }
+        Kind::WorkReport => {
+            let c = REPORT.captures(p)?;
+            let year_ok = r.report_year == 0 || c[2].parse() == Ok(r.report_year);
+            (level(&c[3]) && year_ok).then(|| (String::new(), c[4].to_string(), c[5].to_string(), String::new()))
+        }
+        _ => None,
     }
-    Some((c[1].to_string(), c[3].to_string(), c[4].to_string(), c.get(5).map_or("", |m| m.as_str()).to_string()))
 }
 
 /// A section (（一）): its paragraphs, its items. In a work report a
@@ -416,10 +500,18 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
     let title = if n.runin { format!("{}。", n.title) } else { n.title.clone() };
     let mut s = Section { title, ..Section::default() };
     let mut intro = n.body.clone();
-    if cx.kind == Kind::WorkReport && n.children.is_empty() && intro.len() == 1 {
-        let (lead, points) = points(&intro[0]);
-        if lead.is_empty() && points.len() >= 2 {
-            intro.clear();
+    // A work report's section: paragraphs, one of 一是<标题>。……二是……, paragraphs.
+    let pointed = intro.iter().position(|p| {
+        let (lead, points) = points(p);
+        lead.is_empty() && points.len() >= 2
+    });
+    if cx.kind == Kind::WorkReport
+        && n.children.is_empty()
+        && let Some(at) = pointed
+    {
+        s.outro = Paragraphs(intro.split_off(at + 1));
+        let (_, points) = points(&intro.pop().unwrap_or_default());
+        {
             for p in points {
                 let (title, rest) = match p.find('。') {
                     Some(at) => (p[..at].to_string(), p[at + '。'.len_utf8()..].to_string()),
@@ -452,7 +544,7 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
         }
         s.items.push(it);
     }
-    s.outro = Paragraphs(n.outro.clone());
+    s.outro.0.extend(n.outro.iter().cloned());
     s
 }
 
@@ -479,7 +571,7 @@ fn item(n: &Node, cx: &mut Ctx, in_review: bool) -> Item {
         }
     }
     it.paragraphs = Paragraphs(paras);
-    if in_review {
+    if in_review && cx.propose {
         it.metrics = propose_metrics(&it, cx);
     }
     it
@@ -818,25 +910,145 @@ fn plan_section(n: &Node, cx: &mut Ctx, path: &str) -> Section {
 
 // ---- attachments ----------------------------------------------------------------------
 
-/// Tables become attachments (the header row their columns).
-fn attachments(root: &Node, r: &mut Report, cx: &mut Ctx) {
-    fn tables(n: &Node, out: &mut Vec<Vec<Vec<String>>>) {
-        out.extend(n.tables.iter().cloned());
-        n.children.iter().for_each(|c| tables(c, out));
+/// The attachments, and tables: the tables nianbao prints from the figures
+/// (主要指标完成情况, 主要目标, a plan's targets) back into metrics and
+/// targets, any other an attachment's table (its first row the columns).
+fn attachments(o: &Outline, r: &mut Report, cx: &mut Ctx) {
+    let mut body = Vec::new();
+    tables(&o.root, &mut body);
+    let mut found: Vec<super::outline::Appendix> = Vec::new();
+    for rows in body {
+        if !figures_table(&rows, &o.charted, r, cx) {
+            found.push(super::outline::Appendix { tables: vec![rows], ..Default::default() });
+        }
     }
-    let mut found = Vec::new();
-    tables(root, &mut found);
-    for rows in found {
-        let Some((head, rest)) = rows.split_first() else { continue };
+    for a in &o.appendices {
+        let mut figures = false;
+        for t in &a.tables {
+            figures |= figures_table(t, &o.charted, r, cx);
+        }
+        if !figures {
+            found.push(a.clone());
+        }
+    }
+    for a in found {
         let at = r.attachments.len();
-        cx.note(format!("attachments[{at}]"), "附件表格（原文的表格，第一行为表头）");
-        r.attachments.push(Attachment {
-            title: format!("待定：附件{}的标题", at + 1),
-            paragraphs: Paragraphs::default(),
-            table: Some(Table {
+        cx.note(format!("attachments[{at}]"), "附件（标题、段落和表格；表格第一行为表头）");
+        let title = if a.title.is_empty() { format!("待定：附件{}的标题", at + 1) } else { a.title.clone() };
+        let mut tables = a.tables.into_iter();
+        let table = tables.next().and_then(|rows| {
+            let (head, rest) = rows.split_first()?;
+            Some(Table {
                 columns: head.clone(),
                 rows: rest.iter().map(|row| row.iter().cloned().map(Cell).collect()).collect(),
-            }),
+            })
         });
+        let mut paragraphs = a.paragraphs;
+        // The model holds one table to an attachment: the others' rows as lines.
+        for t in tables {
+            paragraphs.extend(t.iter().map(|row| row.join("　")));
+        }
+        r.attachments.push(Attachment { title, paragraphs: Paragraphs(paragraphs), table });
     }
+}
+
+/// The tables in the body, under its headings.
+fn tables(n: &Node, out: &mut Vec<Vec<Vec<String>>>) {
+    out.extend(n.tables.iter().cloned());
+    n.children.iter().for_each(|c| tables(c, out));
+}
+
+/// Every table: the body's and the attachments'.
+fn tables_of(o: &Outline) -> Vec<Vec<Vec<String>>> {
+    let mut out = Vec::new();
+    tables(&o.root, &mut out);
+    out.extend(o.appendices.iter().flat_map(|a| a.tables.iter().cloned()));
+    out
+}
+
+/// A metric's or target's id: last year's for the same name, else a new one.
+fn id_for(cx: &mut Ctx, name: &str) -> (String, bool) {
+    match cx.known.iter().find(|k| k.name == name) {
+        Some(k) => (k.id.clone(), k.lower),
+        None => {
+            cx.metrics += 1;
+            (format!("figure_{:02}", cx.metrics), false)
+        }
+    }
+}
+
+/// Whether `rows` is a table nianbao prints from the figures; if so its
+/// rows are read back into the report's metrics or targets (ids kept from
+/// last year's file by name, the key metrics those `charted`).
+fn figures_table(rows: &[Vec<String>], charted: &[String], r: &mut Report, cx: &mut Ctx) -> bool {
+    let Some((head, rest)) = rows.split_first() else { return false };
+    let h: Vec<&str> = head.iter().map(String::as_str).collect();
+    let none = |s: &str| s.is_empty() || s == "—";
+    let better = |lower: bool| if lower { "lower" } else { "higher" };
+    match h.as_slice() {
+        ["指标", "单位", _, _, "同比", "年度目标", "完成情况"] => {
+            let at = r.review.as_ref().map_or(0, |rv| rv.metrics.len());
+            let mut metrics = Vec::new();
+            for row in rest.iter().filter(|row| row.len() >= 4) {
+                let name = row[0].as_str();
+                let known = cx.known.iter().any(|k| k.name == name);
+                let (id, lower) = id_for(cx, name);
+                let value = number(&row[3]);
+                let json = serde_json::json!({
+                    "id": id,
+                    "name": name,
+                    "unit": if none(&row[1]) { "" } else { row[1].as_str() },
+                    "value": value.map(|n| n.0),
+                    "decimals": value.and_then(|n| n.1),
+                    // Last year's file gives the prior value of a metric it knows.
+                    "prior": if known { None } else { number(&row[2]).map(|n| n.0) },
+                    "better": better(lower),
+                    "key": charted.iter().any(|c| c == name),
+                });
+                if let Ok(m) = serde_json::from_value::<Metric>(json) {
+                    metrics.push(m);
+                }
+            }
+            r.review.get_or_insert_with(Review::default).metrics.extend(metrics);
+            cx.note(format!("review.metrics[{at}]"), "指标（由附表“主要指标完成情况”读回）");
+            true
+        }
+        ["指标", "单位", "目标值", "完成时限"] | ["指标", "目标值", "完成时限"] => {
+            let at = r.plan.as_ref().map_or(0, |p| p.targets.len());
+            let mut targets = Vec::new();
+            for row in rest {
+                let (name, unit, value, deadline) = match row.as_slice() {
+                    [n, u, v, d] => (n, if none(u) { String::new() } else { u.clone() }, number(v), d),
+                    [n, v, d] => (n, unit_of(v), number(v), d),
+                    _ => continue,
+                };
+                let (id, lower) = id_for(cx, name);
+                let json = serde_json::json!({
+                    "id": id, "name": name, "unit": unit, "value": value.map(|v| v.0),
+                    "deadline": Date::parse(deadline).map(|d| d.to_string()),
+                    "better": better(lower),
+                });
+                if let Ok(t) = serde_json::from_value::<crate::data::model::Target>(json) {
+                    targets.push(t);
+                }
+            }
+            r.plan.get_or_insert_with(Plan::default).targets.extend(targets);
+            cx.note(format!("plan.targets[{at}]"), "目标（由“主要目标”表读回）");
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A figure as printed (`66.2`, `93.70`, `80%`): its value and, when it ends
+/// in a 0 after the point, its decimals.
+fn number(s: &str) -> Option<(f64, Option<u8>)> {
+    let digits: String = s.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-').collect();
+    let v = digits.parse().ok()?;
+    Some((v, digits.split_once('.').filter(|(_, f)| f.ends_with('0')).map(|(_, f)| f.len() as u8)))
+}
+
+/// The unit after a figure (`80%` → `%`).
+fn unit_of(s: &str) -> String {
+    s.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-').to_string()
 }

@@ -38,10 +38,18 @@ pub struct Imported {
 
 /// Read the document at `path` into a data file (not written).
 pub fn import(path: &Path, options: &Options) -> Result<Imported> {
-    let (lines, warnings) = read(path)?;
+    let (lines, warnings, props) = read(path)?;
     let outline = outline::read(lines);
     let year = options.output.as_deref().and_then(crate::data::year_of);
-    let hints = build::Hints { kind: options.kind, unit: options.unit.clone(), year };
+    let known =
+        options.output.as_deref().zip(year).map(|(o, y)| known_ids(&o.with_file_name(format!("{}.yaml", y - 1))));
+    let hints = build::Hints {
+        kind: options.kind,
+        unit: options.unit.clone(),
+        year,
+        properties: props,
+        known: known.unwrap_or_default(),
+    };
     let built = build::build(&outline, &hints);
     let report = built.report;
     let year = year.or(report.year);
@@ -86,12 +94,43 @@ pub fn run(path: &Path, options: &Options) -> Result<Imported> {
     Ok(imported)
 }
 
-/// The lines of a DOCX, a Markdown or a plain-text file.
-fn read(path: &Path) -> Result<(Vec<Line>, Vec<Diagnostic>)> {
+/// The ids, `better` and whether it has a value, by name, of the metrics and
+/// targets of last year's file at `path` (when there is one), so that an
+/// imported figure keeps the id last year's target is matched by.
+fn known_ids(path: &Path) -> Vec<build::Known> {
+    fn walk(v: &yaml_serde::Value, out: &mut Vec<build::Known>) {
+        match v {
+            yaml_serde::Value::Mapping(m) => {
+                if let (Some(id), Some(name)) =
+                    (v.get("id").and_then(|i| i.as_str()), v.get("name").and_then(|n| n.as_str()))
+                {
+                    out.push(build::Known {
+                        id: id.to_string(),
+                        name: name.to_string(),
+                        lower: v.get("better").and_then(|b| b.as_str()) == Some("lower"),
+                    });
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            yaml_serde::Value::Sequence(s) => s.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if path.is_file()
+        && let Ok(f) = crate::yaml::YamlFile::read(path)
+    {
+        walk(&f.value, &mut out);
+    }
+    out
+}
+
+/// The lines of a DOCX, a Markdown or a plain-text file, and a DOCX's properties.
+fn read(path: &Path) -> Result<(Vec<Line>, Vec<Diagnostic>, docx::Properties)> {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let bytes = crate::input::read(path, crate::input::Kind::Document)?;
     if ext == "docx" || bytes.starts_with(b"PK\x03\x04") {
-        return Ok((docx::lines(path, &bytes)?, Vec::new()));
+        return Ok((docx::lines(path, &bytes)?, Vec::new(), docx::properties(&bytes)));
     }
     if ext == "doc" || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
         return Err(Errors::one(Diagnostic::in_file(
@@ -102,7 +141,7 @@ fn read(path: &Path) -> Result<(Vec<Line>, Vec<Diagnostic>)> {
     }
     let (text, warnings) = crate::input::decode(path, &bytes)?;
     let lines = if matches!(ext.as_str(), "md" | "markdown") { markdown(&text) } else { plain(&text) };
-    Ok((lines, warnings))
+    Ok((lines, warnings, docx::Properties::default()))
 }
 
 fn plain(text: &str) -> Vec<Line> {
@@ -111,18 +150,29 @@ fn plain(text: &str) -> Vec<Line> {
 
 /// Markdown as nianbao writes it (and as people type it): headings' `#`
 /// marks, emphasis and backslash escapes dropped, tables read as tables,
-/// fenced blocks (charts) left out.
+/// fenced blocks left out but for a chart's category names.
 fn markdown(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
     let mut table: Vec<Vec<String>> = Vec::new();
-    let mut fenced = false;
+    let mut fenced: Option<Vec<String>> = None;
     for l in text.lines() {
         let t = l.trim();
         if t.starts_with("```") {
-            fenced = !fenced;
+            match fenced.take() {
+                Some(names) if !names.is_empty() => out.push(Line::Chart(names)),
+                Some(_) => {}
+                None => fenced = Some(Vec::new()),
+            }
             continue;
         }
-        if fenced {
+        if let Some(names) = &mut fenced {
+            // `- { name: "常住人口家庭医生签约率", values: [...] }`
+            if let Some(rest) = t.strip_prefix("- { name: ")
+                && let Some(end) = rest.find("\", values:")
+                && let Ok(name) = serde_json::from_str::<String>(&rest[..=end])
+            {
+                names.push(name);
+            }
             continue;
         }
         if t.starts_with('|') && t.ends_with('|') && t.len() > 1 {

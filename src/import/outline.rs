@@ -19,6 +19,8 @@ pub enum Line {
     Heading(u8, String),
     /// A table: rows of cells, the first the header.
     Table(Vec<Vec<String>>),
+    /// A chart's category names (a chart nianbao drew of the key metrics).
+    Chart(Vec<String>),
 }
 
 /// The title block above the body.
@@ -51,11 +53,24 @@ pub struct Node {
     pub tables: Vec<Vec<Vec<String>>>,
 }
 
+/// An attachment (附件): its title, paragraphs and tables.
+#[derive(Debug, Default, Clone)]
+pub struct Appendix {
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub tables: Vec<Vec<Vec<String>>>,
+}
+
 /// What was read.
 #[derive(Debug, Default)]
 pub struct Outline {
     pub head: TitleBlock,
     pub root: Node,
+    pub appendices: Vec<Appendix>,
+    /// The issuing body and the date closing the body (落款).
+    pub signature: Option<(String, Option<String>)>,
+    /// What the charts show (the key metrics' names).
+    pub charted: Vec<String>,
     /// Lines of web-page debris dropped.
     pub dropped: usize,
 }
@@ -200,6 +215,33 @@ pub fn read(lines: Vec<Line>) -> Outline {
             table => clean.push(table),
         }
     }
+    clean.retain(|l| match l {
+        Line::Chart(names) => {
+            out.charted.extend(names.iter().cloned());
+            false
+        }
+        _ => true,
+    });
+    // Attachments: from the first label line (附件, 附件1) on.
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^附件\s*\d*[:：]?$").expect("label"));
+    let text_of = |l: &Line| match l {
+        Line::Text(t) | Line::Heading(_, t) => Some(t.clone()),
+        _ => None,
+    };
+    if let Some(at) = clean.iter().position(|l| text_of(l).is_some_and(|t| LABEL.is_match(&t))) {
+        for l in clean.split_off(at) {
+            match (&l, text_of(&l)) {
+                (_, Some(t)) if LABEL.is_match(&t) => out.appendices.push(Appendix::default()),
+                (Line::Table(rows), _) => out.appendices.last_mut().expect("label first").tables.push(rows.clone()),
+                (_, Some(t)) => {
+                    let a = out.appendices.last_mut().expect("label first");
+                    if a.title.is_empty() { a.title = t } else { a.paragraphs.push(t) }
+                }
+                _ => {}
+            }
+        }
+    }
+    out.signature = signature(&mut clean);
     let mut rest = title_block(&clean, &mut out.head);
     // A bare task number on its own line takes the next line as its title.
     let mut blocks: Vec<Line> = Vec::new();
@@ -250,6 +292,24 @@ fn title_block<'a>(lines: &'a [Line], head: &mut TitleBlock) -> &'a [Line] {
         i += 1;
     }
     &lines[i..]
+}
+
+/// The 落款 closing the body: the issuing body's line and the date under it
+/// (taken off the lines).
+fn signature(lines: &mut Vec<Line>) -> Option<(String, Option<String>)> {
+    static BODY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[\p{Han}（）()]{2,30}(局|委员会|委|政府|办公室|厅|中心)$").expect("issuer"));
+    let n = lines.len();
+    let text = |i: usize| match lines.get(i) {
+        Some(Line::Text(t)) => Some(t.as_str()),
+        _ => None,
+    };
+    let dated = n >= 2 && text(n - 1).is_some_and(|t| DATE.is_match(t));
+    let at = if dated { n - 2 } else { n.checked_sub(1)? };
+    let body = text(at).filter(|t| BODY.is_match(t))?.to_string();
+    let date = dated.then(|| text(n - 1).unwrap_or_default().to_string());
+    lines.truncate(at);
+    Some((body, date))
 }
 
 /// `县卫生和计划生育局党组书记、局长　李少波`: the post and the name.
@@ -315,6 +375,7 @@ fn tree(blocks: Vec<Line>) -> Node {
                 pending_tables.push(rows);
                 continue;
             }
+            Line::Chart(_) => continue,
         };
         let (level, marker, title, body) = h;
         place(&mut stack, &mut pending, level);
@@ -323,7 +384,11 @@ fn tree(blocks: Vec<Line>) -> Node {
         let runin = body.is_some();
         stack.push(Node { level, marker, title, runin, body: body.into_iter().collect(), ..Node::default() });
     }
+    // The closing words at the end (同志们，…) close the report, not its last part.
+    let closing = pending.iter().position(|p| p.starts_with("同志们，") || p.starts_with("同志们！"));
+    let mut closing = closing.map(|at| pending.split_off(at)).unwrap_or_default();
     place(&mut stack, &mut pending, 0);
+    stack[0].outro.append(&mut closing);
     stack.last_mut().expect("root").tables.append(&mut pending_tables);
     close(&mut stack, 1);
     stack.pop().expect("root")
