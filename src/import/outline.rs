@@ -177,9 +177,9 @@ pub fn tidy(line: &str) -> String {
 }
 
 /// A line run together from many paragraphs (a web page that lost its line
-/// breaks) is split where a space stands between Chinese text.
+/// breaks: a long line with spaces at five places or more) is split at them.
 fn split_run_together(line: &str) -> Vec<String> {
-    if line.chars().count() < 300 {
+    if line.chars().count() < 300 || line.split_whitespace().count() < 6 {
         return vec![line.to_string()];
     }
     line.split(' ').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
