@@ -107,10 +107,13 @@ fn import_and_render(file: &Path, county: &str, year: i32, extra: &[&str]) -> (S
     (yaml, std::fs::read_to_string(md).unwrap())
 }
 
+/// A seed: its number, the county and year to import it as, the first and
+/// last line of its body, and lines inside the body to skip.
+type Seed = (&'static str, &'static str, i32, &'static str, &'static str, &'static [&'static str]);
+
 #[test]
 fn every_seed_sentence_is_rendered_in_order() {
-    // (seed, county, year, body start, body end, lines inside to skip)
-    let seeds: [(&str, &str, i32, &str, &str, &[&str]); 5] = [
+    let seeds: [Seed; 5] = [
         ("000", "jinhua", 2018, "2018年全市卫生计生工作要点", "(十三)持之以恒正风肃纪", &["发布时间", "分享到"]),
         ("001", "gulou", 2021, "加强卫生人才培养", "完善工作机制,加强规划管理", &[]),
         ("002", "hunan", 2020, "2020年是全面建成小康社会", "这里,要特别强调", &[]),
@@ -263,4 +266,19 @@ fn every_samples_own_docx_imports_back_to_the_same_markdown() {
         let got = std::fs::read_to_string(written(&dir.join("after").join(file), "md")).unwrap();
         assert!(want == got, "{file}: the Markdown differs\n{}", std::fs::read_to_string(dir.join(&data)).unwrap());
     }
+}
+
+#[test]
+fn what_the_source_carries_is_left_for_check() {
+    // Seed 004: xx placeholders and conversion artefacts (效劳 for 服务) stay as written.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let o = nianbao(dir, &["import", seed("004").to_str().unwrap(), "-o", "data/qu/2023.yaml"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("去掉网页杂项 21 行"));
+    let o = nianbao(dir, &["check", "data/qu/2023.yaml", "--all"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(stderr.contains("错误[placeholder]：占位符“xx”还没有替换成实际内容"), "{stderr}");
+    assert!(stderr.contains("警告[text.artefact]：“效劳”像是文字转换留下的错词，应为“服务”"), "{stderr}");
 }

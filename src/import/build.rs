@@ -1052,3 +1052,33 @@ fn number(s: &str) -> Option<(f64, Option<u8>)> {
 fn unit_of(s: &str) -> String {
     s.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-').to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_need_two_in_sequence_at_clause_starts() {
+        let (lead, pts) = points("公共卫生方面。一是加强应急。二是做好防控；三是抓好监督。");
+        assert_eq!(lead, "公共卫生方面。");
+        assert_eq!(pts, ["加强应急。", "做好防控；", "抓好监督。"]);
+        // 一是 inside a word, or alone, is no run of points.
+        assert!(points("统一是关键。二是").1.is_empty());
+        assert!(points("一是加强应急。").1.is_empty());
+    }
+
+    #[test]
+    fn honours_split_from_the_summary_with_their_dates() {
+        let (summary, found, end) = honours(
+            "2017年，全县圆满完成任务，县卫生工作被评为“优秀奖”；2017年12月，妇幼工作被评为“示范工程”。在考核中被评为“红旗单位”。",
+        );
+        assert_eq!(summary, "2017年，全县圆满完成任务");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].text, "县卫生工作被评为“优秀奖”");
+        assert_eq!(found[1].date.map(|d| d.to_string()).as_deref(), Some("2017-12"));
+        assert_eq!(found[1].text, "妇幼工作被评为“示范工程”");
+        assert_eq!(end.as_deref(), Some("在考核中被评为“红旗单位”。"));
+        // Clauses that name no award keep the paragraph whole.
+        assert!(honours("一是甲，乙；二是丙。").1.is_empty());
+    }
+}

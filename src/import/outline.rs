@@ -418,3 +418,30 @@ fn place(stack: &mut [Node], pending: &mut Vec<String>, next: u8) {
     let at = if next == 0 { 0 } else { stack.iter().position(|n| n.level >= next).unwrap_or(top) };
     stack[at].outro.append(pending);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_makes_punctuation_in_chinese_full_width_only() {
+        assert_eq!(tidy("  2018年,全市(试行):好  "), "2018年，全市（试行）：好");
+        assert_eq!(tidy("大干苦干  真干实干"), "大干苦干　真干实干");
+        assert_eq!(tidy("14:42 a, b (c)"), "14:42 a, b (c)");
+    }
+
+    #[test]
+    fn headings_by_their_numbers_and_run_in_text() {
+        assert_eq!(
+            heading("（一）深化医改。一是……"),
+            Some((2, "（一）".into(), "深化医改".into(), Some("一是……".into())))
+        );
+        assert_eq!(heading("第三章 主要任务"), Some((1, "第三章".into(), "主要任务".into(), None)));
+        assert_eq!(
+            heading("12．全面实施健康湖南行动。"),
+            Some((3, "12．".into(), "全面实施健康湖南行动。".into(), None))
+        );
+        assert_eq!(heading("2020年是收官之年。"), None);
+        assert_eq!(heading("一是加强领导。"), None);
+    }
+}
