@@ -70,6 +70,16 @@ pub enum Command {
         after_help = "示例：\n  nianbao table                              汇总 data/ 下所有县，写到 指标汇总.xlsx\n  nianbao table data -o 2018年指标汇总.xlsx --year 2018\n  nianbao table data -o 指标汇总.csv\n\nXLSX 每个年份一张表（如“2018年”），每个县一行；每个指标五列：本年、上年、同比、目标、完成率，\n表头写明单位，数字是可以计算的数字（百分比、千分比、金额各用相应格式），表头冻结。\nCSV 每个县每年一行，UTF-8 编码（Excel 可直接打开）。数据有错误时不写文件，退出码 1。"
     )]
     Table(TableArgs),
+    /// 导入已有的报告：把 Word（.docx）、文本（.txt）或 Markdown（.md）文件读成数据文件，标出每处猜测
+    #[command(
+        after_help = "示例：\n  nianbao import 2018年工作会议讲话.docx -o data/xiangyuan/2018.yaml\n  nianbao import 工作要点.txt --kind key-points --unit 金华市 --dry-run\n\n识别标题、副标题、日期、讲话人、称呼，各级标题的编号（一、（一）1．（1）第X章 第X节），\n接排标题，“一是……二是……”，荣誉，表格；文中“名称+数字+单位”（签约率66.2%）提议为指标。\n从网页复制的文字里的导航、“浏览次数”“下载文档”“温馨提示”等杂项会去掉并报告行数。\n认不出的内容都作为段落保留，不会丢掉。写出的文件里，“识别为”注释标出每处猜测，请核对。\n已有的文件绝不覆盖。"
+    )]
+    Import(ImportArgs),
+    /// 新的一年：由今年的数据文件生成下一年的（去年的部署变成回顾，目标变成待填的指标），已有的文件绝不覆盖
+    #[command(
+        after_help = "示例：\n  nianbao next data/xiangyuan/2018.yaml     写出 data/xiangyuan/2019.yaml\n\n单位、发文单位、讲话人和各部分标题照搬；2018 年的工作部署变成 2019 年报告的工作回顾，\n每项任务是一个待填写完成情况的条目，每个目标是一个同 id、待填数值的指标（完成情况自动计算）。\n要改写、填写的文字都标有“待定”，改完之前 nianbao check 会报告它们。"
+    )]
+    Next(NextArgs),
     /// 新建工作目录：示例数据、可修改的模板、Makefile 和配置，建好即可生成
     #[command(after_help = "示例：\n  nianbao init 我县年报\n  cd 我县年报 && nianbao render data/example/*.yaml")]
     Init(InitArgs),
@@ -304,6 +314,43 @@ pub struct TableArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// 要导入的文件：.docx、.txt（UTF-8 或 GBK/GB18030）或 .md
+    #[arg(value_name = "文件")]
+    pub file: PathBuf,
+    /// 体裁：speech 讲话、work-report 工作报告、key-points 工作要点、plan 规划；不写时自动判断
+    #[arg(long, value_parser = parse_kind, value_name = "体裁")]
+    pub kind: Option<crate::data::model::Kind>,
+    /// 报告单位的全称，如 襄垣县；不写时从标题推测
+    #[arg(long, value_name = "单位")]
+    pub unit: Option<String>,
+    /// 写到哪个数据文件，如 data/xiangyuan/2018.yaml；默认 data/<单位>/<年份>.yaml
+    #[arg(short = 'o', long = "output", value_name = "数据文件")]
+    pub output: Option<PathBuf>,
+    /// 只列出识别出的结构，不写文件
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn parse_kind(s: &str) -> Result<crate::data::model::Kind, String> {
+    use crate::data::model::Kind;
+    match s {
+        "speech" => Ok(Kind::Speech),
+        "work-report" => Ok(Kind::WorkReport),
+        "key-points" => Ok(Kind::KeyPoints),
+        "plan" => Ok(Kind::Plan),
+        _ => Err("应为 speech、work-report、key-points 或 plan".to_string()),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NextArgs {
+    /// 今年的数据文件（data/<县>/<年份>.yaml）
+    #[arg(value_name = "数据文件")]
+    pub data: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// 新工作目录，默认当前目录
     #[arg(value_name = "目录", default_value = ".", hide_default_value = true)]
@@ -380,6 +427,8 @@ pub fn main() -> ExitCode {
         Command::Batch(args) => run_batch(&args),
         Command::Check(args) => run_check(&args),
         Command::Table(args) => run_table(&args),
+        Command::Import(args) => run_import(&args),
+        Command::Next(args) => run_next(&args),
         Command::Init(args) => crate::init::run(&args.dir),
         Command::Fonts(args) => run_fonts(&args),
         Command::Watch(args) => crate::watch::run(&args.data, &args.output.options(Some(1))),
@@ -474,6 +523,55 @@ fn run_fonts(args: &FontsArgs) -> bool {
     match text {
         Ok(text) => {
             print_stdout(text.trim_end());
+            true
+        }
+        Err(e) => {
+            print_all(&e.0);
+            false
+        }
+    }
+}
+
+fn run_import(args: &ImportArgs) -> bool {
+    let options = crate::r#import::Options { kind: args.kind, unit: args.unit.clone(), output: args.output.clone() };
+    let result = if args.dry_run {
+        crate::r#import::import(&args.file, &options)
+    } else {
+        crate::r#import::run(&args.file, &options)
+    };
+    match result {
+        Ok(i) => {
+            print_all(&i.warnings);
+            if args.dry_run {
+                print_stdout(crate::r#import::outline_text(&i.report, i.dropped).trim_end());
+                eprintln!("没有写文件（--dry-run）；去掉 --dry-run 就写到 {}", i.path.display());
+            } else {
+                eprintln!(
+                    "已生成 {}：去掉网页杂项 {} 行；“识别为”注释是导入时的猜测，请核对；再运行 nianbao check {} 查看要补的内容",
+                    i.path.display(),
+                    i.dropped,
+                    i.path.display()
+                );
+            }
+            true
+        }
+        Err(e) => {
+            print_all(&e.0);
+            false
+        }
+    }
+}
+
+fn run_next(args: &NextArgs) -> bool {
+    match crate::data::next::next(&args.data) {
+        Ok(r) => {
+            eprintln!(
+                "已生成 {}：{} 处文字标有“{}”待改写或填写，{} 个指标待填数值",
+                r.path.display(),
+                r.texts,
+                crate::data::next::MARK,
+                r.metrics
+            );
             true
         }
         Err(e) => {

@@ -36,6 +36,8 @@ pub enum Kind {
     Font,
     /// A workbook or CSV file that figures are read from.
     Workbook,
+    /// A report to import: DOCX, plain text or Markdown.
+    Document,
 }
 
 impl Kind {
@@ -52,6 +54,8 @@ impl Kind {
             // A statistics section's workbook with a sheet per year and every
             // county's indicators is a few MB.
             Kind::Workbook => 32 * 1024 * 1024,
+            // A report's DOCX with pictures is a few MB; its text a few dozen KB.
+            Kind::Document => 64 * 1024 * 1024,
         }
     }
 
@@ -62,6 +66,7 @@ impl Kind {
             Kind::Stamp => "生成记录",
             Kind::Font => "字体文件",
             Kind::Workbook => "表格文件",
+            Kind::Document => "要导入的文件",
         }
     }
 
@@ -70,6 +75,7 @@ impl Kind {
             Kind::Yaml => "；一份年度报告的数据通常只有几十 KB，请检查是否选错了文件",
             Kind::Template => "；模板通常只有几 KB，请检查是否选错了文件",
             Kind::Workbook => "；统计表通常只有几 MB，请检查是否选错了文件，或把用不到的表删去后另存",
+            Kind::Document => "；一份报告的 Word 文件通常只有几 MB，请检查是否选错了文件",
             Kind::Stamp | Kind::Font => "",
         }
     }

@@ -11,6 +11,9 @@
 //! * [`writer`]: render the model as Markdown, DOCX or PDF ([`fonts`] shared; the
 //!   PDF set by our own [`layout`] engine);
 //! * [`check`]: the checks for mistakes that reach print;
+//! * [`import`](crate::r#import): the reader the other way, an existing report
+//!   (DOCX, text, Markdown) into the data model, written as a data file
+//!   (`nianbao import`; `nianbao next` rolls a data file into next year's, in [`data`]);
 //! * [`render`]: run the stages for one report and write its files through
 //!   [`output`] (all or none, atomically, cleaned up on interrupt);
 //!   [`batch`]: many reports in parallel, skipping unchanged ones;
@@ -53,6 +56,7 @@ pub mod diag;
 pub mod doc;
 pub mod fonts;
 pub mod hash;
+pub mod r#import;
 pub mod init;
 pub mod input;
 pub mod layout;

@@ -10,7 +10,9 @@
 //! validation.
 
 pub mod derive;
+pub mod file;
 pub mod model;
+pub mod next;
 pub mod sheet;
 mod text;
 
@@ -260,8 +262,13 @@ fn report_year(report: &Report, path: &Path, files: &[YamlFile]) -> Result<i32> 
 /// The JSON Schema of a data file (draft-07, what YAML editors understand),
 /// generated from [`model::Report`]; `schema/nianbao.schema.json` holds a copy.
 pub fn schema() -> String {
+    serde_json::to_string_pretty(&schema_value()).expect("schema serializes")
+}
+
+/// The JSON Schema of a data file as a value (what [`schema`] prints).
+fn schema_value() -> schemars::Schema {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
     let mut schema = generator.into_root_schema_for::<model::Report>();
     schema.insert("title".into(), "nianbao 年报数据文件 data/<县>/<年份>.yaml".into());
-    serde_json::to_string_pretty(&schema).expect("schema serializes")
+    schema
 }
