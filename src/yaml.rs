@@ -177,8 +177,17 @@ fn location_at(path: &Path, text: &str, line: usize, col0: usize, width: usize) 
 
 /// One step into a YAML document while indexing it.
 enum Frame {
-    Map { path: String, pending_key: Option<(String, Pos)> },
-    Seq { path: String, next: usize },
+    /// A mapping: its path, the key read whose value comes next, and the line
+    /// each key was written on (a key written twice is an error there).
+    Map {
+        path: String,
+        pending_key: Option<(String, Pos)>,
+        keys: HashMap<String, usize>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
 }
 
 pub fn child_path(parent: &str, key: &str) -> String {
@@ -228,7 +237,7 @@ fn index(path: &Path, text: &str) -> Result<HashMap<String, Entry>> {
                     node_path = Some((format!("{path}[{next}]"), None));
                     *next += 1;
                 }
-                Some(Frame::Map { path, pending_key }) => match pending_key.take() {
+                Some(Frame::Map { path, pending_key, keys }) => match pending_key.take() {
                     Some((key, key_pos)) => node_path = Some((child_path(path, &key), Some(key_pos))),
                     None => {
                         // This node is a key.
@@ -237,6 +246,16 @@ fn index(path: &Path, text: &str) -> Result<HashMap<String, Entry>> {
                             _ => "?".to_string(),
                         };
                         let len = key.chars().count();
+                        if let Some(first) = keys.insert(key.clone(), start.0) {
+                            return Err(Diagnostic::error(
+                                "yaml.duplicate-key",
+                                format!("键 `{key}` 在同一层写了两次（第 {first} 行已经有 `{key}`）"),
+                            )
+                            .at(Some(loc(len)))
+                            .with_path(child_path(path, &key))
+                            .with_help("删掉其中一个，或把两处的内容合到一起")
+                            .into());
+                        }
                         *pending_key = Some((key, (start.0, start.1, len)));
                         if !matches!(event, Event::Scalar(..)) {
                             return Err(Diagnostic::error(
@@ -286,7 +305,7 @@ fn index(path: &Path, text: &str) -> Result<HashMap<String, Entry>> {
             map.insert(p.clone(), Entry { key, value: (start.0, start.1, len) });
             match event {
                 Event::SequenceStart(..) => stack.push(Frame::Seq { path: p, next: 0 }),
-                Event::MappingStart(..) => stack.push(Frame::Map { path: p, pending_key: None }),
+                Event::MappingStart(..) => stack.push(Frame::Map { path: p, pending_key: None, keys: HashMap::new() }),
                 _ => {}
             }
             if stack.len() > MAX_DEPTH {

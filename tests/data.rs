@@ -104,6 +104,20 @@ fn syntax_error_is_located() {
 }
 
 #[test]
+fn a_key_written_twice_is_located_at_the_second_and_named() {
+    // The parser itself would point at the start of the mapping (line 1) and
+    // not say which key.
+    let src = "kind: speech\nunit:\n  name: 县\n  level: 县\n  name: 乡\n";
+    let p = Project::new(&[("data/x/2018.yaml", src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "yaml.duplicate-key");
+    assert_eq!(d.message, "键 `name` 在同一层写了两次（第 3 行已经有 `name`）");
+    let at = d.location.unwrap();
+    assert_eq!((at.line, at.column), (5, 3));
+    assert_eq!(d.path.as_deref(), Some("unit.name"));
+}
+
+#[test]
 fn a_bom_is_accepted() {
     let p = Project::new(&[]);
     p.write("data/x/2018.yaml", format!("\u{feff}{MINIMAL}").as_bytes());
