@@ -146,10 +146,10 @@ pub(super) fn set_blocks(
                 for items in &shaped {
                     // A line longer than the block (a long issuing body) wraps
                     // instead of running off the page; each part is placed alike.
-                    for (part, squeeze) in wrap(items, BLOCK_W) {
-                        let w = set_width(part, squeeze);
+                    for part in wrap(items, BLOCK_W) {
+                        let w = set_width(part);
                         let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
-                        set.push(SetLine::text(place(part, x0, 0.0, squeeze)));
+                        set.push(SetLine::text(place(part, x0, 0.0)));
                     }
                 }
                 out.push(Entry::Lines { lines: set, keep_with_next: false, breakable: false, table_header: None });

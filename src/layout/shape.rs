@@ -37,6 +37,14 @@ pub(super) fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Resul
             items.push(Item { ch, face, gid, size, fake_bold, advance, width });
         }
     }
+    // A word space (or no-break space) typed next to a full-width mark (`”， 抓`) is not set: the
+    // mark's blank half is the space there, and the line stays on the grid.
+    let mark = |it: Option<&Item>| it.is_some_and(|it| linebreak::closing(it.ch) || linebreak::opening(it.ch));
+    let set: Vec<bool> = (0..items.len())
+        .map(|i| !matches!(items[i].ch, ' ' | '\u{a0}') || !(mark(i.checked_sub(1).and_then(|j| items.get(j))) || mark(items.get(i + 1))))
+        .collect();
+    let mut set = set.into_iter();
+    items.retain(|_| set.next().unwrap_or(true));
     Ok(items)
 }
 
@@ -97,8 +105,8 @@ impl Breakable {
         linebreak::break_lines_exact(&self.chars, &self.widths, &self.allowed, measure, indent, count)
     }
 
-    /// How many of `spans` show an adjustment against the grid.
-    pub(super) fn uneven(&self, spans: &[LineSpan]) -> usize {
-        linebreak::uneven_lines(&self.chars, &self.widths, spans)
+    /// How many of `spans` (set in `measure`) show an adjustment against the grid.
+    pub(super) fn uneven(&self, spans: &[LineSpan], measure: f32) -> usize {
+        linebreak::uneven_lines(&self.chars, &self.widths, spans, measure)
     }
 }
