@@ -98,9 +98,11 @@ pub(super) fn set_blocks(
                     set
                 } else {
                     let text = Breakable::of(&items);
-                    let spans = text.lines(BLOCK_W, indent);
+                    let (spans, balanced) = text.heading_lines(BLOCK_W, indent);
                     let set = set_spans(&items, &text, &spans, indent, grid::left());
-                    if spans.len() > 1 {
+                    // A balanced heading keeps the word processor's own line
+                    // breaks: character spacing would letter-space its lines.
+                    if spans.len() > 1 && !balanced {
                         blocks[bi] = Some(SetBlock::Text(SetText { items, label: label_len(h), lines: spans }));
                     }
                     set

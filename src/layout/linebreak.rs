@@ -356,6 +356,54 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
     lines
 }
 
+/// The fewest characters a heading's last line may hold (closing marks not
+/// counted): fewer read as a word left behind (`…新局／面`).
+pub const HEADING_MIN_LAST: usize = 4;
+
+/// A heading's lines: as [`break_lines`] sets them, unless the last would hold
+/// fewer than [`HEADING_MIN_LAST`] characters; then as many lines broken in
+/// the narrowest measure (a character narrower at a time) that needs no more
+/// and leaves no such last line, set flush left at their natural widths, so
+/// that the lines balance. Returns the lines and whether they were balanced.
+pub fn heading_lines(
+    chars: &[char],
+    widths: &[f32],
+    allowed: &[bool],
+    measure: f32,
+    indent: f32,
+) -> (Vec<LineSpan>, bool) {
+    let spans = break_lines(chars, widths, allowed, measure, indent);
+    let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
+    let runt = |spans: &[LineSpan]| {
+        spans.len() > 1
+            && spans.last().is_some_and(|l| {
+                chars[l.start..l.end].iter().filter(|&&c| !c.is_whitespace() && !closing(c)).count() < HEADING_MIN_LAST
+            })
+    };
+    if !runt(&spans) {
+        return (spans, false);
+    }
+    let mut best = None;
+    let mut m = measure - unit;
+    while m > indent + 2.0 * unit {
+        let narrower = break_lines(chars, widths, allowed, m, indent);
+        if narrower.len() != spans.len() {
+            break;
+        }
+        if !runt(&narrower) {
+            best = Some(narrower);
+        }
+        m -= unit;
+    }
+    match best {
+        Some(mut lines) => {
+            lines.iter_mut().for_each(|l| l.surplus = 0.0);
+            (lines, true)
+        }
+        None => (spans, false),
+    }
+}
+
 /// How a line chosen by [`break_lines`] is justified: the space added (or, on
 /// a line set tighter, taken) at each place [`justifiable`] allows between its
 /// visible characters, from its surplus; none on a paragraph's last line that
@@ -538,6 +586,22 @@ mod tests {
         let l = break_lines(&t, &[10.0; 5], &break_after(&t), 45.0, 0.0);
         assert_eq!((l[0].start, l[0].end), (0, 2), "{l:?}");
         assert!(l.iter().all(|l| l.surplus >= 0.0));
+    }
+
+    #[test]
+    fn a_heading_never_ends_in_a_runt() {
+        // 30 ideographs in a measure of 28: broken 28 + 2, the heading is
+        // balanced instead, 15 + 15, each line at its natural width.
+        let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(3).chars().collect();
+        let w = vec![10.0; t.len()];
+        let (l, balanced) = heading_lines(&t, &w, &break_after(&t), 280.0, 0.0);
+        assert!(balanced);
+        assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [15, 15]);
+        assert!(l.iter().all(|l| justification(&t[l.start..l.end], l) == 0.0));
+        // A last line of four characters is left as the breaker set it.
+        let (l, balanced) = heading_lines(&t, &w, &break_after(&t), 260.0, 0.0);
+        assert!(!balanced, "{l:?}");
+        assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [26, 4]);
     }
 
     #[test]

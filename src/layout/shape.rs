@@ -100,6 +100,11 @@ impl Breakable {
         linebreak::break_lines(&self.chars, &self.widths, &self.allowed, measure, indent)
     }
 
+    /// A heading's lines in `measure` (see [`linebreak::heading_lines`]).
+    pub(super) fn heading_lines(&self, measure: f32, indent: f32) -> (Vec<LineSpan>, bool) {
+        linebreak::heading_lines(&self.chars, &self.widths, &self.allowed, measure, indent)
+    }
+
     /// Exactly `count` such lines, if that can be done without a loose line.
     pub(super) fn exact_lines(&self, measure: f32, indent: f32, count: usize) -> Option<Vec<LineSpan>> {
         linebreak::break_lines_exact(&self.chars, &self.widths, &self.allowed, measure, indent, count)
