@@ -185,6 +185,12 @@ pub fn on_grid(c: char) -> bool {
     ideograph(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF) || "“”‘’—…·".contains(c)
 }
 
+/// Whether every character of `line` is on the grid, white space aside (it is
+/// not drawn: a line with a space typed next to a mark still reads as grid text).
+pub fn grid_text(line: &[char]) -> bool {
+    line.iter().all(|&c| on_grid(c) || c.is_whitespace())
+}
+
 /// Extra space between two characters, in points, above which a justified
 /// line reads as loose (the grid's even colour is lost).
 pub const LOOSE_PT: f32 = 0.9;
@@ -230,7 +236,6 @@ fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl
     // Width up to the last visible character, with the pairs in it compressed.
     let mut w = 0.0;
     let mut pending_space = 0.0;
-    let mut pending_grid = true;
     let mut grid_only = true;
     // Places where justification may add space, up to the current character;
     // visible characters so far.
@@ -242,7 +247,6 @@ fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl
         }
         if chars[i].is_whitespace() {
             pending_space += widths[i];
-            pending_grid &= on_grid(chars[i]);
         } else {
             let cut = if i > s {
                 let (a, b) = pair_cut(chars[i - 1], chars[i], widths[i - 1], widths[i]);
@@ -251,8 +255,8 @@ fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl
                 0.0
             };
             w += pending_space + widths[i] - cut;
-            grid_only &= pending_grid && on_grid(chars[i]);
-            (pending_space, pending_grid) = (0.0, true);
+            grid_only &= on_grid(chars[i]);
+            pending_space = 0.0;
             gaps = gaps_running;
             count += 1;
         }
@@ -267,12 +271,17 @@ fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl
         let surplus = -over;
         let per_gap = surplus / gaps.max(1) as f32;
         let shown = shows(grid_only, s == 0, count, cells, surplus, unit);
+        // More characters than the grid's cells, thanks to compressed pairs:
+        // fine, but a word processor that does not compress them (LibreOffice)
+        // can only match it by squeezing the line, so a line of the grid's
+        // count, a little looser, is preferred.
+        let crowded = if grid_only && count > cells { 20.0 } else { 0.0 };
         let cost = if over > EPS {
             // Tighter, never the last line; better where the grid does not show it.
             if last {
                 continue;
             }
-            5.0 + (per_gap / TIGHT_PT).powi(2) * 10.0 + if shown { 1000.0 } else { 0.0 }
+            5.0 + crowded + (per_gap / TIGHT_PT).powi(2) * 10.0 + if shown { 1000.0 } else { 0.0 }
         } else if last {
             0.0
         } else if per_gap > max_loose + EPS {
@@ -284,7 +293,7 @@ fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl
             } else {
                 (per_gap / LOOSE_PT).powi(2) * 10.0
             };
-            badness + if shown { 1000.0 } else { 0.0 }
+            badness + crowded + if shown { 1000.0 } else { 0.0 }
         };
         line(e, cost, surplus);
     }
@@ -432,7 +441,7 @@ pub fn justification(line: &[char], span: &LineSpan) -> f32 {
 /// letters, which cannot end on the grid anyway, up to a cell and a quarter.
 pub fn near_full(line: &[char]) -> f32 {
     let cell = super::grid::CHAR_PITCH;
-    if line.iter().all(|&c| on_grid(c)) { cell - 0.5 } else { 1.25 * cell }
+    if grid_text(line) { cell - 0.5 } else { 1.25 * cell }
 }
 
 /// The x position of each visible character of a line starting at `x0` (see
@@ -522,7 +531,7 @@ pub fn uneven_lines(chars: &[char], widths: &[f32], spans: &[LineSpan], measure:
         .iter()
         .filter(|s| {
             let line = &chars[s.start..s.end];
-            let grid_only = line.iter().all(|&c| on_grid(c));
+            let grid_only = grid_text(line);
             let count = line[..visible_len(line)].iter().filter(|c| !c.is_whitespace()).count();
             !s.last && shows(grid_only, s.first, count, cells, s.surplus, unit)
         })

@@ -75,7 +75,7 @@ impl ParaSrc {
         let spans = text.lines(BLOCK_W, indent);
         let grid_lines = spans
             .iter()
-            .filter(|s| !s.first && !s.last && text.chars[s.start..s.end].iter().all(|&c| linebreak::on_grid(c)))
+            .filter(|s| !s.first && !s.last && linebreak::grid_text(&text.chars[s.start..s.end]))
             .count();
         let uneven = text.uneven(&spans, BLOCK_W);
         let set = set_spans(&items, &text, &spans, indent, grid::left());

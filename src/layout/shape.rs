@@ -37,14 +37,15 @@ pub(super) fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Resul
             items.push(Item { ch, face, gid, size, fake_bold, advance, width });
         }
     }
-    // A word space (or no-break space) typed next to a full-width mark (`”， 抓`) is not set: the
-    // mark's blank half is the space there, and the line stays on the grid.
+    // A word space (or no-break space) typed next to a full-width mark
+    // (`”， 抓`) takes no room: the mark's blank half is the space there. The
+    // item stays (the DOCX spaces the text's characters item by item).
     let mark = |it: Option<&Item>| it.is_some_and(|it| linebreak::closing(it.ch) || linebreak::opening(it.ch));
-    let set: Vec<bool> = (0..items.len())
-        .map(|i| !matches!(items[i].ch, ' ' | '\u{a0}') || !(mark(i.checked_sub(1).and_then(|j| items.get(j))) || mark(items.get(i + 1))))
-        .collect();
-    let mut set = set.into_iter();
-    items.retain(|_| set.next().unwrap_or(true));
+    for i in 0..items.len() {
+        if matches!(items[i].ch, ' ' | '\u{a0}') && (mark(i.checked_sub(1).and_then(|j| items.get(j))) || mark(items.get(i + 1))) {
+            items[i].width = 0.0;
+        }
+    }
     Ok(items)
 }
 
