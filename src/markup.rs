@@ -25,8 +25,8 @@ use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Errors, Location, Result};
 use crate::doc::{
-    ATTACHMENT_NOTE, Align, Attachment, Block, Chart, Counter, Document, Heading, HeadingNumber, LevelStyle, Meta, Numbering, Table,
-    Text, printable,
+    ATTACHMENT_NOTE, Align, Attachment, Block, Chart, Counter, Document, Heading, HeadingNumber, LevelStyle, Meta,
+    Numbering, Table, Text, printable,
 };
 
 /// Settings from the front matter.

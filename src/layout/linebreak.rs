@@ -127,14 +127,20 @@ fn latin(c: char) -> bool {
     c.is_ascii_graphic()
 }
 
+/// What compression of adjacent punctuation takes before item `i` of `line`
+/// (see [`pair_cut`]), from the pair it makes with the character before it,
+/// a space of no width between them aside (see `shape`).
+pub fn cut_before(line: &[char], widths: &[f32], i: usize) -> f32 {
+    let Some(j) = (0..i).rev().find(|&j| !(line[j].is_whitespace() && widths[j] == 0.0)) else { return 0.0 };
+    let (a, b) = pair_cut(line[j], line[i], widths[j], widths[i]);
+    a + b
+}
+
 /// The natural width of `line` set on one line: each character's width less
-/// what compression of adjacent punctuation takes (see [`pair_cut`]).
+/// what compression of adjacent punctuation takes (see [`cut_before`]).
 pub fn set_width(line: &[char], widths: &[f32]) -> f32 {
     let n = visible_len(line);
-    let cut: f32 = (1..n).map(|i| {
-        let (a, b) = pair_cut(line[i - 1], line[i], widths[i - 1], widths[i]);
-        a + b
-    }).sum();
+    let cut: f32 = (1..n).map(|i| cut_before(line, widths, i)).sum();
     widths[..n].iter().sum::<f32>() - cut
 }
 
@@ -248,12 +254,7 @@ fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl
         if chars[i].is_whitespace() {
             pending_space += widths[i];
         } else {
-            let cut = if i > s {
-                let (a, b) = pair_cut(chars[i - 1], chars[i], widths[i - 1], widths[i]);
-                a + b
-            } else {
-                0.0
-            };
+            let cut = cut_before(&chars[s..=i], &widths[s..=i], i - s);
             w += pending_space + widths[i] - cut;
             grid_only &= on_grid(chars[i]);
             pending_space = 0.0;
@@ -372,8 +373,9 @@ pub const HEADING_MIN_LAST: usize = 4;
 /// A heading's lines: as [`break_lines`] sets them, unless the last would hold
 /// fewer than [`HEADING_MIN_LAST`] characters; then as many lines broken in
 /// the narrowest measure (a character narrower at a time) that needs no more
-/// and leaves no such last line, set flush left at their natural widths, so
-/// that the lines balance. Returns the lines and whether they were balanced.
+/// and leaves no such last line (failing that, the line before the last gives
+/// it characters), set flush left at their natural widths, so that the lines
+/// balance. Returns the lines and whether they were balanced.
 pub fn heading_lines(
     chars: &[char],
     widths: &[f32],
@@ -404,13 +406,22 @@ pub fn heading_lines(
         }
         m -= unit;
     }
-    match best {
-        Some(mut lines) => {
-            lines.iter_mut().for_each(|l| l.surplus = 0.0);
-            (lines, true)
+    // Failing that (a narrower measure takes another line), the line before
+    // the last gives it characters, where a line may break.
+    let mut lines = best.unwrap_or_else(|| {
+        let mut lines = spans.clone();
+        let k = lines.len() - 1;
+        let want = lines[k].end.saturating_sub(HEADING_MIN_LAST);
+        if let Some(b) = (lines[k - 1].start + 1..=want).rev().find(|&b| allowed[b - 1]) {
+            (lines[k - 1].end, lines[k].start) = (b, b);
         }
-        None => (spans, false),
+        lines
+    });
+    if runt(&lines) {
+        return (spans, false);
     }
+    lines.iter_mut().for_each(|l| l.surplus = 0.0);
+    (lines, true)
 }
 
 /// How a line chosen by [`break_lines`] is justified: the space added (or, on
@@ -454,9 +465,7 @@ pub fn positions(x0: f32, line: &[char], widths: &[f32], gap: f32) -> Vec<f32> {
     let mut out = Vec::with_capacity(line.len());
     let mut x = x0;
     for i in 0..line.len() {
-        let (after_prev, before) =
-            if i > 0 { pair_cut(line[i - 1], line[i], widths[i - 1], widths[i]) } else { (0.0, 0.0) };
-        x -= after_prev + before;
+        x -= cut_before(line, widths, i);
         out.push(x);
         x += widths[i];
         if i + 1 < line.len() && justifiable(line[i], line[i + 1]) {
@@ -591,10 +600,13 @@ mod tests {
         assert_eq!(l[0].surplus, 10.0);
         // A lone mark inside a line keeps its em: the line is not squeezed to
         // fit, however close it comes.
+        // 甲，丙丁 fits in 45 but 。 may not start a line: 丁 goes down with it.
         let t = chars("甲，丙丁。");
         let l = break_lines(&t, &[10.0; 5], &break_after(&t), 45.0, 0.0);
-        assert_eq!((l[0].start, l[0].end), (0, 2), "{l:?}");
+        assert_eq!((l[0].start, l[0].end), (0, 3), "{l:?}");
         assert!(l.iter().all(|l| l.surplus >= 0.0));
+        let xs = positions(0.0, &t[..3], &[10.0; 3], justification(&t[..3], &l[0]));
+        assert!(xs[2] - xs[1] >= 10.0, "the comma keeps its em: {xs:?}");
     }
 
     #[test]
@@ -629,15 +641,17 @@ mod tests {
 
     #[test]
     fn exact_line_counts() {
-        // 30 ideographs in a measure of 10: three natural lines, or four with
-        // looser lines, never two.
-        let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(3).chars().collect();
-        let w = vec![1.0; t.len()];
+        // 83 ideographs of 16 pt in a measure of 28: three natural lines
+        // (28 + 28 + 27), or four with lines of 27 (0.6 pt between characters:
+        // not loose), never two.
+        let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(9).chars().take(83).collect();
+        let w = vec![16.0; t.len()];
         let a = break_after(&t);
-        assert_eq!(break_lines(&t, &w, &a, 10.0, 0.0).len(), 3);
-        let four = break_lines_exact(&t, &w, &a, 10.0, 0.0, 4).expect("four lines");
+        let m = 28.0 * 16.0;
+        assert_eq!(break_lines(&t, &w, &a, m, 0.0).len(), 3);
+        let four = break_lines_exact(&t, &w, &a, m, 0.0, 4).expect("four lines");
         assert_eq!(four.len(), 4);
-        assert!(four.iter().all(|l| l.end - l.start <= 10 && l.end > l.start));
-        assert!(break_lines_exact(&t, &w, &a, 10.0, 0.0, 2).is_none());
+        assert!(four.iter().all(|l| (1..=28).contains(&(l.end - l.start))), "{four:?}");
+        assert!(break_lines_exact(&t, &w, &a, m, 0.0, 2).is_none());
     }
 }

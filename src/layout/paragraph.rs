@@ -11,13 +11,15 @@ use super::types::{Item, PlacedGlyph, Run};
 
 /// Turn items into runs starting at `x0`, adjacent marks compressed and `gap`
 /// extra wherever justification may add space (see [`linebreak::positions`]).
-/// The white space a line ends with is not drawn (see [`linebreak::visible_len`]).
+/// The white space a line ends with is not drawn (see [`linebreak::visible_len`]),
+/// nor a space of no width.
 pub(super) fn place(items: &[Item], x0: f32, gap: f32) -> Vec<Run> {
     let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
     let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
     let xs = linebreak::positions(x0, &chars, &widths, gap);
     let mut runs: Vec<Run> = Vec::new();
-    for (it, x) in items.iter().zip(xs) {
+    // A space of no width (see `shape`) is not drawn.
+    for (it, x) in items.iter().zip(xs).filter(|(it, _)| !(it.ch.is_whitespace() && it.width == 0.0)) {
         let same = runs.last().is_some_and(|r| r.face == it.face && r.size == it.size && r.fake_bold == it.fake_bold);
         if !same {
             runs.push(Run { face: it.face, size: it.size, fake_bold: it.fake_bold, y: 0.0, glyphs: Vec::new() });
@@ -73,10 +75,8 @@ impl ParaSrc {
     pub(super) fn new(block: usize, label: usize, items: Vec<Item>, indent: f32) -> (ParaSrc, Vec<SetLine>) {
         let text = Breakable::of(&items);
         let spans = text.lines(BLOCK_W, indent);
-        let grid_lines = spans
-            .iter()
-            .filter(|s| !s.first && !s.last && linebreak::grid_text(&text.chars[s.start..s.end]))
-            .count();
+        let grid_lines =
+            spans.iter().filter(|s| !s.first && !s.last && linebreak::grid_text(&text.chars[s.start..s.end])).count();
         let uneven = text.uneven(&spans, BLOCK_W);
         let set = set_spans(&items, &text, &spans, indent, grid::left());
         (ParaSrc { block, label, lines: set.len(), items, text, indent, grid_lines, uneven }, set)

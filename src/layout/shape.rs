@@ -42,7 +42,9 @@ pub(super) fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Resul
     // item stays (the DOCX spaces the text's characters item by item).
     let mark = |it: Option<&Item>| it.is_some_and(|it| linebreak::closing(it.ch) || linebreak::opening(it.ch));
     for i in 0..items.len() {
-        if matches!(items[i].ch, ' ' | '\u{a0}') && (mark(i.checked_sub(1).and_then(|j| items.get(j))) || mark(items.get(i + 1))) {
+        if matches!(items[i].ch, ' ' | '\u{a0}')
+            && (mark(i.checked_sub(1).and_then(|j| items.get(j))) || mark(items.get(i + 1)))
+        {
             items[i].width = 0.0;
         }
     }
