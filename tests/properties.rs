@@ -239,7 +239,7 @@ proptest! {
             rest = &rest[skip.unwrap_or(0) + text.len()..];
         }
         prop_assert!(rest.trim().is_empty(), "«{}» not set", rest);
-        prop_assert!((lines[0].x0 - (grid::left() + 2.0 * CHAR_PITCH)).abs() <= 0.01, "first line not indented");
+        prop_assert!((lines[0].x0 - (grid::left() + 2.0 * CHAR_PITCH)).abs() <= 0.01, "first line not indented: {} «{}»", lines[0].x0, lines[0].text);
         for l in &lines[..lines.len() - 1] {
             prop_assert!(
                 (l.right - grid::right()).abs() <= 0.01,

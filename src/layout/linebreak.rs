@@ -117,9 +117,10 @@ pub fn pair_cut(a: char, b: char, wa: f32, wb: f32) -> (f32, f32) {
 
 /// Whether the justification may add space between `a` and `b`: anywhere but
 /// inside a run of Latin letters, figures and their signs (`2018`, `66.2%`,
-/// `CT`), which keep their own widths (layout.md).
+/// `CT`), which keep their own widths (layout.md), and but after white space
+/// (a space is one place, not two; one of no width beside a mark, none).
 pub fn justifiable(a: char, b: char) -> bool {
-    !(latin(a) && latin(b))
+    !(latin(a) && latin(b)) && !a.is_whitespace()
 }
 
 /// A character of a Latin or figure run: any ASCII character but the space.

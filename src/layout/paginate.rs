@@ -17,7 +17,7 @@ use super::types::{Fill, Item, OutlineEntry, Page, Rule, Run};
 /// The share of a document's all-Han lines (in percent) that may hold other than
 /// 28 characters, counting those line breaking could not avoid; what is left of
 /// it is what pagination may spend lengthening paragraphs to fill pages.
-pub(super) const UNEVEN_PERCENT: usize = 0;
+pub(super) const UNEVEN_PERCENT: usize = 4;
 
 /// A paragraph to set a line longer (or shorter) so that a page fills.
 pub(super) struct Fix {
