@@ -120,7 +120,7 @@ pub fn pair_cut(a: char, b: char, wa: f32, wb: f32) -> (f32, f32) {
 /// `CT`), which keep their own widths (layout.md), and but after white space
 /// (a space is one place, not two; one of no width beside a mark, none).
 pub fn justifiable(a: char, b: char) -> bool {
-    !(latin(a) && latin(b)) && !a.is_whitespace()
+    !(a.is_whitespace() || latin(a) && latin(b))
 }
 
 /// A character of a Latin or figure run: any ASCII character but the space.
@@ -437,13 +437,9 @@ pub fn justification(line: &[char], span: &LineSpan) -> f32 {
         return 0.0;
     }
     let per_gap = span.surplus / gaps as f32;
-    if span.surplus > 0.0 && (!span.last || span.surplus < near_full(line)) {
-        per_gap
-    } else if span.surplus < 0.0 && -per_gap <= TIGHT_PT + 0.01 {
-        per_gap
-    } else {
-        0.0
-    }
+    let spread = span.surplus > 0.0 && (!span.last || span.surplus < near_full(line));
+    let tighten = span.surplus < 0.0 && -per_gap <= TIGHT_PT + 0.01;
+    if spread || tighten { per_gap } else { 0.0 }
 }
 
 /// A paragraph's last line short of the measure by less than this is justified
