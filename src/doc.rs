@@ -316,6 +316,10 @@ pub fn value_text(v: f64) -> String {
     format!("{v}")
 }
 
+/// How the attachment note under the body begins (GB/T 9704 7.3.4), a
+/// paragraph of its own with a blank line above it.
+pub const ATTACHMENT_NOTE: &str = "附件：";
+
 /// The start of an attachment (附件).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {
@@ -407,7 +411,7 @@ impl Document {
 
     /// How many blank lines come before block `i`: one after the title, one
     /// between the title block and the salutation, one around a chart (or a
-    /// pair), one after an attachment's title, two above a signature (GB/T 9704
+    /// pair), one after an attachment's title, one above the attachment note, two above a signature (GB/T 9704
     /// 7.3.5.2). The one rule both writers follow, so their pages break alike; a
     /// blank line at a page's top is dropped.
     pub fn blank_lines_before(&self, i: usize) -> usize {
@@ -424,6 +428,7 @@ impl Document {
             Block::Salutation(_) if prev.is_some_and(title_block) => 1,
             Block::Chart(_) if !self.paired_with_previous(i) => 1,
             Block::Signature(_) => 2,
+            Block::Paragraph(t) if t.plain().starts_with(ATTACHMENT_NOTE) => 1,
             _ => 0,
         };
         after + own

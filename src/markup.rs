@@ -25,8 +25,8 @@ use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Errors, Location, Result};
 use crate::doc::{
-    Align, Attachment, Block, Chart, Counter, Document, Heading, HeadingNumber, LevelStyle, Meta, Numbering, Table,
-    Text, printable,
+    ATTACHMENT_NOTE, Align, Attachment, Block, Chart, Counter, Document, Heading, HeadingNumber, LevelStyle, Meta,
+    Numbering, Table, Text, printable,
 };
 
 /// Settings from the front matter.
@@ -92,6 +92,7 @@ pub fn parse(markup: &str, origin: &str) -> Result<Document> {
     }
     number_headings(&mut doc);
     label_attachments(&mut doc);
+    note_attachments(&mut doc);
     Ok(doc)
 }
 
@@ -518,6 +519,37 @@ fn label_attachments(doc: &mut Document) {
     }
 }
 
+/// The attachment note under the body (GB/T 9704 7.3.4), before the signature:
+/// `附件：title`, or for several `附件：1．title` with `2．title` … aligned under
+/// the first, one paragraph each.
+fn note_attachments(doc: &mut Document) {
+    let titles: Vec<String> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Attachment(a) => Some(a.title.plain()),
+            _ => None,
+        })
+        .collect();
+    let Some(first) = doc.blocks.iter().position(|b| matches!(b, Block::Attachment(_))) else { return };
+    // Before the signature that ends the body, if there is one.
+    let at = match doc.blocks[..first].iter().position(|b| matches!(b, Block::Signature(_))) {
+        Some(sig) => sig,
+        None => first,
+    };
+    let notes = titles.iter().enumerate().map(|(i, title)| {
+        let line = match (titles.len(), i) {
+            (1, _) => format!("{ATTACHMENT_NOTE}{title}"),
+            (_, 0) => format!("{ATTACHMENT_NOTE}1．{title}"),
+            (_, i) => format!("\u{3000}\u{3000}\u{3000}{}．{title}", i + 1),
+        };
+        let mut text = Text::default();
+        text.push(&line, false);
+        Block::Paragraph(text)
+    });
+    doc.blocks.splice(at..at, notes.collect::<Vec<_>>());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -594,9 +626,21 @@ mod tests {
         assert!(matches!(&doc.blocks[2], Block::Date(_)));
         assert!(matches!(&doc.blocks[3], Block::Speaker(_)));
         assert!(matches!(&doc.blocks[4], Block::Salutation(t) if t.plain() == "同志们："));
-        assert!(matches!(&doc.blocks[6], Block::Attachment(a) if a.label == "附件1"));
-        assert!(matches!(&doc.blocks[7], Block::Attachment(a) if a.label == "附件2"));
+        // The attachment note under the body (GB/T 9704 7.3.4), a blank line above it.
+        assert!(matches!(&doc.blocks[6], Block::Paragraph(t) if t.plain() == "附件：1．指标表"));
+        assert!(matches!(&doc.blocks[7], Block::Paragraph(t) if t.plain() == "\u{3000}\u{3000}\u{3000}2．另一表"));
+        assert_eq!((doc.blank_lines_before(6), doc.blank_lines_before(7)), (1, 0));
+        assert!(matches!(&doc.blocks[8], Block::Attachment(a) if a.label == "附件1"));
+        assert!(matches!(&doc.blocks[9], Block::Attachment(a) if a.label == "附件2"));
         assert_eq!(doc.meta.title, "大干苦干 为开创新局面而努力奋斗");
+    }
+
+    #[test]
+    fn the_attachment_note_stands_above_the_signature() {
+        let doc = parse_body("正文。\n\n## 某局 {.signature}\n\n# 指标表 {.attachment}\n");
+        assert!(matches!(&doc.blocks[1], Block::Paragraph(t) if t.plain() == "附件：指标表"));
+        assert!(matches!(&doc.blocks[2], Block::Signature(_)));
+        assert!(matches!(&doc.blocks[3], Block::Attachment(_)));
     }
 
     #[test]

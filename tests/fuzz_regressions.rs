@@ -168,13 +168,18 @@ fn a_row_taller_than_a_page_is_set_in_pieces() {
 /// lines than pagination could want.
 #[test]
 fn a_run_of_quotes_fills_its_lines() {
-    use nianbao::layout::linebreak::{MAX_EXACT_LINES, break_after, break_lines, break_lines_exact};
+    use nianbao::layout::linebreak::{MAX_EXACT_LINES, break_after, break_lines, break_lines_exact, set_width};
     let chars: Vec<char> = "“".repeat(2000).chars().chain("”".repeat(2000).chars()).collect();
     let widths = vec![10.0; chars.len()];
     let allowed = break_after(&chars);
     let lines = break_lines(&chars, &widths, &allowed, 280.0, 20.0);
-    assert_eq!(lines.len(), (4000usize + 2).div_ceil(28), "filled lines of 28 (the first 26 after its indent)");
-    assert!(lines.iter().all(|l| l.end - l.start <= 28));
+    // Filled lines of 28 (the first 26 after its indent), or fewer lines where
+    // adjacent marks are compressed.
+    assert!(lines.len() <= (4000usize + 2).div_ceil(28), "{} lines", lines.len());
+    assert!(lines.iter().all(|l| {
+        let avail = if l.first { 260.0 } else { 280.0 };
+        set_width(&chars[l.start..l.end], &widths[l.start..l.end]) <= avail + 0.01
+    }));
     assert!(break_lines_exact(&chars, &widths, &allowed, 280.0, 20.0, MAX_EXACT_LINES + 1).is_none());
     assert!(break_lines_exact(&chars, &widths, &allowed, 280.0, 20.0, lines.len()).is_none());
 }

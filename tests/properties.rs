@@ -11,7 +11,8 @@ use common::{Project, fonts, root};
 use nianbao::doc::{Block, Document, Meta, Numbering, Text};
 use nianbao::layout::grid::{self, BLOCK_W, BODY_PT, CHAR_PITCH};
 use nianbao::layout::linebreak::{
-    LineSpan, NO_LINE_END, NO_LINE_START, break_after, break_lines, justification, positions,
+    LineSpan, NO_LINE_END, NO_LINE_START, break_after, break_lines, closing, heading_lines, justification, opening,
+    positions,
 };
 use nianbao::layout::{self, Layout};
 use nianbao::numbers::chinese_numeral;
@@ -74,12 +75,49 @@ proptest! {
         for l in &lines {
             let avail = if l.first { measure - indent } else { measure };
             let line = &chars[l.start..l.end];
-            let (gap, squeeze) = justification(line, l);
-            let xs = positions(0.0, line, &widths[l.start..l.end], gap, squeeze);
+            let gap = justification(line, l);
+            let xs = positions(0.0, line, &widths[l.start..l.end], gap);
             // The white space a line ends with is not set.
             let end = xs.last().map_or(0.0, |x| x + widths[l.start + xs.len() - 1]);
             prop_assert!(end <= avail + 0.01, "line {:?} is {} wide in {}", line, end, avail);
         }
+    }
+
+    /// A full-width mark inside a line with no mark beside it keeps its em
+    /// (less at most the 0.7 pt a tight line takes between characters): lines
+    /// are never fitted by squeezing a lone mark (clreq).
+    #[test]
+    fn no_lone_mid_line_mark_is_squeezed(s in text(), chars_per_line in 2usize..40) {
+        let chars: Vec<char> = s.chars().collect();
+        let widths: Vec<f32> = chars.iter().map(|&c| width(c)).collect();
+        let measure = chars_per_line as f32 * UNIT;
+        let mark = |c: char| closing(c) || opening(c);
+        for l in break_lines(&chars, &widths, &break_after(&chars), measure, 0.0) {
+            let line = &chars[l.start..l.end];
+            let xs = positions(0.0, line, &widths[l.start..l.end], justification(line, &l));
+            for i in 1..xs.len().saturating_sub(1) {
+                if mark(line[i]) && !mark(line[i - 1]) && !mark(line[i + 1]) {
+                    let advance = xs[i + 1] - xs[i];
+                    prop_assert!(
+                        advance >= 0.95 * widths[l.start + i],
+                        "«{}» in «{}» is {} wide", line[i], line.iter().collect::<String>(), advance
+                    );
+                }
+            }
+        }
+    }
+
+    /// No heading line but the first holds fewer than 4 characters (closing
+    /// marks aside) when the heading could be balanced.
+    #[test]
+    fn no_heading_ends_in_a_runt(n in 29usize..80, chars_per_line in 10usize..29) {
+        let chars: Vec<char> = "卫生健康工作全县医疗服务基层".chars().cycle().take(n).collect();
+        let widths = vec![UNIT; n];
+        let measure = chars_per_line as f32 * UNIT;
+        let (lines, _) = heading_lines(&chars, &widths, &break_after(&chars), measure, 2.0 * UNIT);
+        tiles(&lines, n)?;
+        let last = lines.last().unwrap();
+        prop_assert!(lines.len() == 1 || last.end - last.start >= 4, "{:?}", lines);
     }
 
     /// A line never starts with a mark that may not start one, nor ends with one
@@ -188,17 +226,20 @@ proptest! {
         let layout = layout::layout(&paragraph_doc(&s), book, data).expect("layout");
         let lines = body_lines(&layout);
         prop_assert!(!lines.is_empty());
-        // The lines read back as the paragraph, but for the white space where a
-        // line breaks, which is discarded.
-        let mut rest = s.as_str();
+        // The lines read back as the paragraph, but for white space: discarded
+        // where a line breaks, and not set next to a full-width mark.
+        let bare = |t: &str| t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}')).collect::<String>();
+        let source = bare(&s);
+        let mut rest = source.as_str();
         for l in &lines {
+            let text = bare(&l.text);
             let spaces = rest.len() - rest.trim_start().len();
-            let skip = (0..=spaces).find(|&k| rest.is_char_boundary(k) && rest[k..].starts_with(&l.text));
-            prop_assert!(skip.is_some(), "«{}» is not next in «{}»", l.text, rest);
-            rest = &rest[skip.unwrap_or(0) + l.text.len()..];
+            let skip = (0..=spaces).find(|&k| rest.is_char_boundary(k) && rest[k..].starts_with(&text));
+            prop_assert!(skip.is_some(), "«{}» is not next in «{}»", text, rest);
+            rest = &rest[skip.unwrap_or(0) + text.len()..];
         }
         prop_assert!(rest.trim().is_empty(), "«{}» not set", rest);
-        prop_assert!((lines[0].x0 - (grid::left() + 2.0 * CHAR_PITCH)).abs() <= 0.01, "first line not indented");
+        prop_assert!((lines[0].x0 - (grid::left() + 2.0 * CHAR_PITCH)).abs() <= 0.01, "first line not indented: {} «{}»", lines[0].x0, lines[0].text);
         for l in &lines[..lines.len() - 1] {
             prop_assert!(
                 (l.right - grid::right()).abs() <= 0.01,

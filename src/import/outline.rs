@@ -241,6 +241,19 @@ pub fn read(lines: Vec<Line>) -> Outline {
             }
         }
     }
+    // The attachment note under the body (附件：title, or 附件：1．… then 2．…):
+    // rendering writes it again from the attachments.
+    static NOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^附件[:：]\s*(1[．.])?").expect("note"));
+    static MORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\d+[．.]").expect("more"));
+    let note = |l: &Line| match l {
+        Line::Text(t) => NOTE.captures(t).map(|c| c.get(1).is_some()),
+        _ => None,
+    };
+    if let Some((at, numbered)) = clean.iter().enumerate().find_map(|(i, l)| note(l).map(|n| (i, n))) {
+        let more = clean[at + 1..].iter().take_while(|l| numbered && matches!(l, Line::Text(t) if MORE.is_match(t)));
+        let n = 1 + more.count();
+        clean.drain(at..at + n);
+    }
     out.signature = signature(&mut clean);
     let mut rest = title_block(&clean, &mut out.head);
     // A bare task number on its own line takes the next line as its title.

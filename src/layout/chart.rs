@@ -60,7 +60,7 @@ struct Canvas {
 impl Canvas {
     /// `items` on one line starting at `x`, baseline `y` below the top.
     fn put(&mut self, items: &[Item], x: f32, y: f32) {
-        for mut r in place(items, x, 0.0, 0.0) {
+        for mut r in place(items, x, 0.0) {
             r.y = y;
             self.runs.push(r);
         }
@@ -69,7 +69,7 @@ impl Canvas {
     /// `items` broken to `measure` and centred on `cx` (kept within `bounds`),
     /// first baseline at `y`; returns the baseline after the last line.
     fn centred(&mut self, items: &[Item], cx: f32, measure: f32, bounds: (f32, f32), mut y: f32, size: f32) -> f32 {
-        for (part, _) in wrap(items, measure) {
+        for part in wrap(items, measure) {
             let x = (cx - width(part) / 2.0).clamp(bounds.0, bounds.1 - width(part).min(bounds.1 - bounds.0));
             self.put(part, x, y);
             y += size * LEADING;
@@ -161,7 +161,7 @@ fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min
             let base = legend_top + TEXT_PT * 0.9;
             c.rect(x, key, base - key, base, rgb(chart_look::FILLS[i % chart_look::FILLS.len()]), true);
             let mut b = base;
-            for (part, _) in wrap(items, w - key - 4.0) {
+            for part in wrap(items, w - key - 4.0) {
                 c.put(part, x + key + 4.0, b);
                 b += line;
             }

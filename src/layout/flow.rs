@@ -98,9 +98,11 @@ pub(super) fn set_blocks(
                     set
                 } else {
                     let text = Breakable::of(&items);
-                    let spans = text.lines(BLOCK_W, indent);
+                    let (spans, balanced) = text.heading_lines(BLOCK_W, indent);
                     let set = set_spans(&items, &text, &spans, indent, grid::left());
-                    if spans.len() > 1 {
+                    // A balanced heading keeps the word processor's own line
+                    // breaks: character spacing would letter-space its lines.
+                    if spans.len() > 1 && !balanced {
                         blocks[bi] = Some(SetBlock::Text(SetText { items, label: label_len(h), lines: spans }));
                     }
                     set
@@ -146,10 +148,10 @@ pub(super) fn set_blocks(
                 for items in &shaped {
                     // A line longer than the block (a long issuing body) wraps
                     // instead of running off the page; each part is placed alike.
-                    for (part, squeeze) in wrap(items, BLOCK_W) {
-                        let w = set_width(part, squeeze);
+                    for part in wrap(items, BLOCK_W) {
+                        let w = set_width(part);
                         let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
-                        set.push(SetLine::text(place(part, x0, 0.0, squeeze)));
+                        set.push(SetLine::text(place(part, x0, 0.0)));
                     }
                 }
                 out.push(Entry::Lines { lines: set, keep_with_next: false, breakable: false, table_header: None });

@@ -1,14 +1,18 @@
 //! Line breaking for Chinese text: where a line may end (UAX #14 opportunities
 //! narrowed by the clreq / GB/T 15834 prohibitions), and how a paragraph's
-//! characters are broken into lines of a given measure: squeeze first, then push.
+//! characters are broken into lines of a given measure: adjacent marks
+//! compressed (clreq), then a character pushed to the next line, the space left
+//! spread between characters but never inside a Latin or figure run.
 
 /// May not start a line (clreq; GB/T 15834), plus their half-width forms.
 pub const NO_LINE_START: &str = "、，。．：；！？”’」』）】〗〕］｝》〉%‰℃·…—,.;:?!)]}>";
 /// May not end a line.
 pub const NO_LINE_END: &str = "“‘「『（【〖〔［｛《〈([{<";
-/// Full-width marks whose glyph sits in the left half of the em: they can give up
-/// half an em of space after them when a line must be squeezed.
-const SQUEEZABLE: &str = "、，。．：；！？”’」』）】〗〕］｝》〉";
+/// Closing marks (clreq: closing brackets and the pause and stop marks), whose
+/// glyph sits in the left half of the em: the right half is blank.
+const CLOSING: &str = "、，。．：；！？”’」』）】〗〕］｝》〉";
+/// Opening marks, whose glyph sits in the right half of the em.
+const OPENING: &str = "“‘「『（【〖〔［｛《〈";
 
 /// Whether a line may break after each character of `text` (the last entry is
 /// always `true`: the paragraph ends there).
@@ -86,9 +90,59 @@ pub fn is_unit(c: char) -> bool {
     ) || ('\u{3371}'..='\u{33DF}').contains(&c)
 }
 
-/// Whether `c` may give up half an em when a line is squeezed.
-pub fn squeezable(c: char) -> bool {
-    !ideograph(c) && SQUEEZABLE.contains(c)
+/// A closing mark ([`CLOSING`]): its blank half is on its right.
+pub fn closing(c: char) -> bool {
+    !ideograph(c) && CLOSING.contains(c)
+}
+
+/// An opening mark ([`OPENING`]): its blank half is on its left.
+pub fn opening(c: char) -> bool {
+    !ideograph(c) && OPENING.contains(c)
+}
+
+/// What compression of adjacent punctuation (clreq 3.1.6) takes from the pair
+/// `a` `b` (of widths `wa`, `wb`) set side by side on one line: a closing mark
+/// followed by a closing or an opening mark gives up its blank right half; an
+/// opening mark after an opening mark gives up its blank left half. Returns
+/// (taken after `a`, taken before `b`); at most one is not zero.
+pub fn pair_cut(a: char, b: char, wa: f32, wb: f32) -> (f32, f32) {
+    if closing(a) && (closing(b) || opening(b)) {
+        (wa / 2.0, 0.0)
+    } else if opening(a) && opening(b) {
+        (0.0, wb / 2.0)
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// Whether the justification may add space between `a` and `b`: anywhere but
+/// inside a run of Latin letters, figures and their signs (`2018`, `66.2%`,
+/// `CT`), which keep their own widths (layout.md), and but after white space
+/// (a space is one place, not two; one of no width beside a mark, none).
+pub fn justifiable(a: char, b: char) -> bool {
+    !(a.is_whitespace() || latin(a) && latin(b))
+}
+
+/// A character of a Latin or figure run: any ASCII character but the space.
+fn latin(c: char) -> bool {
+    c.is_ascii_graphic()
+}
+
+/// What compression of adjacent punctuation takes before item `i` of `line`
+/// (see [`pair_cut`]), from the pair it makes with the character before it,
+/// a space of no width between them aside (see `shape`).
+pub fn cut_before(line: &[char], widths: &[f32], i: usize) -> f32 {
+    let Some(j) = (0..i).rev().find(|&j| !(line[j].is_whitespace() && widths[j] == 0.0)) else { return 0.0 };
+    let (a, b) = pair_cut(line[j], line[i], widths[j], widths[i]);
+    a + b
+}
+
+/// The natural width of `line` set on one line: each character's width less
+/// what compression of adjacent punctuation takes (see [`cut_before`]).
+pub fn set_width(line: &[char], widths: &[f32]) -> f32 {
+    let n = visible_len(line);
+    let cut: f32 = (1..n).map(|i| cut_before(line, widths, i)).sum();
+    widths[..n].iter().sum::<f32>() - cut
 }
 
 /// Whether `c` may not start a line ([`NO_LINE_START`]).
@@ -116,14 +170,15 @@ pub fn visible_len(line: &[char]) -> usize {
     line.iter().rposition(|c| !c.is_whitespace()).map_or(0, |i| i + 1)
 }
 
-/// One line chosen by [`break_lines`]: items `start..end`, and the space to add
-/// (positive) or take away by squeezing (negative) to fill the measure.
+/// One line chosen by [`break_lines`]: items `start..end`, and the space left
+/// over (or, for a line that cannot be set in the measure at all, missing) once
+/// its adjacent marks are compressed, to spread between its characters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LineSpan {
     pub start: usize,
     pub end: usize,
-    /// Surplus to distribute: positive spreads between characters, negative is
-    /// taken from squeezable marks.
+    /// Surplus to distribute between characters (negative only for a line that
+    /// overflows because nothing shorter could be set there).
     pub surplus: f32,
     /// The first line of the paragraph (indented).
     pub first: bool,
@@ -137,6 +192,20 @@ pub fn on_grid(c: char) -> bool {
     ideograph(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF) || "“”‘’—…·".contains(c)
 }
 
+/// Whether every character of `line` is on the grid, white space aside (it is
+/// not drawn: a line with a space typed next to a mark still reads as grid text).
+pub fn grid_text(line: &[char]) -> bool {
+    line.iter().all(|&c| on_grid(c) || c.is_whitespace())
+}
+
+/// Extra space between two characters, in points, above which a justified
+/// line reads as loose (the grid's even colour is lost).
+pub const LOOSE_PT: f32 = 0.9;
+
+/// Space taken between two characters, in points, at most, to set a line that
+/// is not on the grid a character longer (about 1/26 em: not seen).
+pub const TIGHT_PT: f32 = 0.7;
+
 /// A paragraph's items as the breakers see them; `unit` is the widest item.
 #[derive(Clone, Copy)]
 struct Items<'a> {
@@ -146,79 +215,103 @@ struct Items<'a> {
     unit: f32,
 }
 
+/// Whether a full line shows against the character grid: an all-grid line
+/// (after the first) that neither holds the grid's number of characters
+/// (`cells`) nor fills the measure but for a quarter of a cell (once its
+/// adjacent marks are compressed, 29 characters with two compressed marks are
+/// 28 cells).
+fn shows(grid_only: bool, first: bool, count: usize, cells: usize, surplus: f32, unit: f32) -> bool {
+    grid_only && !first && count != cells && surplus.abs() > 0.25 * unit + 0.01
+}
+
 /// Every line the breakers may set from item `s` in `avail` points: calls
-/// `line(end, cost, surplus)` for each allowed end. A line ending at a natural
-/// fit costs little, a squeezed or pushed one more, and more again where the
-/// adjustment shows against the grid (an all-Han line after the first); a line
-/// looser than `max_loose` (the paragraph's last aside) or overflowing more
-/// than its marks can squeeze is not offered.
+/// `line(end, cost, surplus)` for each allowed end. A line is measured with its
+/// adjacent marks compressed (clreq); what is left over is spread between its
+/// characters (not inside Latin runs). It costs little when the space between
+/// characters stays small, a lot when it exceeds [`LOOSE_PT`], and more again
+/// where it shows against the grid (see [`shows`]). A line may also be set
+/// tighter by up to [`TIGHT_PT`] between characters, at a small cost where the
+/// grid does not show it (the indented first line, a line with Latin letters
+/// or figures), as one that shows elsewhere. A
+/// line looser than `max_loose` points between characters (the paragraph's
+/// last aside), or that does not fit, is not offered.
 fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl FnMut(usize, f32, f32)) {
     const EPS: f32 = 0.01;
     let Items { chars, widths, allowed, unit } = *items;
     let n = widths.len();
-    // Width up to the last visible character; squeeze available from the marks
-    // before it (a line's last visible character is never squeezed).
+    let cells = (avail / unit).round() as usize;
+    // Width up to the last visible character, with the pairs in it compressed.
     let mut w = 0.0;
     let mut pending_space = 0.0;
-    let mut pending_grid = true;
-    let mut squeeze_cap = 0.0;
-    let mut cap_here = 0.0;
     let mut grid_only = true;
+    // Places where justification may add space, up to the current character;
+    // visible characters so far.
+    let (mut gaps_running, mut gaps, mut count) = (0usize, 0usize, 0usize);
     for e in s + 1..=n {
         let i = e - 1;
+        if i > s && justifiable(chars[i - 1], chars[i]) {
+            gaps_running += 1;
+        }
         if chars[i].is_whitespace() {
             pending_space += widths[i];
-            pending_grid &= on_grid(chars[i]);
         } else {
-            w += pending_space + widths[i];
-            grid_only &= pending_grid && on_grid(chars[i]);
-            (pending_space, pending_grid) = (0.0, true);
-            cap_here = squeeze_cap;
-            if squeezable(chars[i]) {
-                squeeze_cap += widths[i] * 0.5;
-            }
+            let cut = cut_before(&chars[s..=i], &widths[s..=i], i - s);
+            w += pending_space + widths[i] - cut;
+            grid_only &= on_grid(chars[i]);
+            pending_space = 0.0;
+            gaps = gaps_running;
+            count += 1;
         }
         let over = w - avail;
-        if over > unit + EPS {
+        if over > gaps as f32 * TIGHT_PT + EPS {
             break;
         }
         if !allowed[i] {
             continue;
         }
         let last = e == n;
-        let shows = grid_only && s > 0;
         let surplus = -over;
+        let per_gap = surplus / gaps.max(1) as f32;
+        let shown = shows(grid_only, s == 0, count, cells, surplus, unit);
+        // More characters than the grid's cells, thanks to compressed pairs:
+        // fine, but a word processor that does not compress them (LibreOffice)
+        // can only match it by squeezing the line, so a line of the grid's
+        // count, a little looser, is preferred.
+        let crowded = if grid_only && count > cells { 20.0 } else { 0.0 };
         let cost = if over > EPS {
-            if over > cap_here + EPS {
+            // Tighter, never the last line; better where the grid does not show it.
+            if last {
                 continue;
             }
-            if shows { 1000.0 } else { 30.0 }
+            5.0 + crowded + (per_gap / TIGHT_PT).powi(2) * 10.0 + if shown { 1000.0 } else { 0.0 }
         } else if last {
             0.0
-        } else if surplus > max_loose + EPS {
+        } else if per_gap > max_loose + EPS {
             continue;
-        } else if surplus + EPS < widths[e] {
-            (surplus / unit).powi(2)
-        } else if shows {
-            1000.0 + surplus / unit * 100.0
         } else {
-            10.0 + (surplus / unit).powi(2) * 20.0
+            // A loose line is worse than any number that show against the grid.
+            let badness = if per_gap > LOOSE_PT {
+                100_000.0 + 1000.0 * per_gap / LOOSE_PT
+            } else {
+                (per_gap / LOOSE_PT).powi(2) * 10.0
+            };
+            badness + crowded + if shown { 1000.0 } else { 0.0 }
         };
         line(e, cost, surplus);
     }
 }
 
 /// Break items of `widths` into lines of `measure` points, the first line indented
-/// by `indent`. `chars[i]` is item i's character (for squeezing), `allowed[i]`
-/// whether a line may end after item i.
+/// by `indent`. `chars[i]` is item i's character, `allowed[i]` whether a line
+/// may end after item i.
 ///
 /// Lines are chosen for the whole paragraph at once (a shortest path over the
-/// break opportunities). A line ending at a natural fit costs nothing; where a
-/// prohibited mark falls at a line's end the line is squeezed (full-width marks
-/// give up to half an em) or the last character pushed down, and such
-/// adjustments are steered onto lines where they do not show against the grid:
-/// the indented first line, or a line with Latin letters or digits, whose widths
-/// differ anyway. A line never exceeds the measure.
+/// break opportunities), each measured with its adjacent marks compressed. A
+/// line ending at a natural fit costs almost nothing; where a mark that may not
+/// start a line would, a character is pushed down with it, and the space that
+/// leaves is steered onto lines where it shows least: the indented first line,
+/// a line with Latin letters or figures (whose widths differ anyway), a line
+/// with many characters to spread it over. A line never exceeds the measure.
 pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f32, indent: f32) -> Vec<LineSpan> {
     const EPS: f32 = 0.01;
     let n = widths.len();
@@ -234,7 +327,7 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
         let Some((base, ..)) = best[s] else { continue };
         let avail = if s == 0 { measure - indent } else { measure };
         let mut any = false;
-        each_line(&items, s, avail, 3.0 * unit, |e, cost, surplus| {
+        each_line(&items, s, avail, f32::INFINITY, |e, cost, surplus| {
             any = true;
             let total = base + cost + 1.0;
             if best[e].is_none_or(|(c, ..)| total < c) {
@@ -256,7 +349,7 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
             if let Some(back) = (s + 1..=e).rev().find(|&b| legal(b)) {
                 e = back;
             }
-            let set: f32 = widths[s..s + visible_len(&chars[s..e])].iter().sum();
+            let set = set_width(&chars[s..e], &widths[s..e]);
             let total = base + 10_000.0;
             if best[e].is_none_or(|(c, ..)| total < c) {
                 best[e] = Some((total, s, avail - set));
@@ -274,21 +367,79 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
     lines
 }
 
-/// How a line chosen by [`break_lines`] is justified: the space added after each
-/// character but the last (`gap`, from a positive surplus, except on a
-/// paragraph's last line that is not [`near_full`]), and the space taken after
-/// each squeezable mark but the last character (`squeeze`, from a negative
-/// surplus). `line` holds the line's characters, `chars[span.start..span.end]`.
-pub fn justification(line: &[char], span: &LineSpan) -> (f32, f32) {
-    let line = &line[..visible_len(line)];
-    if span.surplus < 0.0 {
-        let k = line[..line.len().saturating_sub(1)].iter().filter(|&&c| squeezable(c)).count();
-        (0.0, -span.surplus / k.max(1) as f32)
-    } else if line.len() > 1 && (!span.last || span.surplus < near_full(line)) {
-        (span.surplus / (line.len() - 1) as f32, 0.0)
-    } else {
-        (0.0, 0.0)
+/// The fewest characters a heading's last line may hold (closing marks not
+/// counted): fewer read as a word left behind (`…新局／面`).
+pub const HEADING_MIN_LAST: usize = 4;
+
+/// A heading's lines: as [`break_lines`] sets them, unless the last would hold
+/// fewer than [`HEADING_MIN_LAST`] characters; then as many lines broken in
+/// the narrowest measure (a character narrower at a time) that needs no more
+/// and leaves no such last line (failing that, the line before the last gives
+/// it characters), set flush left at their natural widths, so that the lines
+/// balance. Returns the lines and whether they were balanced.
+pub fn heading_lines(
+    chars: &[char],
+    widths: &[f32],
+    allowed: &[bool],
+    measure: f32,
+    indent: f32,
+) -> (Vec<LineSpan>, bool) {
+    let spans = break_lines(chars, widths, allowed, measure, indent);
+    let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
+    let runt = |spans: &[LineSpan]| {
+        spans.len() > 1
+            && spans.last().is_some_and(|l| {
+                chars[l.start..l.end].iter().filter(|&&c| !c.is_whitespace() && !closing(c)).count() < HEADING_MIN_LAST
+            })
+    };
+    if !runt(&spans) {
+        return (spans, false);
     }
+    let mut best = None;
+    let mut m = measure - unit;
+    while m > indent + 2.0 * unit {
+        let narrower = break_lines(chars, widths, allowed, m, indent);
+        if narrower.len() != spans.len() {
+            break;
+        }
+        if !runt(&narrower) {
+            best = Some(narrower);
+        }
+        m -= unit;
+    }
+    // Failing that (a narrower measure takes another line), the line before
+    // the last gives it characters, where a line may break.
+    let mut lines = best.unwrap_or_else(|| {
+        let mut lines = spans.clone();
+        let k = lines.len() - 1;
+        let want = lines[k].end.saturating_sub(HEADING_MIN_LAST);
+        if let Some(b) = (lines[k - 1].start + 1..=want).rev().find(|&b| allowed[b - 1]) {
+            (lines[k - 1].end, lines[k].start) = (b, b);
+        }
+        lines
+    });
+    if runt(&lines) {
+        return (spans, false);
+    }
+    lines.iter_mut().for_each(|l| l.surplus = 0.0);
+    (lines, true)
+}
+
+/// How a line chosen by [`break_lines`] is justified: the space added (or, on
+/// a line set tighter, taken) at each place [`justifiable`] allows between its
+/// visible characters, from its surplus; none on a paragraph's last line that
+/// is not [`near_full`], nor on a line that overflows because nothing shorter
+/// fits there. `line` holds the line's characters, `chars[span.start..span.end]`.
+pub fn justification(line: &[char], span: &LineSpan) -> f32 {
+    let line = &line[..visible_len(line)];
+    let gaps = line.windows(2).filter(|p| justifiable(p[0], p[1])).count();
+    if gaps == 0 {
+        return 0.0;
+    }
+    let per_gap = span.surplus / gaps as f32;
+    let spread = span.surplus > 0.0 && (!span.last || span.surplus < near_full(line));
+    let tighten = span.surplus < 0.0 && -per_gap <= TIGHT_PT + 0.01;
+    if spread || tighten { per_gap } else { 0.0 }
 }
 
 /// A paragraph's last line short of the measure by less than this is justified
@@ -298,25 +449,24 @@ pub fn justification(line: &[char], span: &LineSpan) -> (f32, f32) {
 /// letters, which cannot end on the grid anyway, up to a cell and a quarter.
 pub fn near_full(line: &[char]) -> f32 {
     let cell = super::grid::CHAR_PITCH;
-    if line.iter().all(|&c| on_grid(c)) { cell - 0.5 } else { 1.25 * cell }
+    if grid_text(line) { cell - 0.5 } else { 1.25 * cell }
 }
 
 /// The x position of each visible character of a line starting at `x0` (see
-/// [`visible_len`]), with `gap` added after every character but the last and
-/// `squeeze` taken after every squeezable mark but the last (see
-/// [`justification`]). The line ends at the last position plus the last width.
-pub fn positions(x0: f32, line: &[char], widths: &[f32], gap: f32, squeeze: f32) -> Vec<f32> {
+/// [`visible_len`]): adjacent marks compressed ([`pair_cut`]: a mark giving up
+/// its left half is drawn half an em early), and `gap` added wherever
+/// [`justifiable`] allows (see [`justification`]). The line ends at the last
+/// position plus the last width.
+pub fn positions(x0: f32, line: &[char], widths: &[f32], gap: f32) -> Vec<f32> {
     let line = &line[..visible_len(line)];
     let mut out = Vec::with_capacity(line.len());
     let mut x = x0;
-    for (i, (&ch, &w)) in line.iter().zip(widths).enumerate() {
+    for i in 0..line.len() {
+        x -= cut_before(line, widths, i);
         out.push(x);
-        x += w;
-        if i + 1 < line.len() {
+        x += widths[i];
+        if i + 1 < line.len() && justifiable(line[i], line[i + 1]) {
             x += gap;
-            if squeezable(ch) {
-                x -= squeeze;
-            }
         }
     }
     out
@@ -328,9 +478,9 @@ pub fn positions(x0: f32, line: &[char], widths: &[f32], gap: f32, squeeze: f32)
 pub const MAX_EXACT_LINES: usize = 2 * super::grid::LINES;
 
 /// Like [`break_lines`] but into exactly `count` lines (at most
-/// [`MAX_EXACT_LINES`]), when that can be done without a line looser by more
-/// than a character: how pagination lengthens a paragraph by a line to fill a
-/// page instead of leaving a widow or a gap.
+/// [`MAX_EXACT_LINES`]), when that can be done without a loose line (over
+/// [`LOOSE_PT`] between characters): how pagination lengthens a paragraph by a
+/// line to fill a page instead of leaving a widow or a gap.
 pub fn break_lines_exact(
     chars: &[char],
     widths: &[f32],
@@ -352,7 +502,7 @@ pub fn break_lines_exact(
         for s in 0..n {
             let Some((base, ..)) = best[k][s] else { continue };
             let avail = if s == 0 { measure - indent } else { measure };
-            each_line(&items, s, avail, unit, |e, cost, surplus| {
+            each_line(&items, s, avail, LOOSE_PT, |e, cost, surplus| {
                 // Only the last of the `count` lines ends the paragraph.
                 if (e == n) != (k + 1 == count) {
                     return;
@@ -377,15 +527,19 @@ pub fn break_lines_exact(
     Some(lines)
 }
 
-/// How many lines of `spans` show an adjustment against the grid: all-Han lines
-/// after the first that were squeezed or pushed (so hold other than 28 characters).
-pub fn uneven_lines(chars: &[char], widths: &[f32], spans: &[LineSpan]) -> usize {
+/// How many lines of `spans` (set in `measure`) show an adjustment against the
+/// grid: all-grid full lines after the first that neither hold the grid's
+/// number of characters nor fill the measure (see [`shows`]).
+pub fn uneven_lines(chars: &[char], widths: &[f32], spans: &[LineSpan], measure: f32) -> usize {
+    let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
+    let cells = (measure / unit).round() as usize;
     spans
         .iter()
         .filter(|s| {
-            let all_grid = chars[s.start..s.end].iter().all(|&c| on_grid(c));
-            let natural = s.surplus >= -0.01 && (s.end >= widths.len() || s.surplus + 0.01 < widths[s.end]);
-            !s.first && !s.last && all_grid && !natural
+            let line = &chars[s.start..s.end];
+            let grid_only = grid_text(line);
+            let count = line[..visible_len(line)].iter().filter(|c| !c.is_whitespace()).count();
+            !s.last && shows(grid_only, s.first, count, cells, s.surplus, unit)
         })
         .count()
 }
@@ -414,46 +568,87 @@ mod tests {
     }
 
     #[test]
-    fn squeeze_then_push() {
-        // 5 ideographs of width 10 in a measure of 40, the 5th a comma: squeeze
-        // needs a squeezable mark inside the line, so push.
-        let t = chars("甲乙丙丁，");
-        let w = vec![10.0; 5];
-        let a = break_after(&t);
-        let l = break_lines(&t, &w, &a, 40.0, 0.0);
-        assert_eq!((l[0].start, l[0].end), (0, 3), "pushed");
-        let t = chars("甲，丙丁。");
-        let a = break_after(&t);
-        let l = break_lines(&t, &w, &a, 45.0, 0.0);
-        assert_eq!((l[0].start, l[0].end), (0, 5), "squeezed");
-        assert!(l[0].surplus < 0.0);
+    fn adjacent_marks_are_compressed() {
+        // Widths of 10: a closing mark before a closing or opening mark, and an
+        // opening mark after an opening mark, give up half their em.
+        let t = chars("甲”；乙");
+        assert_eq!(pair_cut('”', '；', 10.0, 10.0), (5.0, 0.0));
+        assert_eq!(pair_cut('》', '《', 10.0, 10.0), (5.0, 0.0));
+        assert_eq!(pair_cut('（', '“', 10.0, 10.0), (0.0, 5.0));
+        assert_eq!(pair_cut('，', '甲', 10.0, 10.0), (0.0, 0.0));
+        assert_eq!(pair_cut('“', '甲', 10.0, 10.0), (0.0, 0.0));
+        assert_eq!(set_width(&t, &[10.0; 4]), 35.0);
+        // A mark after an opening one is drawn half an em early.
+        let t = chars("甲（“乙");
+        assert_eq!(positions(0.0, &t, &[10.0; 4], 0.0), [0.0, 10.0, 15.0, 25.0]);
+        // The compressed pair lets a line hold a character more.
+        let t = chars("甲乙”，丙");
+        let l = break_lines(&t, &[10.0; 5], &break_after(&t), 45.0, 0.0);
+        assert_eq!((l[0].start, l[0].end, l[0].surplus), (0, 5, 0.0));
     }
 
     #[test]
-    fn a_space_where_a_line_breaks_is_discarded() {
-        // Ideographs of width 10 and a space of 3 in a measure of 30: the first
-        // line's three ideographs fill it, the space after them takes no room.
-        let t = chars("甲乙丙 丁戊己");
-        let w = [10.0, 10.0, 10.0, 3.0, 10.0, 10.0, 10.0];
-        let l = break_lines(&t, &w, &break_after(&t), 30.0, 0.0);
-        assert_eq!((l[0].start, l[0].end, l[0].surplus), (0, 4, 0.0));
-        let line = &t[l[0].start..l[0].end];
-        let (gap, squeeze) = justification(line, &l[0]);
-        let xs = positions(0.0, line, &w, gap, squeeze);
-        assert_eq!(xs, [0.0, 10.0, 20.0], "the space is not set");
+    fn a_mark_that_may_not_start_a_line_pushes_a_character_down() {
+        // 5 ideographs of width 10 in a measure of 40, the 5th a comma: no
+        // mark is squeezed, the 4th character goes down with the comma.
+        let t = chars("甲乙丙丁，戊己");
+        let l = break_lines(&t, &[10.0; 7], &break_after(&t), 40.0, 0.0);
+        assert_eq!((l[0].start, l[0].end), (0, 3), "pushed");
+        assert_eq!(l[0].surplus, 10.0);
+        // A lone mark inside a line keeps its em: the line is not squeezed to
+        // fit, however close it comes.
+        // 甲，丙丁 fits in 45 but 。 may not start a line: 丁 goes down with it.
+        let t = chars("甲，丙丁。");
+        let l = break_lines(&t, &[10.0; 5], &break_after(&t), 45.0, 0.0);
+        assert_eq!((l[0].start, l[0].end), (0, 3), "{l:?}");
+        assert!(l.iter().all(|l| l.surplus >= 0.0));
+        let xs = positions(0.0, &t[..3], &[10.0; 3], justification(&t[..3], &l[0]));
+        assert!(xs[2] - xs[1] >= 10.0, "the comma keeps its em: {xs:?}");
+    }
+
+    #[test]
+    fn a_heading_never_ends_in_a_runt() {
+        // 30 ideographs in a measure of 28: broken 28 + 2, the heading is
+        // balanced instead, 15 + 15, each line at its natural width.
+        let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(3).chars().collect();
+        let w = vec![10.0; t.len()];
+        let (l, balanced) = heading_lines(&t, &w, &break_after(&t), 280.0, 0.0);
+        assert!(balanced);
+        assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [15, 15]);
+        assert!(l.iter().all(|l| justification(&t[l.start..l.end], l) == 0.0));
+        // A last line of four characters is left as the breaker set it.
+        let (l, balanced) = heading_lines(&t, &w, &break_after(&t), 260.0, 0.0);
+        assert!(!balanced, "{l:?}");
+        assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [26, 4]);
+    }
+
+    #[test]
+    fn figures_keep_their_widths() {
+        // The surplus goes between the ideographs and at the figures' sides,
+        // never between the figures of 2018.
+        let t = chars("甲2018乙丙");
+        let w = [10.0, 5.0, 5.0, 5.0, 5.0, 10.0, 10.0];
+        let span = LineSpan { start: 0, end: 7, surplus: 6.0, first: false, last: false };
+        let gap = justification(&t, &span);
+        assert_eq!(gap, 2.0, "three places: 甲|2, 8|乙, 乙|丙");
+        let xs = positions(0.0, &t, &w, gap);
+        assert_eq!(xs, [0.0, 12.0, 17.0, 22.0, 27.0, 34.0, 46.0]);
+        assert_eq!(xs[6] + w[6], 56.0, "ends at the measure");
     }
 
     #[test]
     fn exact_line_counts() {
-        // 30 ideographs in a measure of 10: three natural lines, or four with
-        // looser lines, never two.
-        let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(3).chars().collect();
-        let w = vec![1.0; t.len()];
+        // 83 ideographs of 16 pt in a measure of 28: three natural lines
+        // (28 + 28 + 27), or four with lines of 27 (0.6 pt between characters:
+        // not loose), never two.
+        let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(9).chars().take(83).collect();
+        let w = vec![16.0; t.len()];
         let a = break_after(&t);
-        assert_eq!(break_lines(&t, &w, &a, 10.0, 0.0).len(), 3);
-        let four = break_lines_exact(&t, &w, &a, 10.0, 0.0, 4).expect("four lines");
+        let m = 28.0 * 16.0;
+        assert_eq!(break_lines(&t, &w, &a, m, 0.0).len(), 3);
+        let four = break_lines_exact(&t, &w, &a, m, 0.0, 4).expect("four lines");
         assert_eq!(four.len(), 4);
-        assert!(four.iter().all(|l| l.end - l.start <= 10 && l.end > l.start));
-        assert!(break_lines_exact(&t, &w, &a, 10.0, 0.0, 2).is_none());
+        assert!(four.iter().all(|l| (1..=28).contains(&(l.end - l.start))), "{four:?}");
+        assert!(break_lines_exact(&t, &w, &a, m, 0.0, 2).is_none());
     }
 }

@@ -8,7 +8,8 @@
 //!
 //! * `shape`: character → face (with fallback), glyph, advance, grid width;
 //!   a text prepared for breaking once (`Breakable`);
-//! * [`linebreak`]: break opportunities and the squeeze-then-push line breaker;
+//! * [`linebreak`]: break opportunities, compression of adjacent marks, and
+//!   the compress-then-push line breaker;
 //! * `paragraph`: setting text into lines (justified, centred, flush left);
 //! * `flow`: each block set into flow entries (lines with their keeps);
 //!   `table` and `chart` set the blocks that are not text;

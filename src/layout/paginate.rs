@@ -330,7 +330,7 @@ pub(super) fn folio(n: usize, faces: &mut Faces) -> Vec<Run> {
     let x0 = if n % 2 == 1 { grid::right() - grid::BODY_PT - w } else { grid::left() + grid::BODY_PT };
     let size = Role::Folio.size_pt();
     let natural: Vec<Item> = items.iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
-    let mut runs = place(&natural, x0, 0.0, 0.0);
+    let mut runs = place(&natural, x0, 0.0);
     for r in &mut runs {
         r.y = grid::block_bottom() - grid::FOLIO_GAP - size * faces.ascent(r.face);
     }

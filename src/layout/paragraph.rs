@@ -9,15 +9,17 @@ use super::linebreak;
 use super::shape::Breakable;
 use super::types::{Item, PlacedGlyph, Run};
 
-/// Turn items `start..end` into runs starting at `x0`, with `gap` extra after
-/// each character but the last, and `squeeze` taken after squeezable marks. The
-/// white space a line ends with is not drawn (see [`linebreak::visible_len`]).
-pub(super) fn place(items: &[Item], x0: f32, gap: f32, squeeze: f32) -> Vec<Run> {
+/// Turn items into runs starting at `x0`, adjacent marks compressed and `gap`
+/// extra wherever justification may add space (see [`linebreak::positions`]).
+/// The white space a line ends with is not drawn (see [`linebreak::visible_len`]),
+/// nor a space of no width.
+pub(super) fn place(items: &[Item], x0: f32, gap: f32) -> Vec<Run> {
     let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
     let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
-    let xs = linebreak::positions(x0, &chars, &widths, gap, squeeze);
+    let xs = linebreak::positions(x0, &chars, &widths, gap);
     let mut runs: Vec<Run> = Vec::new();
-    for (it, x) in items.iter().zip(xs) {
+    // A space of no width (see `shape`) is not drawn.
+    for (it, x) in items.iter().zip(xs).filter(|(it, _)| !(it.ch.is_whitespace() && it.width == 0.0)) {
         let same = runs.last().is_some_and(|r| r.face == it.face && r.size == it.size && r.fake_bold == it.fake_bold);
         if !same {
             runs.push(Run { face: it.face, size: it.size, fake_bold: it.fake_bold, y: 0.0, glyphs: Vec::new() });
@@ -46,8 +48,8 @@ pub(super) fn set_spans(
         .iter()
         .map(|s| {
             let x0 = x_left + if s.first { indent } else { 0.0 };
-            let (gap, squeeze) = linebreak::justification(&text.chars[s.start..s.end], s);
-            SetLine::text(place(&items[s.start..s.end], x0, gap, squeeze))
+            let gap = linebreak::justification(&text.chars[s.start..s.end], s);
+            SetLine::text(place(&items[s.start..s.end], x0, gap))
         })
         .collect()
 }
@@ -73,11 +75,9 @@ impl ParaSrc {
     pub(super) fn new(block: usize, label: usize, items: Vec<Item>, indent: f32) -> (ParaSrc, Vec<SetLine>) {
         let text = Breakable::of(&items);
         let spans = text.lines(BLOCK_W, indent);
-        let grid_lines = spans
-            .iter()
-            .filter(|s| !s.first && !s.last && text.chars[s.start..s.end].iter().all(|&c| linebreak::on_grid(c)))
-            .count();
-        let uneven = text.uneven(&spans);
+        let grid_lines =
+            spans.iter().filter(|s| !s.first && !s.last && linebreak::grid_text(&text.chars[s.start..s.end])).count();
+        let uneven = text.uneven(&spans, BLOCK_W);
         let set = set_spans(&items, &text, &spans, indent, grid::left());
         (ParaSrc { block, label, lines: set.len(), items, text, indent, grid_lines, uneven }, set)
     }
@@ -87,7 +87,7 @@ impl ParaSrc {
     pub(super) fn lengthened(&self, extra: isize) -> Option<(Vec<SetLine>, usize)> {
         let normal = self.spans(None)?;
         let spans = self.spans(Some(extra))?;
-        let uneven = self.text.uneven(&spans).saturating_sub(self.text.uneven(&normal));
+        let uneven = self.text.uneven(&spans, BLOCK_W).saturating_sub(self.text.uneven(&normal, BLOCK_W));
         Some((set_spans(&self.items, &self.text, &spans, self.indent, grid::left()), uneven))
     }
 
@@ -102,17 +102,13 @@ impl ParaSrc {
     }
 }
 
-/// `items` as one line when it fits in `measure`, else broken into lines that do
-/// (squeezed where the line breaker squeezes), each with its squeeze.
-pub(super) fn wrap(items: &[Item], measure: f32) -> Vec<(&[Item], f32)> {
-    if items.iter().map(|i| i.width).sum::<f32>() <= measure + 0.01 {
-        return vec![(items, 0.0)];
+/// `items` as one line when it fits in `measure`, else broken into lines that do.
+pub(super) fn wrap(items: &[Item], measure: f32) -> Vec<&[Item]> {
+    if set_width(items) <= measure + 0.01 {
+        return vec![items];
     }
     let text = Breakable::of(items);
-    text.lines(measure, 0.0)
-        .iter()
-        .map(|s| (&items[s.start..s.end], linebreak::justification(&text.chars[s.start..s.end], s).1))
-        .collect()
+    text.lines(measure, 0.0).iter().map(|s| &items[s.start..s.end]).collect()
 }
 
 /// Set centred lines (title, subtitle, byline), broken into balanced lines when
@@ -160,10 +156,9 @@ pub(super) fn set_centred(items: &[Item]) -> Vec<SetLine> {
             let natural: Vec<Item> = items[s..e].iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
             wrap(&natural, BLOCK_W)
                 .into_iter()
-                .map(|(part, squeeze)| {
-                    let w = set_width(part, squeeze);
-                    let x0 = grid::left() + (BLOCK_W - w) / 2.0;
-                    SetLine::text(place(part, x0, 0.0, squeeze))
+                .map(|part| {
+                    let x0 = grid::left() + (BLOCK_W - set_width(part)) / 2.0;
+                    SetLine::text(place(part, x0, 0.0))
                 })
                 .collect::<Vec<_>>()
         })
@@ -228,12 +223,11 @@ pub(super) fn choices(n: usize, k: usize) -> u64 {
     (0..k).try_fold(1u64, |c, i| c.checked_mul(n as u64 - i).map(|c| c / (i + 1))).unwrap_or(u64::MAX)
 }
 
-/// The width of `items` set with `squeeze` taken after each squeezable mark but the last.
-pub(super) fn set_width(items: &[Item], squeeze: f32) -> f32 {
+/// The width of `items` set on one line, adjacent marks compressed.
+pub(super) fn set_width(items: &[Item]) -> f32 {
     let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
     let widths: Vec<f32> = items.iter().map(|i| i.width).collect();
-    let xs = linebreak::positions(0.0, &chars, &widths, 0.0, squeeze);
-    xs.last().map_or(0.0, |x| x + widths[xs.len() - 1])
+    linebreak::set_width(&chars, &widths)
 }
 
 /// Set a line flush left without indent (salutation, attachment label).

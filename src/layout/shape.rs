@@ -37,6 +37,17 @@ pub(super) fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Resul
             items.push(Item { ch, face, gid, size, fake_bold, advance, width });
         }
     }
+    // A word space (or no-break space) typed next to a full-width mark
+    // (`”， 抓`) takes no room: the mark's blank half is the space there. The
+    // item stays (the DOCX spaces the text's characters item by item).
+    let mark = |it: Option<&Item>| it.is_some_and(|it| linebreak::closing(it.ch) || linebreak::opening(it.ch));
+    for i in 0..items.len() {
+        if matches!(items[i].ch, ' ' | '\u{a0}')
+            && (mark(i.checked_sub(1).and_then(|j| items.get(j))) || mark(items.get(i + 1)))
+        {
+            items[i].width = 0.0;
+        }
+    }
     Ok(items)
 }
 
@@ -92,13 +103,18 @@ impl Breakable {
         linebreak::break_lines(&self.chars, &self.widths, &self.allowed, measure, indent)
     }
 
+    /// A heading's lines in `measure` (see [`linebreak::heading_lines`]).
+    pub(super) fn heading_lines(&self, measure: f32, indent: f32) -> (Vec<LineSpan>, bool) {
+        linebreak::heading_lines(&self.chars, &self.widths, &self.allowed, measure, indent)
+    }
+
     /// Exactly `count` such lines, if that can be done without a loose line.
     pub(super) fn exact_lines(&self, measure: f32, indent: f32, count: usize) -> Option<Vec<LineSpan>> {
         linebreak::break_lines_exact(&self.chars, &self.widths, &self.allowed, measure, indent, count)
     }
 
-    /// How many of `spans` show an adjustment against the grid.
-    pub(super) fn uneven(&self, spans: &[LineSpan]) -> usize {
-        linebreak::uneven_lines(&self.chars, &self.widths, spans)
+    /// How many of `spans` (set in `measure`) show an adjustment against the grid.
+    pub(super) fn uneven(&self, spans: &[LineSpan], measure: f32) -> usize {
+        linebreak::uneven_lines(&self.chars, &self.widths, spans, measure)
     }
 }

@@ -35,10 +35,6 @@ const CELL_LEADING: f32 = 0.75 * grid::PITCH;
 /// into it): a body character and a little.
 const GUTTER: f32 = grid::BODY_PT + 1.0;
 
-/// Opening brackets and quotation marks, whose glyph sits in the right half of
-/// the em.
-const OPENING: &str = "（“‘《〈「『【〔〖［｛";
-
 /// Han words a table cell never breaks inside.
 const WORDS: &[&str] = &["百分点", "百分比", "千分点"];
 
@@ -90,9 +86,9 @@ impl Cell {
         if e <= s {
             return 0.0;
         }
-        let w: f32 = self.items[s..e].iter().map(|i| i.width).sum();
+        let w = super::paragraph::set_width(&self.items[s..e]);
         let last = &self.items[e - 1];
-        w - self.lead_in(s, e) - if self.squeeze.1 && linebreak::squeezable(last.ch) { last.width / 2.0 } else { 0.0 }
+        w - self.lead_in(s, e) - if self.squeeze.1 && linebreak::closing(last.ch) { last.width / 2.0 } else { 0.0 }
     }
 
     /// For a figure aligned on its decimal point: the widths before the point
@@ -105,7 +101,7 @@ impl Cell {
 
     /// What an opening mark at the start of line `s..e` gives up.
     fn lead_in(&self, s: usize, e: usize) -> f32 {
-        if self.squeeze.0 && e > s && OPENING.contains(self.items[s].ch) { self.items[s].width / 2.0 } else { 0.0 }
+        if self.squeeze.0 && e > s && linebreak::opening(self.items[s].ch) { self.items[s].width / 2.0 } else { 0.0 }
     }
 
     /// Lines, first fit, in `measure` points: (start, end, width) each. A piece
@@ -643,7 +639,7 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                             _ => x0 + content[c] - w,
                         },
                     } - cell.lead_in(s, e);
-                    for mut r in place(&cell.items[s..e], x, 0.0, 0.0) {
+                    for mut r in place(&cell.items[s..e], x, 0.0) {
                         r.y = first(r.size) + (top + li) as f32 * CELL_LEADING;
                         runs.push(r);
                     }

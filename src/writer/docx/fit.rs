@@ -156,7 +156,7 @@ impl Office<'_> {
                 {
                     to += 1;
                 }
-                while to > e + 1 && linebreak::squeezable(chars[to - 1]) {
+                while to > e + 1 && linebreak::closing(chars[to - 1]) {
                     to -= 1;
                 }
                 to

@@ -602,6 +602,9 @@ fn fix_settings(settings: &mut El, embedded: bool) {
         settings.ensure("w:saveSubsetFonts");
     }
     settings.ensure("w:evenAndOddHeaders");
+    // Adjacent full-width marks set one of the pair half width (clreq), as the
+    // PDF does.
+    settings.ensure("w:characterSpacingControl").set("w:val", "compressPunctuation");
     reorder(settings);
 }
 
@@ -843,10 +846,13 @@ mod tests {
     fn settings_ask_for_odd_and_even_footers_and_embedded_fonts() {
         let mut settings = xml("<w:zoom w:percent=\"100\"/>");
         fix_settings(&mut settings, true);
-        assert_eq!(names(&settings), ["w:zoom", "w:embedTrueTypeFonts", "w:saveSubsetFonts", "w:evenAndOddHeaders"]);
+        assert_eq!(
+            names(&settings),
+            ["w:zoom", "w:embedTrueTypeFonts", "w:saveSubsetFonts", "w:evenAndOddHeaders", "w:characterSpacingControl"]
+        );
         let mut settings = xml("");
         fix_settings(&mut settings, false);
-        assert_eq!(names(&settings), ["w:evenAndOddHeaders"]);
+        assert_eq!(names(&settings), ["w:evenAndOddHeaders", "w:characterSpacingControl"]);
     }
 
     #[test]
