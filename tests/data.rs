@@ -195,7 +195,7 @@ fn huge_files_are_refused_before_parsing() {
 #[test]
 fn year_comes_from_the_file_name_or_must_agree() {
     let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("data/x/notes.yaml", MINIMAL)]);
-    assert_eq!(data::load(&p.path("data/x/2018.yaml")).unwrap().report.report_year, 2018);
+    assert_eq!(data::load(&p.path("data/x/2018.yaml")).unwrap().derived.report_year, 2018);
     assert_eq!(only(load_err(&p, "data/x/notes.yaml")).id, "data.year");
     let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}year: 2019\n"))]);
     assert!(only(load_err(&p, "data/x/2018.yaml")).message.contains("文件名是 2018.yaml"));
@@ -265,9 +265,11 @@ fn derived_figures() {
     let prior = MINIMAL.replace("2018", "2017") + PRIOR_2017;
     let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}{METRICS_2018}")), ("data/x/2017.yaml", &prior)]);
     let loaded = data::load(&p.path("data/x/2018.yaml")).unwrap();
-    let r = &loaded.report;
-    assert_eq!(r.unit.whole, "全县");
-    assert_eq!(r.unit.short.as_deref(), Some("样例"));
+    let r = &loaded.derived;
+    assert_eq!(r.whole, "全县");
+    assert_eq!(r.short, "样例");
+    // What was written stays as written.
+    assert_eq!(loaded.report.unit.short, None);
     assert_eq!((r.report_year, r.review_year), (2018, 2017));
     let m = |id: &str| r.metrics.get(id).unwrap_or_else(|| panic!("{id}"));
 
@@ -316,7 +318,7 @@ fn a_figures_file_gives_last_years_figures_and_targets() {
     let bare = format!("{FIGURES_2017}{PRIOR_2017}");
     let derived = |prior: &str| {
         let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}{METRICS_2018}")), ("data/x/2017.yaml", prior)]);
-        let r = data::load(&p.path("data/x/2018.yaml")).unwrap().report;
+        let r = data::load(&p.path("data/x/2018.yaml")).unwrap().derived;
         r.metrics
             .values()
             .map(|m| (m.change.clone().map(|c| c.text), m.target.clone().map(|t| t.text)))

@@ -1,14 +1,12 @@
 //! The data model: what a `data/<county>/<year>.yaml` file may contain.
 //!
 //! Keys are English and fixed (unknown keys are refused with a suggestion);
-//! values are the report's Chinese text and figures. Fields marked "derived" are
-//! not written by hand: [`super::derive`] fills them before the templates run, and
-//! a key of that name in a file is refused like any unknown key.
+//! values are the report's Chinese text and figures. These types hold exactly
+//! what the file says; what nianbao works out from it (rates, changes, the
+//! report year, 全县) is [`super::derive::Derived`], kept apart.
 
 use std::collections::BTreeMap;
 use std::fmt;
-
-use indexmap::IndexMap;
 
 use crate::numbers::Date;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -108,23 +106,6 @@ pub struct Report {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub extra: BTreeMap<String, yaml_serde::Value>,
-
-    /// Derived: the report year (from `year` or the file name).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub report_year: i32,
-    /// Derived: the year under review (`report_year - 1`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub review_year: i32,
-    /// Derived: every metric by id, in document order, with its derived figures.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub metrics: IndexMap<String, Metric>,
-    /// Derived: every target of the plan by id, in document order.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub targets: IndexMap<String, Target>,
 }
 
 fn default_sector() -> String {
@@ -193,10 +174,6 @@ pub struct Unit {
     ///
     /// Administrative level: 县, 区, 市 or 省.
     pub level: Level,
-    /// Derived: `全县`, `全区`, `全市`, `全省`.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub whole: String,
 }
 
 /// 行政级别：县、区、市、省（也可写 county、district、city、province）。
@@ -434,43 +411,6 @@ pub struct Metric {
     /// Shown in the key-indicator chart.
     #[serde(default)]
     pub key: bool,
-
-    /// Derived: decimal places `value` and `prior` were written with.
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub places: Places,
-    /// Derived: the value ready to print, without its unit (`66.2`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub number: String,
-    /// Derived: the value ready to print with its unit (`66.2%`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub text: String,
-    /// Derived: last year's value ready to print, without its unit.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub prior_number: Option<String>,
-    /// Derived: last year's value ready to print.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub prior_text: Option<String>,
-    /// Derived: change against last year.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub change: Option<Change>,
-    /// Derived: last year's target for this id and how far it was met.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub target: Option<Completion>,
-}
-
-/// Decimal places figures were written with (`93.70` → 2), so that they print
-/// as written; `None` where a figure is absent or not written as a decimal.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Places {
-    pub value: Option<u8>,
-    pub prior: Option<u8>,
 }
 
 /// 指标类型。
@@ -496,37 +436,6 @@ pub enum Better {
     Higher,
     /// 越低越好。
     Lower,
-}
-
-/// Derived: change of a metric against last year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Change {
-    /// `up`, `down` or `flat`.
-    pub direction: &'static str,
-    /// Relative change in percent for an amount, difference in points for a rate.
-    pub amount: f64,
-    /// `增长12.5%`, `下降3.2个百分点`, `持平`.
-    pub text: String,
-}
-
-/// Derived: how far last year's target was met.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Completion {
-    pub value: f64,
-    /// The target ready to print, without its unit (`60`).
-    pub number: String,
-    /// The target ready to print (`60%`).
-    pub value_text: String,
-    pub deadline: Option<Date>,
-    pub reference: Option<String>,
-    /// Achieved value as a percentage of the target (inverted when lower is better).
-    pub ratio: f64,
-    /// `110.3%`.
-    pub ratio_text: String,
-    /// `完成`, `超额完成` or `未完成`.
-    pub status: &'static str,
-    /// `超额完成（110.3%）`.
-    pub text: String,
 }
 
 /// 新一年的一个目标。
@@ -561,18 +470,6 @@ pub struct Target {
     /// higher（越高越好，默认）或 lower（越低越好）。
     #[serde(default)]
     pub better: Better,
-    /// Derived: decimal places `value` was written with.
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub places: Option<u8>,
-    /// Derived: the target ready to print, without its unit (`60`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub number: String,
-    /// Derived: the target ready to print (`60个`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub text: String,
 }
 
 /// 新一年（或规划期）的工作部署。
