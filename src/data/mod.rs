@@ -14,6 +14,7 @@ pub mod derive;
 pub mod file;
 pub mod model;
 pub mod next;
+pub mod refs;
 pub mod sheet;
 mod text;
 
@@ -156,7 +157,8 @@ pub fn recover(path: &Path) -> Result<Loaded> {
     patched.extend(invalid.iter().filter_map(|d| d.path.clone()));
     errors.extend(invalid);
     let derived = derive::derive(&report, &file_refs, year, prior.as_deref().map(|p| (&p.report, &p.derived)));
-    let context = context::context(&report, &derived);
+    let mut context = context::context(&report, &derived);
+    refs::resolve(&mut context, "", &derived, &file_refs, &mut errors);
     inputs.sort();
     inputs.dedup();
     let cells = filled.map(|f| f.cells).unwrap_or_default();

@@ -13,6 +13,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// 一个县（区、市、省）一年的报告数据：data/<县>/<年份>.yaml。
 ///
+/// 任何文字里都可以用 {=指标id} 引用指标算好的数（{=signing_rate} 印 66.2%），
+/// 还有 .number、.prior、.change、.target、.completion、.plan 几项。
+///
 /// One county's (district's, city's, province's) report for one year.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
