@@ -281,3 +281,41 @@ fn a_template_whose_output_grows_past_the_limit_is_stopped() {
     assert_eq!(d.id, "template.size", "{d}");
     assert!(d.message.contains("模板生成的内容超过 8 MB"), "{}", d.message);
 }
+
+/// The wording a built-in template adds around the data is the data's when
+/// it says so (`phrases:`), in every genre; unset, the genre's own.
+#[test]
+fn phrases_replace_the_templates_wording() {
+    let plan = "plan:\n  requirement: 坚持以人民健康为中心。\n  sections:\n    - title: 深化改革\n      items:\n        - title: 推进分级诊疗\n          paragraphs: 正文。\n";
+    let phrases =
+        "phrases:\n  requirement: 2018年是开局之年。全县卫生健康工作的总体思路是：\n  tasks: 重点抓好以下工作：\n";
+    for (kind, default_requirement, default_tasks) in [
+        ("speech", "全县卫生健康工作的总体要求是：坚持以人民健康为中心。", Some("重点抓好一个方面1项重点工作。")),
+        ("key-points", "2018年，全县卫生健康工作的总体要求是：坚持以人民健康为中心。", Some("重点做好以下工作：")),
+        ("work-report", "2018年全县卫生健康工作的总体思路是：坚持以人民健康为中心。", None),
+        ("plan", "坚持以人民健康为中心。", None),
+    ] {
+        let base = MINIMAL.replace("kind: speech", &format!("kind: {kind}"));
+        let md = |data: &str| {
+            let p = Project::new(&[("data/x/2018.yaml", data)]);
+            let templates = Templates::new(None);
+            let built = render::build(&p.path("data/x/2018.yaml"), &templates, None).unwrap();
+            nianbao::writer::markdown::write(&built.doc)
+        };
+        let plain = md(&format!("{base}{plan}"));
+        assert!(plain.contains(default_requirement), "{kind}: {plain}");
+        if let Some(t) = default_tasks {
+            assert!(plain.contains(t), "{kind}: {plain}");
+        }
+        let own = md(&format!("{base}{plan}{phrases}"));
+        assert!(
+            own.contains("2018年是开局之年。全县卫生健康工作的总体思路是：坚持以人民健康为中心。"),
+            "{kind}: {own}"
+        );
+        assert!(own.contains("重点抓好以下工作："), "{kind}: {own}");
+        assert!(
+            !own.contains("总体要求是") && !own.contains("重点做好") && !own.contains("项重点工作"),
+            "{kind}: {own}"
+        );
+    }
+}

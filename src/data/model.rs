@@ -103,6 +103,11 @@ pub struct Report {
     /// as a workbook: values of metrics and targets are read from the unit's row.
     #[serde(default)]
     pub figures: Option<FiguresSource>,
+    /// 内置模板在数据前后加的套话，改成本地的说法；不写的用模板的。
+    ///
+    /// The wording built-in templates add around the data, overridden.
+    #[serde(default)]
+    pub phrases: Phrases,
     /// 自定义模板要用的任何内容，原样传给模板。
     ///
     /// Anything a custom template wants; passed through untouched.
@@ -203,6 +208,29 @@ impl Level {
             Level::Province => '省',
         }
     }
+}
+
+/// 内置模板加的套话。每一项写出来的文字原样印（可以用 {=指标id}），写成空文字 "" 就不印；
+/// 不写的用模板的默认说法。
+///
+/// The phrases built-in templates add around the data; each one written
+/// replaces the template's (an empty one drops it).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phrases {
+    /// 总体要求（`plan.requirement`）前面的引语。默认：讲话“全县卫生健康工作的总体要求是：”，
+    /// 工作报告“2018年全县卫生健康工作的总体思路是：”，工作要点“2018年，全县卫生健康工作的总体要求是：”。
+    /// 例：“2018年是全面贯彻党的十九大精神的开局之年。全区卫生健康工作的总体思路是：”。
+    ///
+    /// The lead-in before `plan.requirement`.
+    #[serde(default)]
+    pub requirement: Option<String>,
+    /// 工作部署各部分之前的一句。默认：讲话“重点抓好三个方面十二项重点工作。”，
+    /// 工作要点“重点做好以下工作：”。例：“重点抓好以下工作：”。
+    ///
+    /// The sentence before the plan's sections.
+    #[serde(default)]
+    pub tasks: Option<String>,
 }
 
 /// 会议。

@@ -183,6 +183,7 @@ fn empty_report(kind: Kind, unit: Unit, issuer: String, sector: String) -> Repor
         closing: Paragraphs::default(),
         attachments: Vec::new(),
         figures: None,
+        phrases: Default::default(),
         extra: Default::default(),
     }
 }
