@@ -319,3 +319,39 @@ fn phrases_replace_the_templates_wording() {
         );
     }
 }
+
+/// A section's heading runs into its first paragraph when the data says
+/// `runin`, at the top level of key points and at （一） of a speech or a
+/// work report; without `runin` (or without text to run into) it stands alone.
+#[test]
+fn a_section_heading_runs_into_its_text_when_asked() {
+    let plan = "plan:\n  sections:\n    - title: 加强人口监测和形势分析\n      runin: true\n      intro: [初步建立人口监测体系。, 第二段。]\n      items:\n        - title: 完善制度\n          paragraphs: 正文。\n    - title: 深化改革\n      intro: 单独一段。\n    - title: 没有正文\n      runin: true\n      items:\n        - title: 推进分级诊疗\n          paragraphs: 正文。\n";
+    for (kind, runin, alone, bare) in [
+        (
+            "key-points",
+            "一、加强人口监测和形势分析。初步建立人口监测体系。",
+            "二、深化改革\n\n单独一段。",
+            "三、没有正文\n\n",
+        ),
+        (
+            "speech",
+            "（一）加强人口监测和形势分析。初步建立人口监测体系。",
+            "（二）深化改革\n\n单独一段。",
+            "（三）没有正文\n\n",
+        ),
+        (
+            "work-report",
+            "（一）加强人口监测和形势分析。初步建立人口监测体系。",
+            "（二）深化改革\n\n单独一段。",
+            "（三）没有正文\n\n",
+        ),
+    ] {
+        let data = format!("{}{plan}", MINIMAL.replace("kind: speech", &format!("kind: {kind}")));
+        let p = Project::new(&[("data/x/2018.yaml", &data)]);
+        let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+        let md = nianbao::writer::markdown::write(&built.doc);
+        for want in [runin, "\n\n第二段。\n\n", alone, bare] {
+            assert!(md.contains(want), "{kind}: {want:?} in\n{md}");
+        }
+    }
+}

@@ -324,6 +324,12 @@ pub struct Honour {
 pub struct Section {
     /// 这一部分的标题。
     pub title: String,
+    /// 标题与 intro 的第一段接排成一段（“（一）围绕中心工作。今年，……”）；默认标题单独占一行。
+    /// 没有 intro 时标题仍单独占一行。
+    ///
+    /// The heading runs into the first intro paragraph.
+    #[serde(default)]
+    pub runin: bool,
     /// 条目之前的段落。
     ///
     /// Paragraphs before the items.

@@ -143,7 +143,13 @@ fn plan_section(s: &Section, n: &mut Rolled) -> Section {
             ..Item::default()
         })
         .collect();
-    Section { title: s.title.clone(), intro: rewrite_all(&s.intro, n), items, outro: rewrite_all(&s.outro, n) }
+    Section {
+        title: s.title.clone(),
+        runin: s.runin,
+        intro: rewrite_all(&s.intro, n),
+        items,
+        outro: rewrite_all(&s.outro, n),
+    }
 }
 
 /// An item's text as printed: lead, points (一是……), paragraphs.

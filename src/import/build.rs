@@ -340,6 +340,7 @@ fn speech(root: &Node, r: &mut Report, cx: &mut Ctx) {
             let items = p.children.iter().map(|c| item(c, cx, false)).collect();
             plan.sections.push(Section {
                 title: p.title.clone(),
+                runin: false,
                 intro: Paragraphs(p.body.clone()),
                 items,
                 outro: Paragraphs(p.outro.clone()),
