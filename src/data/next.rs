@@ -174,7 +174,7 @@ fn to_fill(t: &Target, n: &mut Rolled) -> Metric {
 
 fn rewrite(s: &str, n: &mut Rolled) -> String {
     n.texts += 1;
-    format!("{MARK}（请改写）：{s}")
+    format!("{MARK}（请改写）：{}", super::refs::roll(s))
 }
 
 fn rewrite_all(ps: &Paragraphs, n: &mut Rolled) -> Paragraphs {

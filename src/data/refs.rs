@@ -69,6 +69,24 @@ pub fn resolve(v: &mut Value, path: &str, derived: &Derived, files: &[&YamlFile]
     }
 }
 
+/// `s` rolled into next year's data file: what this year's plan sets
+/// (`{=id.plan}`) is, next year, last year's target (`{=id.target}`).
+pub fn roll(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("{=") {
+        let Some(end) = rest[start..].find('}').map(|e| start + e) else { break };
+        out.push_str(&rest[..start]);
+        match rest[start + 2..end].trim().strip_suffix(".plan") {
+            Some(id) => out.push_str(&format!("{{={id}.target}}")),
+            None => out.push_str(&rest[start..=end]),
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `s` with its references replaced, and each reference that could not be
 /// (as written, the message, a hint).
 fn substitute(s: &str, derived: &Derived) -> (String, Vec<(String, String, Option<String>)>) {
@@ -142,5 +160,14 @@ fn lookup(reference: &str, derived: &Derived) -> Result<String, (String, Option<
         (None, "prior" | "change") => missing("上年数（写 prior，或放上年的数据文件）"),
         (None, "target" | "completion") => missing("上年定的目标"),
         _ => missing("工作部署里的新目标"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn this_years_plan_is_next_years_target() {
+        assert_eq!(super::roll("完成{=clinics.plan}，签约率{=rate}，{x}"), "完成{=clinics.target}，签约率{=rate}，{x}");
+        assert_eq!(super::roll("未完{=a.plan"), "未完{=a.plan");
     }
 }
