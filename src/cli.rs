@@ -615,7 +615,7 @@ fn run_table(args: &TableArgs) -> bool {
     let loaded: Vec<_> = loaded.into_iter().flatten().collect();
     match crate::table::write(&loaded, &output, format) {
         Ok(()) => {
-            let years: std::collections::BTreeSet<i32> = loaded.iter().map(|l| l.report.report_year).collect();
+            let years: std::collections::BTreeSet<i32> = loaded.iter().map(|l| l.derived.report_year).collect();
             eprintln!("已生成 {}（{} 份报告，{} 个年份）", output.display(), loaded.len(), years.len());
             true
         }

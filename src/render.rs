@@ -53,7 +53,7 @@ fn document(loaded: &Loaded, templates: &Templates, template: Option<&str>) -> R
         ),
     };
     let choice = if from_command_line { Choice::NameOrFile(&template) } else { Choice::Name(&template) };
-    let markup = templates.render(choice, &loaded.report).map_err(|mut e| {
+    let markup = templates.render(choice, &loaded.context).map_err(|mut e| {
         // A template the data file names: point at where it names it.
         if let [d] = e.0.as_mut_slice()
             && d.id == "template.not-found"
@@ -79,7 +79,7 @@ fn source_date_epoch() -> Option<chrono::NaiveDateTime> {
 
 /// Where a report's file of `format` goes: `<out>/<county>/<year>/<stem>.<ext>`.
 pub fn output_path(out: &Path, built: &Built, format: Format) -> PathBuf {
-    out.join(&built.loaded.county).join(built.loaded.report.report_year.to_string()).join(format!(
+    out.join(&built.loaded.county).join(built.loaded.derived.report_year.to_string()).join(format!(
         "{}.{}",
         built.doc.meta.file_stem,
         format.extension()

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 use crate::data::Loaded;
-use crate::data::derive::{kind_of, places_of};
+use crate::data::derive::{self, kind_of, places_of};
 use crate::data::model::{Metric, MetricKind};
 use crate::diag::{Diagnostic, Result, display_width};
 use crate::numbers::decimal;
@@ -69,15 +69,15 @@ pub struct Figures {
 impl Comparison {
     /// The comparison of `reports` (in the order given; years ascending).
     pub fn of(reports: &[Loaded]) -> Comparison {
-        let mut years: Vec<i32> = reports.iter().map(|l| l.report.report_year).collect();
+        let mut years: Vec<i32> = reports.iter().map(|l| l.derived.report_year).collect();
         years.sort();
         years.dedup();
         let years = years
             .into_iter()
             .map(|y| {
-                let of_year: Vec<&Loaded> = reports.iter().filter(|l| l.report.report_year == y).collect();
+                let of_year: Vec<&Loaded> = reports.iter().filter(|l| l.derived.report_year == y).collect();
                 let mut indicators: IndexMap<(String, String), Indicator> = IndexMap::new();
-                for m in of_year.iter().flat_map(|l| l.report.metrics.values()) {
+                for (m, f) in of_year.iter().flat_map(|l| l.metrics()) {
                     let i = indicators.entry((m.id.clone(), m.unit.clone())).or_insert_with(|| Indicator {
                         id: m.id.clone(),
                         name: m.name.clone(),
@@ -85,7 +85,7 @@ impl Comparison {
                         kind: kind_of(m),
                         decimals: 0,
                     });
-                    i.decimals = i.decimals.max(places(m)).min(4);
+                    i.decimals = i.decimals.max(places(f)).min(4);
                 }
                 let indicators: Vec<Indicator> = indicators.into_values().collect();
                 let rows = of_year
@@ -93,7 +93,9 @@ impl Comparison {
                     .map(|l| {
                         let figures = indicators
                             .iter()
-                            .map(|i| l.report.metrics.get(&i.id).filter(|m| m.unit == i.unit).map(figures))
+                            .map(|i| {
+                                l.metrics().find(|(m, _)| m.id == i.id && m.unit == i.unit).map(|(m, f)| figures(m, f))
+                            })
                             .collect();
                         (l.report.unit.name.clone(), figures)
                     })
@@ -285,26 +287,26 @@ fn formats(ind: &Indicator) -> [(f64, Format); 5] {
 }
 
 /// The decimals a metric's figures are printed with in its report.
-fn places(m: &Metric) -> u8 {
-    let target = m.target.as_ref().map(|t| t.number.as_str());
-    [Some(m.number.as_str()), m.prior_number.as_deref(), target].into_iter().flatten().map(places_of).max().unwrap_or(0)
+fn places(f: &derive::Figures) -> u8 {
+    let target = f.target.as_ref().map(|t| t.number.as_str());
+    [Some(f.number.as_str()), f.prior_number.as_deref(), target].into_iter().flatten().map(places_of).max().unwrap_or(0)
 }
 
 /// A metric's figures as its report prints them (the derived, printed
 /// numbers: a rate from numerator and denominator to one decimal), a change
 /// and a completion to the one decimal the report gives them.
-fn figures(m: &Metric) -> Figures {
+fn figures(m: &Metric, f: &derive::Figures) -> Figures {
     let number = |s: &str| s.parse::<f64>().ok();
     let one = |x: f64| decimal(x, Some(1)).parse().unwrap_or(x);
     Figures {
-        value: number(&m.number).or(m.value).unwrap_or_default(),
-        prior: m.prior_number.as_deref().and_then(number).or(m.prior),
-        change: m.change.as_ref().map(|c| match kind_of(m) {
+        value: number(&f.number).or(f.value).unwrap_or_default(),
+        prior: f.prior_number.as_deref().and_then(number).or(f.prior),
+        change: f.change.as_ref().map(|c| match kind_of(m) {
             MetricKind::Amount => one(c.amount),
-            MetricKind::Rate => decimal(c.amount, Some(places(m))).parse().unwrap_or(c.amount),
+            MetricKind::Rate => decimal(c.amount, Some(places(f))).parse().unwrap_or(c.amount),
         }),
-        target: m.target.as_ref().map(|t| number(&t.number).unwrap_or(t.value)),
-        completion: m.target.as_ref().map(|t| one(t.ratio)),
+        target: f.target.as_ref().map(|t| number(&t.number).unwrap_or(t.value)),
+        completion: f.target.as_ref().map(|t| one(t.ratio)),
     }
 }
 

@@ -189,6 +189,8 @@ fn the_committed_schema_is_the_generated_one_and_names_the_data_keys() {
     // Derived fields are not for writing by hand.
     assert!(!props.contains_key("metrics") && !props.contains_key("report_year"));
     assert_eq!(schema["additionalProperties"], false);
+    // Figure references are documented where editors show the root's help.
+    assert!(schema["description"].as_str().unwrap().contains("{=signing_rate}"), "{}", schema["description"]);
 }
 
 #[test]

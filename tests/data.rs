@@ -195,7 +195,7 @@ fn huge_files_are_refused_before_parsing() {
 #[test]
 fn year_comes_from_the_file_name_or_must_agree() {
     let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("data/x/notes.yaml", MINIMAL)]);
-    assert_eq!(data::load(&p.path("data/x/2018.yaml")).unwrap().report.report_year, 2018);
+    assert_eq!(data::load(&p.path("data/x/2018.yaml")).unwrap().derived.report_year, 2018);
     assert_eq!(only(load_err(&p, "data/x/notes.yaml")).id, "data.year");
     let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}year: 2019\n"))]);
     assert!(only(load_err(&p, "data/x/2018.yaml")).message.contains("文件名是 2018.yaml"));
@@ -265,9 +265,11 @@ fn derived_figures() {
     let prior = MINIMAL.replace("2018", "2017") + PRIOR_2017;
     let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}{METRICS_2018}")), ("data/x/2017.yaml", &prior)]);
     let loaded = data::load(&p.path("data/x/2018.yaml")).unwrap();
-    let r = &loaded.report;
-    assert_eq!(r.unit.whole, "全县");
-    assert_eq!(r.unit.short.as_deref(), Some("样例"));
+    let r = &loaded.derived;
+    assert_eq!(r.whole, "全县");
+    assert_eq!(r.short, "样例");
+    // What was written stays as written.
+    assert_eq!(loaded.report.unit.short, None);
     assert_eq!((r.report_year, r.review_year), (2018, 2017));
     let m = |id: &str| r.metrics.get(id).unwrap_or_else(|| panic!("{id}"));
 
@@ -316,7 +318,7 @@ fn a_figures_file_gives_last_years_figures_and_targets() {
     let bare = format!("{FIGURES_2017}{PRIOR_2017}");
     let derived = |prior: &str| {
         let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}{METRICS_2018}")), ("data/x/2017.yaml", prior)]);
-        let r = data::load(&p.path("data/x/2018.yaml")).unwrap().report;
+        let r = data::load(&p.path("data/x/2018.yaml")).unwrap().derived;
         r.metrics
             .values()
             .map(|m| (m.change.clone().map(|c| c.text), m.target.clone().map(|t| t.text)))
@@ -359,4 +361,54 @@ fn a_report_without_a_title_is_an_error() {
     let d = only(load_err(&p, "data/x/2018.yaml"));
     assert_eq!((d.id, d.message.as_str()), ("data.missing-key", "缺少必填的键 `title`（报告的标题）"));
     assert!(d.location.unwrap().file.ends_with("2018.yaml"));
+}
+
+/// The Markdown `nianbao render` writes for `data/x/2018.yaml` of `p`.
+fn markdown(p: &Project) -> String {
+    let dir = p.path("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["render", "data/x/2018.yaml", "--format", "md", "--out", dir.to_str().unwrap()])
+        .current_dir(p.dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dir = p.path("out/x/2018");
+    let file = std::fs::read_dir(&dir).unwrap().flatten().find(|e| e.path().extension().is_some_and(|x| x == "md"));
+    std::fs::read_to_string(file.unwrap().path()).unwrap()
+}
+
+/// A figure in the prose is written once: `{=id}` and `{=id.field}` print
+/// the metric's derived text, and ordinary braces are left alone.
+#[test]
+fn prose_refers_to_figures_by_id() {
+    let prior = MINIMAL.replace("2018", "2017") + PRIOR_2017;
+    let prose = "签约率达到{=signing_rate}，比上年（{=signing_rate.prior}）{=signing_rate.change}，\
+                 年度目标{=signing_rate.target}{=signing_rate.completion}；投入{=investment.number}万元，{x}不变。";
+    let data = format!("{MINIMAL}{METRICS_2018}").replace("paragraphs: 正文。", &format!("paragraphs: {prose}"));
+    let p = Project::new(&[("data/x/2018.yaml", &data), ("data/x/2017.yaml", &prior)]);
+    let md = markdown(&p);
+    let want =
+        "签约率达到66.2%，比上年（45.3%）提高20.9个百分点，年度目标60%超额完成（110.3%）；投入338.3万元，{x}不变。";
+    assert!(md.contains(want), "{md}");
+    assert!(!md.contains("{="), "{md}");
+}
+
+/// A reference to an id that does not exist is an error at the reference,
+/// with the nearest id suggested; so is a figure that cannot be worked out.
+#[test]
+fn an_unknown_reference_is_a_located_error() {
+    let data = format!("{MINIMAL}{METRICS_2018}")
+        .replace("paragraphs: 正文。", "paragraphs: 签约率{=signing_rat}，投入{=investment.change}。");
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let errors = load_err(&p, "data/x/2018.yaml");
+    let ids: Vec<_> = errors.iter().map(|d| d.id).collect();
+    assert_eq!(ids, ["data.reference", "data.reference"], "{errors:#?}");
+    let e = &errors[0];
+    assert_eq!(e.message, "引用了不存在的指标或目标“signing_rat”");
+    assert_eq!(e.help.as_deref(), Some("是不是 {=signing_rate}？"));
+    assert_eq!(e.path.as_deref(), Some("review.sections[0].items[0].paragraphs"));
+    let loc = e.location.as_ref().unwrap();
+    assert_eq!((loc.line, loc.column), (20, 26));
+    // No last year: nothing to compare with.
+    assert!(errors[1].message.contains("没有上年数"), "{}", errors[1].message);
 }

@@ -500,5 +500,5 @@ fn a_stray_cell_at_the_far_corner_costs_nothing() {
     ws.write_number(1_048_575, 16_383, 1.0).unwrap();
     let p = project("    - { id: clinics, name: 村卫生所, unit: 个 }\n", book.save_to_buffer().unwrap());
     let loaded = data::load(&p.path("data/xiangyuan/2018.yaml")).unwrap();
-    assert_eq!(loaded.report.metrics["clinics"].value, Some(33.0));
+    assert_eq!(loaded.derived.metrics["clinics"].value, Some(33.0));
 }

@@ -281,3 +281,77 @@ fn a_template_whose_output_grows_past_the_limit_is_stopped() {
     assert_eq!(d.id, "template.size", "{d}");
     assert!(d.message.contains("模板生成的内容超过 8 MB"), "{}", d.message);
 }
+
+/// The wording a built-in template adds around the data is the data's when
+/// it says so (`phrases:`), in every genre; unset, the genre's own.
+#[test]
+fn phrases_replace_the_templates_wording() {
+    let plan = "plan:\n  requirement: 坚持以人民健康为中心。\n  sections:\n    - title: 深化改革\n      items:\n        - title: 推进分级诊疗\n          paragraphs: 正文。\n";
+    let phrases =
+        "phrases:\n  requirement: 2018年是开局之年。全县卫生健康工作的总体思路是：\n  tasks: 重点抓好以下工作：\n";
+    for (kind, default_requirement, default_tasks) in [
+        ("speech", "全县卫生健康工作的总体要求是：坚持以人民健康为中心。", Some("重点抓好一个方面1项重点工作。")),
+        ("key-points", "2018年，全县卫生健康工作的总体要求是：坚持以人民健康为中心。", Some("重点做好以下工作：")),
+        ("work-report", "2018年全县卫生健康工作的总体思路是：坚持以人民健康为中心。", None),
+        ("plan", "坚持以人民健康为中心。", None),
+    ] {
+        let base = MINIMAL.replace("kind: speech", &format!("kind: {kind}"));
+        let md = |data: &str| {
+            let p = Project::new(&[("data/x/2018.yaml", data)]);
+            let templates = Templates::new(None);
+            let built = render::build(&p.path("data/x/2018.yaml"), &templates, None).unwrap();
+            nianbao::writer::markdown::write(&built.doc)
+        };
+        let plain = md(&format!("{base}{plan}"));
+        assert!(plain.contains(default_requirement), "{kind}: {plain}");
+        if let Some(t) = default_tasks {
+            assert!(plain.contains(t), "{kind}: {plain}");
+        }
+        let own = md(&format!("{base}{plan}{phrases}"));
+        assert!(
+            own.contains("2018年是开局之年。全县卫生健康工作的总体思路是：坚持以人民健康为中心。"),
+            "{kind}: {own}"
+        );
+        assert!(own.contains("重点抓好以下工作："), "{kind}: {own}");
+        assert!(
+            !own.contains("总体要求是") && !own.contains("重点做好") && !own.contains("项重点工作"),
+            "{kind}: {own}"
+        );
+    }
+}
+
+/// A section's heading runs into its first paragraph when the data says
+/// `runin`, at the top level of key points and at （一） of a speech or a
+/// work report; without `runin` (or without text to run into) it stands alone.
+#[test]
+fn a_section_heading_runs_into_its_text_when_asked() {
+    let plan = "plan:\n  sections:\n    - title: 加强人口监测和形势分析\n      runin: true\n      intro: [初步建立人口监测体系。, 第二段。]\n      items:\n        - title: 完善制度\n          paragraphs: 正文。\n    - title: 深化改革\n      intro: 单独一段。\n    - title: 没有正文\n      runin: true\n      items:\n        - title: 推进分级诊疗\n          paragraphs: 正文。\n";
+    for (kind, runin, alone, bare) in [
+        (
+            "key-points",
+            "一、加强人口监测和形势分析。初步建立人口监测体系。",
+            "二、深化改革\n\n单独一段。",
+            "三、没有正文\n\n",
+        ),
+        (
+            "speech",
+            "（一）加强人口监测和形势分析。初步建立人口监测体系。",
+            "（二）深化改革\n\n单独一段。",
+            "（三）没有正文\n\n",
+        ),
+        (
+            "work-report",
+            "（一）加强人口监测和形势分析。初步建立人口监测体系。",
+            "（二）深化改革\n\n单独一段。",
+            "（三）没有正文\n\n",
+        ),
+    ] {
+        let data = format!("{}{plan}", MINIMAL.replace("kind: speech", &format!("kind: {kind}")));
+        let p = Project::new(&[("data/x/2018.yaml", &data)]);
+        let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+        let md = nianbao::writer::markdown::write(&built.doc);
+        for want in [runin, "\n\n第二段。\n\n", alone, bare] {
+            assert!(md.contains(want), "{kind}: {want:?} in\n{md}");
+        }
+    }
+}

@@ -17,7 +17,7 @@ use yaml_serde::Value;
 
 use crate::config::CheckConfig;
 use crate::data::Loaded;
-use crate::data::derive::{self, kind_of};
+use crate::data::derive::{self, Derived, kind_of};
 use crate::data::model::{Kind, MetricKind};
 use crate::diag::{Diagnostic, Severity};
 use crate::doc::{Block, Document};
@@ -67,7 +67,7 @@ pub fn run(loaded: &Loaded, doc: &Document, config: &CheckConfig) -> Vec<Diagnos
 /// left out: they would only echo the loader's errors.
 pub fn data(loaded: &Loaded, config: &CheckConfig) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let years = [loaded.report.report_year, loaded.report.review_year];
+    let years = [loaded.derived.report_year, loaded.derived.review_year];
     for file in &loaded.files {
         strings(file, &file.value, "", &years, &mut out);
     }
@@ -228,8 +228,7 @@ fn tolerance(x: f64) -> f64 {
 /// Impossible figures: rates above 100%, negative values, a stated rate that
 /// disagrees with its numerator and denominator, a total unlike its parts.
 fn figures(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
-    let mut report = loaded.report.clone();
-    let metrics = derive::metrics_mut(&mut report);
+    let metrics = derive::metrics(&loaded.report);
     let value_of = |id: &str| {
         metrics.iter().find(|(_, m)| m.id == id).and_then(|(_, m)| m.value.or_else(|| derive::computed_value(m)))
     };
@@ -305,42 +304,42 @@ fn figures(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 /// Dates in the wrong year; last year's year number in this year's plan.
 fn years_check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let r = &loaded.report;
+    let Derived { report_year, review_year, .. } = loaded.derived;
     let mut dates = vec![("date", r.date)];
     if let Some(m) = &r.meeting {
         dates.push(("meeting.date", Some(m.date)));
     }
     for (path, date) in dates {
         if let Some(d) = date
-            && d.year != r.report_year
+            && d.year != report_year
         {
             out.push(locate(
                 loaded,
                 Severity::Error,
                 "year.date",
                 path,
-                format!("这份报告是{}年的，日期却是{}年", r.report_year, d.year),
+                format!("这份报告是{}年的，日期却是{}年", report_year, d.year),
             ));
         }
     }
     if let Some(review) = &r.review {
         for (i, h) in review.honours.iter().enumerate() {
             if let Some(d) = h.date
-                && d.year != r.review_year
+                && d.year != review_year
             {
                 out.push(locate(
                     loaded,
                     Severity::Warning,
                     "year.honour",
                     &format!("review.honours[{i}].date"),
-                    format!("回顾的是{}年的工作，这项荣誉的日期却是{}年", r.review_year, d.year),
+                    format!("回顾的是{}年的工作，这项荣誉的日期却是{}年", review_year, d.year),
                 ));
             }
         }
     }
     // Last year's year number inside the plan reads like text copied from last year's report.
-    let stale = format!("{}年", r.review_year);
-    let fresh =
-        [format!("{}年底", r.review_year), format!("{}年相比", r.review_year), format!("比{}年", r.review_year)];
+    let stale = format!("{}年", review_year);
+    let fresh = [format!("{}年底", review_year), format!("{}年相比", review_year), format!("比{}年", review_year)];
     for file in &loaded.files {
         let Some(plan) = file.value.get("plan") else { continue };
         texts(plan, "plan", &mut |path, s| {
@@ -362,13 +361,13 @@ fn years_check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 /// derived); this year's deadlines after the plan year.
 fn targets(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let r = &loaded.report;
+    let report_year = loaded.derived.report_year;
     if let Some(prior) = &loaded.prior {
         let prior_file =
-            loaded.inputs.iter().find(|p| p.file_stem().is_some_and(|s| s == (r.report_year - 1).to_string().as_str()));
+            loaded.inputs.iter().find(|p| p.file_stem().is_some_and(|s| s == (report_year - 1).to_string().as_str()));
         let prior_yaml = prior_file.and_then(|p| YamlFile::read(p).ok());
-        let mut prior = (**prior).clone();
-        for (path, t) in derive::targets_mut(&mut prior) {
-            if !r.metrics.contains_key(&t.id) {
+        for (path, t) in derive::targets(&prior.report) {
+            if !loaded.derived.metrics.contains_key(&t.id) {
                 out.push(
                     Diagnostic::warning(
                         "target.unmatched",
@@ -381,17 +380,16 @@ fn targets(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
         }
     }
     if r.kind != Kind::Plan {
-        let mut report = r.clone();
-        for (path, t) in derive::targets_mut(&mut report) {
+        for (path, t) in derive::targets(r) {
             if let Some(d) = t.deadline
-                && d.year > r.report_year
+                && d.year > report_year
             {
                 out.push(locate(
                     loaded,
                     Severity::Warning,
                     "target.deadline",
                     &format!("{path}.deadline"),
-                    format!("这是{}年的工作部署，目标“{}”的完成时限却在{}年", r.report_year, t.name, d.year),
+                    format!("这是{}年的工作部署，目标“{}”的完成时限却在{}年", report_year, t.name, d.year),
                 ));
             }
         }
@@ -402,10 +400,9 @@ fn targets(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 /// comparison prints `—`; a date, so that the documents carry none.
 fn gaps(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let r = &loaded.report;
-    let mut report = r.clone();
-    let without_prior: Vec<(String, String)> = derive::metrics_mut(&mut report)
+    let without_prior: Vec<(String, String)> = derive::metrics(r)
         .into_iter()
-        .filter(|(_, m)| m.prior.is_none())
+        .filter(|(_, m)| loaded.derived.metrics.get(&m.id).is_none_or(|f| f.prior.is_none()))
         .map(|(path, m)| (path, m.name.clone()))
         .collect();
     let compares = matches!(r.kind, Kind::Speech | Kind::WorkReport);
@@ -436,7 +433,7 @@ fn gaps(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                 "报告没有日期：生成的 DOCX 和 PDF 的文档属性里不写创建日期，落款也不写日期",
             )
             .at(loaded.locate(""))
-            .with_help(format!("写上成文日期，如 date: {}-03-01；讲话稿写 meeting.date", r.report_year)),
+            .with_help(format!("写上成文日期，如 date: {}-03-01；讲话稿写 meeting.date", loaded.derived.report_year)),
         );
     }
 }
@@ -446,14 +443,11 @@ fn gaps(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 /// written would vanish without a word.
 fn not_printed(loaded: &Loaded, doc: &Document, out: &mut Vec<Diagnostic>) {
     let shown: String = doc.blocks.iter().map(block_text).collect::<Vec<_>>().join("\n");
-    let mut report = loaded.report.clone();
-    let kind = report.kind;
-    let genre = kind.template().unwrap_or_default();
+    let genre = loaded.report.kind.template().unwrap_or_default();
     let metrics: Vec<(String, String, &str)> =
-        derive::metrics_mut(&mut report).into_iter().map(|(p, m)| (p, m.name.clone(), "指标")).collect();
-    let mut report = loaded.report.clone();
+        derive::metrics(&loaded.report).into_iter().map(|(p, m)| (p, m.name.clone(), "指标")).collect();
     let targets: Vec<(String, String, &str)> =
-        derive::targets_mut(&mut report).into_iter().map(|(p, t)| (p, t.name.clone(), "目标")).collect();
+        derive::targets(&loaded.report).into_iter().map(|(p, t)| (p, t.name.clone(), "目标")).collect();
     for (path, name, what) in metrics.into_iter().chain(targets) {
         if !shown.contains(name.as_str()) {
             out.push(

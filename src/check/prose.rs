@@ -35,10 +35,10 @@ const CHANGE: [&str; 8] = ["提高", "提升", "增长", "上升", "下降", "�
 
 /// Every figure in the data's prose that contradicts the metric of its name.
 pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
-    let mut report = loaded.report.clone();
     let mut metrics: Vec<Named> = Vec::new();
-    for (_, m) in derive::metrics_mut(&mut report) {
-        let (Ok(value), false) = (m.number.parse::<f64>(), m.unit.is_empty()) else { continue };
+    for (_, m) in derive::metrics(&loaded.report) {
+        let Some(f) = loaded.derived.metrics.get(&m.id) else { continue };
+        let (Ok(value), false) = (f.number.parse::<f64>(), m.unit.is_empty()) else { continue };
         if m.name.chars().count() < 2 || metrics.iter().any(|n| n.name == m.name) {
             continue;
         }
@@ -47,14 +47,14 @@ pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
             id: m.id.clone(),
             unit: m.unit.clone(),
             value,
-            text: m.text.clone(),
-            prior: m.prior_number.as_ref().and_then(|p| p.parse().ok()),
-            prior_text: m.prior_text.clone(),
+            text: f.text.clone(),
+            prior: f.prior_number.as_ref().and_then(|p| p.parse().ok()),
+            prior_text: f.prior_text.clone(),
         });
     }
     // The longest name first, so `重点人群签约率` is not read as `签约率`.
     metrics.sort_by_key(|n| std::cmp::Reverse(n.name.len()));
-    let review_year = loaded.report.review_year;
+    let review_year = loaded.derived.review_year;
     let mut out = Vec::new();
     for file in &loaded.files {
         super::texts(&file.value, "", &mut |path, s| {

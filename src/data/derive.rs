@@ -1,35 +1,124 @@
-//! Validation the templates rely on, and the derived figures they print: a rate
-//! from numerator/denominator, change against last year (relative for amounts,
-//! in percentage points for rates), completion of last year's targets matched by
-//! id, and wording keyed to the unit's level (全县/全区/全市/全省).
+//! Validation the templates rely on, and what nianbao derives from what the
+//! writer typed: the report year, 全县/全区/全市/全省 from the unit's level, and
+//! the figures templates print: a rate from numerator/denominator, change
+//! against last year (relative for amounts, in percentage points for rates),
+//! completion of last year's targets matched by id. The report itself is left
+//! as written; what is derived is a [`Derived`] beside it.
 
 use std::collections::BTreeMap;
 
-use super::model::{Better, Change, Completion, Kind, Metric, MetricKind, Report, Section, Target};
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::model::{Better, Kind, Metric, MetricKind, Report, Section, Target};
 use crate::diag::Diagnostic;
 use crate::numbers::{self, ChangeKind};
 use crate::yaml::{self, YamlFile};
 
+/// What nianbao derives from one report's data.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    /// The report year (from `year` or the file name).
+    pub report_year: i32,
+    /// The year under review (`report_year - 1`).
+    pub review_year: i32,
+    /// `全县`, `全区`, `全市`, `全省`.
+    pub whole: String,
+    /// The unit's short name: as written, else its name without the level (`襄垣`).
+    pub short: String,
+    /// Every metric's figures by id, in document order.
+    pub metrics: IndexMap<String, Figures>,
+    /// Every target's figures by id, in document order.
+    pub targets: IndexMap<String, TargetFigures>,
+}
+
+/// The figures derived for one metric, under the names templates read them by
+/// (`metrics.signing_rate.text`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    /// The value: as written, else from numerator and denominator.
+    pub value: Option<f64>,
+    /// Last year's value: as written, else last year's file's.
+    pub prior: Option<f64>,
+    /// Decimals to print: as written, else 1 for a value from numerator and denominator.
+    pub decimals: Option<u8>,
+    /// The value ready to print, without its unit (`66.2`).
+    pub number: String,
+    /// The value ready to print with its unit (`66.2%`).
+    pub text: String,
+    /// Last year's value ready to print, without its unit.
+    pub prior_number: Option<String>,
+    /// Last year's value ready to print.
+    pub prior_text: Option<String>,
+    /// Change against last year.
+    pub change: Option<Change>,
+    /// Last year's target for this id and how far it was met.
+    pub target: Option<Completion>,
+    /// Decimal places `number` is printed with, for next year's `prior_number`.
+    #[serde(skip)]
+    pub places: Option<u8>,
+}
+
+/// The figures derived for one target.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetFigures {
+    /// The target ready to print, without its unit (`60`).
+    pub number: String,
+    /// The target ready to print (`60个`).
+    pub text: String,
+}
+
+/// Change of a metric against last year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// `up`, `down` or `flat`.
+    pub direction: &'static str,
+    /// Relative change in percent for an amount, difference in points for a rate.
+    pub amount: f64,
+    /// `增长12.5%`, `下降3.2个百分点`, `持平`.
+    pub text: String,
+}
+
+/// How far last year's target was met.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Completion {
+    pub value: f64,
+    /// The target ready to print, without its unit (`60`).
+    pub number: String,
+    /// The target ready to print (`60%`).
+    pub value_text: String,
+    pub deadline: Option<numbers::Date>,
+    pub reference: Option<String>,
+    /// Achieved value as a percentage of the target (inverted when lower is better).
+    pub ratio: f64,
+    /// `110.3%`.
+    pub ratio_text: String,
+    /// `完成`, `超额完成` or `未完成`.
+    pub status: &'static str,
+    /// `超额完成（110.3%）`.
+    pub text: String,
+}
+
 /// Every metric of a report with its YAML path, in document order.
-pub fn metrics_mut(report: &mut Report) -> Vec<(String, &mut Metric)> {
+pub fn metrics(report: &Report) -> Vec<(String, &Metric)> {
     let mut out = Vec::new();
-    if let Some(review) = &mut report.review {
-        for (i, m) in review.metrics.iter_mut().enumerate() {
+    if let Some(review) = &report.review {
+        for (i, m) in review.metrics.iter().enumerate() {
             out.push((format!("review.metrics[{i}]"), m));
         }
-        sections_metrics(&mut review.sections, "review.sections", &mut out);
+        sections_metrics(&review.sections, "review.sections", &mut out);
     }
-    if let Some(plan) = &mut report.plan {
-        sections_metrics(&mut plan.sections, "plan.sections", &mut out);
-        sections_metrics(&mut plan.safeguards, "plan.safeguards", &mut out);
+    if let Some(plan) = &report.plan {
+        sections_metrics(&plan.sections, "plan.sections", &mut out);
+        sections_metrics(&plan.safeguards, "plan.safeguards", &mut out);
     }
     out
 }
 
-fn sections_metrics<'a>(sections: &'a mut [Section], base: &str, out: &mut Vec<(String, &'a mut Metric)>) {
-    for (s, section) in sections.iter_mut().enumerate() {
-        for (i, item) in section.items.iter_mut().enumerate() {
-            for (k, m) in item.metrics.iter_mut().enumerate() {
+fn sections_metrics<'a>(sections: &'a [Section], base: &str, out: &mut Vec<(String, &'a Metric)>) {
+    for (s, section) in sections.iter().enumerate() {
+        for (i, item) in section.items.iter().enumerate() {
+            for (k, m) in item.metrics.iter().enumerate() {
                 out.push((format!("{base}[{s}].items[{i}].metrics[{k}]"), m));
             }
         }
@@ -37,16 +126,16 @@ fn sections_metrics<'a>(sections: &'a mut [Section], base: &str, out: &mut Vec<(
 }
 
 /// Every target of a report's plan with its YAML path.
-pub fn targets_mut(report: &mut Report) -> Vec<(String, &mut Target)> {
+pub fn targets(report: &Report) -> Vec<(String, &Target)> {
     let mut out = Vec::new();
-    if let Some(plan) = &mut report.plan {
-        for (i, t) in plan.targets.iter_mut().enumerate() {
+    if let Some(plan) = &report.plan {
+        for (i, t) in plan.targets.iter().enumerate() {
             out.push((format!("plan.targets[{i}]"), t));
         }
-        for (base, sections) in [("plan.sections", &mut plan.sections), ("plan.safeguards", &mut plan.safeguards)] {
-            for (s, section) in sections.iter_mut().enumerate() {
-                for (i, item) in section.items.iter_mut().enumerate() {
-                    for (k, t) in item.targets.iter_mut().enumerate() {
+        for (base, sections) in [("plan.sections", &plan.sections), ("plan.safeguards", &plan.safeguards)] {
+            for (s, section) in sections.iter().enumerate() {
+                for (i, item) in section.items.iter().enumerate() {
+                    for (k, t) in item.targets.iter().enumerate() {
                         out.push((format!("{base}[{s}].items[{i}].targets[{k}]"), t));
                     }
                 }
@@ -60,13 +149,12 @@ pub fn targets_mut(report: &mut Report) -> Vec<(String, &mut Target)> {
 /// has a value or a numerator and a non-zero denominator, ids are unique and
 /// `parts` name existing metrics. Returns every problem found.
 pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
-    let mut report = report.clone();
     let mut errors = Vec::new();
     let err = |id: &'static str, path: &str, msg: String| {
         Diagnostic::error(id, msg).at(yaml::locate(files, path, false)).with_path(path.to_string())
     };
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let metrics = metrics_mut(&mut report);
+    let metrics = metrics(report);
     let ids: Vec<String> = metrics.iter().map(|(_, m)| m.id.clone()).collect();
     for (path, m) in &metrics {
         if m.id.trim().is_empty() || m.id.contains(char::is_whitespace) {
@@ -114,7 +202,7 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
         }
     }
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for (path, t) in targets_mut(&mut report) {
+    for (path, t) in targets(report) {
         if let Some(first) = seen.insert(t.id.clone(), path.clone()) {
             errors.push(err(
                 "data.duplicate-id",
@@ -205,7 +293,8 @@ pub fn points_unit(unit: &str) -> &str {
     }
 }
 
-/// Fill in every derived field. `prior` is last year's report, already derived.
+/// Derive what templates print from a report as written in `files`, for
+/// `year`; `prior` is last year's report with what was derived from it.
 ///
 /// Figures print as written (`93.70` keeps its zero) unless `decimals` says
 /// otherwise; a rate derived from numerator and denominator has one decimal.
@@ -213,57 +302,79 @@ pub fn points_unit(unit: &str) -> &str {
 /// can check adds up: an amount's in percent to one decimal (`增长20.8%`), a
 /// rate's in points of its unit to the decimals of the more precise figure
 /// (`12.05‰` to `11.68‰` is `下降0.37个千分点`).
-pub fn derive(report: &mut Report, year: i32, prior: Option<&Report>) {
-    report.report_year = year;
-    report.review_year = year - 1;
+pub fn derive(report: &Report, files: &[&YamlFile], year: i32, prior: Option<(&Report, &Derived)>) -> Derived {
     let level = report.unit.level.as_char();
-    report.unit.whole = format!("全{level}");
-    if report.unit.short.is_none() {
-        let name = &report.unit.name;
-        report.unit.short = Some(name.strip_suffix(level).filter(|s| !s.is_empty()).unwrap_or(name).to_string());
-    }
+    let name = &report.unit.name;
+    let short = report
+        .unit
+        .short
+        .clone()
+        .unwrap_or_else(|| name.strip_suffix(level).filter(|s| !s.is_empty()).unwrap_or(name).to_string());
+    let written = |path: String| super::text::written_places(files, &path);
 
-    for (_, t) in targets_mut(report) {
-        t.number = numbers::decimal(t.value, t.places);
-        t.text = format!("{}{}", t.number, t.unit);
-    }
-    report.targets = targets_mut(report).into_iter().map(|(_, t)| (t.id.clone(), t.clone())).collect();
+    let targets = targets(report)
+        .into_iter()
+        .map(|(path, t)| {
+            let number = numbers::decimal(t.value, written(format!("{path}.value")));
+            (t.id.clone(), TargetFigures { text: format!("{number}{}", t.unit), number })
+        })
+        .collect();
 
-    for (_, m) in metrics_mut(report) {
-        let kind = kind_of(m);
-        if m.value.is_none() {
-            m.value = computed_value(m);
-            m.decimals = m.decimals.or(Some(1));
-        }
-        let value = m.value.unwrap_or_default();
-        m.number = numbers::decimal(value, m.decimals.or(m.places.value));
-        m.text = format!("{}{}", m.number, m.unit);
-        let last_year = prior.and_then(|p| p.metrics.get(&m.id));
-        if m.prior.is_none() {
-            m.prior = last_year.and_then(|pm| pm.value);
-            m.places.prior = last_year.and_then(|pm| pm.decimals.or(pm.places.value));
-        }
-        m.prior_number = m.prior.map(|p| numbers::decimal(p, m.decimals.or(m.places.prior)));
-        m.prior_text = m.prior_number.as_ref().map(|p| format!("{p}{}", m.unit));
-        let change_kind = match kind {
-            MetricKind::Amount => ChangeKind::Amount,
-            MetricKind::Rate => ChangeKind::Points(points_unit(&m.unit)),
-        };
-        m.change = m.prior_number.as_ref().and_then(|p| {
-            let (now, then) = (m.number.parse::<f64>().ok()?, p.parse::<f64>().ok()?);
-            let decimals = match kind {
-                MetricKind::Amount => 1,
-                MetricKind::Rate => places_of(&m.number).max(places_of(p)),
+    // Last year's targets by id, the last of an id counting, as in `Derived::targets`.
+    let prior_targets: BTreeMap<&str, &Target> =
+        prior.map(|(r, _)| self::targets(r).into_iter().map(|(_, t)| (t.id.as_str(), t)).collect()).unwrap_or_default();
+    let metrics = metrics(report)
+        .into_iter()
+        .map(|(path, m)| {
+            let kind = kind_of(m);
+            let (value, decimals) = match m.value {
+                Some(v) => (Some(v), m.decimals),
+                None => (computed_value(m), m.decimals.or(Some(1))),
             };
-            numbers::change(now, then, change_kind, decimals).map(|(direction, amount, text)| Change {
-                direction,
-                amount,
-                text,
-            })
-        });
-        m.target = prior.and_then(|p| p.targets.get(&m.id)).map(|t| completion(value, t));
-    }
-    report.metrics = metrics_mut(report).into_iter().map(|(_, m)| (m.id.clone(), m.clone())).collect();
+            let places = decimals.or(written(format!("{path}.value")));
+            let number = numbers::decimal(value.unwrap_or_default(), places);
+            let last_year = prior.and_then(|(_, d)| d.metrics.get(&m.id));
+            let (prior_value, prior_places) = match m.prior {
+                Some(p) => (Some(p), written(format!("{path}.prior"))),
+                None => (last_year.and_then(|pm| pm.value), last_year.and_then(|pm| pm.places)),
+            };
+            let prior_number = prior_value.map(|p| numbers::decimal(p, decimals.or(prior_places)));
+            let change_kind = match kind {
+                MetricKind::Amount => ChangeKind::Amount,
+                MetricKind::Rate => ChangeKind::Points(points_unit(&m.unit)),
+            };
+            let change = prior_number.as_ref().and_then(|p| {
+                let (now, then) = (number.parse::<f64>().ok()?, p.parse::<f64>().ok()?);
+                let decimals = match kind {
+                    MetricKind::Amount => 1,
+                    MetricKind::Rate => places_of(&number).max(places_of(p)),
+                };
+                numbers::change(now, then, change_kind, decimals).map(|(direction, amount, text)| Change {
+                    direction,
+                    amount,
+                    text,
+                })
+            });
+            let target = prior_targets.get(m.id.as_str()).and_then(|t| {
+                let figures = prior?.1.targets.get(&t.id)?;
+                Some(completion(value.unwrap_or_default(), t, figures))
+            });
+            let figures = Figures {
+                value,
+                prior: prior_value,
+                decimals,
+                text: format!("{number}{}", m.unit),
+                number,
+                prior_text: prior_number.as_ref().map(|p| format!("{p}{}", m.unit)),
+                prior_number,
+                change,
+                target,
+                places,
+            };
+            (m.id.clone(), figures)
+        })
+        .collect();
+    Derived { report_year: year, review_year: year - 1, whole: format!("全{level}"), short, metrics, targets }
 }
 
 /// Decimal places of a printed number (`0.37` → 2).
@@ -271,8 +382,8 @@ pub fn places_of(printed: &str) -> u8 {
     printed.split_once('.').map_or(0, |(_, f)| f.len().min(u8::MAX as usize) as u8)
 }
 
-/// How far `value` meets target `t`.
-fn completion(value: f64, t: &Target) -> Completion {
+/// How far `value` meets target `t`, printed as `figures`.
+fn completion(value: f64, t: &Target, figures: &TargetFigures) -> Completion {
     let eps = 1e-9 * t.value.abs().max(1.0);
     let (ratio, met, exceeded) = match t.better {
         Better::Higher => (
@@ -292,8 +403,8 @@ fn completion(value: f64, t: &Target) -> Completion {
     let ratio_text = format!("{}%", numbers::decimal(ratio, Some(1)));
     Completion {
         value: t.value,
-        number: t.number.clone(),
-        value_text: t.text.clone(),
+        number: figures.number.clone(),
+        value_text: figures.text.clone(),
         deadline: t.deadline,
         reference: t.reference.clone(),
         ratio,

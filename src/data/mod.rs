@@ -9,10 +9,12 @@
 //! may take its figures from a workbook ([`sheet`]), merged in before
 //! validation.
 
+mod context;
 pub mod derive;
 pub mod file;
 pub mod model;
 pub mod next;
+pub mod refs;
 pub mod sheet;
 mod text;
 
@@ -21,15 +23,22 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Errors, Location, Result};
 use crate::yaml::{self, YamlFile};
+use derive::Derived;
 use model::Report;
 
 /// The name of the shared file merged under every county's files.
 pub const COMMON_FILE: &str = "_common.yaml";
 
-/// A loaded report with everything derived, and where it came from.
+/// A loaded report as written, what was derived from it, and where it came from.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The report as the files say it.
     pub report: Report,
+    /// What nianbao derives from it: the year, 全县, the figures.
+    pub derived: Derived,
+    /// What the template renders with: the report and what was derived, under
+    /// the names the README documents (`metrics.signing_rate.text`).
+    pub context: yaml_serde::Value,
     /// The county: the data file's folder name (`xiangyuan`).
     pub county: String,
     /// Files read: the year file, `_common.yaml`, last year's file and the
@@ -38,7 +47,7 @@ pub struct Loaded {
     /// The parsed files, for locating values in messages (year file first).
     pub files: Vec<YamlFile>,
     /// Last year's report, when its file exists.
-    pub prior: Option<Box<Report>>,
+    pub prior: Option<Box<LastYear>>,
     /// Where last year's file is, or would be.
     pub prior_path: PathBuf,
     pub warnings: Vec<Diagnostic>,
@@ -52,7 +61,19 @@ pub struct Loaded {
     pub cells: HashMap<String, Location>,
 }
 
+/// Last year's report, as written and derived, for this year's comparisons.
+#[derive(Debug, Clone)]
+pub struct LastYear {
+    pub report: Report,
+    pub derived: Derived,
+}
+
 impl Loaded {
+    /// Every metric as written with its derived figures, in document order.
+    pub fn metrics(&self) -> impl Iterator<Item = (&model::Metric, &derive::Figures)> {
+        derive::metrics(&self.report).into_iter().filter_map(|(_, m)| Some((m, self.derived.metrics.get(&m.id)?)))
+    }
+
     /// Where the value at a YAML path is written: its workbook cell, or its
     /// place in a data file.
     pub fn locate(&self, path: &str) -> Option<Location> {
@@ -82,7 +103,7 @@ pub fn load(path: &Path) -> Result<Loaded> {
 /// values in question, so that the rest of the file can still be checked.
 pub fn recover(path: &Path) -> Result<Loaded> {
     let (recovered, files, filled) = load_one(path)?;
-    let yaml::Recovered { value: Some(mut report), mut errors, mut patched } = recovered else {
+    let yaml::Recovered { value: Some(report), mut errors, mut patched } = recovered else {
         return Err(Errors(recovered.errors));
     };
     let year = report_year(&report, path, &files)?;
@@ -108,20 +129,18 @@ pub fn recover(path: &Path) -> Result<Loaded> {
     // `exists`, not `is_file`: a FIFO or device there is refused by the loader, not ignored.
     let prior = if prior_path.exists() {
         let (recovered, prior_files, prior_filled) = load_one(&prior_path)?;
-        let Some(mut prior) = recovered.value else { return Err(Errors(recovered.errors)) };
+        let Some(report) = recovered.value else { return Err(Errors(recovered.errors)) };
         errors.extend(recovered.errors);
-        let prior_year = report_year(&prior, &prior_path, &prior_files)?;
-        errors.extend(about_cells(
-            prior_filled.as_ref(),
-            derive::validate(&prior, &prior_files.iter().collect::<Vec<_>>()),
-        ));
+        let prior_year = report_year(&report, &prior_path, &prior_files)?;
+        let prior_refs: Vec<&YamlFile> = prior_files.iter().collect();
+        errors.extend(about_cells(prior_filled.as_ref(), derive::validate(&report, &prior_refs)));
         if let Some(f) = &prior_filled {
             inputs.push(f.workbook.clone());
         }
-        derive::derive(&mut prior, prior_year, None);
+        let derived = derive::derive(&report, &prior_refs, prior_year, None);
         warnings.extend(prior_files[0].warnings.iter().cloned());
         inputs.push(prior_path.clone());
-        Some(Box::new(prior))
+        Some(Box::new(LastYear { report, derived }))
     } else {
         None
     };
@@ -137,11 +156,26 @@ pub fn recover(path: &Path) -> Result<Loaded> {
         .collect();
     patched.extend(invalid.iter().filter_map(|d| d.path.clone()));
     errors.extend(invalid);
-    derive::derive(&mut report, year, prior.as_deref());
+    let derived = derive::derive(&report, &file_refs, year, prior.as_deref().map(|p| (&p.report, &p.derived)));
+    let mut context = context::context(&report, &derived);
+    refs::resolve(&mut context, "", &derived, &file_refs, &mut errors);
     inputs.sort();
     inputs.dedup();
     let cells = filled.map(|f| f.cells).unwrap_or_default();
-    Ok(Loaded { report, county: county_of(path), inputs, files, prior, prior_path, warnings, errors, patched, cells })
+    Ok(Loaded {
+        report,
+        derived,
+        context,
+        county: county_of(path),
+        inputs,
+        files,
+        prior,
+        prior_path,
+        warnings,
+        errors,
+        patched,
+        cells,
+    })
 }
 
 /// Findings of validation about a report whose figures came from a workbook:
@@ -201,9 +235,6 @@ fn load_one(path: &Path) -> Result<(yaml::Recovered<Report>, Vec<YamlFile>, Opti
     let refs: Vec<&YamlFile> = files.iter().collect();
     let filled = sheet::fill(&mut merged, &refs, path)?;
     let mut recovered: yaml::Recovered<Report> = yaml::deserialize_all(merged, &refs);
-    if let Some(report) = &mut recovered.value {
-        text::note_written_places(report, &refs);
-    }
     if let Some(f) = &filled {
         // The sheet's errors first; those of deserialization about the same
         // metric (a target without a value) would only repeat them.

@@ -1,19 +1,20 @@
 //! The data model: what a `data/<county>/<year>.yaml` file may contain.
 //!
 //! Keys are English and fixed (unknown keys are refused with a suggestion);
-//! values are the report's Chinese text and figures. Fields marked "derived" are
-//! not written by hand: [`super::derive`] fills them before the templates run, and
-//! a key of that name in a file is refused like any unknown key.
+//! values are the report's Chinese text and figures. These types hold exactly
+//! what the file says; what nianbao works out from it (rates, changes, the
+//! report year, 全县) is [`super::derive::Derived`], kept apart.
 
 use std::collections::BTreeMap;
 use std::fmt;
-
-use indexmap::IndexMap;
 
 use crate::numbers::Date;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// 一个县（区、市、省）一年的报告数据：data/<县>/<年份>.yaml。
+///
+/// 任何文字里都可以用 {=指标id} 引用指标算好的数（{=signing_rate} 印 66.2%），
+/// 还有 .number、.prior、.change、.target、.completion、.plan 几项。
 ///
 /// One county's (district's, city's, province's) report for one year.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -102,29 +103,17 @@ pub struct Report {
     /// as a workbook: values of metrics and targets are read from the unit's row.
     #[serde(default)]
     pub figures: Option<FiguresSource>,
+    /// 内置模板在数据前后加的套话，改成本地的说法；不写的用模板的。
+    ///
+    /// The wording built-in templates add around the data, overridden.
+    #[serde(default)]
+    pub phrases: Phrases,
     /// 自定义模板要用的任何内容，原样传给模板。
     ///
     /// Anything a custom template wants; passed through untouched.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub extra: BTreeMap<String, yaml_serde::Value>,
-
-    /// Derived: the report year (from `year` or the file name).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub report_year: i32,
-    /// Derived: the year under review (`report_year - 1`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub review_year: i32,
-    /// Derived: every metric by id, in document order, with its derived figures.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub metrics: IndexMap<String, Metric>,
-    /// Derived: every target of the plan by id, in document order.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub targets: IndexMap<String, Target>,
 }
 
 fn default_sector() -> String {
@@ -193,10 +182,6 @@ pub struct Unit {
     ///
     /// Administrative level: 县, 区, 市 or 省.
     pub level: Level,
-    /// Derived: `全县`, `全区`, `全市`, `全省`.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub whole: String,
 }
 
 /// 行政级别：县、区、市、省（也可写 county、district、city、province）。
@@ -223,6 +208,29 @@ impl Level {
             Level::Province => '省',
         }
     }
+}
+
+/// 内置模板加的套话。每一项写出来的文字原样印（可以用 {=指标id}），写成空文字 "" 就不印；
+/// 不写的用模板的默认说法。
+///
+/// The phrases built-in templates add around the data; each one written
+/// replaces the template's (an empty one drops it).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phrases {
+    /// 总体要求（`plan.requirement`）前面的引语。默认：讲话“全县卫生健康工作的总体要求是：”，
+    /// 工作报告“2018年全县卫生健康工作的总体思路是：”，工作要点“2018年，全县卫生健康工作的总体要求是：”。
+    /// 例：“2018年是全面贯彻党的十九大精神的开局之年。全区卫生健康工作的总体思路是：”。
+    ///
+    /// The lead-in before `plan.requirement`.
+    #[serde(default)]
+    pub requirement: Option<String>,
+    /// 工作部署各部分之前的一句。默认：讲话“重点抓好三个方面十二项重点工作。”，
+    /// 工作要点“重点做好以下工作：”。例：“重点抓好以下工作：”。
+    ///
+    /// The sentence before the plan's sections.
+    #[serde(default)]
+    pub tasks: Option<String>,
 }
 
 /// 会议。
@@ -316,6 +324,12 @@ pub struct Honour {
 pub struct Section {
     /// 这一部分的标题。
     pub title: String,
+    /// 标题与 intro 的第一段接排成一段（“（一）围绕中心工作。今年，……”）；默认标题单独占一行。
+    /// 没有 intro 时标题仍单独占一行。
+    ///
+    /// The heading runs into the first intro paragraph.
+    #[serde(default)]
+    pub runin: bool,
     /// 条目之前的段落。
     ///
     /// Paragraphs before the items.
@@ -434,43 +448,6 @@ pub struct Metric {
     /// Shown in the key-indicator chart.
     #[serde(default)]
     pub key: bool,
-
-    /// Derived: decimal places `value` and `prior` were written with.
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub places: Places,
-    /// Derived: the value ready to print, without its unit (`66.2`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub number: String,
-    /// Derived: the value ready to print with its unit (`66.2%`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub text: String,
-    /// Derived: last year's value ready to print, without its unit.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub prior_number: Option<String>,
-    /// Derived: last year's value ready to print.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub prior_text: Option<String>,
-    /// Derived: change against last year.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub change: Option<Change>,
-    /// Derived: last year's target for this id and how far it was met.
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub target: Option<Completion>,
-}
-
-/// Decimal places figures were written with (`93.70` → 2), so that they print
-/// as written; `None` where a figure is absent or not written as a decimal.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Places {
-    pub value: Option<u8>,
-    pub prior: Option<u8>,
 }
 
 /// 指标类型。
@@ -496,37 +473,6 @@ pub enum Better {
     Higher,
     /// 越低越好。
     Lower,
-}
-
-/// Derived: change of a metric against last year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Change {
-    /// `up`, `down` or `flat`.
-    pub direction: &'static str,
-    /// Relative change in percent for an amount, difference in points for a rate.
-    pub amount: f64,
-    /// `增长12.5%`, `下降3.2个百分点`, `持平`.
-    pub text: String,
-}
-
-/// Derived: how far last year's target was met.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Completion {
-    pub value: f64,
-    /// The target ready to print, without its unit (`60`).
-    pub number: String,
-    /// The target ready to print (`60%`).
-    pub value_text: String,
-    pub deadline: Option<Date>,
-    pub reference: Option<String>,
-    /// Achieved value as a percentage of the target (inverted when lower is better).
-    pub ratio: f64,
-    /// `110.3%`.
-    pub ratio_text: String,
-    /// `完成`, `超额完成` or `未完成`.
-    pub status: &'static str,
-    /// `超额完成（110.3%）`.
-    pub text: String,
 }
 
 /// 新一年的一个目标。
@@ -561,18 +507,6 @@ pub struct Target {
     /// higher（越高越好，默认）或 lower（越低越好）。
     #[serde(default)]
     pub better: Better,
-    /// Derived: decimal places `value` was written with.
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub places: Option<u8>,
-    /// Derived: the target ready to print, without its unit (`60`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub number: String,
-    /// Derived: the target ready to print (`60个`).
-    #[serde(skip_deserializing)]
-    #[schemars(skip)]
-    pub text: String,
 }
 
 /// 新一年（或规划期）的工作部署。

@@ -30,7 +30,7 @@ pub struct Rolled {
 pub fn next(path: &Path) -> Result<Rolled> {
     let loaded = super::load(path)?;
     let old = &loaded.report;
-    let year = old.report_year;
+    let year = loaded.derived.report_year;
     let target = path.with_file_name(format!("{}.yaml", year + 1));
     if target.exists() {
         return Err(Errors::one(
@@ -39,7 +39,7 @@ pub fn next(path: &Path) -> Result<Rolled> {
         ));
     }
     let mut rolled = Rolled { path: target.clone(), texts: 0, metrics: 0, notes: Vec::new() };
-    let report = roll(old, &mut rolled);
+    let report = roll(old, year, &mut rolled);
     // What `_common.yaml` supplies stays there: a top-level key the year file
     // did not write is left out when it is unchanged.
     let mut value = super::file::value(&report);
@@ -63,8 +63,7 @@ fn file_name(path: &Path) -> String {
 }
 
 /// Next year's report from this year's.
-fn roll(old: &Report, n: &mut Rolled) -> Report {
-    let year = old.report_year;
+fn roll(old: &Report, year: i32, n: &mut Rolled) -> Report {
     let next_year = (year + 1).to_string();
     let shift = |s: &str| s.replace(&year.to_string(), &next_year);
     let mut new = old.clone();
@@ -144,7 +143,13 @@ fn plan_section(s: &Section, n: &mut Rolled) -> Section {
             ..Item::default()
         })
         .collect();
-    Section { title: s.title.clone(), intro: rewrite_all(&s.intro, n), items, outro: rewrite_all(&s.outro, n) }
+    Section {
+        title: s.title.clone(),
+        runin: s.runin,
+        intro: rewrite_all(&s.intro, n),
+        items,
+        outro: rewrite_all(&s.outro, n),
+    }
 }
 
 /// An item's text as printed: lead, points (一是……), paragraphs.
@@ -169,7 +174,7 @@ fn to_fill(t: &Target, n: &mut Rolled) -> Metric {
 
 fn rewrite(s: &str, n: &mut Rolled) -> String {
     n.texts += 1;
-    format!("{MARK}（请改写）：{s}")
+    format!("{MARK}（请改写）：{}", super::refs::roll(s))
 }
 
 fn rewrite_all(ps: &Paragraphs, n: &mut Rolled) -> Paragraphs {

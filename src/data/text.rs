@@ -8,8 +8,6 @@ use std::collections::BTreeMap;
 
 use yaml_serde::Value;
 
-use super::derive::{metrics_mut, targets_mut};
-use super::model::Report;
 use crate::diag::Diagnostic;
 use crate::yaml::{Removed, YamlFile};
 
@@ -152,17 +150,10 @@ fn places(written: Option<&str>) -> Option<u8> {
     plain.then(|| frac.len().min(u8::MAX as usize) as u8)
 }
 
-/// Record how many decimals each metric's and target's figures were written
-/// with, so they print as written.
-pub fn note_written_places(report: &mut Report, files: &[&YamlFile]) {
-    let written = |path: String| places(files.iter().find_map(|f| f.written(&path)));
-    for (path, m) in metrics_mut(report) {
-        m.places.value = written(format!("{path}.value"));
-        m.places.prior = written(format!("{path}.prior"));
-    }
-    for (path, t) in targets_mut(report) {
-        t.places = written(format!("{path}.value"));
-    }
+/// How many decimals the number at YAML path `path` was written with in
+/// `files`, so that it prints as written.
+pub fn written_places(files: &[&YamlFile], path: &str) -> Option<u8> {
+    places(files.iter().find_map(|f| f.written(path)))
 }
 
 #[cfg(test)]

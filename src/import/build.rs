@@ -5,7 +5,6 @@
 
 use std::sync::LazyLock;
 
-use indexmap::IndexMap;
 use regex::Regex;
 
 use super::outline::{Node, Outline};
@@ -49,6 +48,8 @@ struct Ctx {
     notes: Vec<(String, String)>,
     known: Vec<Known>,
     kind: Kind,
+    /// The year the report is taken for (0 when unknown).
+    year: i32,
     metrics: usize,
     /// Every text of the review, for checking a proposed metric's name
     /// against its other mentions.
@@ -82,6 +83,7 @@ pub fn build(o: &Outline, hints: &Hints) -> Built {
         notes: Vec::new(),
         known: hints.known.clone(),
         kind,
+        year,
         metrics: 0,
         review_text: String::new(),
     };
@@ -120,8 +122,6 @@ pub fn build(o: &Outline, hints: &Hints) -> Built {
 
     let mut report = empty_report(kind, unit, issuer, sector);
     report.year = (hints.year.is_none() && year > 0).then_some(year);
-    // Derived, never written: what the templates will take the year for.
-    report.report_year = year;
     head(o, &mut report, &mut cx);
     if let Some(date) = o.signature.as_ref().and_then(|s| s.1.as_deref()).and_then(Date::parse) {
         report.date = Some(date);
@@ -183,11 +183,8 @@ fn empty_report(kind: Kind, unit: Unit, issuer: String, sector: String) -> Repor
         closing: Paragraphs::default(),
         attachments: Vec::new(),
         figures: None,
+        phrases: Default::default(),
         extra: Default::default(),
-        report_year: 0,
-        review_year: 0,
-        metrics: IndexMap::new(),
-        targets: IndexMap::new(),
     }
 }
 
@@ -253,12 +250,7 @@ fn guess_unit(o: &Outline, hints: &Hints, all: &str) -> (Unit, bool) {
         _ => Level::County,
     };
     let whole = ['县', '区', '市', '省'].into_iter().max_by_key(|c| all.matches(&format!("全{c}")).count());
-    let unit = |name: String| Unit {
-        level: level_of(name.chars().last().unwrap_or('县')),
-        name,
-        short: None,
-        whole: String::new(),
-    };
+    let unit = |name: String| Unit { level: level_of(name.chars().last().unwrap_or('县')), name, short: None };
     if let Some(name) = &hints.unit {
         return (unit(name.clone()), false);
     }
@@ -348,6 +340,7 @@ fn speech(root: &Node, r: &mut Report, cx: &mut Ctx) {
             let items = p.children.iter().map(|c| item(c, cx, false)).collect();
             plan.sections.push(Section {
                 title: p.title.clone(),
+                runin: false,
                 intro: Paragraphs(p.body.clone()),
                 items,
                 outro: Paragraphs(p.outro.clone()),
@@ -421,7 +414,7 @@ fn plan_part(p: &Node, plan: &mut Plan, r: &mut Report, cx: &mut Ctx) {
     let mut intro = p.body.clone();
     // The general requirement, when the template would print the same words around it.
     if let Some(last) = intro.last().cloned()
-        && let Some((before, sector, requirement, tail)) = requirement(&last, r, cx.kind)
+        && let Some((before, sector, requirement, tail)) = requirement(&last, r, cx.kind, cx.year)
     {
         let sections = p.children.len();
         let items: usize = p.children.iter().map(|c| c.children.len()).sum();
@@ -467,7 +460,7 @@ fn spill(sections: &mut [Section], kind: Kind) -> Vec<String> {
 /// a speech's `（前文）全县卫生计生工作的总体要求是：（要求）（重点抓好…）`, a
 /// work report's `2018年全区卫生计生工作的总体思路是：（思路）`; the text
 /// before, the sector, the requirement and what follows it.
-fn requirement(p: &str, r: &Report, kind: Kind) -> Option<(String, String, String, String)> {
+fn requirement(p: &str, r: &Report, kind: Kind, year: i32) -> Option<(String, String, String, String)> {
     static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(.*?)全([县区市省])([\p{Han}]{2,6}?)工作的总体要求是：(.+?)(重点抓好[^。]*项重点工作。)?$")
             .expect("requirement")
@@ -485,7 +478,7 @@ fn requirement(p: &str, r: &Report, kind: Kind) -> Option<(String, String, Strin
         }
         Kind::WorkReport => {
             let c = REPORT.captures(p)?;
-            let year_ok = r.report_year == 0 || c[2].parse() == Ok(r.report_year);
+            let year_ok = year == 0 || c[2].parse() == Ok(year);
             (level(&c[3]) && year_ok).then(|| (String::new(), c[4].to_string(), c[5].to_string(), String::new()))
         }
         _ => None,
