@@ -121,8 +121,8 @@ fn check(chars: &[char], widths: &[f32], allowed: &[bool], measure: f32, indent:
         // Justified as the layout does it.
         // The white space a line ends with is discarded: not set, not justified against.
         let visible = visible_len(line);
-        let (gap, squeeze) = justification(line, l);
-        let xs = positions(0.0, line, &widths[l.start..l.end], gap, squeeze);
+        let gap = justification(line, l);
+        let xs = positions(0.0, line, &widths[l.start..l.end], gap);
         assert_eq!(xs.len(), visible, "positions for the visible characters of line {k} «{shown}»");
         assert!(xs.windows(2).all(|p| p[0] <= p[1]), "positions go backwards on line {k} «{shown}»: {xs:?}");
         let end = xs.last().map_or(0.0, |x| x + widths[l.start + visible - 1]);
