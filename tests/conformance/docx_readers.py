@@ -165,6 +165,8 @@ def main():
                         + "".join(cell.text for t in d.tables for r in t.rows for cell in r.cells))
             missing = [x for x in strings(data) if x not in text]
             c.check(f"{name}: data text in python-docx's reading", not missing, f"missing {missing[:3]}")
+            c.check(f"{name}: no figure reference left unresolved", "{=" not in text,
+                    text[text.find("{="):][:40])
             charts = md_charts(md.read_text(encoding="utf-8"))
             if charts:
                 shapes = [sh for sh in d.inline_shapes if sh.type == WD_INLINE_SHAPE.CHART]

@@ -49,6 +49,8 @@ def main():
             c.check(f"{name}: pdftotext holds the data's text", rc == 0 and not missing,
                     err.strip() or f"missing {len(missing)}: {[m[:30] for m in missing[:3]]}")
             c.check(f"{name}: no replacement characters", "\ufffd" not in text, "U+FFFD in the text")
+            c.check(f"{name}: no figure reference left unresolved", "{=" not in text,
+                    text[text.find("{="):][:40])
 
             rc, info, err = run(["pdfinfo", str(pdf)])
             size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
