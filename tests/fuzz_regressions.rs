@@ -160,6 +160,19 @@ fn a_row_taller_than_a_page_is_set_in_pieces() {
     }
 }
 
+/// fuzz `render`: a table cell of some 20,000 characters took minutes to lay
+/// out (first-fit breaking measured each line again from its start for every
+/// character, and column sizing breaks each cell many times). Breaking measures
+/// from prefix sums now; the cell is set whole, in pieces over pages.
+#[test]
+fn a_cell_of_twenty_thousand_characters_is_set() {
+    let long = "全面推广使用母子保健手册，“健康”（试点）。".repeat(1000);
+    let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n| 指标 | 说明 |\n| --- | --- |\n| 甲 | {long} |\n");
+    let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
+    let text = check_layout(&lay_out(&doc));
+    assert_eq!(text.matches("母子保健手册").count(), 1000, "every character is set");
+}
+
 /// A run of marks no line may end after (a thousand “) then one of marks no
 /// line may start with: no break is allowed anywhere inside, and the fallback
 /// broke each line before its second character, one “ a line (20,000 quotes:

@@ -57,13 +57,66 @@ struct Cell {
     /// table's sides, whose text keeps clear of the text block's edges, the
     /// mark's whole em included.
     squeeze: (bool, bool),
+    /// What first-fit breaking measures in constant time (see [`Cell::fits`]).
+    sums: Sums,
+}
+
+/// Prefix sums of a cell's text, so that first-fit breaking tries each
+/// character once instead of measuring its line again from the start (a cell
+/// of thousands of characters would take minutes). With items `0..k`: `width`,
+/// their widths; `cut`, what compression of adjacent punctuation takes before
+/// each of them ([`linebreak::cut_before`] in the whole text); `visible`, how
+/// many are set (the white space they end with aside); `real`, from each item,
+/// the first that is not a space of no width (which pair compression skips).
+#[derive(Debug, Clone, Default)]
+struct Sums {
+    width: Vec<f64>,
+    cut: Vec<f64>,
+    visible: Vec<usize>,
+    real: Vec<usize>,
+}
+
+impl Sums {
+    fn new(items: &[Item]) -> Sums {
+        let n = items.len();
+        let zero_space = |i: usize| items[i].ch.is_whitespace() && items[i].width == 0.0;
+        let mut sums =
+            Sums { width: vec![0.0; n + 1], cut: vec![0.0; n + 1], visible: vec![0; n + 1], real: vec![n; n + 1] };
+        let mut last_real = None;
+        for (i, item) in items.iter().enumerate() {
+            sums.width[i + 1] = sums.width[i] + f64::from(item.width);
+            let cut = last_real.map_or(0.0, |j: usize| {
+                let (a, b) = linebreak::pair_cut(items[j].ch, item.ch, items[j].width, item.width);
+                f64::from(a + b)
+            });
+            sums.cut[i + 1] = sums.cut[i] + cut;
+            sums.visible[i + 1] = if item.ch.is_whitespace() { sums.visible[i] } else { i + 1 };
+            if !zero_space(i) {
+                last_real = Some(i);
+            }
+        }
+        for i in (0..n).rev() {
+            sums.real[i] = if zero_space(i) { sums.real[i + 1] } else { i };
+        }
+        sums
+    }
+
+    /// [`linebreak::set_width`] of items `s..e`, from the sums.
+    fn set_width(&self, s: usize, e: usize) -> f64 {
+        let vis = self.visible[e].max(s);
+        // Items up to the first real one have nothing before them in `s..e` to pair with.
+        let from = (s + 1).max(self.real[s] + 1);
+        let cut = if vis > from { self.cut[vis] - self.cut[from] } else { 0.0 };
+        self.width[vis] - self.width[s] - cut
+    }
 }
 
 impl Cell {
     fn new(items: Vec<Item>, align: Align, squeeze: (bool, bool)) -> Cell {
         let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
         let allowed = cell_breaks(&chars);
-        let mut cell = Cell { items, allowed, min: 0.0, max: 0.0, align, squeeze };
+        let sums = Sums::new(&items);
+        let mut cell = Cell { items, allowed, min: 0.0, max: 0.0, align, squeeze, sums };
         let mut start = 0;
         for i in 0..cell.items.len() {
             if cell.allowed[i] {
@@ -91,6 +144,18 @@ impl Cell {
         w - self.lead_in(s, e) - if self.squeeze.1 && linebreak::closing(last.ch) { last.width / 2.0 } else { 0.0 }
     }
 
+    /// Whether items `s..e` set as a line fit in `measure`: [`Cell::width`]
+    /// from the prefix sums, in constant time.
+    fn fits(&self, s: usize, e: usize, measure: f32) -> bool {
+        if e <= s {
+            return true;
+        }
+        let last = &self.items[e - 1];
+        let squeezed = if self.squeeze.1 && linebreak::closing(last.ch) { last.width / 2.0 } else { 0.0 };
+        let w = self.sums.set_width(s, e) - f64::from(self.lead_in(s, e)) - f64::from(squeezed);
+        w <= f64::from(measure) + 0.01
+    }
+
     /// For a figure aligned on its decimal point: the widths before the point
     /// and from it on (`338` and `.3` of `338.3`; all of `7703` before it).
     fn decimal_split(&self) -> (f32, f32) {
@@ -108,17 +173,23 @@ impl Cell {
     /// that may not be broken but is wider than the measure (a column squeezed
     /// below its min-content when there are too many) is broken where it must.
     fn lines(&self, measure: f32) -> Vec<(usize, usize, f32)> {
+        self.breaks(measure).into_iter().map(|(s, e)| (s, e, self.width(s, e))).collect()
+    }
+
+    /// The lines of [`Cell::lines`] without their widths: measured from the
+    /// prefix sums only, as often as column sizing asks.
+    fn breaks(&self, measure: f32) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         let mut start = 0;
         let mut end = 0; // the current line holds start..end
         for i in 0..self.items.len() {
-            if self.width(start, i + 1) > measure + 0.01 {
+            if !self.fits(start, i + 1, measure) {
                 if end > start {
-                    out.push((start, end, self.width(start, end)));
+                    out.push((start, end));
                     start = end;
                 }
-                if i > start && self.width(start, i + 1) > measure + 0.01 {
-                    out.push((start, i, self.width(start, i)));
+                if i > start && !self.fits(start, i + 1, measure) {
+                    out.push((start, i));
                     (start, end) = (i, i);
                 }
             }
@@ -127,13 +198,13 @@ impl Cell {
             }
         }
         if start < self.items.len() {
-            out.push((start, self.items.len(), self.width(start, self.items.len())));
+            out.push((start, self.items.len()));
         }
         out
     }
 
     fn count(&self, measure: f32) -> usize {
-        self.lines(measure).len().max(1)
+        self.breaks(measure).len().max(1)
     }
 
     /// The narrowest measure that still sets the cell in at most `n` lines.
@@ -291,12 +362,13 @@ fn column_widths(cols: &[Vec<&Cell>], avail: f32) -> (Vec<f32>, Vec<Option<usize
         // Does not fit even broken everywhere it may be: share out by min-content.
         return (min.iter().map(|m| m / sum_min * avail).collect(), natural);
     }
-    // Candidate widths per column: where some cell needs one line fewer.
+    // Candidate widths per column: where some cell needs one line fewer (up to
+    // a page's lines: a taller cell is set in pieces over pages anyway).
     let cands: Vec<Vec<f32>> = (0..ncol)
         .map(|c| {
             let mut v = vec![min[c], max[c]];
             for cell in &cols[c] {
-                for n in 1..=cell.count(min[c]) {
+                for n in 1..=cell.count(min[c]).min(grid::LINES) {
                     v.push(cell.width_for(n).clamp(min[c], max[c]));
                 }
             }
@@ -675,7 +747,52 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
 
 #[cfg(test)]
 mod tests {
-    use super::cell_breaks;
+    use super::{Cell, Item, cell_breaks};
+    use crate::doc::Align;
+
+    /// A cell of `s`, ideographs and marks an em of 16 pt, the rest half, a
+    /// space of no width for U+200B's stand-in `_`.
+    fn cell(s: &str, squeeze: (bool, bool)) -> Cell {
+        let items = s
+            .chars()
+            .map(|c| {
+                let (ch, width) = match c {
+                    '_' => (' ', 0.0),
+                    c if c.is_ascii() => (c, 8.0),
+                    c => (c, 16.0),
+                };
+                Item { ch, face: 0, gid: 0, size: 16.0, fake_bold: false, advance: width, width }
+            })
+            .collect();
+        Cell::new(items, Align::Left, squeeze)
+    }
+
+    /// First-fit breaking measures with prefix sums; they agree with measuring
+    /// each line afresh, for every line of every text, pair compression,
+    /// trailing and zero-width spaces, and squeezed ends included.
+    #[test]
+    fn prefix_sums_measure_lines_as_set() {
+        for text in [
+            "“健康浙江”“健康金华”（夏店镇）。在",
+            "《纲要》《健康》、 2018 年 ",
+            "_（_（甲）)乙 ",
+            "   ",
+            "签约率66.2%，投入338.3万元",
+        ] {
+            for squeeze in [(false, false), (true, true)] {
+                let c = cell(text, squeeze);
+                let n = c.items.len();
+                for s in 0..n {
+                    for e in s + 1..=n {
+                        let exact = c.width(s, e);
+                        for m in [exact - 0.02, exact, exact + 0.005] {
+                            assert_eq!(c.fits(s, e, m), exact <= m + 0.01, "{text:?} {s}..{e} in {m}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     /// The pieces a cell may be broken into.
     fn pieces(s: &str) -> Vec<String> {
