@@ -409,6 +409,19 @@ impl Document {
         matches!(self.blocks.get(next), Some(Block::Paragraph(_)))
     }
 
+    /// Whether the attachment note or the signature follows block `i`: neither
+    /// stands alone at a page's top (GB/T 9704 7.3.5 allows no page with only
+    /// the signature), so the layout keeps the block, its last two lines, with
+    /// it. (The DOCX does not say so: LibreOffice moves a whole paragraph kept
+    /// with the next, not its last lines.)
+    pub fn closing_follows(&self, i: usize) -> bool {
+        match self.blocks.get(i + 1) {
+            Some(Block::Signature(_)) => true,
+            Some(Block::Paragraph(t)) => t.plain().starts_with(ATTACHMENT_NOTE),
+            _ => false,
+        }
+    }
+
     /// How many blank lines come before block `i`: one after the title, one
     /// between the title block and the salutation, one around a chart (or a
     /// pair), one after an attachment's title, one above the attachment note, two above a signature (GB/T 9704

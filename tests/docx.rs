@@ -192,6 +192,28 @@ fn footers_are_odd_right_even_left_with_a_page_field() {
     assert!(is_tagged(&font_of(footer), "宋体") && footer.contains(r#"<w:sz w:val="28"/>"#), "14 pt Song");
 }
 
+/// Widow control is on, as the layout paginates (no line of a paragraph alone
+/// at a page's foot or top), and off on the one paragraph of xiangyuan/2018
+/// the layout had to leave with its first line under a heading at a page's
+/// foot (moving it would have left the page two lines short), so LibreOffice
+/// and Word break that page where the PDF does.
+#[test]
+fn widow_control_follows_the_layout() {
+    let s = sample("data/xiangyuan/2018.yaml");
+    let styles = xml(&s.parts, "word/styles.xml");
+    assert!(style(&styles, "Normal").contains(r#"<w:widowControl w:val="1"/>"#), "on in Normal");
+    let doc = xml(&s.parts, "word/document.xml");
+    let off: Vec<&str> = doc.split("<w:p ").filter(|p| p.contains(r#"<w:widowControl w:val="0"/>"#)).collect();
+    assert_eq!(off.len(), 1, "off on one paragraph");
+    let text: String = off[0]
+        .split("<w:t")
+        .skip(1)
+        .filter_map(|t| t.split_once('>'))
+        .map(|(_, t)| t.split('<').next().unwrap_or(""))
+        .collect();
+    assert!(text.starts_with("一是着力加强临床"), "{text}");
+}
+
 #[test]
 fn core_properties_come_from_the_data() {
     let s = sample("data/xiangyuan/2018.yaml");

@@ -59,8 +59,6 @@ pub(super) fn set_blocks(
     blocks: &mut [Option<SetBlock>],
 ) -> Result<()> {
     let indent = 2.0 * CHAR_PITCH;
-    let lines =
-        |lines: Vec<SetLine>| Entry::Lines { lines, keep_with_next: false, breakable: true, table_header: None };
     for (bi, block) in doc.blocks.iter().enumerate() {
         out.extend(std::iter::repeat_n(Entry::Blank, doc.blank_lines_before(bi)));
         match block {
@@ -103,7 +101,12 @@ pub(super) fn set_blocks(
                     // A balanced heading keeps the word processor's own line
                     // breaks: character spacing would letter-space its lines.
                     if spans.len() > 1 && !balanced {
-                        blocks[bi] = Some(SetBlock::Text(SetText { items, label: label_len(h), lines: spans }));
+                        blocks[bi] = Some(SetBlock::Text(SetText {
+                            items,
+                            label: label_len(h),
+                            lines: spans,
+                            lone_line: false,
+                        }));
                     }
                     set
                 };
@@ -119,7 +122,12 @@ pub(super) fn set_blocks(
                 let items = shape_text(faces, &plain_segments(t, block.role()))?;
                 let (src, set) = ParaSrc::new(bi, 0, items, indent);
                 sources.insert(out.len(), src);
-                out.push(lines(set));
+                out.push(Entry::Lines {
+                    lines: set,
+                    keep_with_next: doc.closing_follows(bi),
+                    breakable: true,
+                    table_header: None,
+                });
             }
             Block::Table(t) => {
                 blocks[bi] = table::set_table(t, faces, out)?.map(SetBlock::Table);

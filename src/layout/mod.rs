@@ -14,8 +14,9 @@
 //! * `flow`: each block set into flow entries (lines with their keeps);
 //!   `table` and `chart` set the blocks that are not text;
 //! * `paginate`: entries placed on the 22-line grid page by page (keep with
-//!   next; widows and orphans avoided where a paragraph can be set a line
-//!   longer; tables split between rows with the header repeated; page numbers);
+//!   next; widows and orphans avoided by setting a paragraph a line longer or
+//!   shorter, else by ending a page a line short; tables split between rows
+//!   with the header repeated; page numbers);
 //! * `types`: the output; [`grid`]: the page, margins and the 22 × 28 grid.
 
 mod chart;
@@ -55,7 +56,7 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
     let mut sources = HashMap::new();
     let mut blocks = vec![None; doc.blocks.len()];
     set_blocks(doc, faces, &mut lines, &mut outline_pending, &mut sources, &mut blocks)?;
-    let (pages, outline, extra) = paginate(lines, outline_pending, faces, &sources);
+    let paginate::Paginated { pages, outline, extra, lone } = paginate(lines, outline_pending, faces, &sources);
     // Before any writer spends time on it (the DOCX fits every line of it).
     if pages.len() > MAX_PAGES {
         return Err(Diagnostic::error(
@@ -71,7 +72,8 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
     for (entry, src) in sources {
         if let Some(lines) = src.spans(extra.get(&entry).copied()) {
             let block = src.block;
-            blocks[block] = Some(SetBlock::Text(SetText { items: src.items, label: src.label, lines }));
+            let lone_line = lone.contains(&entry);
+            blocks[block] = Some(SetBlock::Text(SetText { items: src.items, label: src.label, lines, lone_line }));
         }
     }
     Ok(Layout { pages, outline, blocks })

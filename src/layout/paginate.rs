@@ -1,8 +1,8 @@
 //! Pagination: set lines placed on the 22-line grid page by page, keeping
 //! headings with their text and tables' notes with their last row, avoiding
 //! widows and orphans by setting a paragraph a line longer or shorter where the
-//! page allows (GB/T 9704 fills the text block), repeating a table's header,
-//! and adding the page numbers.
+//! page allows (GB/T 9704 fills the text block) and else by ending the page a
+//! line or two short, repeating a table's header, and adding the page numbers.
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,14 +28,13 @@ pub(super) struct Fix {
 /// Place set lines on pages, line by line on the grid. Where keeping a heading
 /// with its text, or avoiding a widow or orphan, would leave lines empty at a
 /// page's foot, a paragraph on that page is set a line longer instead (if it can
-/// be without a loose line) and pagination runs again. Also returns, by entry,
-/// how many lines more each re-set paragraph was set in.
+/// be without a loose line) and pagination runs again.
 pub(super) fn paginate(
     mut entries: Vec<Entry>,
     outline_at: Vec<(usize, u8, String)>,
     faces: &mut Faces,
     sources: &HashMap<usize, ParaSrc>,
-) -> (Vec<Page>, Vec<OutlineEntry>, HashMap<usize, isize>) {
+) -> Paginated {
     let mut refused: HashSet<(usize, bool)> = std::collections::HashSet::new();
     let mut extra: HashMap<usize, isize> = HashMap::new();
     let mut tries = 0;
@@ -43,7 +42,7 @@ pub(super) fn paginate(
     let (grid_lines, uneven): (usize, usize) =
         sources.values().fold((0, 0), |(g, u), s| (g + s.grid_lines, u + s.uneven));
     let mut uneven_budget = (grid_lines * UNEVEN_PERCENT / 100).saturating_sub(uneven);
-    let (mut pages, outline) = loop {
+    let mut done = loop {
         match place_entries(&entries, &outline_at, sources, &refused, tries < 100) {
             Ok(done) => break done,
             Err(Fix { entry, longer }) => {
@@ -64,10 +63,22 @@ pub(super) fn paginate(
             }
         }
     };
-    for (i, page) in pages.iter_mut().enumerate() {
+    for (i, page) in done.pages.iter_mut().enumerate() {
         page.runs.extend(folio(i + 1, faces));
     }
-    (pages, outline, extra)
+    done.extra = extra;
+    done
+}
+
+/// What pagination returns.
+pub(super) struct Paginated {
+    pub(super) pages: Vec<Page>,
+    pub(super) outline: Vec<OutlineEntry>,
+    /// By entry: how many lines more each re-set paragraph was set in.
+    pub(super) extra: HashMap<usize, isize>,
+    /// The paragraphs (by entry) left with a line alone at a page's foot or
+    /// top (see [`Pass::lone`]).
+    pub(super) lone: HashSet<usize>,
 }
 
 /// Paragraphs that could be re-set to fill the current page: those on it, and
@@ -86,7 +97,7 @@ pub(super) fn place_entries(
     sources: &HashMap<usize, ParaSrc>,
     refused: &HashSet<(usize, bool)>,
     may_ask: bool,
-) -> std::result::Result<(Vec<Page>, Vec<OutlineEntry>), Fix> {
+) -> std::result::Result<Paginated, Fix> {
     let mut pass = Pass {
         entries,
         sources,
@@ -96,6 +107,7 @@ pub(super) fn place_entries(
         cur: 0,
         outline: Vec::new(),
         paras: PageParas::default(),
+        lone: HashSet::new(),
     };
     let mut outline_at = outline_at.iter().peekable();
     for (idx, entry) in entries.iter().enumerate() {
@@ -123,21 +135,25 @@ pub(super) fn place_entries(
     if pages.len() > 1 && pages.last().is_some_and(|p| p.runs.is_empty()) {
         pages.pop();
     }
-    Ok((pages, pass.outline))
+    Ok(Paginated { pages, outline: pass.outline, extra: HashMap::new(), lone: pass.lone })
 }
 
 /// Lines an entry needs before a break is allowed after it: all of an
-/// unbreakable one; of a breakable one, two (no orphan) or, where that would
-/// leave the page short (`orphan`), one (but a paragraph of two lines is not
-/// split into an orphan and a widow).
+/// unbreakable one; of a table, its header and first row; of a paragraph, two,
+/// or all of one of three lines or fewer (no line of it alone at a page's foot
+/// or top), or one where a page would otherwise be more than a line short
+/// (`orphan`).
 fn min_lines(e: &Entry, orphan: bool) -> usize {
     match e {
         Entry::Lines { lines, breakable, table_header, .. } => {
             let head = table_header.as_ref().map_or(0, |h| h.height);
+            let framed = lines.first().is_some_and(|l| !l.frame.is_empty());
             let take = if !*breakable {
                 lines.len()
-            } else if orphan && (lines.len() > 2 || table_header.is_some()) {
+            } else if framed || orphan {
                 1
+            } else if lines.len() <= 3 {
+                lines.len()
             } else {
                 2
             };
@@ -154,9 +170,12 @@ fn chain_after(entries: &[Entry], idx: usize, orphan: bool) -> usize {
     for next in &entries[idx + 1..] {
         match next {
             Entry::Blank => need += 1,
-            Entry::Lines { keep_with_next, .. } => {
-                need += min_lines(next, orphan);
-                if !*keep_with_next {
+            Entry::Lines { keep_with_next, lines, .. } => {
+                let least = min_lines(next, orphan);
+                need += least;
+                // One that may break after its least goes on on a later page,
+                // with what it keeps with.
+                if !*keep_with_next || least < lines.iter().map(|l| l.height).sum() {
                     break;
                 }
             }
@@ -180,6 +199,10 @@ struct Pass<'a> {
     outline: Vec<OutlineEntry>,
     /// Paragraphs with lines on the current page that could be lengthened.
     paras: PageParas,
+    /// Paragraphs (by entry) split with one line alone at a page's foot or
+    /// top, as avoiding it would have left a page more than a line short: a
+    /// word processor's widow control must not move that line.
+    lone: HashSet<usize>,
 }
 
 impl Pass<'_> {
@@ -231,23 +254,20 @@ impl Pass<'_> {
         self.cur += line.height;
     }
 
-    /// Where what must fit here does not (`need` lines, or `need_one` with an
-    /// orphan) and the page has three lines or fewer left: a paragraph on this
-    /// page or the full one before set a line longer, or one here a line
-    /// shorter, instead of a gap (a line at a time: the next pass asks again).
-    fn fill_or_break(&mut self, need_one: usize) -> std::result::Result<(), Fix> {
+    /// Where what must fit here (`need` lines) does not and the page has three
+    /// lines or fewer left: a paragraph on this page or the full one before set
+    /// a line longer, or one here or before a line shorter, instead of a gap
+    /// (a line at a time: the next pass asks again).
+    fn fill_fix(&self, need: usize) -> Option<Fix> {
         let empty = grid::LINES - self.cur;
-        if empty <= 3 {
-            let fix = self
-                .fix_among(self.paras.here.iter(), true)
-                .or_else(|| self.fix_among(self.paras.before.iter(), true))
-                .or_else(|| (empty + 1 >= need_one).then(|| self.fix_among(self.paras.here.iter(), false)).flatten());
-            if let Some(fix) = fix {
-                return Err(fix);
-            }
+        if empty > 3 {
+            return None;
         }
-        self.new_page();
-        Ok(())
+        let shorter = empty + 1 >= need;
+        self.fix_among(self.paras.here.iter(), true)
+            .or_else(|| self.fix_among(self.paras.before.iter(), true))
+            .or_else(|| shorter.then(|| self.fix_among(self.paras.here.iter(), false)).flatten())
+            .or_else(|| shorter.then(|| self.fix_among(self.paras.before.iter(), false)).flatten())
     }
 
     /// Place the group of lines at entry `idx`, with its bookmark if it is a heading.
@@ -255,26 +275,33 @@ impl Pass<'_> {
         let entries = self.entries;
         let entry = &entries[idx];
         let Entry::Lines { lines, keep_with_next, breakable, table_header } = entry else { return Ok(()) };
+        let paragraph = self.sources.contains_key(&idx);
         // A breakable group of lines (a table, say) keeps only its last line
         // with what follows; that is checked when it comes.
         let keeps_last = *keep_with_next && *breakable && lines.len() > 1;
-        // How much must fit here: the whole group if unbreakable, else two
-        // lines (no orphan); plus what the next entry needs when kept with it.
-        // `need_one`: the same with one line (an orphan).
+        // How much must fit here: the whole group if unbreakable, else its
+        // least (`min_lines`); plus what the next entry needs when kept with
+        // it. `need_one`: the same where a paragraph may leave one line here.
         let need_for = |orphan: bool| {
             let mut need = min_lines(entry, orphan);
             if *keep_with_next && !keeps_last {
                 let all = lines.iter().map(|l| l.height).sum::<usize>();
-                need = need.max((all + chain_after(entries, idx, orphan)).min(grid::LINES));
+                need = need.max(all + chain_after(entries, idx, orphan));
             }
             need.min(grid::LINES)
         };
         let (need, need_one) = (need_for(false), need_for(true));
-        // GB/T 9704 fills the text block: where keeping two lines together
-        // would leave the page short, one line goes at its foot (an orphan, or
-        // a heading with the first line of its text) rather than a gap.
-        if self.cur > 0 && self.cur + need > grid::LINES && self.cur + need_one > grid::LINES {
-            self.fill_or_break(need_one)?;
+        // A paragraph decides its own page break (`place_paragraph`). Else,
+        // where what must fit here does not, the page ends here, unless that
+        // leaves it more than a line short and one line of the text kept with
+        // this fits (a heading with the first line of its text at the foot).
+        if !paragraph && self.cur > 0 && self.cur + need > grid::LINES {
+            if let Some(fix) = self.fill_fix(need) {
+                return Err(fix);
+            }
+            if grid::LINES - self.cur <= 1 || self.cur + need_one > grid::LINES {
+                self.new_page();
+            }
         }
         if let Some((_, level, title)) = heading {
             self.outline.push(OutlineEntry {
@@ -284,19 +311,15 @@ impl Pass<'_> {
                 y: grid::block_top() - self.cur as f32 * PITCH,
             });
         }
+        if paragraph {
+            return self.place_paragraph(idx, lines, *keep_with_next);
+        }
         if let Some(h) = table_header {
             self.put(h);
         }
         let n = lines.len();
         for (li, line) in lines.iter().enumerate() {
             let fits = self.cur + line.height <= grid::LINES;
-            // Widow: the last line would be alone at the next page's top. A
-            // paragraph set a line longer avoids it; where none can be, it
-            // stays (the page is full) rather than leave a gap here.
-            let widow = *breakable && table_header.is_none() && li + 2 == n && li >= 2 && self.cur + 1 == grid::LINES;
-            if widow && let Some(fix) = self.fix_among(self.paras.here.iter().chain([&idx]), true) {
-                return Err(fix);
-            }
             // The last line kept with what follows (a table's note under its
             // last row) goes over with it when they do not fit together.
             let parted =
@@ -311,9 +334,70 @@ impl Pass<'_> {
             }
             self.put(line);
         }
-        if self.sources.contains_key(&idx) {
-            self.paras.here.push(idx);
+        if self.cur >= grid::LINES {
+            self.new_page();
         }
+        Ok(())
+    }
+
+    /// Place a paragraph's lines (entry `idx`), page by page. No line of it
+    /// stands alone at a page's top (a widow) or, its first, at a page's foot
+    /// (an orphan) where the page can give up a line for it (the grid allows a
+    /// page one line short; Word and LibreOffice do the same under widow
+    /// control); kept with what follows (the attachment note, the signature),
+    /// its last two lines go over with that where it does not fit. Before a
+    /// page gives up lines, a paragraph on it is set a line longer or shorter
+    /// where it can be.
+    fn place_paragraph(&mut self, idx: usize, lines: &[SetLine], keep: bool) -> std::result::Result<(), Fix> {
+        let n = lines.len();
+        let after = if keep { chain_after(self.entries, idx, false) } else { 0 };
+        // Kept with the entry above (a heading): its first line stays under it.
+        let kept = idx > 0 && matches!(self.entries[idx - 1], Entry::Lines { keep_with_next: true, .. });
+        let mut li = 0;
+        while li < n {
+            let (rest, room) = (n - li, grid::LINES - self.cur);
+            let fill = rest.min(room);
+            let mut take = fill;
+            let mut gap_ok = 1;
+            if fill < rest {
+                if rest - fill == 1 {
+                    take -= 1;
+                }
+            } else if after > 0 && rest + after > room && after + 2 <= grid::LINES {
+                take = rest.saturating_sub(2);
+                gap_ok = grid::LINES;
+            }
+            if li == 0 && take < 2 && take < rest {
+                take = if kept { fill } else { 0 };
+            }
+            if take < fill && self.cur > 0 {
+                let widow = rest == room + 1;
+                let here = || self.paras.here.iter();
+                let fix = self
+                    .fix_among(here().chain([&idx]), true)
+                    .or_else(|| widow.then(|| self.fix_among([&idx].into_iter(), false)).flatten())
+                    .or_else(|| self.fix_among(here(), false))
+                    .or_else(|| self.fix_among(self.paras.before.iter(), false));
+                if let Some(fix) = fix {
+                    return Err(fix);
+                }
+                // More than a line short: the page is filled after all.
+                if fill - take > gap_ok {
+                    take = fill;
+                }
+            }
+            if take < rest && (take == 1 && li == 0 || rest - take == 1) {
+                self.lone.insert(idx);
+            }
+            for line in &lines[li..li + take] {
+                self.put(line);
+            }
+            li += take;
+            if li < n {
+                self.new_page();
+            }
+        }
+        self.paras.here.push(idx);
         if self.cur >= grid::LINES {
             self.new_page();
         }

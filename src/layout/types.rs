@@ -124,4 +124,8 @@ pub struct SetText {
     pub label: usize,
     /// The lines, after pagination set the paragraph longer or shorter.
     pub lines: Vec<linebreak::LineSpan>,
+    /// Whether pagination left one of its lines alone at a page's foot or top
+    /// (avoiding it would have left a page more than a line short): a word
+    /// processor's widow control must not move that line.
+    pub lone_line: bool,
 }

@@ -121,6 +121,9 @@ impl<'a> Body<'a> {
                 Block::Paragraph(t) => {
                     let spacing = self.spacing.remove(&bi).unwrap_or_default();
                     let mut p = Paragraph::new().style(styles::NORMAL);
+                    if self.lone_line(bi) {
+                        p = p.widow_control(false);
+                    }
                     for run in self.runs(block.role(), t, None, &mut spacing.as_slice())? {
                         p = p.add_run(run);
                     }
@@ -189,6 +192,14 @@ impl<'a> Body<'a> {
             out.push(Child::Paragraph(Box::new(page_break())));
         }
         Ok((out, self.restarts, self.charts))
+    }
+
+    /// Whether the layout left a line of block `bi` alone at a page's foot or
+    /// top ([`crate::layout::SetText::lone_line`]): widow control, on in the
+    /// Normal style, is switched off for it, so that the word processor breaks
+    /// the page where the layout did.
+    fn lone_line(&self, bi: usize) -> bool {
+        matches!(self.layout.blocks.get(bi), Some(Some(SetBlock::Text(t))) if t.lone_line)
     }
 
     /// Record a chart: its text is set in the table role's face (the body's by
@@ -370,6 +381,9 @@ impl<'a> Body<'a> {
         }
         if h.run_in.is_some() {
             p = p.outline_lvl(idx);
+            if self.lone_line(bi) {
+                p = p.widow_control(false);
+            }
         }
         let mut label = Text::default();
         if let (Some(n), false) = (&h.number, listed) {

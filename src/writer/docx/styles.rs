@@ -190,9 +190,9 @@ pub fn styles(fonts: &dyn RoleFonts, plan: &ListPlan) -> (Vec<Style>, StyleFixes
     // Normal: the body text, 3号 仿宋, first line indented two characters, justified.
     let mut normal = first_line(para_style(NORMAL, "Normal", Role::Body, fonts), 2).align(AlignmentType::Both);
     normal.run_property = normal.run_property.spacing(CHAR_SPACING);
-    // Every page carries its 22 lines: no widow/orphan control, which would
-    // end pages a line early (headings still keep with the next paragraph).
-    normal.paragraph_property.widow_control = Some(false);
+    // Widow/orphan control, as the layout paginates: no line of a paragraph
+    // alone at a page's top or foot (the page ends a line or two short).
+    normal.paragraph_property.widow_control = Some(true);
     out.push(normal);
     fixes.first_line_chars.push((NORMAL, 200));
 
