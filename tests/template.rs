@@ -355,3 +355,44 @@ fn a_section_heading_runs_into_its_text_when_asked() {
         }
     }
 }
+
+/// The data chooses its heading numbering: a scheme by name (`部分`: 第一部分,
+/// then 一、…) or a format per level, levels not given keeping the genre's
+/// (a province's key points number tasks 1．2．3．); a wrong one is a located
+/// `data.numbering` error and the genre's numbering applies meanwhile.
+#[test]
+fn the_data_chooses_its_heading_numbering() {
+    let plan = "plan:\n  sections:\n    - title: 深化改革\n      items:\n        - title: 推进分级诊疗\n          paragraphs: 正文。\n        - title: 完善制度\n          paragraphs: 正文。\n    - title: 强化保障\n      items:\n        - title: 加强投入\n          paragraphs: 正文。\n";
+    let md = |data: &str| {
+        let p = Project::new(&[("data/x/2018.yaml", data)]);
+        let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+        nianbao::writer::markdown::write(&built.doc)
+    };
+    let key_points = MINIMAL.replace("kind: speech", "kind: key-points");
+    let own = md(&format!("{key_points}{plan}numbering: [\"{{一}}、\", \"{{1}}．\"]\n"));
+    for line in ["## 一、深化改革\n", "\n1．推进分级诊疗。", "\n2．完善制度。", "## 二、强化保障\n", "\n3．加强投入。"]
+    {
+        assert!(own.contains(line), "{line}: {own}");
+    }
+    let default = md(&format!("{key_points}{plan}"));
+    assert!(default.contains("\n（一）推进分级诊疗。") && default.contains("\n（三）加强投入。"), "{default}");
+
+    let parts = md(&format!("{MINIMAL}{plan}numbering: 部分\n"));
+    for line in ["第一部分　", "一、深化改革", "（一）推进分级诊疗", "二、强化保障"] {
+        assert!(parts.contains(line), "{line}: {parts}");
+    }
+
+    for (numbering, path, line, column, message) in [
+        ("[\"{一}、\", \"（一）\"]", "numbering[1]", 26, 21, "第2级的格式“（一）”里要有且只有一个 {一}"),
+        ("章节", "numbering", 26, 12, "没有名为“章节”的编号方案；可以用“公文”、“部分”"),
+        ("[\"{1}\", \"{1}\", \"{1}\", \"{1}\", \"{1}\"]", "numbering", 26, 12, "numbering 写了 5 级"),
+    ] {
+        let p = Project::new(&[("data/x/2018.yaml", &format!("{MINIMAL}{plan}numbering: {numbering}\n"))]);
+        let errs = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap_err().0;
+        let d = errs.iter().find(|d| d.id == "data.numbering").unwrap_or_else(|| panic!("{errs:?}"));
+        assert_eq!(d.path.as_deref(), Some(path), "{numbering}");
+        assert!(d.message.starts_with(message), "{}", d.message);
+        let at = d.location.as_ref().unwrap();
+        assert_eq!((at.line, at.column), (line, column), "{numbering}");
+    }
+}

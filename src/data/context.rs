@@ -28,9 +28,13 @@ pub fn context(report: &Report, derived: &Derived) -> Value {
             ])),
         );
     }
+    // Numbering as each level's format (a scheme's name resolved); none where
+    // it is wrong (validation says so), so the genre's own applies.
+    let numbering = report.numbering.as_ref().and_then(|n| n.levels().ok()).unwrap_or_default();
     extend(
         &mut root,
         Value::Mapping(Mapping::from_iter([
+            (Value::from("numbering"), Value::Sequence(numbering.into_iter().map(Value::from).collect())),
             (Value::from("report_year"), Value::from(derived.report_year)),
             (Value::from("review_year"), Value::from(derived.review_year)),
             (Value::from("metrics"), Value::Mapping(metrics)),

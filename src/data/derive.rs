@@ -214,6 +214,13 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
             errors.push(err("data.number", &format!("{path}.value"), format!("目标“{}”的 value {why}", t.name)));
         }
     }
+    if let Some(Err((level, message))) = report.numbering.as_ref().map(|n| n.levels()) {
+        let path = level.map_or_else(|| "numbering".to_string(), |i| format!("numbering[{i}]"));
+        errors.push(
+            err("data.numbering", &path, message)
+                .with_help("例：numbering: 公文；或 numbering: [\"{一}、\", \"（{一}）\", \"{1}．\"]".to_string()),
+        );
+    }
     if report.kind != Kind::Figures && !files.iter().any(|f| f.value.get("title").is_some()) {
         // Where a missing key is reported: the mapping that lacks it.
         errors.push(

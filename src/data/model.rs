@@ -108,6 +108,14 @@ pub struct Report {
     /// The wording built-in templates add around the data, overridden.
     #[serde(default)]
     pub phrases: Phrases,
+    /// 标题编号：内置方案的名称（“公文”：一、（一）1．（1）；“部分”：第一部分　一、（一）1．），
+    /// 或从第一级起每级一个格式，{一} 处印汉字序号，{1} 处印阿拉伯数字，如
+    /// `["{一}、", "{1}．"]`（任务编为 1．2．3．）。没写的级别用体裁的默认编号。
+    ///
+    /// Heading numbering: a built-in scheme by name, or one format per level
+    /// from the first; levels not given keep the genre's.
+    #[serde(default)]
+    pub numbering: Option<Numbering>,
     /// 自定义模板要用的任何内容，原样传给模板。
     ///
     /// Anything a custom template wants; passed through untouched.
@@ -207,6 +215,57 @@ impl Level {
             Level::City => '市',
             Level::Province => '省',
         }
+    }
+}
+
+/// 标题编号：方案名称，或每级一个格式。
+///
+/// Heading numbering: a scheme's name, or a format per level.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Numbering {
+    /// 内置方案：“公文”或“部分”。
+    Name(String),
+    /// 从第一级起每级一个格式，最多四级，每个格式里有一个 {一} 或 {1}。
+    Levels(Vec<String>),
+}
+
+impl Numbering {
+    /// The built-in schemes, by name: each level's format.
+    pub const SCHEMES: &[(&str, [&str; 4])] = &[
+        ("公文", ["{一}、", "（{一}）", "{1}．", "（{1}）"]),
+        ("部分", ["第{一}部分　", "{一}、", "（{一}）", "{1}．"]),
+    ];
+
+    /// Each level's format, from the first, or what is wrong: the level (from
+    /// 0) it concerns, if one, and the message.
+    pub fn levels(&self) -> std::result::Result<Vec<String>, (Option<usize>, String)> {
+        let levels: Vec<String> = match self {
+            Numbering::Name(name) => {
+                let Some((_, formats)) = Self::SCHEMES.iter().find(|(n, _)| n == name) else {
+                    let names: Vec<String> = Self::SCHEMES.iter().map(|(n, _)| format!("“{n}”")).collect();
+                    return Err((
+                        None,
+                        format!("没有名为“{name}”的编号方案；可以用{}，或写出每级的格式", names.join("、")),
+                    ));
+                };
+                formats.iter().map(|f| f.to_string()).collect()
+            }
+            Numbering::Levels(levels) => levels.clone(),
+        };
+        if levels.is_empty() || levels.len() > 4 {
+            return Err((None, format!("numbering 写了 {} 级；标题编号有一到四级", levels.len())));
+        }
+        for (i, f) in levels.iter().enumerate() {
+            let tokens = f.matches("{一}").count() + f.matches("{1}").count();
+            if tokens != 1 || f.chars().any(char::is_control) {
+                return Err((
+                    Some(i),
+                    format!("第{}级的格式“{f}”里要有且只有一个 {{一}}（汉字序号）或 {{1}}（阿拉伯数字）", i + 1),
+                ));
+            }
+        }
+        Ok(levels)
     }
 }
 

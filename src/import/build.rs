@@ -184,6 +184,7 @@ fn empty_report(kind: Kind, unit: Unit, issuer: String, sector: String) -> Repor
         attachments: Vec::new(),
         figures: None,
         phrases: Default::default(),
+        numbering: None,
         extra: Default::default(),
     }
 }
