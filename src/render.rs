@@ -14,8 +14,10 @@ use crate::data::{self, Loaded};
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Document;
 use crate::markup;
+use crate::template::reads::Reads;
 use crate::template::{Choice, Templates};
 use crate::writer::{self, Format, Resources};
+use crate::yaml;
 
 /// A report built as far as the document model.
 #[derive(Debug)]
@@ -31,13 +33,18 @@ pub struct Built {
 /// Data → template → markup → document model. Data with errors fails here.
 pub fn build(data_path: &Path, templates: &Templates, template: Option<&str>) -> Result<Built> {
     let loaded = data::load(data_path)?;
-    let (markup, doc, template) = document(&loaded, templates, template)?;
+    let (markup, doc, template, _unread) = document(&loaded, templates, template)?;
     Ok(Built { loaded, markup, doc, template })
 }
 
 /// Template → markup → document model, for data loaded without errors:
-/// the markup, the document and the template's name.
-fn document(loaded: &Loaded, templates: &Templates, template: Option<&str>) -> Result<(String, Document, String)> {
+/// the markup, the document, the template's name, and warnings for the
+/// fields of the data file the template never read.
+fn document(
+    loaded: &Loaded,
+    templates: &Templates,
+    template: Option<&str>,
+) -> Result<(String, Document, String, Vec<Diagnostic>)> {
     // A template given on the command line may be any file; one named by the
     // data file, or the genre's default, only one of the project's or a built-in.
     let (template, from_command_line) = match template {
@@ -53,7 +60,7 @@ fn document(loaded: &Loaded, templates: &Templates, template: Option<&str>) -> R
         ),
     };
     let choice = if from_command_line { Choice::NameOrFile(&template) } else { Choice::Name(&template) };
-    let markup = templates.render(choice, &loaded.context).map_err(|mut e| {
+    let (markup, reads) = templates.render(choice, &loaded.context).map_err(|mut e| {
         // A template the data file names: point at where it names it.
         if let [d] = e.0.as_mut_slice()
             && d.id == "template.not-found"
@@ -68,7 +75,47 @@ fn document(loaded: &Loaded, templates: &Templates, template: Option<&str>) -> R
     if let Some(t) = source_date_epoch() {
         doc.meta.created = Some(t);
     }
-    Ok((markup, doc, template))
+    let unread = unread(loaded, &reads, &template);
+    Ok((markup, doc, template, unread))
+}
+
+/// Fields nianbao itself reads, not the template: the genre, the template,
+/// the year, where the figures come from, the unit's level (全县, 全区).
+const READ_BY_NIANBAO: &[&str] = &["kind", "template", "year", "figures", "unit.level"];
+
+/// A warning for each field of the data file (two levels deep) that the
+/// template never read: it would be missing from the report without a word.
+/// Metrics and targets are left to `data.not-printed`, which looks for each
+/// in the document (a template reads them by id as well as where written).
+fn unread(loaded: &Loaded, reads: &Reads, template: &str) -> Vec<Diagnostic> {
+    let Some(file) = loaded.files.first() else { return Vec::new() };
+    let Some(top) = file.value.as_mapping() else { return Vec::new() };
+    let read = |path: &str| {
+        let last = path.rsplit('.').next().unwrap_or(path);
+        READ_BY_NIANBAO.contains(&path) || reads.has(path) || matches!(last, "metrics" | "targets")
+    };
+    let mut out = Vec::new();
+    for (key, value) in top {
+        let Some(key) = key.as_str().filter(|k| !READ_BY_NIANBAO.contains(k)) else { continue };
+        let mut paths = vec![key.to_string()];
+        if read(key)
+            && let Some(inner) = value.as_mapping()
+        {
+            paths = inner.keys().filter_map(|k| k.as_str()).map(|k| format!("{key}.{k}")).collect();
+        }
+        for path in paths.into_iter().filter(|p| !read(p)) {
+            out.push(
+                Diagnostic::warning("data.unread", format!("数据里的 {path} 不会印出来：模板“{template}”没有用到它"))
+                    .at(yaml::locate(&[file], &path, true))
+                    .with_path(path.clone())
+                    .with_help(
+                        "模板在这份数据下不读它：有的项要和别的项一起写才印（如 phrases.tasks 要有 plan.sections）；\
+                         不需要就删掉，或换一个体裁（kind）、用自己的模板",
+                    ),
+            );
+        }
+    }
+    out
 }
 
 /// `SOURCE_DATE_EPOCH`, when set, fixes the documents' creation time.
@@ -128,7 +175,10 @@ pub fn prepare(
     let document =
         if loaded.errors.is_empty() { document(&loaded, templates, template) } else { Err(Errors::default()) };
     let (markup, doc, template) = match document {
-        Ok(d) => d,
+        Ok((markup, doc, template, unread)) => {
+            diagnostics.extend(unread.into_iter().filter(|d| !silenced(d)));
+            (markup, doc, template)
+        }
         Err(e) => {
             diagnostics.extend(e.0);
             if formats.iter().any(|f| *f != Format::Md)

@@ -128,6 +128,11 @@ fn the_rendered_document_shows_skipped_levels_empty_sections_and_template_placeh
     let template = "---\nfile: t\ndate: 2018-01-01\n---\n\n# 第一部分\n\n### 跳过了二级\n\n正文。\n\n# 空的部分\n\n# 第三部分\n\n由xx局负责。\n";
     let p = Project::new(&[("data/x/2018.yaml", data), ("templates/t.md.j2", template)]);
     let (code, found) = findings(&p, &["--template", "t.md.j2"]);
+    // The template reads no data: every field of it is warned as unread.
+    let unread: Vec<&str> =
+        found.iter().filter(|f| f["id"] == "data.unread").map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(unread, ["unit", "issuer", "meeting", "speaker", "title", "opening"], "{found:#?}");
+    let found: Vec<&serde_json::Value> = found.iter().filter(|f| f["id"] != "data.unread").collect();
     let ids: Vec<&str> = found.iter().map(|f| f["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["doc.heading-skip", "doc.empty-section", "placeholder"], "{found:#?}");
     assert!(found[0]["message"].as_str().unwrap().contains("跳过了二级"));

@@ -353,6 +353,35 @@ fn targets_a_genre_never_prints_are_warned() {
     assert_eq!(at(f), position(data, "id: s", "家庭医生签约率"));
 }
 
+/// A field the template in use never reads is warned where it is written:
+/// key points have no speaker and no review (data copied from a speech), and
+/// a template of the project's own that leaves out the closing drops it.
+#[test]
+fn fields_the_template_never_reads_are_warned() {
+    let data = "kind: key-points\nunit: { name: 样例县, level: 县 }\nissuer: 样例县卫生健康局\ndate: 2018-03-01\n\
+                title: 要点\nopening: 开场。\nspeaker: { post: 局长, name: 王某 }\nreview:\n  summary: 去年工作。\n";
+    let p = Project::new(&[("data/x/2018.yaml", data)]);
+    let (code, found) = check(&p, "data", &[]);
+    assert_eq!(code, Some(0));
+    let unread: Vec<(&str, (u64, u64))> =
+        found.iter().filter(|f| f["id"] == "data.unread").map(|f| (message(f), at(f))).collect();
+    assert_eq!(
+        unread,
+        [
+            ("数据里的 speaker 不会印出来：模板“key-points.md.j2”没有用到它", position(data, "opening", "speaker")),
+            ("数据里的 review 不会印出来：模板“key-points.md.j2”没有用到它", position(data, "opening", "review")),
+        ]
+    );
+
+    let own = "{% extends \"speech.md.j2\" %}{% block body %}{{ opening|join(\"\") }}{% endblock %}";
+    let data = format!("{MINIMAL}template: 简短.md.j2\nclosing: 结束。\n");
+    let p = Project::new(&[("data/x/2018.yaml", &data), ("templates/简短.md.j2", own)]);
+    let (_, found) = check(&p, "data", &[]);
+    let f = one(&found, "data.unread");
+    assert_eq!(message(f), "数据里的 closing 不会印出来：模板“简短.md.j2”没有用到它");
+    assert_eq!(at(f), position(&data, "template", "closing"));
+}
+
 #[test]
 fn a_numerator_over_its_denominator_is_located() {
     let data = format!(

@@ -25,7 +25,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 25] = [
+pub const CHECKS: [(&str, Severity, &str); 26] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -42,6 +42,7 @@ pub const CHECKS: [(&str, Severity, &str); 25] = [
     ("data.no-prior", Severity::Warning, "没有上一年的数据文件，同比和完成情况印成“—”"),
     ("data.no-date", Severity::Warning, "报告没有日期（date 或 meeting.date）"),
     ("data.not-printed", Severity::Warning, "写了指标或目标，但所用模板不印它们"),
+    ("data.unread", Severity::Warning, "写了某一项，但所用模板从不读它，如规划模板不用 phrases.tasks"),
     ("text.invisible", Severity::Warning, "文字里有看不见的字符（零宽空格、方向标记等），已删除"),
     ("text.halfwidth", Severity::Warning, "中文里用了半角标点 ,;:?!()"),
     ("text.unpaired", Severity::Warning, "引号、括号、书名号不成对"),

@@ -7,6 +7,7 @@
 //! naming the template and line; a fuel limit stops a looping template.
 
 pub mod escape;
+pub mod reads;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -117,9 +118,11 @@ impl Templates {
         Templates { env, used, dir }
     }
 
-    /// Render `template` with `ctx`.
-    pub fn render(&self, template: Choice<'_>, ctx: &impl serde::Serialize) -> Result<String> {
-        let ctx = Value::from(minijinja::value::Serde(ctx));
+    /// Render `template` with `ctx`: the markup, and which of the context's
+    /// fields (two levels deep) the template read.
+    pub fn render(&self, template: Choice<'_>, ctx: &impl serde::Serialize) -> Result<(String, reads::Reads)> {
+        let reads = reads::Reads::default();
+        let ctx = reads.watch(Value::from(minijinja::value::Serde(ctx)));
         let name = match template {
             // A data file may also write the folder: `templates/讲话.md.j2`.
             Choice::Name(n) => n.strip_prefix("templates/").filter(|rest| !rest.is_empty()).unwrap_or(n),
@@ -149,7 +152,7 @@ impl Templates {
             }
             _ => self.env.get_template(name).and_then(|t| render_bounded(&t, &ctx)),
         };
-        result.map_err(|e| self.diagnostic(&e).into())
+        result.map(|markup| (markup, reads)).map_err(|e| self.diagnostic(&e).into())
     }
 
     /// Project template files read so far (for dependency tracking).
