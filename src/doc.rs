@@ -118,7 +118,8 @@ pub enum Block {
     Attachment(Attachment),
     /// The signature at the end of a document issued in the body's name (GB/T 9704
     /// 7.3.5.2): the issuing body, then the date, one entry per line. The date
-    /// sits four characters in from the right edge, the body centred over it.
+    /// sits four characters in from the right edge, the body centred over it;
+    /// without a date, the body two in ([`signature_inset`]).
     Signature(Vec<Text>),
     /// A bar chart, drawn as vector graphics in the PDF and as a native chart in
     /// the DOCX.
@@ -318,6 +319,13 @@ pub fn value_text(v: f64) -> String {
 
 /// How the attachment note under the body begins (GB/T 9704 7.3.4), a
 /// paragraph of its own with a blank line above it.
+/// How many characters in from the text block's right edge a signature's
+/// last line ends: the date four (GB/T 9704 7.3.5.2), the issuing body above
+/// it centred over it; a signature without a date, its one line, two.
+pub fn signature_inset(lines: &[Text]) -> usize {
+    if lines.len() > 1 { 4 } else { 2 }
+}
+
 pub const ATTACHMENT_NOTE: &str = "附件：";
 
 /// The start of an attachment (附件).

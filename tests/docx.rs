@@ -944,3 +944,29 @@ fn figures_sit_on_a_decimal_tab() {
     }
     assert!(checked >= 10, "{checked} figures");
 }
+
+/// GB/T 9704: the date four characters in from the right edge, the issuing
+/// body centred over it; a document without a date sets the issuing body
+/// alone two characters in (a right indent of 640 twips), where the PDF does.
+#[test]
+fn an_undated_signature_stands_two_characters_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data/x/2018.yaml");
+    std::fs::create_dir_all(data.parent().unwrap()).unwrap();
+    let yaml =
+        "kind: key-points\nunit: { name: 样例县, level: 县 }\nissuer: 样例县卫生健康局\ntitle: 要点\nopening: 开场。\n";
+    let right_indents = |yaml: &str| {
+        std::fs::write(&data, yaml).unwrap();
+        let docx = render(data.to_str().unwrap(), "docx", &dir.path().join("out"), &["--force"]);
+        let doc = xml(&unzip(&docx).1, "word/document.xml");
+        let indents: Vec<String> = doc
+            .split("<w:p ")
+            .filter(|p| p.contains(r#"<w:pStyle w:val="Signature"/>"#))
+            .map(|p| p.split("w:right=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("").to_string())
+            .collect();
+        indents
+    };
+    assert_eq!(right_indents(yaml), ["640"], "undated: the issuing body two characters in");
+    // Dated: the date four characters in, the body (two characters wider) centred over it.
+    assert_eq!(right_indents(&format!("{yaml}date: 2018-03-02\n")), ["960", "1280"]);
+}

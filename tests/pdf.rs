@@ -980,3 +980,27 @@ fn figures_align_on_the_decimal_point() {
     let xs: Vec<f32> = ["66.2", "90.9", "1022.457", "1711", "63"].iter().map(|f| point(f)).collect();
     assert!(xs.iter().all(|x| (x - xs[0]).abs() < 0.01), "decimal points at {xs:?}");
 }
+
+/// The signature's last line ends `signature_inset` characters in from the
+/// text block's right edge: the date four, the issuing body alone (no date)
+/// two (GB/T 9704 7.3.5).
+#[test]
+fn an_undated_signature_stands_two_characters_in() {
+    use nianbao::layout::grid::{CHAR_PITCH, right};
+    for (signature, end_char, inset) in [
+        ("## 样例县卫生健康局 {.signature}\n", '局', 2.0),
+        ("## 样例县卫生健康局 {.signature}\n## 2018年3月2日 {.signature}\n", '日', 4.0),
+    ] {
+        let md = format!("---\nfile: x\n---\n\n正文。\n\n{signature}");
+        let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
+        let lay = lay_out(&doc);
+        let last = lay.pages.last().unwrap();
+        let end = last
+            .runs
+            .iter()
+            .filter(|r| r.glyphs.iter().any(|g| g.ch == end_char))
+            .flat_map(|r| r.glyphs.last().map(|g| g.x + g.advance))
+            .fold(0.0, f32::max);
+        assert!((end - (right() - inset * CHAR_PITCH)).abs() < 0.5, "{signature}: ends at {end}");
+    }
+}

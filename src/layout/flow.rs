@@ -143,15 +143,16 @@ pub(super) fn set_blocks(
                 keep_with_note(doc, bi, out);
             }
             Block::Signature(sig) => {
-                // GB/T 9704 7.3.5.2: the date four characters in from the right,
-                // the issuing body centred over it.
+                // The date (or, undated, the issuing body) `signature_inset`
+                // characters in from the right, the issuing body centred over it.
                 let mut shaped = Vec::new();
                 for t in sig {
                     shaped.push(shape_text(faces, &plain_segments(t, block.role()))?);
                 }
                 let width = |items: &[Item]| items.iter().map(|i| i.width).sum::<f32>();
                 let date_w = shaped.last().map_or(0.0, |d| width(d));
-                let centre = grid::right() - 4.0 * CHAR_PITCH - date_w / 2.0;
+                let inset = crate::doc::signature_inset(sig) as f32;
+                let centre = grid::right() - inset * CHAR_PITCH - date_w / 2.0;
                 let mut set = Vec::new();
                 for items in &shaped {
                     // A line longer than the block (a long issuing body) wraps

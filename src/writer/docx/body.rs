@@ -131,13 +131,15 @@ impl<'a> Body<'a> {
                 }
                 Block::Heading(h) => paras.push(self.heading(h, bi)?),
                 Block::Signature(lines) => {
-                    // GB/T 9704 7.3.5.2: the date four characters in from the right
-                    // edge, the lines above it centred over it.
+                    // The date (or, undated, the issuing body) as many characters
+                    // in from the right edge as `signature_inset` says, the lines
+                    // above it centred over it.
                     let width = |t: &Text| t.plain().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<i32>();
                     let date_w = lines.last().map(width).unwrap_or(0);
+                    let inset = 2 * crate::doc::signature_inset(lines) as i32;
                     for (i, line) in lines.iter().enumerate() {
                         // Right indent in half characters, then in twips.
-                        let half = if i + 1 == lines.len() { 8 } else { 8 + (date_w - width(line)) / 2 };
+                        let half = if i + 1 == lines.len() { inset } else { inset + (date_w - width(line)) / 2 };
                         let right = half.max(0) * styles::CHAR_TWIPS / 2;
                         let mut p = self.para(styles::SIGNATURE, block.role(), line)?;
                         p = p.indent(Some(0), Some(SpecialIndentType::FirstLine(0)), Some(right), None);
