@@ -64,6 +64,8 @@ pub(super) struct ParaSrc {
     pub(super) items: Vec<Item>,
     text: Breakable,
     indent: f32,
+    /// Its normal setting, broken once: pagination asks for it again and again.
+    normal: Vec<linebreak::LineSpan>,
     /// Lines in its normal setting.
     lines: usize,
     /// Of those, all-Han lines after the first, and how many of them are uneven.
@@ -79,24 +81,21 @@ impl ParaSrc {
             spans.iter().filter(|s| !s.first && !s.last && linebreak::grid_text(&text.chars[s.start..s.end])).count();
         let uneven = text.uneven(&spans, BLOCK_W);
         let set = set_spans(&items, &text, &spans, indent, grid::left());
-        (ParaSrc { block, label, lines: set.len(), items, text, indent, grid_lines, uneven }, set)
+        (ParaSrc { block, label, lines: set.len(), items, text, indent, normal: spans, grid_lines, uneven }, set)
     }
 
     /// The paragraph set in `extra` more lines than normal, if it can be done
     /// without a loose line, and how many more all-Han lines that leaves uneven.
     pub(super) fn lengthened(&self, extra: isize) -> Option<(Vec<SetLine>, usize)> {
-        let normal = self.spans(None)?;
         let spans = self.spans(Some(extra))?;
-        let uneven = self.text.uneven(&spans, BLOCK_W).saturating_sub(self.text.uneven(&normal, BLOCK_W));
+        let uneven = self.text.uneven(&spans, BLOCK_W).saturating_sub(self.uneven);
         Some((set_spans(&self.items, &self.text, &spans, self.indent, grid::left()), uneven))
     }
 
     /// The paragraph's lines in its normal setting (`None`), or in exactly
     /// `extra` more lines than that if it can be done without a loose line.
     pub(super) fn spans(&self, extra: Option<isize>) -> Option<Vec<linebreak::LineSpan>> {
-        let Some(extra) = extra else {
-            return Some(self.text.lines(BLOCK_W, self.indent));
-        };
+        let Some(extra) = extra else { return Some(self.normal.clone()) };
         let count = usize::try_from(self.lines as isize + extra).ok().filter(|&c| c > 0)?;
         self.text.exact_lines(BLOCK_W, self.indent, count)
     }
