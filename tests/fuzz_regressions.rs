@@ -225,3 +225,14 @@ fn a_run_of_quotes_lays_out_to_filled_pages_and_the_docx_keeps_the_page_limit() 
         }
     }
 }
+
+/// fuzz `render`: an issuing body of a long line of Latin text and marks,
+/// which the breaker may set a little tight (as it does a justified line), was
+/// set at its natural width, 1.5 pt past the text block's right edge. The
+/// signature tightens such a line to the measure now.
+#[test]
+fn a_long_signature_line_set_tight_stays_inside_the_block() {
+    let yaml = std::fs::read_to_string(root().join("tests/fixtures/fuzz-signature.json")).unwrap();
+    let text = check_layout(&lay_out(&build(&yaml)));
+    assert!(text.contains("speaker:"), "the issuing body is set: {text}");
+}

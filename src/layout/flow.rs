@@ -12,7 +12,7 @@ use super::grid::{self, BLOCK_W, CHAR_PITCH};
 use super::paragraph::{ParaSrc, place, set_centred, set_flush_left, set_spans, set_width, wrap};
 use super::shape::{Breakable, Faces, heading_segments, label_len, plain_segments, shape_text};
 use super::types::{Fill, Item, Rule, Run, SetBlock, SetText};
-use super::{chart, table};
+use super::{chart, linebreak, table};
 
 /// A line set but not yet placed on a page.
 #[derive(Debug, Clone)]
@@ -160,7 +160,13 @@ pub(super) fn set_blocks(
                     for part in wrap(items, BLOCK_W) {
                         let w = set_width(part);
                         let x0 = (centre - w / 2.0).min(grid::right() - w).max(grid::left());
-                        set.push(SetLine::text(place(part, x0, 0.0)));
+                        // A part the breaker set a little tight (see `TIGHT_PT`)
+                        // is tightened to the measure, as a justified line is.
+                        let chars: Vec<char> = part.iter().map(|i| i.ch).collect();
+                        let visible = &chars[..linebreak::visible_len(&chars)];
+                        let gaps = visible.windows(2).filter(|p| linebreak::justifiable(p[0], p[1])).count();
+                        let gap = if w > BLOCK_W && gaps > 0 { (BLOCK_W - w) / gaps as f32 } else { 0.0 };
+                        set.push(SetLine::text(place(part, x0, gap)));
                     }
                 }
                 out.push(Entry::Lines { lines: set, keep_with_next: false, breakable: false, table_header: None });
