@@ -236,3 +236,16 @@ fn a_long_signature_line_set_tight_stays_inside_the_block() {
     let text = check_layout(&lay_out(&build(&yaml)));
     assert!(text.contains("speaker:"), "the issuing body is set: {text}");
 }
+
+/// fuzz `markup`: a table squeezed among a page of marks set a figure 47,000 pt
+/// left of the page (its column narrower than the figures' decimal alignment
+/// needs) and a one-character header outside the block's left edge (its column
+/// narrower than the character). Both stay inside the text block now.
+#[test]
+fn a_squeezed_table_stays_inside_the_block() {
+    let md = String::from_utf8_lossy(&std::fs::read(root().join("tests/fixtures/fuzz-markup-left.md")).unwrap())
+        .into_owned();
+    let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
+    let text = check_layout(&lay_out(&doc));
+    assert!(text.contains("1342.15万元"), "the figure is set");
+}

@@ -706,11 +706,18 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                         Align::Center => x0 + (content[c] - w) / 2.0,
                         Align::Right => x0 + content[c] - w,
                         // One line: its point (or its end) at the column's point.
+                        // (Where the column got less than its figures need,
+                        // squeezed among too many, right-aligned instead.)
                         Align::Decimal => match decimal_at[c] {
-                            Some(frac) if lines.len() == 1 => x0 + content[c] - frac - cell.decimal_split().0,
+                            Some(frac) if lines.len() == 1 && cell.decimal_split().0 + frac <= content[c] + 0.01 => {
+                                x0 + content[c] - frac - cell.decimal_split().0
+                            }
                             _ => x0 + content[c] - w,
                         },
                     } - cell.lead_in(s, e);
+                    // A column squeezed below a character's width (too many
+                    // columns) cannot hold it: it still stays in the text block.
+                    let x = x.max(grid::left()).min(grid::right() - w.min(BLOCK_W));
                     for mut r in place(&cell.items[s..e], x, 0.0) {
                         r.y = first(r.size) + (top + li) as f32 * CELL_LEADING;
                         runs.push(r);
