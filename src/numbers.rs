@@ -1,7 +1,8 @@
 //! Numbers and dates as a Chinese report writes them: Chinese numerals and
 //! ordinals, decimals, percentages and per-mille, sums of money in 元/万元/亿元,
 //! changes against last year, and dates (the [`Date`] type and its Chinese
-//! forms). A leaf of the crate: the data stage derives its figures with these
+//! forms), and the full-width form of a half-width mark. A leaf of the crate: the
+//! data stage derives its figures with these
 //! functions, the template environment registers them as filters, the checks
 //! and writers print with them, so a number reads the same wherever it is
 //! printed.
@@ -320,6 +321,22 @@ impl schemars::JsonSchema for Date {
             "pattern": "^\\s*(\\d{4}[-/.]\\d{1,2}([-/.]\\d{1,2})?|\\d{4}年\\d{1,2}月(\\d{1,2}日)?)\\s*$"
         })
     }
+}
+
+/// The full-width mark Chinese text writes for a half-width one (`,` → `，`),
+/// if `c` is one of `,;:?!()`: what `text.halfwidth` suggests and what the
+/// importer sets between Han characters.
+pub fn full_width_mark(c: char) -> Option<char> {
+    Some(match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '?' => '？',
+        '!' => '！',
+        '(' => '（',
+        ')' => '）',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

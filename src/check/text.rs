@@ -119,20 +119,12 @@ pub fn hygiene(s: &str) -> Vec<Hit> {
         .enumerate()
         .filter(|&(i, &c)| {
             let near = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|&c| is_han(c));
-            matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')') && (near(i.checked_sub(1)) || near(Some(i + 1)))
+            crate::numbers::full_width_mark(c).is_some() && (near(i.checked_sub(1)) || near(Some(i + 1)))
         })
         .map(|(i, &c)| (i, c))
         .collect();
     if let Some(&(first, c)) = halfwidth.first() {
-        let full = |c: char| match c {
-            ',' => '，',
-            ';' => '；',
-            ':' => '：',
-            '?' => '？',
-            '!' => '！',
-            '(' => '（',
-            _ => '）',
-        };
+        let full = |c: char| crate::numbers::full_width_mark(c).unwrap_or(c);
         let more = if halfwidth.len() > 1 {
             format!("（这段文字里共 {} 处）", halfwidth.len())
         } else {

@@ -150,16 +150,7 @@ pub fn tidy(line: &str) -> String {
         let c = chars[i];
         let prev = i.checked_sub(1).and_then(|p| chars.get(p));
         let near = cjk(prev) || cjk(chars.get(i + 1));
-        let full = match c {
-            ',' => '，',
-            ';' => '；',
-            ':' => '：',
-            '?' => '？',
-            '!' => '！',
-            '(' => '（',
-            ')' => '）',
-            _ => c,
-        };
+        let full = crate::numbers::full_width_mark(c).unwrap_or(c);
         if c == ' ' || c == '\t' {
             let end = (i..chars.len()).find(|&j| !matches!(chars[j], ' ' | '\t')).unwrap_or(chars.len());
             if end - i >= 2 && cjk(prev) && cjk(chars.get(end)) {
