@@ -430,3 +430,22 @@ fn a_points_paragraph_with_an_unknown_key_is_located() {
     assert_eq!(d.id, "data.unknown-key", "{d}");
     assert_eq!(d.location.as_ref().unwrap().line, 14, "{d}");
 }
+
+/// A heading the data numbers itself (`number:`) prints that number, and the
+/// headings after it count on from there, at the section and the item level.
+#[test]
+fn an_explicit_number_is_printed_and_counted_on_from() {
+    let data = format!(
+        "{MINIMAL}review:\n  sections:\n    - title: 深化医改\n      intro: 改革。\n    - title: 提升服务\n      intro: 服务。\n    - title: 强化监管\n      number: 4\n      items:\n        - {{ title: 严格执法, paragraphs: 执法。 }}\n        - {{ title: 规范行医, number: 3, paragraphs: 行医。 }}\n    - title: 加强党建\n      intro: 党建。\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+    let md = nianbao::writer::markdown::write(&built.doc);
+    for want in [
+        "\n\n### （一）深化医改\n\n",
+        "\n\n### （二）提升服务\n\n",
+        "\n\n### （四）强化监管\n\n1．严格执法。执法。\n\n3．规范行医。行医。\n\n### （五）加强党建\n\n",
+    ] {
+        assert!(md.contains(want), "{want:?} in\n{md}");
+    }
+}

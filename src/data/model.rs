@@ -383,6 +383,13 @@ pub struct Honour {
 pub struct Section {
     /// 这一部分的标题。
     pub title: String,
+    /// 指定这一标题的编号，如 4 印成“（四）”，后面的标题接着往下编。一般不写：
+    /// 编号自动连续，插入或删去一项不会断号；写了而与顺序不合时 check 会提醒（doc.number-jump）。
+    ///
+    /// The heading's number, given explicitly (rare: automatic numbering is
+    /// right); later headings count on from it.
+    #[serde(default)]
+    pub number: Option<u32>,
     /// 标题与 intro 的第一段接排成一段（“（一）围绕中心工作。今年，……”）；默认标题单独占一行。
     /// 没有 intro 时标题仍单独占一行。
     ///
@@ -414,6 +421,13 @@ pub struct Section {
 pub struct Item {
     /// 条目标题。
     pub title: String,
+    /// 指定这一标题的编号，如 4 印成“（四）”，后面的标题接着往下编。一般不写：
+    /// 编号自动连续，插入或删去一项不会断号；写了而与顺序不合时 check 会提醒（doc.number-jump）。
+    ///
+    /// The heading's number, given explicitly (rare: automatic numbering is
+    /// right); later headings count on from it.
+    #[serde(default)]
+    pub number: Option<u32>,
     /// 标题后面括注的出处，如“2018年重点项目 第83项”。
     ///
     /// A reference printed after the title, e.g. `2018年重点项目 第83项`.

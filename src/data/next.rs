@@ -121,6 +121,7 @@ fn review_section(s: &Section, i: usize, year: i32, n: &mut Rolled) -> Section {
             ));
             Item {
                 title: it.title.clone(),
+                number: it.number,
                 reference: it.reference.clone(),
                 paragraphs: Paragraphs::from(vec![fill(&format!("{year}年这项任务的完成情况"), n)]),
                 metrics: it.targets.iter().map(|t| to_fill(t, n)).collect(),
@@ -128,7 +129,7 @@ fn review_section(s: &Section, i: usize, year: i32, n: &mut Rolled) -> Section {
             }
         })
         .collect();
-    Section { title: s.title.clone(), items, ..Section::default() }
+    Section { title: s.title.clone(), number: s.number, items, ..Section::default() }
 }
 
 /// A section of last year's plan carried into this year's, every text marked to rewrite.
@@ -138,6 +139,7 @@ fn plan_section(s: &Section, n: &mut Rolled) -> Section {
         .iter()
         .map(|it| Item {
             title: it.title.clone(),
+            number: it.number,
             standalone: it.standalone,
             paragraphs: Paragraphs::from(vec![rewrite(&task_text(it), n)]),
             ..Item::default()
@@ -145,6 +147,7 @@ fn plan_section(s: &Section, n: &mut Rolled) -> Section {
         .collect();
     Section {
         title: s.title.clone(),
+        number: s.number,
         runin: s.runin,
         intro: rewrite_all(&s.intro, n),
         items,

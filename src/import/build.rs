@@ -341,6 +341,7 @@ fn speech(root: &Node, r: &mut Report, cx: &mut Ctx) {
             let items = p.children.iter().map(|c| item(c, cx, false)).collect();
             plan.sections.push(Section {
                 title: p.title.clone(),
+                number: None,
                 runin: false,
                 intro: Paragraphs::from(p.body.clone()),
                 items,
