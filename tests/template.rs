@@ -449,3 +449,21 @@ fn an_explicit_number_is_printed_and_counted_on_from() {
         assert!(md.contains(want), "{want:?} in\n{md}");
     }
 }
+
+/// The speech counts its plan as office writers do: 两个方面, and without
+/// items no "0项".
+#[test]
+fn the_plan_is_counted_in_words() {
+    let data = format!(
+        "{MINIMAL}plan:\n  sections:\n    - {{ title: 甲, intro: 甲。 }}\n    - {{ title: 乙, intro: 乙。 }}\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+    let md = nianbao::writer::markdown::write(&built.doc);
+    assert!(md.contains("\n\n重点抓好两个方面的工作。\n\n"), "{md}");
+    let data = data.replace("intro: 乙。", "intro: 乙。, items: [{ title: 丙, paragraphs: 丙。 }]");
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+    let md = nianbao::writer::markdown::write(&built.doc);
+    assert!(md.contains("\n\n重点抓好两个方面1项重点工作。\n\n"), "{md}");
+}
