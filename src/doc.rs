@@ -146,6 +146,11 @@ pub struct HeadingNumber {
     pub value: u32,
     /// The printed label, e.g. `（一）`, from [`LevelStyle::label`].
     pub label: String,
+    /// The number the markup gives the heading (`{number=4}`); later headings of
+    /// its level count on from it.
+    pub given: Option<u32>,
+    /// Where `given` breaks the sequence: the count it replaced.
+    pub jumped_from: Option<u32>,
 }
 
 impl Block {

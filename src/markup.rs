@@ -10,7 +10,8 @@
 //!   values go in as `{{ value|tojson }}`.
 //! * `#` to `####` are headings of level 1 to 4, numbered automatically. The class
 //!   `{.runin}` runs the heading into the paragraph that follows it (`1．标题。正文…`);
-//!   `{.unnumbered}` leaves it without a number.
+//!   `{.unnumbered}` leaves it without a number, `{number=4}` gives it number 4
+//!   (later headings of its level count on from there).
 //! * Title-block lines are headings carrying a class: `{.title}` (consecutive ones
 //!   form one title), `{.subtitle}`, `{.date}`, `{.speaker}`, `{.salutation}`;
 //!   `{.attachment}` starts an attachment on a new page; `{.signature}` lines
@@ -109,7 +110,7 @@ struct MarkupParser<'a> {
 enum Open {
     Heading {
         level: u8,
-        classes: Vec<String>,
+        attrs: Attrs,
         text: Text,
         line: usize,
     },
@@ -151,7 +152,7 @@ impl MarkupParser<'_> {
         let mut in_meta = false;
         let mut meta_text = String::new();
         let mut strong = 0usize;
-        let mut pending_runin: Option<(u8, Text, Vec<String>, usize)> = None;
+        let mut pending_runin: Option<(u8, Text, Attrs, usize)> = None;
         for (event, range) in Parser::new_ext(self.src, options).into_offset_iter() {
             let line = self.line_of(range.start);
             match event {
@@ -163,31 +164,27 @@ impl MarkupParser<'_> {
                     front = Some(crate::yaml::deserialize(file.value.clone(), &[&file])?);
                 }
                 Event::Text(t) if in_meta => meta_text.push_str(&t),
-                Event::Start(Tag::Heading { level, classes, .. }) => {
+                Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                     let level = heading_level(level);
-                    open = Some(Open::Heading {
-                        level,
-                        classes: classes.iter().map(|c| c.to_string()).collect(),
-                        text: Text::default(),
-                        line,
-                    });
+                    let attrs = self.attrs(&classes, &attrs, line);
+                    open = Some(Open::Heading { level, attrs, text: Text::default(), line });
                 }
                 Event::End(TagEnd::Heading(_)) => {
-                    if let Some(Open::Heading { level, classes, text, line }) = open.take() {
+                    if let Some(Open::Heading { level, attrs, text, line }) = open.take() {
                         if let Some((_, _, _, l)) = &pending_runin {
                             self.errors.push(self.error(*l, "接排标题（.runin）后面必须紧跟一个段落"));
                             pending_runin = None;
                         }
-                        self.heading(level, classes, text, line, &mut pending_runin);
+                        self.heading(level, attrs, text, line, &mut pending_runin);
                     }
                 }
                 Event::Start(Tag::Paragraph) => open = Some(Open::Paragraph(Text::default())),
                 Event::End(TagEnd::Paragraph) => {
                     if let Some(Open::Paragraph(text)) = open.take() {
                         match pending_runin.take() {
-                            Some((level, htext, classes, _)) => self.blocks.push(Block::Heading(Heading {
+                            Some((level, htext, attrs, _)) => self.blocks.push(Block::Heading(Heading {
                                 level,
-                                number: numbered(&classes),
+                                number: numbered(&attrs),
                                 text: runin_text(htext),
                                 run_in: Some(text),
                             })),
@@ -336,21 +333,44 @@ impl MarkupParser<'_> {
         Ok(chart)
     }
 
+    /// A heading's classes and its `number=N`, any other attribute refused.
+    fn attrs(
+        &mut self,
+        classes: &[pulldown_cmark::CowStr],
+        attrs: &[(pulldown_cmark::CowStr, Option<pulldown_cmark::CowStr>)],
+        line: usize,
+    ) -> Attrs {
+        let mut number = None;
+        for (key, value) in attrs {
+            match (key.as_ref(), value.as_deref().map(str::parse::<u32>)) {
+                ("number", Some(Ok(n))) if n > 0 => number = Some(n),
+                ("number", _) => self
+                    .errors
+                    .push(self.error(line, format!("标题的编号 number={} 要是正整数", value.as_deref().unwrap_or("")))),
+                (other, _) => {
+                    self.errors.push(self.error(line, format!("不认识的标题属性 {other}；可用：number=编号")))
+                }
+            }
+        }
+        Attrs { classes: classes.iter().map(|c| c.to_string()).collect(), number }
+    }
+
     fn heading(
         &mut self,
         level: u8,
-        classes: Vec<String>,
+        attrs: Attrs,
         text: Text,
         line: usize,
-        pending_runin: &mut Option<(u8, Text, Vec<String>, usize)>,
+        pending_runin: &mut Option<(u8, Text, Attrs, usize)>,
     ) {
+        let classes = &attrs.classes;
         let role = classes.iter().find(|c| !matches!(c.as_str(), "runin" | "unnumbered"));
         let block = match role.map(String::as_str) {
             None if classes.iter().any(|c| c == "runin") => {
-                *pending_runin = Some((level, text, classes, line));
+                *pending_runin = Some((level, text, attrs, line));
                 return;
             }
-            None => Block::Heading(Heading { level, number: numbered(&classes), text, run_in: None }),
+            None => Block::Heading(Heading { level, number: numbered(&attrs), text, run_in: None }),
             Some("title") => {
                 if let Some(Block::Title(lines)) = self.blocks.last_mut() {
                     lines.push(text);
@@ -418,8 +438,19 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
-fn numbered(classes: &[String]) -> Option<HeadingNumber> {
-    (!classes.iter().any(|c| c == "unnumbered")).then(|| HeadingNumber { value: 0, label: String::new() })
+/// A heading's classes and the number the markup gives it.
+struct Attrs {
+    classes: Vec<String>,
+    number: Option<u32>,
+}
+
+fn numbered(attrs: &Attrs) -> Option<HeadingNumber> {
+    (!attrs.classes.iter().any(|c| c == "unnumbered")).then(|| HeadingNumber {
+        value: 0,
+        label: String::new(),
+        given: attrs.number,
+        jumped_from: None,
+    })
 }
 
 /// A run-in heading ends with its punctuation: `。` is added unless it already ends
@@ -493,7 +524,9 @@ fn number_headings(doc: &mut Document) {
             Block::Heading(h) => {
                 let Some(number) = &mut h.number else { continue };
                 let i = usize::from(h.level - 1);
-                counters[i] += 1;
+                let next = counters[i] + 1;
+                counters[i] = number.given.unwrap_or(next);
+                number.jumped_from = (counters[i] != next).then_some(next);
                 for (k, level) in levels.iter().enumerate().skip(i + 1) {
                     if usize::from(level.restart_after) > i {
                         counters[k] = 0;
@@ -614,6 +647,35 @@ mod tests {
     fn runin_without_paragraph_is_an_error() {
         let e = parse(&format!("{FRONT}### 标题 {{.runin}}\n\n## 下一个\n"), "t").unwrap_err();
         assert!(e.to_string().contains("接排标题"), "{e}");
+    }
+
+    #[test]
+    fn a_given_number_is_counted_on_from_and_marked_where_it_jumps() {
+        let doc = parse_body("# 甲\n\n## a\n\n## b {number=4}\n\n## c\n\n## d {number=6}\n\n# 乙\n\n## e\n");
+        let numbers: Vec<(u32, String, Option<u32>)> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading(h) if h.level == 2 => {
+                    h.number.as_ref().map(|n| (n.value, n.label.clone(), n.jumped_from))
+                }
+                _ => None,
+            })
+            .collect();
+        let want = [
+            (1, "（一）", None),
+            (4, "（四）", Some(2)),
+            (5, "（五）", None),
+            (6, "（六）", None),
+            (1, "（一）", None),
+        ];
+        assert_eq!(numbers, want.map(|(v, l, j)| (v, l.to_string(), j)));
+        for (attr, message) in
+            [("number=x", "number=x 要是正整数"), ("number=0", "number=0 要是正整数"), ("no=1", "不认识的标题属性 no")]
+        {
+            let e = parse(&format!("{FRONT}## 标题 {{{attr}}}\n\n正文。\n"), "t").unwrap_err();
+            assert!(e.to_string().contains(message), "{e}");
+        }
     }
 
     #[test]

@@ -210,7 +210,7 @@ fn common_file_merges_under_the_county() {
     let r = &loaded.report;
     // Keys only in the common file come through.
     assert_eq!(r.sector, "卫生计生");
-    assert_eq!(r.closing.0, ["共用结尾。"]);
+    assert_eq!(r.closing.0, [data::model::Paragraph::Text("共用结尾。".into())]);
     // A scalar in the county file wins.
     assert_eq!(r.issuer, "样例县卫生健康局");
     // Maps merge key by key; a list in the county file replaces the common one.
@@ -411,4 +411,19 @@ fn an_unknown_reference_is_a_located_error() {
     assert_eq!((loc.line, loc.column), (20, 26));
     // No last year: nothing to compare with.
     assert!(errors[1].message.contains("没有上年数"), "{}", errors[1].message);
+}
+
+/// A reference inside a paragraph of points is located in the point that
+/// holds it.
+#[test]
+fn a_reference_in_points_is_located_in_its_point() {
+    let data = format!(
+        "{MINIMAL}{METRICS_2018}closing:\n  - lead: 我们要\n    points:\n      - 签约率{{=signing_rate}}；\n      - 投入{{=investmnt}}。\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!(d.id, "data.reference");
+    assert_eq!(d.path.as_deref(), Some("closing[0].points[1]"));
+    let loc = d.location.as_ref().unwrap();
+    assert_eq!((loc.line, loc.column), (32, 11));
 }

@@ -153,6 +153,33 @@ fn heading_numbers_are_word_list_numbering() {
     assert_eq!((in_list(&doc[..second], 4), in_list(&doc[second..], 4)), (0, 27));
 }
 
+/// A number the data gives (`（四）` after `（二）`) stays Word's numbering: a
+/// new instance of the list starts each level where the list stands, the
+/// jumping one at the number, and the headings after it count on in it.
+#[test]
+fn an_explicit_number_starts_a_list_instance_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data/x/2018.yaml");
+    std::fs::create_dir_all(data.parent().unwrap()).unwrap();
+    let sections = "review:\n  sections:\n    - { title: 深化医改, intro: 改革。 }\n    - { title: 提升服务, intro: 服务。 }\n    - { title: 强化监管, number: 4, intro: 监管。 }\n    - { title: 加强党建, intro: 党建。 }\n";
+    std::fs::write(&data, format!("{}{sections}", common::MINIMAL)).unwrap();
+    let docx = render(data.to_str().unwrap(), "docx", dir.path(), &[]);
+    let (_, parts) = unzip(&docx);
+    let num = xml(&parts, "word/numbering.xml");
+    let jump = r#"<w:abstractNumId w:val="2"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="2"/></w:lvlOverride><w:lvlOverride w:ilvl="1"><w:startOverride w:val="4"/></w:lvlOverride><w:lvlOverride w:ilvl="2"><w:startOverride w:val="1"/></w:lvlOverride><w:lvlOverride w:ilvl="3"><w:startOverride w:val="1"/></w:lvlOverride></w:num>"#;
+    let at = num.find(jump).unwrap_or_else(|| panic!("{num}"));
+    let id = num[..at].rsplit(r#"<w:num w:numId=""#).next().unwrap().split('"').next().unwrap().to_string();
+    let doc = xml(&parts, "word/document.xml");
+    let listed = |title: &str| {
+        let p = doc[..doc.find(title).unwrap()].rsplit("<w:p ").next().unwrap().to_string();
+        p.split(r#"<w:numId w:val=""#).nth(1).map(|s| s.split('"').next().unwrap().to_string())
+    };
+    assert_eq!(listed("提升服务").as_deref(), Some("2"));
+    assert_eq!(listed("强化监管"), Some(id.clone()));
+    assert_eq!(listed("加强党建"), Some(id));
+    assert!(!doc.contains("（四）") && !doc.contains("（五）"), "labels are Word's, not text");
+}
+
 #[test]
 fn a_level_that_never_restarts_gets_a_list_of_its_own() {
     // Key points count （一）…（十三） on through the 一、 sections: a second list,

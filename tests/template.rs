@@ -396,3 +396,74 @@ fn the_data_chooses_its_heading_numbering() {
         assert_eq!((at.line, at.column), (line, column), "{numbering}");
     }
 }
+
+/// 一是……二是…… runs wherever paragraphs stand: a section's intro, the
+/// review's problems, the closing, under a lead or none.
+#[test]
+fn points_run_wherever_paragraphs_stand() {
+    let data = format!(
+        "{}{}",
+        MINIMAL.replace("opening: 开场。\n", ""),
+        "opening: { points: [抓改革。, 抓服务。] }\nreview:\n  sections:\n    - title: 深化改革\n      intro:\n        - 今年，改革深入推进。\n        - { lead: 与此同时，, points: [完善制度；, 强化考核。] }\n  problems: { lead: 问题主要是：, points: [投入不足；, 人才短缺。] }\nclosing: [同志们，, { lead: 我们要, points: [坚定信心，, 扎实工作。] }]\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+    let md = nianbao::writer::markdown::write(&built.doc);
+    for want in [
+        "\n\n一是抓改革。二是抓服务。\n\n",
+        "\n\n今年，改革深入推进。\n\n与此同时，一是完善制度；二是强化考核。\n\n",
+        "\n\n问题主要是：一是投入不足；二是人才短缺。\n\n",
+        "\n\n同志们，\n\n我们要一是坚定信心，二是扎实工作。",
+    ] {
+        assert!(md.contains(want), "{want:?} in\n{md}");
+    }
+}
+
+/// A paragraph of points with a misspelt key is refused at the key, like
+/// any unknown key.
+#[test]
+fn a_points_paragraph_with_an_unknown_key_is_located() {
+    let data = format!("{MINIMAL}closing: {{ lede: 我们要, points: [甲。] }}\n");
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let e = build_with(&p, "speech").unwrap_err();
+    let d = &e.0[0];
+    assert_eq!(d.id, "data.unknown-key", "{d}");
+    assert_eq!(d.location.as_ref().unwrap().line, 14, "{d}");
+}
+
+/// A heading the data numbers itself (`number:`) prints that number, and the
+/// headings after it count on from there, at the section and the item level.
+#[test]
+fn an_explicit_number_is_printed_and_counted_on_from() {
+    let data = format!(
+        "{MINIMAL}review:\n  sections:\n    - title: 深化医改\n      intro: 改革。\n    - title: 提升服务\n      intro: 服务。\n    - title: 强化监管\n      number: 4\n      items:\n        - {{ title: 严格执法, paragraphs: 执法。 }}\n        - {{ title: 规范行医, number: 3, paragraphs: 行医。 }}\n    - title: 加强党建\n      intro: 党建。\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+    let md = nianbao::writer::markdown::write(&built.doc);
+    for want in [
+        "\n\n### （一）深化医改\n\n",
+        "\n\n### （二）提升服务\n\n",
+        "\n\n### （四）强化监管\n\n1．严格执法。执法。\n\n3．规范行医。行医。\n\n### （五）加强党建\n\n",
+    ] {
+        assert!(md.contains(want), "{want:?} in\n{md}");
+    }
+}
+
+/// The speech counts its plan as office writers do: 两个方面, and without
+/// items no "0项".
+#[test]
+fn the_plan_is_counted_in_words() {
+    let data = format!(
+        "{MINIMAL}plan:\n  sections:\n    - {{ title: 甲, intro: 甲。 }}\n    - {{ title: 乙, intro: 乙。 }}\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+    let md = nianbao::writer::markdown::write(&built.doc);
+    assert!(md.contains("\n\n重点抓好两个方面的工作。\n\n"), "{md}");
+    let data = data.replace("intro: 乙。", "intro: 乙。, items: [{ title: 丙, paragraphs: 丙。 }]");
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+    let md = nianbao::writer::markdown::write(&built.doc);
+    assert!(md.contains("\n\n重点抓好两个方面1项重点工作。\n\n"), "{md}");
+}

@@ -382,6 +382,54 @@ fn fields_the_template_never_reads_are_warned() {
     assert_eq!(at(f), position(&data, "template", "closing"));
 }
 
+/// An explicit `number:` that breaks the sequence is warned at the number,
+/// one that keeps it is quiet, one on a heading the template leaves
+/// unnumbered is said to do nothing, and 0 is refused.
+#[test]
+fn an_explicit_number_that_jumps_is_warned_where_written() {
+    let data = format!(
+        "{MINIMAL}review:\n  sections:\n    - title: 深化医改\n      intro: 改革。\n    - title: 提升服务\n      number: 2\n      intro: 服务。\n    - title: 强化监管\n      number: 4\n      intro: 监管。\n    - title: 加强党建\n      number: 4\n      intro: 党建。\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let (code, found) = check(&p, "data", &[]);
+    assert_eq!(code, Some(0));
+    let jumps: Vec<(&str, (u64, u64), Option<&str>)> = found
+        .iter()
+        .filter(|f| f["id"] == "doc.number-jump")
+        .map(|f| (message(f), at(f), f["path"].as_str()))
+        .collect();
+    assert_eq!(
+        jumps,
+        [
+            (
+                "“强化监管”编为（四），按顺序应为（三）",
+                position(&data, "强化监管", "4"),
+                Some("review.sections[2].number")
+            ),
+            (
+                "“加强党建”编为（四），按顺序应为（五）",
+                position(&data, "加强党建", "4"),
+                Some("review.sections[3].number")
+            ),
+        ]
+    );
+
+    let plan = "kind: plan\nunit: { name: 样例县, level: 县 }\nissuer: 样例县卫生健康局\ndate: 2021-03-01\ntitle: 规划\nplan:\n  sections:\n    - title: 总体要求\n      items:\n        - { title: 指导思想, number: 2, paragraphs: 坚持。 }\n";
+    let p = Project::new(&[("data/x/2021.yaml", plan)]);
+    let (_, found) = check(&p, "data", &[]);
+    let f = one(&found, "doc.number-jump");
+    assert_eq!(message(f), "所用模板不给“指导思想”编号，number 不起作用");
+    assert_eq!(at(f), position(plan, "指导思想", "2"));
+
+    let zero = data.replace("number: 2", "number: 0");
+    let p = Project::new(&[("data/x/2018.yaml", &zero)]);
+    let (code, found) = check(&p, "data", &[]);
+    assert_eq!(code, Some(1));
+    let f = one(&found, "data.numbering");
+    assert_eq!(message(f), "“提升服务”的编号 number 要从 1 起");
+    assert_eq!(at(f), position(&zero, "提升服务", "0"));
+}
+
 #[test]
 fn a_numerator_over_its_denominator_is_located() {
     let data = format!(

@@ -25,7 +25,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 26] = [
+pub const CHECKS: [(&str, Severity, &str); 27] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -51,6 +51,11 @@ pub const CHECKS: [(&str, Severity, &str); 26] = [
     ("text.unclosed", Severity::Warning, "段落没有以句号等标点结束"),
     ("doc.heading-skip", Severity::Warning, "标题跳级（如一级标题下直接出现三级标题）"),
     ("doc.empty-section", Severity::Warning, "标题下没有内容"),
+    (
+        "doc.number-jump",
+        Severity::Warning,
+        "用 number 指定的编号跳号或重号，如（一）（二）（四）；或标题不编号，number 不起作用",
+    ),
     ("font.fallback", Severity::Warning, "正文字体缺的字改用后备字体"),
 ];
 
@@ -90,6 +95,7 @@ pub fn document(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     structure(doc, data_findings, &mut out);
+    number_jumps(loaded, doc, &mut out);
     not_printed(loaded, doc, &mut out);
     finish(out, loaded, config)
 }
@@ -514,6 +520,44 @@ fn structure(doc: &Document, data_findings: &[Diagnostic], out: &mut Vec<Diagnos
                 );
             }
         }
+    }
+}
+
+/// Headings the data numbers itself (`number:`) where that breaks the
+/// sequence, or where the template prints the heading without a number: at
+/// the `number:` that did it.
+fn number_jumps(loaded: &Loaded, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let given = derive::numbers(&loaded.report);
+    let headings: Vec<&crate::doc::Heading> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(h) => Some(h),
+            _ => None,
+        })
+        .collect();
+    for (path, title, n) in given {
+        let path = format!("{path}.number");
+        let at = loaded.locate(&path);
+        let heading = headings
+            .iter()
+            .find(|h| h.text.plain().starts_with(title) && h.number.as_ref().is_none_or(|k| k.given == Some(n)));
+        let d = match heading.map(|h| &h.number) {
+            Some(Some(k)) => match k.jumped_from {
+                Some(from) => {
+                    let level = &doc.numbering.levels[usize::from(heading.map_or(1, |h| h.level).clamp(1, 4) - 1)];
+                    Diagnostic::warning(
+                        "doc.number-jump",
+                        format!("“{title}”编为{}，按顺序应为{}", k.label.trim(), level.label(from).trim()),
+                    )
+                    .with_help("编号是自动连续的；跳号若非有意，请删去 number")
+                }
+                None => continue,
+            },
+            Some(None) => Diagnostic::warning("doc.number-jump", format!("所用模板不给“{title}”编号，number 不起作用")),
+            None => continue,
+        };
+        out.push(d.at(at).with_path(path));
     }
 }
 

@@ -125,6 +125,30 @@ fn sections_metrics<'a>(sections: &'a [Section], base: &str, out: &mut Vec<(Stri
     }
 }
 
+/// Every heading the data numbers itself (`number:` on a section or an item),
+/// with its YAML path, title and number.
+pub fn numbers(report: &Report) -> Vec<(String, &str, u32)> {
+    let mut out = Vec::new();
+    let lists = [
+        report.review.as_ref().map(|r| (&r.sections, "review.sections")),
+        report.plan.as_ref().map(|p| (&p.sections, "plan.sections")),
+        report.plan.as_ref().map(|p| (&p.safeguards, "plan.safeguards")),
+    ];
+    for (sections, base) in lists.into_iter().flatten() {
+        for (s, section) in sections.iter().enumerate() {
+            if let Some(n) = section.number {
+                out.push((format!("{base}[{s}]"), section.title.as_str(), n));
+            }
+            for (i, item) in section.items.iter().enumerate() {
+                if let Some(n) = item.number {
+                    out.push((format!("{base}[{s}].items[{i}]"), item.title.as_str(), n));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Every target of a report's plan with its YAML path.
 pub fn targets(report: &Report) -> Vec<(String, &Target)> {
     let mut out = Vec::new();
@@ -212,6 +236,11 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
         }
         if let Some(why) = out_of_range(t.value) {
             errors.push(err("data.number", &format!("{path}.value"), format!("目标“{}”的 value {why}", t.name)));
+        }
+    }
+    for (path, title, n) in numbers(report) {
+        if n == 0 {
+            errors.push(err("data.numbering", &format!("{path}.number"), format!("“{title}”的编号 number 要从 1 起")));
         }
     }
     if let Some(Err((level, message))) = report.numbering.as_ref().map(|n| n.levels()) {

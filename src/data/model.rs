@@ -383,6 +383,13 @@ pub struct Honour {
 pub struct Section {
     /// 这一部分的标题。
     pub title: String,
+    /// 指定这一标题的编号，如 4 印成“（四）”，后面的标题接着往下编。一般不写：
+    /// 编号自动连续，插入或删去一项不会断号；写了而与顺序不合时 check 会提醒（doc.number-jump）。
+    ///
+    /// The heading's number, given explicitly (rare: automatic numbering is
+    /// right); later headings count on from it.
+    #[serde(default)]
+    pub number: Option<u32>,
     /// 标题与 intro 的第一段接排成一段（“（一）围绕中心工作。今年，……”）；默认标题单独占一行。
     /// 没有 intro 时标题仍单独占一行。
     ///
@@ -414,6 +421,13 @@ pub struct Section {
 pub struct Item {
     /// 条目标题。
     pub title: String,
+    /// 指定这一标题的编号，如 4 印成“（四）”，后面的标题接着往下编。一般不写：
+    /// 编号自动连续，插入或删去一项不会断号；写了而与顺序不合时 check 会提醒（doc.number-jump）。
+    ///
+    /// The heading's number, given explicitly (rare: automatic numbering is
+    /// right); later headings count on from it.
+    #[serde(default)]
+    pub number: Option<u32>,
     /// 标题后面括注的出处，如“2018年重点项目 第83项”。
     ///
     /// A reference printed after the title, e.g. `2018年重点项目 第83项`.
@@ -689,10 +703,84 @@ impl<'de> Deserialize<'de> for Cell {
     }
 }
 
-/// One paragraph or a list of paragraphs (`opening: 文字` or `opening: [段一, 段二]`).
+/// One paragraph or a list of paragraphs (`opening: 文字` or `opening: [段一, 段二]`);
+/// a paragraph may be points run into one (`{ lead: 与此同时，, points: [...] }`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(transparent)]
-pub struct Paragraphs(pub Vec<String>);
+pub struct Paragraphs(pub Vec<Paragraph>);
+
+/// One paragraph: text as written, or points run into one paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Paragraph {
+    Text(String),
+    Points(Points),
+}
+
+/// 一段里的要点：先印 lead，再印“一是……二是……”。可以放在任何写段落的地方
+/// （opening、intro、outro、problems、closing……）。
+///
+/// Points run into one paragraph, wherever paragraphs stand.
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Points {
+    /// 要点之前、同一段里的文字，如“与此同时，”。
+    ///
+    /// Text before the points, in the same paragraph.
+    #[serde(default)]
+    pub lead: Option<String>,
+    /// 要点，在一段里印成“一是……二是……”。
+    ///
+    /// The points, printed `一是……二是……`.
+    pub points: Vec<String>,
+}
+
+impl Paragraph {
+    /// The paragraph as it prints: points numbered 一是, 二是… after the lead.
+    pub fn text(&self) -> String {
+        match self {
+            Paragraph::Text(s) => s.clone(),
+            Paragraph::Points(p) => p.text(),
+        }
+    }
+}
+
+impl Points {
+    /// The lead, then the points numbered 一是, 二是…, as one paragraph.
+    pub fn text(&self) -> String {
+        let mut out = self.lead.clone().unwrap_or_default();
+        for (i, point) in self.points.iter().enumerate() {
+            out.push_str(&crate::numbers::ordinal(i as i64 + 1, "{}是"));
+            out.push_str(point);
+        }
+        out
+    }
+}
+
+/// Templates see a paragraph as the one string it prints.
+impl Serialize for Paragraph {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
+}
+
+impl<'de> Deserialize<'de> for Paragraph {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Paragraph;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("paragraph")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Paragraph, E> {
+                Ok(Paragraph::Text(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Paragraph, A::Error> {
+                Paragraph::visit_points(map)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 impl<'de> Deserialize<'de> for Paragraphs {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -703,20 +791,41 @@ impl<'de> Deserialize<'de> for Paragraphs {
                 f.write_str("paragraphs")
             }
             fn visit_str<E>(self, v: &str) -> Result<Paragraphs, E> {
-                Ok(Paragraphs(vec![v.to_string()]))
+                Ok(Paragraphs(vec![Paragraph::Text(v.to_string())]))
             }
             fn visit_unit<E>(self) -> Result<Paragraphs, E> {
                 Ok(Paragraphs::default())
             }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Paragraphs, A::Error> {
+                Paragraph::visit_points(map).map(|p| Paragraphs(vec![p]))
+            }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Paragraphs, A::Error> {
                 let mut v = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    v.push(s);
+                while let Some(p) = seq.next_element::<Paragraph>()? {
+                    v.push(p);
                 }
                 Ok(Paragraphs(v))
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+impl From<String> for Paragraph {
+    fn from(s: String) -> Self {
+        Paragraph::Text(s)
+    }
+}
+
+impl From<Vec<String>> for Paragraphs {
+    fn from(texts: Vec<String>) -> Self {
+        Paragraphs(texts.into_iter().map(Paragraph::Text).collect())
+    }
+}
+
+impl Paragraph {
+    fn visit_points<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Paragraph, A::Error> {
+        Points::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Paragraph::Points)
     }
 }
 
@@ -743,6 +852,7 @@ impl crate::yaml::TypeNames for Report {
             "Table" => "表格：columns、rows",
             "FiguresSource" => "指标来源：file、sheet、key、row",
             "Paragraphs" => "一段文字，或由多段文字组成的列表",
+            "Points" => "要点：lead、points",
             _ => return None,
         })
     }
@@ -763,10 +873,16 @@ impl schemars::JsonSchema for Paragraphs {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Paragraphs".into()
     }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let points = g.subschema_for::<Points>();
         schemars::json_schema!({
-            "description": "一段文字，或多段文字的列表",
-            "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }, { "type": "null" }]
+            "description": "一段文字，或多段文字的列表；一段也可以是要点 { lead, points }（印成“一是……二是……”）",
+            "anyOf": [
+                { "type": "string" },
+                points,
+                { "type": "array", "items": { "anyOf": [{ "type": "string" }, points] } },
+                { "type": "null" }
+            ]
         })
     }
 }

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::model::{Item, Metric, Paragraphs, Plan, Report, Review, Section, Target};
+use super::model::{Item, Metric, Paragraphs, Plan, Points, Report, Review, Section, Target};
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::numbers::Date;
 
@@ -121,14 +121,15 @@ fn review_section(s: &Section, i: usize, year: i32, n: &mut Rolled) -> Section {
             ));
             Item {
                 title: it.title.clone(),
+                number: it.number,
                 reference: it.reference.clone(),
-                paragraphs: Paragraphs(vec![fill(&format!("{year}年这项任务的完成情况"), n)]),
+                paragraphs: Paragraphs::from(vec![fill(&format!("{year}年这项任务的完成情况"), n)]),
                 metrics: it.targets.iter().map(|t| to_fill(t, n)).collect(),
                 ..Item::default()
             }
         })
         .collect();
-    Section { title: s.title.clone(), items, ..Section::default() }
+    Section { title: s.title.clone(), number: s.number, items, ..Section::default() }
 }
 
 /// A section of last year's plan carried into this year's, every text marked to rewrite.
@@ -138,13 +139,15 @@ fn plan_section(s: &Section, n: &mut Rolled) -> Section {
         .iter()
         .map(|it| Item {
             title: it.title.clone(),
+            number: it.number,
             standalone: it.standalone,
-            paragraphs: Paragraphs(vec![rewrite(&task_text(it), n)]),
+            paragraphs: Paragraphs::from(vec![rewrite(&task_text(it), n)]),
             ..Item::default()
         })
         .collect();
     Section {
         title: s.title.clone(),
+        number: s.number,
         runin: s.runin,
         intro: rewrite_all(&s.intro, n),
         items,
@@ -154,13 +157,9 @@ fn plan_section(s: &Section, n: &mut Rolled) -> Section {
 
 /// An item's text as printed: lead, points (一是……), paragraphs.
 fn task_text(it: &Item) -> String {
-    let mut text = it.lead.clone().unwrap_or_default();
-    for (i, p) in it.points.iter().enumerate() {
-        text.push_str(&crate::numbers::ordinal(i as i64 + 1, "{}是"));
-        text.push_str(p);
-    }
+    let mut text = Points { lead: it.lead.clone(), points: it.points.clone() }.text();
     for p in &it.paragraphs.0 {
-        text.push_str(p);
+        text.push_str(&p.text());
     }
     text
 }
@@ -178,7 +177,7 @@ fn rewrite(s: &str, n: &mut Rolled) -> String {
 }
 
 fn rewrite_all(ps: &Paragraphs, n: &mut Rolled) -> Paragraphs {
-    Paragraphs(ps.0.iter().map(|p| rewrite(p, n)).collect())
+    Paragraphs(ps.0.iter().map(|p| rewrite(&p.text(), n).into()).collect())
 }
 
 fn fill(what: &str, n: &mut Rolled) -> String {

@@ -38,11 +38,22 @@ pub fn resolve(v: &mut Value, path: &str, derived: &Derived, files: &[&YamlFile]
                     Some(p) if yaml::locate(files, path, false).is_none() => p,
                     _ => path,
                 };
+                // A paragraph of points prints as one string: the reference is
+                // in its lead or one of its points.
+                let parts = std::iter::once(format!("{written}.lead")).chain(
+                    (0..)
+                        .map(|k| format!("{written}.points[{k}]"))
+                        .take_while(|p| yaml::locate(files, p, false).is_some()),
+                );
+                let written = parts
+                    .into_iter()
+                    .find(|p| files.iter().any(|f| f.written(p).is_some_and(|w| w.contains(&token))))
+                    .unwrap_or_else(|| written.to_string());
                 let at = files
                     .iter()
-                    .find_map(|f| f.locate_text(written, &token, 0))
-                    .or_else(|| yaml::locate(files, written, false));
-                let d = Diagnostic::error("data.reference", message).at(at).with_path(written.to_string());
+                    .find_map(|f| f.locate_text(&written, &token, 0))
+                    .or_else(|| yaml::locate(files, &written, false));
+                let d = Diagnostic::error("data.reference", message).at(at).with_path(written);
                 errors.push(match help {
                     Some(h) => d.with_help(h),
                     None => d,

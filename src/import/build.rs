@@ -9,8 +9,8 @@ use regex::Regex;
 
 use super::outline::{Node, Outline};
 use crate::data::model::{
-    Attachment, Cell, Honour, Item, Kind, Level, Meeting, Metric, Paragraphs, Plan, Report, Review, Section, Speaker,
-    Table, Unit,
+    Attachment, Cell, Honour, Item, Kind, Level, Meeting, Metric, Paragraph, Paragraphs, Plan, Report, Review, Section,
+    Speaker, Table, Unit,
 };
 use crate::numbers::{self, Date};
 
@@ -137,7 +137,7 @@ pub fn build(o: &Outline, hints: &Hints) -> Built {
     }
     attachments(o, &mut report, &mut cx);
     if report.title.0.is_empty() {
-        report.title = Paragraphs(vec!["待定：请填写标题".to_string()]);
+        report.title = Paragraphs::from(vec!["待定：请填写标题".to_string()]);
         cx.note("title", "没有找到标题，请填写");
     }
     Built { report, notes: cx.notes }
@@ -269,7 +269,7 @@ fn guess_unit(o: &Outline, hints: &Hints, all: &str) -> (Unit, bool) {
 /// Title block, meeting and salutation.
 fn head(o: &Outline, r: &mut Report, cx: &mut Ctx) {
     let h = &o.head;
-    r.title = Paragraphs(h.title.clone());
+    r.title = Paragraphs::from(h.title.clone());
     if !h.title.is_empty() {
         cx.note("title", "标题");
     }
@@ -315,11 +315,11 @@ fn head(o: &Outline, r: &mut Report, cx: &mut Ctx) {
 static REVIEW: LazyLock<Regex> = LazyLock::new(|| Regex::new("回顾|成绩|成效|总结|取得").expect("review"));
 
 fn speech(root: &Node, r: &mut Report, cx: &mut Ctx) {
-    r.opening = Paragraphs(root.body.clone());
+    r.opening = Paragraphs::from(root.body.clone());
     if !root.body.is_empty() {
         cx.note("opening", "开场白（第一个标题之前的段落）");
     }
-    r.closing = Paragraphs(root.outro.clone());
+    r.closing = Paragraphs::from(root.outro.clone());
     if !root.outro.is_empty() {
         cx.note("closing", "结束语（最后一项之后的段落）");
     }
@@ -341,10 +341,11 @@ fn speech(root: &Node, r: &mut Report, cx: &mut Ctx) {
             let items = p.children.iter().map(|c| item(c, cx, false)).collect();
             plan.sections.push(Section {
                 title: p.title.clone(),
+                number: None,
                 runin: false,
-                intro: Paragraphs(p.body.clone()),
+                intro: Paragraphs::from(p.body.clone()),
                 items,
-                outro: Paragraphs(p.outro.clone()),
+                outro: Paragraphs::from(p.outro.clone()),
             });
         }
     }
@@ -394,9 +395,9 @@ fn review(p: &Node, cx: &mut Ctx) -> Review {
     outro.extend(p.outro.iter().cloned());
     for o in &outro {
         if o.contains("感谢") || o.contains("敬意") {
-            rv.thanks.0.push(o.clone());
+            rv.thanks.0.push(o.clone().into());
         } else {
-            rv.problems.0.push(o.clone());
+            rv.problems.0.push(o.clone().into());
         }
     }
     if !rv.thanks.0.is_empty() {
@@ -430,15 +431,15 @@ fn plan_part(p: &Node, plan: &mut Plan, r: &mut Report, cx: &mut Ctx) {
             cx.note("plan.requirement", "总体要求（模板在前面印“……工作的总体要求是：”）");
         }
     }
-    plan.intro = Paragraphs(intro);
+    plan.intro = Paragraphs::from(intro);
     for (i, c) in p.children.iter().enumerate() {
         plan.sections.push(section(c, cx, &format!("plan.sections[{i}]"), false));
     }
     if !p.outro.is_empty() {
         if let Some(s) = plan.sections.last_mut() {
-            s.outro.0.extend(p.outro.iter().cloned());
+            s.outro.0.extend(p.outro.iter().cloned().map(Into::into));
         } else {
-            plan.intro.0.extend(p.outro.iter().cloned());
+            plan.intro.0.extend(p.outro.iter().cloned().map(Into::into));
         }
     }
 }
@@ -450,8 +451,8 @@ fn spill(sections: &mut [Section], kind: Kind) -> Vec<String> {
     static CLOSING: LazyLock<Regex> = LazyLock::new(|| Regex::new("感谢|敬意|问题|不足|差距|困难").expect("closing"));
     match sections.last_mut() {
         Some(s) if kind == Kind::WorkReport && !s.items.is_empty() => {
-            let at = s.outro.0.iter().position(|p| CLOSING.is_match(p)).unwrap_or(s.outro.0.len());
-            s.outro.0.split_off(at)
+            let at = s.outro.0.iter().position(|p| CLOSING.is_match(&p.text())).unwrap_or(s.outro.0.len());
+            s.outro.0.split_off(at).iter().map(Paragraph::text).collect()
         }
         _ => Vec::new(),
     }
@@ -503,7 +504,7 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
         && n.children.is_empty()
         && let Some(at) = pointed
     {
-        s.outro = Paragraphs(intro.split_off(at + 1));
+        s.outro = Paragraphs::from(intro.split_off(at + 1));
         let (_, points) = points(&intro.pop().unwrap_or_default());
         {
             for p in points {
@@ -513,14 +514,14 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
                 };
                 s.items.push(Item {
                     title,
-                    paragraphs: Paragraphs(vec![rest].into_iter().filter(|r| !r.is_empty()).collect()),
+                    paragraphs: Paragraphs::from(vec![rest].into_iter().filter(|r| !r.is_empty()).collect::<Vec<_>>()),
                     ..Item::default()
                 });
             }
             cx.note(format!("{path}.items"), "条目（“一是……二是……”，每项第一句是标题）");
         }
     }
-    s.intro = Paragraphs(intro);
+    s.intro = Paragraphs::from(intro);
     for c in &n.children {
         let at = s.items.len();
         let it = item(c, cx, in_review);
@@ -538,7 +539,7 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
         }
         s.items.push(it);
     }
-    s.outro.0.extend(n.outro.iter().cloned());
+    s.outro.0.extend(n.outro.iter().cloned().map(Into::into));
     s
 }
 
@@ -564,7 +565,7 @@ fn item(n: &Node, cx: &mut Ctx, in_review: bool) -> Item {
             paras.remove(0);
         }
     }
-    it.paragraphs = Paragraphs(paras);
+    it.paragraphs = Paragraphs::from(paras);
     if in_review && cx.propose {
         it.metrics = propose_metrics(&it, cx);
     }
@@ -715,7 +716,7 @@ const NOT_A_NAME: &[&str] =
 fn propose_metrics(it: &Item, cx: &mut Ctx) -> Vec<Metric> {
     let mut text = it.lead.clone().unwrap_or_default();
     text.extend(it.points.iter().map(String::as_str));
-    text.extend(it.paragraphs.0.iter().map(String::as_str));
+    text.extend(it.paragraphs.0.iter().map(Paragraph::text));
     let mut out: Vec<Metric> = Vec::new();
     for clause in text.split(['，', '。', '；', '、', '！', '？', '：']) {
         let Some(c) = FIGURE.captures(clause) else { continue };
@@ -800,12 +801,12 @@ fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
         } else if p == "重点做好以下工作：" && plan.requirement.is_some() {
             // The template prints it.
         } else if plan.requirement.is_some() {
-            plan.intro.0.push(p.clone());
+            plan.intro.0.push(p.clone().into());
         } else {
             opening.push(p.clone());
         }
     }
-    r.opening = Paragraphs(opening);
+    r.opening = Paragraphs::from(opening);
     if !r.opening.0.is_empty() {
         cx.note("opening", "开头的段落");
     }
@@ -817,7 +818,7 @@ fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
         }
         plan.sections.push(s);
     }
-    r.closing = Paragraphs(root.outro.clone());
+    r.closing = Paragraphs::from(root.outro.clone());
     r.plan = Some(plan);
 }
 
@@ -827,7 +828,7 @@ static PLAN_REVIEW: LazyLock<Regex> = LazyLock::new(|| Regex::new("回顾|基础
 static PLAN_AIMS: LazyLock<Regex> = LazyLock::new(|| Regex::new("指导思想|目标|原则").expect("aims"));
 
 fn plan_doc(root: &Node, r: &mut Report, cx: &mut Ctx) {
-    r.opening = Paragraphs(root.body.clone());
+    r.opening = Paragraphs::from(root.body.clone());
     let mut plan = Plan::default();
     let mut review: Option<Review> = None;
     for c in &root.children {
@@ -850,22 +851,22 @@ fn plan_doc(root: &Node, r: &mut Report, cx: &mut Ctx) {
                 let at = rv.sections.len();
                 rv.sections.push(plan_section(s, cx, &format!("review.sections[{at}]")));
             }
-            rv.problems.0.extend(c.outro.iter().cloned());
+            rv.problems.0.extend(c.outro.iter().cloned().map(Into::into));
         } else if PLAN_AIMS.is_match(t) {
-            plan.intro.0.extend(c.body.iter().cloned());
+            plan.intro.0.extend(c.body.iter().cloned().map(Into::into));
             for s in &c.children {
-                plan.intro.0.extend(flatten(s));
+                plan.intro.0.extend(flatten(s).into_iter().map(Into::into));
             }
         } else {
             plan.heading = Some(t.clone());
-            plan.intro.0.extend(c.body.iter().cloned());
+            plan.intro.0.extend(c.body.iter().cloned().map(Into::into));
             for s in &c.children {
                 let at = plan.sections.len();
                 plan.sections.push(plan_section(s, cx, &format!("plan.sections[{at}]")));
             }
         }
     }
-    r.closing = Paragraphs(root.outro.clone());
+    r.closing = Paragraphs::from(root.outro.clone());
     r.review = review;
     r.plan = Some(plan);
 }
@@ -885,20 +886,20 @@ fn plan_section(n: &Node, cx: &mut Ctx, path: &str) -> Section {
             Some(at) if at + '。'.len_utf8() < p.len() => {
                 s.items.push(Item {
                     title: p[..at].to_string(),
-                    paragraphs: Paragraphs(vec![p[at + '。'.len_utf8()..].to_string()]),
+                    paragraphs: Paragraphs::from(vec![p[at + '。'.len_utf8()..].to_string()]),
                     ..Item::default()
                 });
             }
             _ => match s.items.last_mut() {
-                Some(it) => it.paragraphs.0.push(p),
-                None => s.intro.0.push(p),
+                Some(it) => it.paragraphs.0.push(p.into()),
+                None => s.intro.0.push(p.into()),
             },
         }
     }
     if !s.items.is_empty() {
         cx.note(format!("{path}.items"), "条目（段首短句接排，不编号）");
     }
-    s.outro = Paragraphs(n.outro.clone());
+    s.outro = Paragraphs::from(n.outro.clone());
     s
 }
 
@@ -942,7 +943,7 @@ fn attachments(o: &Outline, r: &mut Report, cx: &mut Ctx) {
         for t in tables {
             paragraphs.extend(t.iter().map(|row| row.join("　")));
         }
-        r.attachments.push(Attachment { title, paragraphs: Paragraphs(paragraphs), table });
+        r.attachments.push(Attachment { title, paragraphs: Paragraphs::from(paragraphs), table });
     }
 }
 

@@ -219,7 +219,7 @@ pub fn outline_text(r: &Report, dropped: usize) -> String {
     let kind = serde_json::to_value(r.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let _ = writeln!(s, "体裁：{kind}　单位：{}　发文单位：{}", r.unit.name, r.issuer);
     for t in &r.title.0 {
-        let _ = writeln!(s, "标题：{t}");
+        let _ = writeln!(s, "标题：{}", t.text());
     }
     if let Some(m) = &r.meeting {
         let _ = writeln!(s, "会议：{}（{}）", m.name, m.date);

@@ -30,8 +30,14 @@ struct ListState {
     restart: bool,
 }
 
-/// A numbering instance that starts a heading list over: `(numId, list id)`.
-pub type Restart = (usize, usize);
+/// A numbering instance that starts a heading list over: its `numId`, the
+/// list's, and where each list level it overrides starts (`(ilvl, start)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restart {
+    pub id: usize,
+    pub list: usize,
+    pub starts: Vec<(usize, u32)>,
+}
 
 /// A top-level body element.
 pub enum Child {
@@ -327,16 +333,34 @@ impl<'a> Body<'a> {
                 }
                 next.counts[ilvl] += 1;
                 next.counts[ilvl + 1..].iter_mut().for_each(|c| *c = 0);
-                let ok = next.counts[ilvl] == n.value && self.doc.numbering.levels[idx].label(n.value) == n.label;
+                let label_ok = self.doc.numbering.levels[idx].label(n.value) == n.label;
+                let counted = next.counts[ilvl] == n.value;
+                // A number the document gives (`（四）` after `（二）`): a new
+                // instance whose levels start where the list stands, this one at it.
+                let jump = !counted && n.given == Some(n.value);
+                let ok = label_ok && (counted || jump);
                 if ok {
-                    if next.restart || next.num_id.is_none() {
+                    if jump {
+                        let starts = (0..4)
+                            .map(|k| match k.cmp(&ilvl) {
+                                std::cmp::Ordering::Less => (k, next.counts[k] + 1),
+                                std::cmp::Ordering::Equal => (k, n.value),
+                                std::cmp::Ordering::Greater => (k, 1),
+                            })
+                            .collect();
+                        let id = self.next_num_id();
+                        self.restarts.push(Restart { id, list, starts });
+                        next.counts[ilvl] = n.value;
+                        next.num_id = Some(id);
+                        next.restart = false;
+                    } else if next.restart || next.num_id.is_none() {
                         // A fresh count: the list's own instance the first time,
                         // then a new instance starting over.
                         let id = match next.num_id {
                             None => list,
                             Some(_) => {
                                 let id = self.next_num_id();
-                                self.restarts.push((id, list));
+                                self.restarts.push(Restart { id, list, starts: vec![(0, 1)] });
                                 id
                             }
                         };

@@ -124,10 +124,14 @@ pub fn write(doc: &Document, layout: &Layout, res: &Resources, opts: &Options) -
             body::Child::Table(t) => docx.add_table(*t),
         };
     }
-    // A heading list starting over: a new instance whose first level starts at 1.
-    for (id, list) in restarts {
-        docx =
-            docx.add_numbering(docx_rs::Numbering::new(id, list).add_override(docx_rs::LevelOverride::new(0).start(1)));
+    // A heading list starting over, or going on from a number the document
+    // gives: a new instance with its levels' starts.
+    for r in restarts {
+        let mut numbering = docx_rs::Numbering::new(r.id, r.list);
+        for (ilvl, start) in r.starts {
+            numbering = numbering.add_override(docx_rs::LevelOverride::new(ilvl).start(start as usize));
+        }
+        docx = docx.add_numbering(numbering);
     }
 
     // Page numbers: odd pages right, even pages left, one character in.
