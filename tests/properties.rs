@@ -108,16 +108,27 @@ proptest! {
     }
 
     /// No heading line but the first holds fewer than 4 characters (closing
-    /// marks aside) when the heading could be balanced.
+    /// marks aside) when the heading could be balanced, wherever the word
+    /// boundaries it prefers to break at fall; and no line overflows.
     #[test]
-    fn no_heading_ends_in_a_runt(n in 29usize..80, chars_per_line in 10usize..29) {
+    fn no_heading_ends_in_a_runt(
+        n in 29usize..80,
+        chars_per_line in 10usize..29,
+        words in proptest::collection::vec(any::<bool>(), 80),
+    ) {
         let chars: Vec<char> = "卫生健康工作全县医疗服务基层".chars().cycle().take(n).collect();
         let widths = vec![UNIT; n];
         let measure = chars_per_line as f32 * UNIT;
-        let (lines, _) = heading_lines(&chars, &widths, &break_after(&chars), measure, 2.0 * UNIT);
+        let allowed = break_after(&chars);
+        let whole: Vec<bool> = allowed.iter().zip(&words).map(|(&a, &w)| a && w).collect();
+        let (lines, _) = heading_lines(&chars, &widths, &allowed, &whole, measure, 2.0 * UNIT);
         tiles(&lines, n)?;
         let last = lines.last().unwrap();
         prop_assert!(lines.len() == 1 || last.end - last.start >= 4, "{:?}", lines);
+        for (i, l) in lines.iter().enumerate() {
+            let indent = if i == 0 { 2.0 * UNIT } else { 0.0 };
+            prop_assert!((l.end - l.start) as f32 * UNIT + indent <= measure + 0.01, "{:?}", lines);
+        }
     }
 
     /// A line never starts with a mark that may not start one, nor ends with one

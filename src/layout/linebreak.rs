@@ -376,11 +376,14 @@ pub const HEADING_MIN_LAST: usize = 4;
 /// the narrowest measure (a character narrower at a time) that needs no more
 /// and leaves no such last line (failing that, the line before the last gives
 /// it characters), set flush left at their natural widths, so that the lines
-/// balance. Returns the lines and whether they were balanced.
+/// balance. Balanced lines break where `whole` allows (between words) if they
+/// can, else where `allowed` does. Returns the lines and whether they were
+/// balanced.
 pub fn heading_lines(
     chars: &[char],
     widths: &[f32],
     allowed: &[bool],
+    whole: &[bool],
     measure: f32,
     indent: f32,
 ) -> (Vec<LineSpan>, bool) {
@@ -395,25 +398,33 @@ pub fn heading_lines(
     if !runt(&spans) {
         return (spans, false);
     }
-    let mut best = None;
-    let mut m = measure - unit;
-    while m > indent + 2.0 * unit {
-        let narrower = break_lines(chars, widths, allowed, m, indent);
-        if narrower.len() != spans.len() {
-            break;
+    // Breaking between words where that balances the lines as well, else
+    // anywhere a line may break.
+    let balanced = |allowed: &[bool]| {
+        let mut best = None;
+        let mut m = measure - unit;
+        while m > indent + 2.0 * unit {
+            let narrower = break_lines(chars, widths, allowed, m, indent);
+            if narrower.len() != spans.len() {
+                break;
+            }
+            // A line with no break narrow enough overflows: not balanced.
+            let fits = narrower.iter().all(|l| l.surplus >= -((l.end - l.start) as f32) * TIGHT_PT - 0.01);
+            if fits && !runt(&narrower) {
+                best = Some(narrower);
+            }
+            m -= unit;
         }
-        if !runt(&narrower) {
-            best = Some(narrower);
-        }
-        m -= unit;
-    }
+        best
+    };
     // Failing that (a narrower measure takes another line), the line before
     // the last gives it characters, where a line may break.
-    let mut lines = best.unwrap_or_else(|| {
+    let mut lines = balanced(whole).or_else(|| balanced(allowed)).unwrap_or_else(|| {
         let mut lines = spans.clone();
         let k = lines.len() - 1;
         let want = lines[k].end.saturating_sub(HEADING_MIN_LAST);
-        if let Some(b) = (lines[k - 1].start + 1..=want).rev().find(|&b| allowed[b - 1]) {
+        let at = |allowed: &[bool]| (lines[k - 1].start + 1..=want).rev().find(|&b| allowed[b - 1]);
+        if let Some(b) = at(whole).or_else(|| at(allowed)) {
             (lines[k - 1].end, lines[k].start) = (b, b);
         }
         lines
@@ -612,14 +623,26 @@ mod tests {
         // balanced instead, 15 + 15, each line at its natural width.
         let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(3).chars().collect();
         let w = vec![10.0; t.len()];
-        let (l, balanced) = heading_lines(&t, &w, &break_after(&t), 280.0, 0.0);
+        let (l, balanced) = heading_lines(&t, &w, &break_after(&t), &break_after(&t), 280.0, 0.0);
         assert!(balanced);
         assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [15, 15]);
         assert!(l.iter().all(|l| justification(&t[l.start..l.end], l) == 0.0));
         // A last line of four characters is left as the breaker set it.
-        let (l, balanced) = heading_lines(&t, &w, &break_after(&t), 260.0, 0.0);
+        let (l, balanced) = heading_lines(&t, &w, &break_after(&t), &break_after(&t), 260.0, 0.0);
         assert!(!balanced, "{l:?}");
         assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [26, 4]);
+        // Balanced between words where it can be: a word boundary after the
+        // 13th and the 20th character only, the lines break after the 13th.
+        let mut whole = vec![false; t.len()];
+        (whole[12], whole[19], whole[29]) = (true, true, true);
+        let (l, balanced) = heading_lines(&t, &w, &break_after(&t), &whole, 280.0, 0.0);
+        assert!(balanced);
+        assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [13, 17]);
+        // No boundary leaves a last line that is not a runt: anywhere, 15 + 15.
+        let mut whole = vec![false; t.len()];
+        (whole[27], whole[29]) = (true, true);
+        let (l, _) = heading_lines(&t, &w, &break_after(&t), &whole, 280.0, 0.0);
+        assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [15, 15]);
     }
 
     #[test]

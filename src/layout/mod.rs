@@ -17,6 +17,8 @@
 //!   next; widows and orphans avoided by setting a paragraph a line longer or
 //!   shorter, else by ending a page a line short; tables split between rows
 //!   with the header repeated; page numbers);
+//! * `words`: word boundaries (jieba-rs), where cells, labels and headings
+//!   prefer to break;
 //! * `types`: the output; [`grid`]: the page, margins and the 22 × 28 grid.
 
 mod chart;
@@ -28,6 +30,7 @@ mod paragraph;
 mod shape;
 mod table;
 mod types;
+mod words;
 
 pub use table::{SetCell, TableSet};
 pub use types::{Fill, Item, Layout, OutlineEntry, Page, PlacedGlyph, Rule, Run, SetBlock, SetText};

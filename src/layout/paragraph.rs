@@ -101,13 +101,19 @@ impl ParaSrc {
     }
 }
 
-/// `items` as one line when it fits in `measure`, else broken into lines that do.
+/// `items` as one line when it fits in `measure`, else broken into lines that
+/// do: between words where that takes no more lines.
 pub(super) fn wrap(items: &[Item], measure: f32) -> Vec<&[Item]> {
     if set_width(items) <= measure + 0.01 {
         return vec![items];
     }
-    let text = Breakable::of(items);
-    text.lines(measure, 0.0).iter().map(|s| &items[s.start..s.end]).collect()
+    let mut text = Breakable::of(items);
+    let anywhere = text.lines(measure, 0.0);
+    text.allowed = super::words::whole(&text.chars, &text.allowed);
+    let between = text.lines(measure, 0.0);
+    let fits = between.iter().all(|s| set_width(&items[s.start..s.end]) <= measure + 0.01);
+    let spans = if fits && between.len() <= anywhere.len() { between } else { anywhere };
+    spans.iter().map(|s| &items[s.start..s.end]).collect()
 }
 
 /// Set centred lines (title, subtitle, byline), broken into balanced lines when
@@ -133,18 +139,27 @@ pub(super) fn set_centred(items: &[Item]) -> Vec<SetLine> {
         spans.push((start, items.len()));
     } else {
         let target = total / n as f32;
-        let mut start = 0;
-        let mut acc = 0.0;
-        for i in 0..items.len() {
-            acc += natural[i];
-            let remaining_lines = n - spans.len();
-            if remaining_lines > 1 && acc >= target - natural[i] / 2.0 && allowed[i] {
-                spans.push((start, i + 1));
-                start = i + 1;
-                acc = 0.0;
+        let balanced = |allowed: &[bool]| {
+            let mut spans = Vec::new();
+            let mut start = 0;
+            let mut acc = 0.0;
+            for i in 0..items.len() {
+                acc += natural[i];
+                let remaining_lines = n - spans.len();
+                if remaining_lines > 1 && acc >= target - natural[i] / 2.0 && allowed[i] {
+                    spans.push((start, i + 1));
+                    start = i + 1;
+                    acc = 0.0;
+                }
             }
+            spans.push((start, items.len()));
+            spans
+        };
+        // Between words where the lines still fit.
+        spans = balanced(&super::words::whole(&chars, &allowed));
+        if spans.iter().any(|&(s, e)| natural[s..e].iter().sum::<f32>() > BLOCK_W + 0.01) {
+            spans = balanced(&allowed);
         }
-        spans.push((start, items.len()));
     }
     spans
         .into_iter()
@@ -232,4 +247,28 @@ pub(super) fn set_width(items: &[Item]) -> f32 {
 /// Set a line flush left without indent (salutation, attachment label).
 pub(super) fn set_flush_left(items: &[Item]) -> Vec<SetLine> {
     set_paragraph(items, 0.0, grid::left(), BLOCK_W)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Item, wrap};
+
+    fn items(s: &str) -> Vec<Item> {
+        s.chars()
+            .map(|ch| Item { ch, face: 0, gid: 0, size: 16.0, fake_bold: false, advance: 16.0, width: 16.0 })
+            .collect()
+    }
+
+    fn lines(items: &[Item], measure: f32) -> Vec<String> {
+        wrap(items, measure).iter().map(|l| l.iter().map(|i| i.ch).collect()).collect()
+    }
+
+    /// A chart label or a signature too long for its measure wraps between
+    /// words where that takes no more lines, else where it must.
+    #[test]
+    fn wrapped_lines_break_between_words() {
+        let label = items("常住人口家庭医生签约率");
+        assert_eq!(lines(&label, 112.0), ["常住人口", "家庭医生签约率"]);
+        assert_eq!(lines(&label, 48.0), ["常住人", "口家庭", "医生签", "约率"]);
+    }
 }

@@ -103,9 +103,11 @@ impl Breakable {
         linebreak::break_lines(&self.chars, &self.widths, &self.allowed, measure, indent)
     }
 
-    /// A heading's lines in `measure` (see [`linebreak::heading_lines`]).
+    /// A heading's lines in `measure`, balanced between words where they can
+    /// be (see [`linebreak::heading_lines`]).
     pub(super) fn heading_lines(&self, measure: f32, indent: f32) -> (Vec<LineSpan>, bool) {
-        linebreak::heading_lines(&self.chars, &self.widths, &self.allowed, measure, indent)
+        let whole = super::words::whole(&self.chars, &self.allowed);
+        linebreak::heading_lines(&self.chars, &self.widths, &self.allowed, &whole, measure, indent)
     }
 
     /// Exactly `count` such lines, if that can be done without a loose line.

@@ -35,7 +35,8 @@ const CELL_LEADING: f32 = 0.75 * grid::PITCH;
 /// into it): a body character and a little.
 const GUTTER: f32 = grid::BODY_PT + 1.0;
 
-/// Han words a table cell never breaks inside.
+/// Han words a table cell never breaks inside (others it prefers not to:
+/// see [`Cell::set_in`]).
 const WORDS: &[&str] = &["百分点", "百分比", "千分点"];
 
 /// Searching every combination of candidate widths is exact; past this many
@@ -46,6 +47,8 @@ const EXHAUSTIVE_LIMIT: usize = 50_000;
 struct Cell {
     items: Vec<Item>,
     allowed: Vec<bool>,
+    /// Where a line may end without splitting a word (`签约|贫困人口`).
+    whole: Vec<bool>,
     /// Widest piece that cannot be broken (min-content).
     min: f32,
     /// Natural width on one line (max-content).
@@ -115,8 +118,9 @@ impl Cell {
     fn new(items: Vec<Item>, align: Align, squeeze: (bool, bool)) -> Cell {
         let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
         let allowed = cell_breaks(&chars);
+        let whole = super::words::whole(&chars, &allowed);
         let sums = Sums::new(&items);
-        let mut cell = Cell { items, allowed, min: 0.0, max: 0.0, align, squeeze, sums };
+        let mut cell = Cell { items, allowed, whole, min: 0.0, max: 0.0, align, squeeze, sums };
         let mut start = 0;
         for i in 0..cell.items.len() {
             if cell.allowed[i] {
@@ -172,17 +176,22 @@ impl Cell {
     /// Lines, first fit, in `measure` points: (start, end, width) each. A piece
     /// that may not be broken but is wider than the measure (a column squeezed
     /// below its min-content when there are too many) is broken where it must.
-    fn lines(&self, measure: f32) -> Vec<(usize, usize, f32)> {
-        self.breaks(measure).into_iter().map(|(s, e)| (s, e, self.width(s, e))).collect()
+    fn lines(&self, measure: f32, allowed: &[bool]) -> Vec<(usize, usize, f32)> {
+        self.breaks_at(measure, allowed).into_iter().map(|(s, e)| (s, e, self.width(s, e))).collect()
     }
 
-    /// The lines of [`Cell::lines`] without their widths: measured from the
-    /// prefix sums only, as often as column sizing asks.
+    /// The lines of [`Cell::lines`] where a line may end anywhere, without
+    /// their widths: measured from the prefix sums only, as often as column
+    /// sizing asks.
     fn breaks(&self, measure: f32) -> Vec<(usize, usize)> {
+        self.breaks_at(measure, &self.allowed)
+    }
+
+    fn breaks_at(&self, measure: f32, allowed: &[bool]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         let mut start = 0;
         let mut end = 0; // the current line holds start..end
-        for i in 0..self.items.len() {
+        for (i, &may_end) in allowed.iter().enumerate().take(self.items.len()) {
             if !self.fits(start, i + 1, measure) {
                 if end > start {
                     out.push((start, end));
@@ -193,7 +202,7 @@ impl Cell {
                     (start, end) = (i, i);
                 }
             }
-            if self.allowed[i] {
+            if may_end {
                 end = i + 1;
             }
         }
@@ -209,21 +218,44 @@ impl Cell {
 
     /// The narrowest measure that still sets the cell in at most `n` lines.
     fn width_for(&self, n: usize) -> f32 {
+        self.width_for_at(n, &self.allowed)
+    }
+
+    fn width_for_at(&self, n: usize, allowed: &[bool]) -> f32 {
+        let count = |m: f32| self.breaks_at(m, allowed).len().max(1);
         let (mut lo, mut hi) = (self.min, self.max.max(self.min));
-        if self.count(lo) <= n {
+        if count(lo) <= n {
             return lo;
         }
         while hi - lo > 0.05 {
             let mid = (lo + hi) / 2.0;
-            if self.count(mid) <= n { hi = mid } else { lo = mid }
+            if count(mid) <= n { hi = mid } else { lo = mid }
         }
         hi
     }
 
     /// Lines in `measure`, as even as the same number of lines allows.
+    #[cfg(test)]
     fn balanced(&self, measure: f32) -> Vec<(usize, usize, f32)> {
-        let n = self.count(measure);
-        self.lines(self.width_for(n).min(measure))
+        self.set_in(self.count(measure), measure, f32::MAX)
+    }
+
+    /// `n` lines no wider than `measure`, as even as they can be: broken
+    /// between words where that fits as many lines in the measure (column
+    /// sizing counts lines broken anywhere, so a word kept whole never makes
+    /// a row taller) and the longest line in `room` (or in what breaking
+    /// anywhere takes), else anywhere a line may end.
+    fn set_in(&self, n: usize, measure: f32, room: f32) -> Vec<(usize, usize, f32)> {
+        let anywhere = self.lines(self.width_for(n).min(measure), &self.allowed);
+        let whole = self.width_for_at(n, &self.whole);
+        if whole <= measure && self.breaks_at(whole, &self.whole).len().max(1) <= n {
+            let lines = self.lines(whole, &self.whole);
+            let longest = |l: &[(usize, usize, f32)]| l.iter().map(|l| l.2).fold(0.0, f32::max);
+            if longest(&lines) <= room.max(longest(&anywhere)) + 0.01 {
+                return lines;
+            }
+        }
+        anywhere
     }
 
     /// White space left and right of the cell's text set in `measure`, whose
@@ -290,7 +322,7 @@ pub(super) fn cell_breaks(chars: &[char]) -> Vec<bool> {
             }
         }
     }
-    // Words kept whole.
+    // Words never broken.
     for w in WORDS {
         let w: Vec<char> = w.chars().collect();
         for s in 0..n.saturating_sub(w.len() - 1) {
@@ -392,7 +424,7 @@ fn column_widths(cols: &[Vec<&Cell>], avail: f32) -> (Vec<f32>, Vec<Option<usize
                             let more = if c == 0 { 2 } else { 0 };
                             (n..=n + more)
                                 .map_while(|m| {
-                                    let lines = cell.lines(cell.width_for(m).min(w + 0.01));
+                                    let lines = cell.lines(cell.width_for(m).min(w + 0.01), &cell.allowed);
                                     if lines.len() > m || (m > n && lines.len() < m) {
                                         return None;
                                     }
@@ -593,16 +625,29 @@ struct SizedTable {
 }
 
 impl SizedTable {
-    /// Row `ri`'s cells broken into lines: (start, end, width) each.
+    /// Row `ri`'s cells broken into lines: (start, end, width) each. A cell
+    /// that keeps its words whole takes no more of its column than leaves a
+    /// [`GUTTER`] to the next cell's text where either wraps (see
+    /// [`column_widths`]); the cells are set from the last column.
     fn broken(&self, ri: usize) -> Vec<Vec<(usize, usize, f32)>> {
-        self.rows[ri]
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| match self.stub_lines[ri] {
-                Some(m) if c == 0 => cell.lines(cell.width_for(m)),
-                _ => cell.balanced(self.content[c] + 0.01),
-            })
-            .collect()
+        let row = &self.rows[ri];
+        let mut out: Vec<Vec<(usize, usize, f32)>> = vec![Vec::new(); row.len()];
+        for (c, cell) in row.iter().enumerate().rev() {
+            let (n, measure) = match self.stub_lines[ri] {
+                Some(m) if c == 0 => (m, cell.width_for(m)),
+                _ => (cell.count(self.content[c] + 0.01), self.content[c] + 0.01),
+            };
+            let room = match out.get(c + 1) {
+                Some(next) if n > 1 || next.len() > 1 => {
+                    let longest = next.iter().map(|l| l.2).fold(0.0, f32::max);
+                    let left = row[c + 1].slack(self.content[c + 1], longest).0;
+                    self.content[c] + 2.0 * PAD + left - GUTTER
+                }
+                _ => f32::MAX,
+            };
+            out[c] = cell.set_in(n, measure, room);
+        }
+        out
     }
 }
 
@@ -772,6 +817,25 @@ mod tests {
             })
             .collect();
         Cell::new(items, Align::Left, squeeze)
+    }
+
+    /// A cell breaks between words where that takes no more lines, and
+    /// anywhere it may when a word kept whole would take another line.
+    #[test]
+    fn a_cell_breaks_between_words_where_it_costs_no_line() {
+        let text = |c: &Cell, lines: Vec<(usize, usize, f32)>| -> Vec<String> {
+            lines.iter().map(|&(s, e, _)| c.items[s..e].iter().map(|i| i.ch).collect()).collect()
+        };
+        let c = cell("签约贫困人口", (false, false));
+        // Four characters a line: the first fit breaks the word, the cell keeps it.
+        assert_eq!(text(&c, c.lines(64.0, &c.allowed)), ["签约贫困", "人口"]);
+        assert_eq!(text(&c, c.balanced(64.0)), ["签约", "贫困人口"]);
+        let c = cell("城乡居民健康档案电子建档率", (false, false));
+        assert_eq!(text(&c, c.balanced(80.0)), ["城乡居民", "健康档案", "电子建档率"]);
+        // Three characters a line: kept whole, 贫困人口 would take a third
+        // line; the row's height wins.
+        let c = cell("签约贫困人口", (false, false));
+        assert_eq!(text(&c, c.balanced(48.0)), ["签约贫", "困人口"]);
     }
 
     /// First-fit breaking measures with prefix sums; they agree with measuring
