@@ -84,6 +84,25 @@ pub fn ordinal(n: i64, pattern: &str) -> String {
     pattern.replace("{}", &chinese_numeral(n))
 }
 
+/// Whether `s` is a figure as a table cell holds it: a number with an
+/// optional sign, thousands commas, decimals and a `%` or `‰` after it.
+pub fn is_figure(s: &str) -> bool {
+    let s = s.trim();
+    let s = s.strip_suffix(['%', '‰']).unwrap_or(s);
+    let s = s.strip_prefix(['-', '+', '－']).unwrap_or(s);
+    let mut digits = 0;
+    let mut point = false;
+    for c in s.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            '.' if !point && digits > 0 => point = true,
+            ',' if digits > 0 && !point => {}
+            _ => return false,
+        }
+    }
+    digits > 0 && !s.ends_with(['.', ','])
+}
+
 /// A decimal number rounded half-up to `decimals` places; with `None`, as written
 /// (the shortest form that reads back as the same number). `-0` prints as `0`.
 pub fn decimal(x: f64, decimals: Option<u8>) -> String {
@@ -341,6 +360,16 @@ pub fn full_width_mark(c: char) -> Option<char> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn figures_as_table_cells_hold_them() {
+        for s in ["12000", "3500.5", "1,600.25", "8.5%", "-3", "－2.7", "0.61‰", " 42 "] {
+            assert!(super::is_figure(s), "{s}");
+        }
+        for s in ["", "—", "合计", "2018年", "3.", "1.2.3", ",5", "5,", "约100", "%"] {
+            assert!(!super::is_figure(s), "{s}");
+        }
+    }
+
     use super::*;
 
     #[test]

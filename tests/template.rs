@@ -467,3 +467,25 @@ fn the_plan_is_counted_in_words() {
     let md = nianbao::writer::markdown::write(&built.doc);
     assert!(md.contains("\n\n重点抓好两个方面1项重点工作。\n\n"), "{md}");
 }
+
+/// A data table's columns of figures align on the decimal point, the others
+/// left, unless the data says otherwise per column (`align`); an empty cell
+/// (a 备注 with nothing to note) is no error.
+#[test]
+fn table_columns_of_figures_align_on_the_point() {
+    use nianbao::doc::Align;
+    let table = "attachments:\n  - title: 项目表\n    table:\n      columns: [序号, 项目, 投资（万元）, 增长, 备注]\n      rows:\n        - [1, 综合楼, 12000, 8.5%, \"\"]\n        - [2, 卫生院, \"1,600.25\", —, 续建]\n        - [合计, \"\", 13600.25, \"\", \"\"]\n";
+    let aligns = |data: &str| {
+        let p = Project::new(&[("data/x/2018.yaml", data)]);
+        let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+        let table = built.doc.blocks.iter().find_map(|b| match b {
+            Block::Table(t) => Some(t.columns.clone()),
+            _ => None,
+        });
+        table.unwrap()
+    };
+    let data = format!("{MINIMAL}{table}");
+    assert_eq!(aligns(&data), [Align::Left, Align::Left, Align::Decimal, Align::Decimal, Align::Left]);
+    let data = format!("{MINIMAL}{}", table.replace("    table:\n", "    table:\n      align: [center, left, left]\n"));
+    assert_eq!(aligns(&data), [Align::Center, Align::Left, Align::Left, Align::Decimal, Align::Left]);
+}

@@ -430,6 +430,26 @@ fn an_explicit_number_that_jumps_is_warned_where_written() {
     assert_eq!(at(f), position(&zero, "提升服务", "0"));
 }
 
+/// A table may leave cells empty; an `align` longer than the columns is
+/// refused where it is written.
+#[test]
+fn empty_table_cells_pass_and_extra_alignments_are_located() {
+    let data = format!(
+        "{MINIMAL}attachments:\n  - title: 项目表\n    table:\n      columns: [项目, 备注]\n      rows:\n        - [综合楼, \"\"]\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let (code, found) = check(&p, "data", &[]);
+    assert_eq!(code, Some(0), "{found:#?}");
+    assert!(found.iter().all(|f| f["id"] != "text.empty"), "{found:#?}");
+    let data = data.replace("    table:\n", "    table:\n      align: [left, right, center]\n");
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let (code, found) = check(&p, "data", &[]);
+    assert_eq!(code, Some(1));
+    let f = one(&found, "data.table");
+    assert_eq!(message(f), "align 写了3列，表格只有2列（columns）");
+    assert_eq!(at(f), position(&data, "align", "center"));
+}
+
 #[test]
 fn a_numerator_over_its_denominator_is_located() {
     let data = format!(

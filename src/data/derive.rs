@@ -243,6 +243,15 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
             errors.push(err("data.numbering", &format!("{path}.number"), format!("“{title}”的编号 number 要从 1 起")));
         }
     }
+    for (i, a) in report.attachments.iter().enumerate() {
+        if let Some(t) = a.table.as_ref().filter(|t| t.align.len() > t.columns.len()) {
+            errors.push(err(
+                "data.table",
+                &format!("attachments[{i}].table.align[{}]", t.columns.len()),
+                format!("align 写了{}列，表格只有{}列（columns）", t.align.len(), t.columns.len()),
+            ));
+        }
+    }
     if let Some(Err((level, message))) = report.numbering.as_ref().map(|n| n.levels()) {
         let path = level.map_or_else(|| "numbering".to_string(), |i| format!("numbering[{i}]"));
         errors.push(

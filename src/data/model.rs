@@ -668,6 +668,24 @@ pub struct Table {
     ///
     /// Rows of cells (text or numbers).
     pub rows: Vec<Vec<Cell>>,
+    /// 各列的对齐，依次写 left（左）、center（居中）或 right（右；全是数字的列按小数点对齐）。
+    /// 不写（或少写）的列：全是数字（或“—”、空）的按小数点对齐，其余左对齐。
+    ///
+    /// Each column's alignment; columns not given: figures on the decimal
+    /// point, the rest left.
+    #[serde(default)]
+    pub align: Vec<ColumnAlign>,
+}
+
+/// 表格一列的对齐。
+///
+/// A table column's alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnAlign {
+    Left,
+    Center,
+    Right,
 }
 
 /// A table cell: text or a number, kept as written.
@@ -849,7 +867,8 @@ impl crate::yaml::TypeNames for Report {
             "Target" => "目标：id、name、value、unit……",
             "Plan" => "工作部署",
             "Attachment" => "附件：title、paragraphs、table",
-            "Table" => "表格：columns、rows",
+            "Table" => "表格：columns、rows、align",
+            "ColumnAlign" => "对齐：left、center 或 right",
             "FiguresSource" => "指标来源：file、sheet、key、row",
             "Paragraphs" => "一段文字，或由多段文字组成的列表",
             "Points" => "要点：lead、points",

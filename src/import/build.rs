@@ -936,6 +936,7 @@ fn attachments(o: &Outline, r: &mut Report, cx: &mut Ctx) {
             Some(Table {
                 columns: head.clone(),
                 rows: rest.iter().map(|row| row.iter().cloned().map(Cell).collect()).collect(),
+                align: Vec::new(),
             })
         });
         let mut paragraphs = a.paragraphs;

@@ -435,12 +435,35 @@ fn as_date(v: &Value) -> std::result::Result<Date, Error> {
     Date::parse(&s).ok_or_else(|| arg_error(format!("cn_date 需要 2018-04-11 这样的日期，得到的是 {}", shown(v))))
 }
 
+/// `table|column_align`: each column's alignment, `left`, `center` or
+/// `right`: as the table's `align` gives it, else `right` for a column of
+/// figures (every cell a number, a dash or empty, one a number at least: the
+/// markup aligns such a column on the decimal point) and `left` for the rest.
+fn column_align(table: Value) -> std::result::Result<Vec<String>, Error> {
+    let columns = table.get_attr("columns")?.len().unwrap_or(0);
+    let rows = table.get_attr("rows")?;
+    let given = table.get_attr("align")?;
+    let cell = |row: &Value, c: usize| row.get_item_by_index(c).ok().map(|v| v.to_string()).unwrap_or_default();
+    (0..columns)
+        .map(|c| {
+            if let Some(a) = given.get_item_by_index(c).ok().filter(|a| !a.is_undefined() && !a.is_none()) {
+                return Ok(a.to_string());
+            }
+            let cells: Vec<String> = rows.try_iter()?.map(|r| cell(&r, c)).collect();
+            let blank = |s: &str| matches!(s.trim(), "" | "—" | "-" | "－" | "——");
+            let figures = cells.iter().all(|s| blank(s) || numbers::is_figure(s)) && !cells.iter().all(|s| blank(s));
+            Ok(if figures { "right" } else { "left" }.to_string())
+        })
+        .collect()
+}
+
 fn decimals_arg(kwargs: &Kwargs, name: &str, default: u8) -> std::result::Result<u8, Error> {
     Ok(kwargs.get::<Option<u8>>(name)?.unwrap_or(default))
 }
 
 /// Register this genre's filters and functions (documented in the README).
 fn register(env: &mut Environment<'static>) {
+    env.add_filter("column_align", column_align);
     env.add_filter("cn", |n: Value| -> std::result::Result<String, Error> {
         Ok(numbers::chinese_numeral(as_i64(&n, "cn")?))
     });
