@@ -282,3 +282,33 @@ fn what_the_source_carries_is_left_for_check() {
     assert!(stderr.contains("错误[placeholder]：占位符“xx”还没有替换成实际内容"), "{stderr}");
     assert!(stderr.contains("警告[text.artefact]：“效劳”像是文字转换留下的错词，应为“服务”"), "{stderr}");
 }
+
+/// A paragraph that runs 一是……二是…… outside an item is imported as points
+/// (numbered by nianbao from then on) and prints as the source had it.
+#[test]
+fn points_outside_items_are_imported_as_points() {
+    let (yaml, md) = import_and_render(&seed("004"), "qu", 2023, &[]);
+    let data: yaml_serde::Value = yaml_serde::from_str(&yaml).unwrap();
+    let mut found = Vec::new();
+    fn walk<'a>(v: &'a yaml_serde::Value, out: &mut Vec<&'a yaml_serde::Value>) {
+        match v {
+            yaml_serde::Value::Mapping(m) => {
+                if m.get("points").is_some() && m.get("title").is_none() {
+                    out.push(v);
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            yaml_serde::Value::Sequence(s) => s.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    walk(&data, &mut found);
+    let lead = "与此同时，其他卫生计生工作稳步推进，取得明显成效。";
+    let p =
+        found.iter().find(|p| p.get("lead").and_then(|l| l.as_str()) == Some(lead)).expect("the 与此同时 paragraph");
+    let points = p.get("points").and_then(|p| p.as_sequence()).unwrap();
+    assert_eq!(points.len(), 3);
+    assert!(points[0].as_str().unwrap().starts_with("党风廉政和行业作风建设不断强化。"));
+    let printed = format!("{lead}一是{}二是", points[0].as_str().unwrap());
+    assert!(md.contains(&printed), "{printed} in the Markdown");
+}

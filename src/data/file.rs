@@ -16,7 +16,7 @@ use crate::yaml::YamlFile;
 /// `report` as a data file's value: what the schema declares, defaults left out.
 pub fn value(report: &Report) -> Value {
     let schema = serde_json::to_value(super::schema_value()).expect("schema is JSON");
-    let mut value = yaml_serde::to_value(report).expect("the model serializes");
+    let mut value = super::model::as_written(|| yaml_serde::to_value(report)).expect("the model serializes");
     prune(&mut value, &schema, &schema);
     value
 }

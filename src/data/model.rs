@@ -763,6 +763,38 @@ impl Paragraph {
 }
 
 impl Points {
+    /// A paragraph as typed split into its lead (the text before 一是) and
+    /// its points, where two or more run in sequence, each at a clause start
+    /// (`统一是` is no point); else the whole text as the lead and no points.
+    pub fn split(p: &str) -> (String, Vec<String>) {
+        let ordinal = |k: usize| crate::numbers::ordinal(k as i64, "{}是");
+        let boundary = |s: &str, at: usize| at == 0 || s[..at].ends_with(['。', '：', '；', '，', '！']);
+        let Some(first) = p.match_indices(&ordinal(1)).map(|(i, _)| i).find(|&i| boundary(p, i)) else {
+            return (p.to_string(), Vec::new());
+        };
+        let mut starts = vec![first];
+        let mut k = 2;
+        loop {
+            let from = starts[starts.len() - 1] + ordinal(k - 1).len();
+            let next = p[from..].match_indices(&ordinal(k)).map(|(i, _)| from + i).find(|&i| boundary(p, i));
+            match next {
+                Some(i) => starts.push(i),
+                None => break,
+            }
+            k += 1;
+        }
+        if starts.len() < 2 {
+            return (p.to_string(), Vec::new());
+        }
+        let mut pts = Vec::new();
+        for (j, &s) in starts.iter().enumerate() {
+            let begin = s + ordinal(j + 1).len();
+            let end = starts.get(j + 1).copied().unwrap_or(p.len());
+            pts.push(p[begin..end].to_string());
+        }
+        (p[..first].to_string(), pts)
+    }
+
     /// The lead, then the points numbered 一是, 二是…, as one paragraph.
     pub fn text(&self) -> String {
         let mut out = self.lead.clone().unwrap_or_default();
@@ -774,10 +806,37 @@ impl Points {
     }
 }
 
-/// Templates see a paragraph as the one string it prints.
+thread_local! {
+    /// Set while [`as_written`] serializes: paragraphs of points keep their shape.
+    static AS_WRITTEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Serialize with `f` as a data file holds the model: a paragraph of points
+/// as its `{ lead, points }` (a data file written by `import` or `next`),
+/// where otherwise (the template context) it is the one string it prints.
+pub fn as_written<T>(f: impl FnOnce() -> T) -> T {
+    let before = AS_WRITTEN.with(|w| w.replace(true));
+    let out = f();
+    AS_WRITTEN.with(|w| w.set(before));
+    out
+}
+
+/// Templates see a paragraph as the one string it prints; a data file (see
+/// [`as_written`]) as written.
 impl Serialize for Paragraph {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.text())
+        match self {
+            Paragraph::Points(p) if AS_WRITTEN.with(|w| w.get()) => {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(None)?;
+                if let Some(lead) = &p.lead {
+                    m.serialize_entry("lead", lead)?;
+                }
+                m.serialize_entry("points", &p.points)?;
+                m.end()
+            }
+            _ => s.serialize_str(&self.text()),
+        }
     }
 }
 
@@ -832,6 +891,19 @@ impl<'de> Deserialize<'de> for Paragraphs {
 impl From<String> for Paragraph {
     fn from(s: String) -> Self {
         Paragraph::Text(s)
+    }
+}
+
+impl Paragraph {
+    /// A paragraph as typed: points where it runs two or more of them in
+    /// sequence at clause starts (`公共卫生方面。一是……二是……`), which print as
+    /// the same text; else the text.
+    pub fn parse(text: String) -> Paragraph {
+        let (lead, points) = Points::split(&text);
+        if points.len() < 2 {
+            return Paragraph::Text(text);
+        }
+        Paragraph::Points(Points { lead: (!lead.is_empty()).then_some(lead), points })
     }
 }
 
@@ -903,5 +975,32 @@ impl schemars::JsonSchema for Paragraphs {
                 { "type": "null" }
             ]
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_need_two_in_sequence_at_clause_starts() {
+        let (lead, pts) = Points::split("公共卫生方面。一是加强应急。二是做好防控；三是抓好监督。");
+        assert_eq!(lead, "公共卫生方面。");
+        assert_eq!(pts, ["加强应急。", "做好防控；", "抓好监督。"]);
+        // 一是 inside a word, or alone, is no run of points.
+        assert!(Points::split("统一是关键。二是").1.is_empty());
+        assert!(Points::split("一是加强应急。").1.is_empty());
+    }
+
+    /// A paragraph parsed into points prints as the text it was.
+    #[test]
+    fn a_parsed_paragraph_prints_as_typed() {
+        for text in
+            ["与此同时，一是完善制度；二是强化考核。此外，……", "一是抓改革。二是抓服务。", "统一是关键。", "没有要点。"]
+        {
+            assert_eq!(Paragraph::parse(text.to_string()).text(), text);
+        }
+        assert!(matches!(Paragraph::parse("一是甲。二是乙。".into()), Paragraph::Points(Points { lead: None, .. })));
+        assert!(matches!(Paragraph::parse("统一是关键。二是".into()), Paragraph::Text(_)));
     }
 }

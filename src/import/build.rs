@@ -9,8 +9,8 @@ use regex::Regex;
 
 use super::outline::{Node, Outline};
 use crate::data::model::{
-    Attachment, Cell, Honour, Item, Kind, Level, Meeting, Metric, Paragraph, Paragraphs, Plan, Report, Review, Section,
-    Speaker, Table, Unit,
+    Attachment, Cell, Honour, Item, Kind, Level, Meeting, Metric, Paragraph, Paragraphs, Plan, Points, Report, Review,
+    Section, Speaker, Table, Unit,
 };
 use crate::numbers::{self, Date};
 
@@ -315,11 +315,11 @@ fn head(o: &Outline, r: &mut Report, cx: &mut Ctx) {
 static REVIEW: LazyLock<Regex> = LazyLock::new(|| Regex::new("回顾|成绩|成效|总结|取得").expect("review"));
 
 fn speech(root: &Node, r: &mut Report, cx: &mut Ctx) {
-    r.opening = Paragraphs::from(root.body.clone());
+    r.opening = paragraphs_of(root.body.clone());
     if !root.body.is_empty() {
         cx.note("opening", "开场白（第一个标题之前的段落）");
     }
-    r.closing = Paragraphs::from(root.outro.clone());
+    r.closing = paragraphs_of(root.outro.clone());
     if !root.outro.is_empty() {
         cx.note("closing", "结束语（最后一项之后的段落）");
     }
@@ -343,9 +343,9 @@ fn speech(root: &Node, r: &mut Report, cx: &mut Ctx) {
                 title: p.title.clone(),
                 number: None,
                 runin: false,
-                intro: Paragraphs::from(p.body.clone()),
+                intro: paragraphs_of(p.body.clone()),
                 items,
-                outro: Paragraphs::from(p.outro.clone()),
+                outro: paragraphs_of(p.outro.clone()),
             });
         }
     }
@@ -395,9 +395,9 @@ fn review(p: &Node, cx: &mut Ctx) -> Review {
     outro.extend(p.outro.iter().cloned());
     for o in &outro {
         if o.contains("感谢") || o.contains("敬意") {
-            rv.thanks.0.push(o.clone().into());
+            rv.thanks.0.push(Paragraph::parse(o.clone()));
         } else {
-            rv.problems.0.push(o.clone().into());
+            rv.problems.0.push(Paragraph::parse(o.clone()));
         }
     }
     if !rv.thanks.0.is_empty() {
@@ -431,15 +431,15 @@ fn plan_part(p: &Node, plan: &mut Plan, r: &mut Report, cx: &mut Ctx) {
             cx.note("plan.requirement", "总体要求（模板在前面印“……工作的总体要求是：”）");
         }
     }
-    plan.intro = Paragraphs::from(intro);
+    plan.intro = paragraphs_of(intro);
     for (i, c) in p.children.iter().enumerate() {
         plan.sections.push(section(c, cx, &format!("plan.sections[{i}]"), false));
     }
     if !p.outro.is_empty() {
         if let Some(s) = plan.sections.last_mut() {
-            s.outro.0.extend(p.outro.iter().cloned().map(Into::into));
+            s.outro.0.extend(p.outro.iter().cloned().map(Paragraph::parse));
         } else {
-            plan.intro.0.extend(p.outro.iter().cloned().map(Into::into));
+            plan.intro.0.extend(p.outro.iter().cloned().map(Paragraph::parse));
         }
     }
 }
@@ -497,15 +497,15 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
     let mut intro = n.body.clone();
     // A work report's section: paragraphs, one of 一是<标题>。……二是……, paragraphs.
     let pointed = intro.iter().position(|p| {
-        let (lead, points) = points(p);
+        let (lead, points) = Points::split(p);
         lead.is_empty() && points.len() >= 2
     });
     if cx.kind == Kind::WorkReport
         && n.children.is_empty()
         && let Some(at) = pointed
     {
-        s.outro = Paragraphs::from(intro.split_off(at + 1));
-        let (_, points) = points(&intro.pop().unwrap_or_default());
+        s.outro = paragraphs_of(intro.split_off(at + 1));
+        let (_, points) = Points::split(&intro.pop().unwrap_or_default());
         {
             for p in points {
                 let (title, rest) = match p.find('。') {
@@ -514,14 +514,14 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
                 };
                 s.items.push(Item {
                     title,
-                    paragraphs: Paragraphs::from(vec![rest].into_iter().filter(|r| !r.is_empty()).collect::<Vec<_>>()),
+                    paragraphs: paragraphs_of(vec![rest].into_iter().filter(|r| !r.is_empty()).collect::<Vec<_>>()),
                     ..Item::default()
                 });
             }
             cx.note(format!("{path}.items"), "条目（“一是……二是……”，每项第一句是标题）");
         }
     }
-    s.intro = Paragraphs::from(intro);
+    s.intro = paragraphs_of(intro);
     for c in &n.children {
         let at = s.items.len();
         let it = item(c, cx, in_review);
@@ -539,7 +539,7 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
         }
         s.items.push(it);
     }
-    s.outro.0.extend(n.outro.iter().cloned().map(Into::into));
+    s.outro.0.extend(n.outro.iter().cloned().map(Paragraph::parse));
     s
 }
 
@@ -558,14 +558,14 @@ fn item(n: &Node, cx: &mut Ctx, in_review: bool) -> Item {
     paras.extend(n.outro.iter().cloned());
     let mut it = Item { title, reference, standalone: !n.runin, ..Item::default() };
     if let Some(first) = paras.first() {
-        let (lead, pts) = points(first);
+        let (lead, pts) = Points::split(first);
         if pts.len() >= 2 {
             it.lead = Some(lead).filter(|l| !l.is_empty());
             it.points = pts;
             paras.remove(0);
         }
     }
-    it.paragraphs = Paragraphs::from(paras);
+    it.paragraphs = paragraphs_of(paras);
     if in_review && cx.propose {
         it.metrics = propose_metrics(&it, cx);
     }
@@ -591,36 +591,6 @@ fn flatten(n: &Node) -> Vec<String> {
     }
     out.extend(n.outro.iter().cloned());
     out
-}
-
-/// A paragraph of run-in points: the lead before 一是, and each point's text.
-pub fn points(p: &str) -> (String, Vec<String>) {
-    let ordinal = |k: usize| numbers::ordinal(k as i64, "{}是");
-    let boundary = |s: &str, at: usize| at == 0 || s[..at].ends_with(['。', '：', '；', '，', '！']);
-    let Some(first) = p.match_indices(&ordinal(1)).map(|(i, _)| i).find(|&i| boundary(p, i)) else {
-        return (p.to_string(), Vec::new());
-    };
-    let mut starts = vec![first];
-    let mut k = 2;
-    loop {
-        let from = starts[starts.len() - 1] + ordinal(k - 1).len();
-        let next = p[from..].match_indices(&ordinal(k)).map(|(i, _)| from + i).find(|&i| boundary(p, i));
-        match next {
-            Some(i) => starts.push(i),
-            None => break,
-        }
-        k += 1;
-    }
-    if starts.len() < 2 {
-        return (p.to_string(), Vec::new());
-    }
-    let mut pts = Vec::new();
-    for (j, &s) in starts.iter().enumerate() {
-        let begin = s + ordinal(j + 1).len();
-        let end = starts.get(j + 1).copied().unwrap_or(p.len());
-        pts.push(p[begin..end].to_string());
-    }
-    (p[..first].to_string(), pts)
 }
 
 /// `县卫生计生工作连续3年被…；2017年12月，妇幼保健工作被评为…；…（夏店镇）。在…`:
@@ -801,12 +771,12 @@ fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
         } else if p == "重点做好以下工作：" && plan.requirement.is_some() {
             // The template prints it.
         } else if plan.requirement.is_some() {
-            plan.intro.0.push(p.clone().into());
+            plan.intro.0.push(Paragraph::parse(p.clone()));
         } else {
             opening.push(p.clone());
         }
     }
-    r.opening = Paragraphs::from(opening);
+    r.opening = paragraphs_of(opening);
     if !r.opening.0.is_empty() {
         cx.note("opening", "开头的段落");
     }
@@ -818,7 +788,7 @@ fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
         }
         plan.sections.push(s);
     }
-    r.closing = Paragraphs::from(root.outro.clone());
+    r.closing = paragraphs_of(root.outro.clone());
     r.plan = Some(plan);
 }
 
@@ -828,7 +798,7 @@ static PLAN_REVIEW: LazyLock<Regex> = LazyLock::new(|| Regex::new("回顾|基础
 static PLAN_AIMS: LazyLock<Regex> = LazyLock::new(|| Regex::new("指导思想|目标|原则").expect("aims"));
 
 fn plan_doc(root: &Node, r: &mut Report, cx: &mut Ctx) {
-    r.opening = Paragraphs::from(root.body.clone());
+    r.opening = paragraphs_of(root.body.clone());
     let mut plan = Plan::default();
     let mut review: Option<Review> = None;
     for c in &root.children {
@@ -851,22 +821,22 @@ fn plan_doc(root: &Node, r: &mut Report, cx: &mut Ctx) {
                 let at = rv.sections.len();
                 rv.sections.push(plan_section(s, cx, &format!("review.sections[{at}]")));
             }
-            rv.problems.0.extend(c.outro.iter().cloned().map(Into::into));
+            rv.problems.0.extend(c.outro.iter().cloned().map(Paragraph::parse));
         } else if PLAN_AIMS.is_match(t) {
-            plan.intro.0.extend(c.body.iter().cloned().map(Into::into));
+            plan.intro.0.extend(c.body.iter().cloned().map(Paragraph::parse));
             for s in &c.children {
-                plan.intro.0.extend(flatten(s).into_iter().map(Into::into));
+                plan.intro.0.extend(flatten(s).into_iter().map(Paragraph::parse));
             }
         } else {
             plan.heading = Some(t.clone());
-            plan.intro.0.extend(c.body.iter().cloned().map(Into::into));
+            plan.intro.0.extend(c.body.iter().cloned().map(Paragraph::parse));
             for s in &c.children {
                 let at = plan.sections.len();
                 plan.sections.push(plan_section(s, cx, &format!("plan.sections[{at}]")));
             }
         }
     }
-    r.closing = Paragraphs::from(root.outro.clone());
+    r.closing = paragraphs_of(root.outro.clone());
     r.review = review;
     r.plan = Some(plan);
 }
@@ -886,20 +856,20 @@ fn plan_section(n: &Node, cx: &mut Ctx, path: &str) -> Section {
             Some(at) if at + '。'.len_utf8() < p.len() => {
                 s.items.push(Item {
                     title: p[..at].to_string(),
-                    paragraphs: Paragraphs::from(vec![p[at + '。'.len_utf8()..].to_string()]),
+                    paragraphs: paragraphs_of(vec![p[at + '。'.len_utf8()..].to_string()]),
                     ..Item::default()
                 });
             }
             _ => match s.items.last_mut() {
-                Some(it) => it.paragraphs.0.push(p.into()),
-                None => s.intro.0.push(p.into()),
+                Some(it) => it.paragraphs.0.push(Paragraph::parse(p)),
+                None => s.intro.0.push(Paragraph::parse(p)),
             },
         }
     }
     if !s.items.is_empty() {
         cx.note(format!("{path}.items"), "条目（段首短句接排，不编号）");
     }
-    s.outro = Paragraphs::from(n.outro.clone());
+    s.outro = paragraphs_of(n.outro.clone());
     s
 }
 
@@ -944,7 +914,7 @@ fn attachments(o: &Outline, r: &mut Report, cx: &mut Ctx) {
         for t in tables {
             paragraphs.extend(t.iter().map(|row| row.join("　")));
         }
-        r.attachments.push(Attachment { title, paragraphs: Paragraphs::from(paragraphs), table });
+        r.attachments.push(Attachment { title, paragraphs: paragraphs_of(paragraphs), table });
     }
 }
 
@@ -1049,19 +1019,15 @@ fn unit_of(s: &str) -> String {
     s.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-').to_string()
 }
 
+/// Paragraphs as typed, each a paragraph of points where it runs 一是……二是……
+/// (see [`Paragraph::parse`]): numbered by nianbao from then on.
+fn paragraphs_of(texts: Vec<String>) -> Paragraphs {
+    Paragraphs(texts.into_iter().map(Paragraph::parse).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn points_need_two_in_sequence_at_clause_starts() {
-        let (lead, pts) = points("公共卫生方面。一是加强应急。二是做好防控；三是抓好监督。");
-        assert_eq!(lead, "公共卫生方面。");
-        assert_eq!(pts, ["加强应急。", "做好防控；", "抓好监督。"]);
-        // 一是 inside a word, or alone, is no run of points.
-        assert!(points("统一是关键。二是").1.is_empty());
-        assert!(points("一是加强应急。").1.is_empty());
-    }
 
     #[test]
     fn honours_split_from_the_summary_with_their_dates() {
