@@ -333,6 +333,10 @@ pub fn signature_inset(lines: &[Text]) -> usize {
 
 pub const ATTACHMENT_NOTE: &str = "附件：";
 
+/// What starts each line of the attachment note after the first
+/// (`　　　2．title`), its number under the first line's `1．`.
+pub const ATTACHMENT_NOTE_INDENT: &str = "\u{3000}\u{3000}\u{3000}";
+
 /// The start of an attachment (附件).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {
@@ -433,6 +437,21 @@ impl Document {
             Some(Block::Paragraph(t)) => t.plain().starts_with(ATTACHMENT_NOTE),
             _ => false,
         }
+    }
+
+    /// Whether block `i` is a line of the attachment note that another line of
+    /// it follows: the note's lines stay together on one page.
+    pub fn note_continues(&self, i: usize) -> bool {
+        let line = |k: usize, first: bool| match self.blocks.get(k) {
+            Some(Block::Paragraph(t)) => {
+                let text = t.plain();
+                (first && text.starts_with(ATTACHMENT_NOTE)) || text.starts_with(ATTACHMENT_NOTE_INDENT)
+            }
+            _ => false,
+        };
+        // Continuation lines follow the first, or one another.
+        let in_note = |k: usize| (0..=k).rev().take_while(|&j| line(j, false) || line(j, true)).any(|j| line(j, true));
+        in_note(i) && line(i + 1, false)
     }
 
     /// How many blank lines come before block `i`: one after the title, one

@@ -26,8 +26,8 @@ use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Errors, Location, Result};
 use crate::doc::{
-    ATTACHMENT_NOTE, Align, Attachment, Block, Chart, Counter, Document, Heading, HeadingNumber, LevelStyle, Meta,
-    Numbering, Table, Text, printable,
+    ATTACHMENT_NOTE, ATTACHMENT_NOTE_INDENT, Align, Attachment, Block, Chart, Counter, Document, Heading,
+    HeadingNumber, LevelStyle, Meta, Numbering, Table, Text, printable,
 };
 
 /// Settings from the front matter.
@@ -574,7 +574,7 @@ fn note_attachments(doc: &mut Document) {
         let line = match (titles.len(), i) {
             (1, _) => format!("{ATTACHMENT_NOTE}{title}"),
             (_, 0) => format!("{ATTACHMENT_NOTE}1．{title}"),
-            (_, i) => format!("\u{3000}\u{3000}\u{3000}{}．{title}", i + 1),
+            (_, i) => format!("{ATTACHMENT_NOTE_INDENT}{}．{title}", i + 1),
         };
         let mut text = Text::default();
         text.push(&line, false);

@@ -1004,3 +1004,34 @@ fn an_undated_signature_stands_two_characters_in() {
         assert!((end - (right() - inset * CHAR_PITCH)).abs() < 0.5, "{signature}: ends at {end}");
     }
 }
+
+/// The attachment note's lines stay on one page, with the closing's last
+/// lines (fresh data whose two-line note fell across a page break, leaving
+/// "2．…" alone on a page of its own); the DOCX keeps them as the layout does.
+#[test]
+fn the_attachment_note_is_never_split() {
+    let built = build("tests/fixtures/data/hexi/2020.yaml");
+    let lay = lay_out(&built.doc);
+    let page_of = |needle: &str| {
+        lay.pages
+            .iter()
+            .position(|p| {
+                p.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.ch)).collect::<String>().contains(needle)
+            })
+            .unwrap_or_else(|| panic!("{needle} not set"))
+    };
+    let note = page_of("附件：1．2020年重点项目计划表");
+    assert_eq!(page_of("2．2019年主要指标完成情况和2020年主要目标"), note);
+    assert_eq!(page_of("推动全区卫生健康事业高质量发展！"), note, "the closing's last line goes with the note");
+    let docx = common::write_as(&built.doc, Format::Docx, resources()).unwrap().0;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    let kept = |needle: &str| {
+        let para = &xml[..xml.find(needle).unwrap()];
+        para[para.rfind("<w:p ").unwrap()..].contains("<w:keepNext/>")
+    };
+    assert!(kept("同志们，新的一年"), "the two-line closing keeps with the note");
+    assert!(kept("附件：1．"), "the note's first line keeps with its second");
+    assert!(!kept("　　　2．"), "the last line keeps with nothing");
+}

@@ -547,9 +547,11 @@ fn number_jumps(loaded: &Loaded, doc: &Document, out: &mut Vec<Diagnostic>) {
             Some(Some(k)) => match k.jumped_from {
                 Some(from) => {
                     let level = &doc.numbering.levels[usize::from(heading.map_or(1, |h| h.level).clamp(1, 4) - 1)];
+                    // A label as the sentence names it: `四`, not `四、`.
+                    let bare = |l: &str| l.trim().trim_end_matches(['、', '．', '.']).to_string();
                     Diagnostic::warning(
                         "doc.number-jump",
-                        format!("“{title}”编为{}，按顺序应为{}", k.label.trim(), level.label(from).trim()),
+                        format!("“{title}”编为{}，按顺序应为{}", bare(&k.label), bare(&level.label(from))),
                     )
                     .with_help("编号是自动连续的；跳号若非有意，请删去 number")
                 }

@@ -124,7 +124,7 @@ pub(super) fn set_blocks(
                 sources.insert(out.len(), src);
                 out.push(Entry::Lines {
                     lines: set,
-                    keep_with_next: doc.closing_follows(bi),
+                    keep_with_next: doc.closing_follows(bi) || doc.note_continues(bi),
                     breakable: true,
                     table_header: None,
                 });

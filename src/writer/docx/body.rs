@@ -107,9 +107,13 @@ impl<'a> Body<'a> {
             // Blank lines as empty paragraphs, as a writer types them; none at
             // the document's start or after a page break (the PDF drops them at
             // a page's top).
-            // Between a chart and its note they keep with the note, as the chart does.
+            // Between a chart and its note they keep with the note, as the chart
+            // does; before the attachment note or the signature, with them, as
+            // a short paragraph before does (`whole_with_closing`).
             if !out.is_empty() && !break_before && !matches!(block, Block::Attachment(_)) {
-                let keep = bi > 0 && matches!(doc.blocks[bi - 1], Block::Chart(_)) && doc.note_follows(bi - 1);
+                let keep = bi > 0
+                    && (matches!(doc.blocks[bi - 1], Block::Chart(_)) && doc.note_follows(bi - 1)
+                        || self.whole_with_closing(bi - 1));
                 for _ in 0..doc.blank_lines_before(bi) {
                     out.push(Child::Paragraph(Box::new(Paragraph::new().style(styles::NORMAL).keep_next(keep))));
                 }
@@ -127,6 +131,12 @@ impl<'a> Body<'a> {
                 Block::Paragraph(t) => {
                     let spacing = self.spacing.remove(&bi).unwrap_or_default();
                     let mut p = Paragraph::new().style(styles::NORMAL);
+                    // The attachment note's lines stay together, and a short
+                    // paragraph before the note or signature goes with them, as
+                    // in the layout.
+                    if doc.note_continues(bi) || self.whole_with_closing(bi) {
+                        p = p.keep_next(true);
+                    }
                     if self.lone_line(bi) {
                         p = p.widow_control(false);
                     }
@@ -206,6 +216,16 @@ impl<'a> Body<'a> {
     /// top ([`crate::layout::SetText::lone_line`]): widow control, on in the
     /// Normal style, is switched off for it, so that the word processor breaks
     /// the page where the layout did.
+    /// Whether paragraph `bi` goes whole with the attachment note or the
+    /// signature after it: the layout keeps its last two lines with them
+    /// ([`crate::doc::Document::closing_follows`]), which for a paragraph of
+    /// one or two lines is all of it, as Word and LibreOffice keep a
+    /// paragraph with the next. (A longer one they would move whole.)
+    fn whole_with_closing(&self, bi: usize) -> bool {
+        self.doc.closing_follows(bi)
+            && matches!(self.layout.blocks.get(bi), Some(Some(SetBlock::Text(t))) if t.lines.len() <= 2)
+    }
+
     fn lone_line(&self, bi: usize) -> bool {
         matches!(self.layout.blocks.get(bi), Some(Some(SetBlock::Text(t))) if t.lone_line)
     }
