@@ -29,6 +29,7 @@ use crate::doc::{
     ATTACHMENT_NOTE, ATTACHMENT_NOTE_INDENT, Align, Attachment, Block, Chart, Counter, Document, Heading,
     HeadingNumber, LevelStyle, Meta, Numbering, Table, Text, printable,
 };
+use crate::numbers::MAX_HEADING_NUMBER;
 
 /// Settings from the front matter.
 #[derive(Debug, Deserialize)]
@@ -343,10 +344,14 @@ impl MarkupParser<'_> {
         let mut number = None;
         for (key, value) in attrs {
             match (key.as_ref(), value.as_deref().map(str::parse::<u32>)) {
-                ("number", Some(Ok(n))) if n > 0 => number = Some(n),
-                ("number", _) => self
-                    .errors
-                    .push(self.error(line, format!("标题的编号 number={} 要是正整数", value.as_deref().unwrap_or("")))),
+                ("number", Some(Ok(n))) if (1..=MAX_HEADING_NUMBER).contains(&n) => number = Some(n),
+                ("number", _) => self.errors.push(self.error(
+                    line,
+                    format!(
+                        "标题的编号 number={} 要是 1 到 {MAX_HEADING_NUMBER} 的整数",
+                        value.as_deref().unwrap_or("")
+                    ),
+                )),
                 (other, _) => {
                     self.errors.push(self.error(line, format!("不认识的标题属性 {other}；可用：number=编号")))
                 }
@@ -524,7 +529,7 @@ fn number_headings(doc: &mut Document) {
             Block::Heading(h) => {
                 let Some(number) = &mut h.number else { continue };
                 let i = usize::from(h.level - 1);
-                let next = counters[i] + 1;
+                let next = counters[i].saturating_add(1);
                 counters[i] = number.given.unwrap_or(next);
                 number.jumped_from = (counters[i] != next).then_some(next);
                 for (k, level) in levels.iter().enumerate().skip(i + 1) {
@@ -670,9 +675,12 @@ mod tests {
             (1, "（一）", None),
         ];
         assert_eq!(numbers, want.map(|(v, l, j)| (v, l.to_string(), j)));
-        for (attr, message) in
-            [("number=x", "number=x 要是正整数"), ("number=0", "number=0 要是正整数"), ("no=1", "不认识的标题属性 no")]
-        {
+        for (attr, message) in [
+            ("number=x", "number=x 要是 1 到 999 的整数"),
+            ("number=0", "number=0 要是 1 到 999 的整数"),
+            ("number=4294967295", "number=4294967295 要是 1 到 999 的整数"),
+            ("no=1", "不认识的标题属性 no"),
+        ] {
             let e = parse(&format!("{FRONT}## 标题 {{{attr}}}\n\n正文。\n"), "t").unwrap_err();
             assert!(e.to_string().contains(message), "{e}");
         }

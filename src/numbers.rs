@@ -84,6 +84,10 @@ pub fn ordinal(n: i64, pattern: &str) -> String {
     pattern.replace("{}", &chinese_numeral(n))
 }
 
+/// The largest number a heading may be given (`{number=…}` in the markup,
+/// `number:` in the data).
+pub const MAX_HEADING_NUMBER: u32 = 999;
+
 /// Whether `s` is a figure as a table cell holds it: a number with an
 /// optional sign, thousands commas, decimals and a `%` or `‰` after it.
 pub fn is_figure(s: &str) -> bool {

@@ -594,7 +594,12 @@ fn expected_zh(want: &str, names: Names) -> String {
     let want = want.trim();
     let known = match want {
         "f64" | "f32" | "a number" => "数字",
-        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" | "an integer" => "整数",
+        // The range, where a value out of it (`invalid value`) is the reason.
+        "u8" => "不大于 255 的非负整数",
+        "u16" => "不大于 65535 的非负整数",
+        "u32" => "不大于 4294967295 的非负整数",
+        "u64" | "usize" => "非负整数",
+        "i8" | "i16" | "i32" | "i64" | "isize" | "an integer" => "整数",
         "a string" | "a borrowed string" | "string" => "文字",
         "a sequence" | "sequence" => "列表（每项以“- ”开头）",
         "a map" | "map" => "映射（“键: 值”）",

@@ -384,7 +384,7 @@ fn fields_the_template_never_reads_are_warned() {
 
 /// An explicit `number:` that breaks the sequence is warned at the number,
 /// one that keeps it is quiet, one on a heading the template leaves
-/// unnumbered is said to do nothing, and 0 is refused.
+/// unnumbered is said to do nothing, and 0 or a number past 999 is refused.
 #[test]
 fn an_explicit_number_that_jumps_is_warned_where_written() {
     let data = format!(
@@ -426,8 +426,18 @@ fn an_explicit_number_that_jumps_is_warned_where_written() {
     let (code, found) = check(&p, "data", &[]);
     assert_eq!(code, Some(1));
     let f = one(&found, "data.numbering");
-    assert_eq!(message(f), "“提升服务”的编号 number 要从 1 起");
+    assert_eq!(message(f), "“提升服务”的编号 number 要在 1 到 999 之间");
     assert_eq!(at(f), position(&zero, "提升服务", "0"));
+    // A number past any counter (it once overflowed the next heading's).
+    let huge = data.replace("number: 2", "number: 4294967295");
+    let p = Project::new(&[("data/x/2018.yaml", &huge)]);
+    let (code, found) = check(&p, "data", &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(message(one(&found, "data.numbering")), "“提升服务”的编号 number 要在 1 到 999 之间");
+    let negative = data.replace("number: 2", "number: -1");
+    let p = Project::new(&[("data/x/2018.yaml", &negative)]);
+    let (_, found) = check(&p, "data", &[]);
+    assert_eq!(message(one(&found, "data.type")), "取值不对：应为不大于 4294967295 的非负整数，实际是整数 -1");
 }
 
 /// A table may leave cells empty; an `align` longer than the columns is

@@ -239,8 +239,13 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
         }
     }
     for (path, title, n) in numbers(report) {
-        if n == 0 {
-            errors.push(err("data.numbering", &format!("{path}.number"), format!("“{title}”的编号 number 要从 1 起")));
+        if !(1..=crate::numbers::MAX_HEADING_NUMBER).contains(&n) {
+            let max = crate::numbers::MAX_HEADING_NUMBER;
+            errors.push(err(
+                "data.numbering",
+                &format!("{path}.number"),
+                format!("“{title}”的编号 number 要在 1 到 {max} 之间"),
+            ));
         }
     }
     for (i, a) in report.attachments.iter().enumerate() {
