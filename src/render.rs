@@ -98,7 +98,11 @@ fn unread(loaded: &Loaded, reads: &Reads, template: &str) -> Vec<Diagnostic> {
     for (key, value) in top {
         let Some(key) = key.as_str().filter(|k| !READ_BY_NIANBAO.contains(k)) else { continue };
         let mut paths = vec![key.to_string()];
+        // Its keys, where the template saw a mapping too (a paragraph of
+        // points, `{ lead, points }`, it sees as the one string it prints).
+        let seen_as_mapping = loaded.context.get(key).is_some_and(|v| v.as_mapping().is_some());
         if read(key)
+            && seen_as_mapping
             && let Some(inner) = value.as_mapping()
         {
             paths = inner.keys().filter_map(|k| k.as_str()).map(|k| format!("{key}.{k}")).collect();

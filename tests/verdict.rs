@@ -380,6 +380,17 @@ fn fields_the_template_never_reads_are_warned() {
     let f = one(&found, "data.unread");
     assert_eq!(message(f), "数据里的 closing 不会印出来：模板“简短.md.j2”没有用到它");
     assert_eq!(at(f), position(&data, "template", "closing"));
+
+    // A paragraph of points at the top level is read whole: its lead and
+    // points are not fields the template skipped.
+    let data = MINIMAL.replace(
+        "opening: 开场。",
+        "opening: { lead: 开场。, points: [甲。, 乙。] }\nclosing: { points: [丙。, 丁。] }",
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let (code, found) = check(&p, "data", &[]);
+    assert_eq!(code, Some(0));
+    assert!(found.iter().all(|f| f["id"] != "data.unread"), "{found:#?}");
 }
 
 /// An explicit `number:` that breaks the sequence is warned at the number,
