@@ -77,22 +77,18 @@ impl FontName {
     }
 }
 
-/// A hash of everything in `doc`: what the characters each face sets depend on.
+/// A hash of the characters `doc` sets in each role: what the subset of
+/// each face depends on, so that two documents whose subsets differ name
+/// them differently (and two whose subsets are the same may share names).
 pub fn document_key(doc: &Document) -> u64 {
-    use std::fmt::Write;
     let mut h = Fnv::new();
-    let _ = write!(HashWriter(&mut h), "{doc:?}");
-    h.finish()
-}
-
-/// Formatting straight into a hash.
-struct HashWriter<'a>(&'a mut Fnv);
-
-impl std::fmt::Write for HashWriter<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
+    for (role, chars) in crate::fonts::coverage::chars_by_role(doc) {
+        h.write(role.key().as_bytes());
+        for ch in chars {
+            h.write(&u32::from(ch).to_le_bytes());
+        }
     }
+    h.finish()
 }
 
 /// One embedded font part.
