@@ -8,6 +8,14 @@ use nianbao::doc::Block;
 use nianbao::render;
 use nianbao::template::Templates;
 
+/// The Markdown a report at data/x/2018.yaml with `data` renders to with
+/// the built-in templates.
+fn markdown(data: &str) -> String {
+    let p = Project::new(&[("data/x/2018.yaml", data)]);
+    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+    nianbao::writer::markdown::write(&built.doc)
+}
+
 fn build_with(p: &Project, template: &str) -> Result<render::Built, nianbao::diag::Errors> {
     let templates = Templates::new(Some(&p.path("templates")));
     render::build(&p.path("data/x/2018.yaml"), &templates, Some(template))
@@ -347,9 +355,7 @@ fn a_section_heading_runs_into_its_text_when_asked() {
         ),
     ] {
         let data = format!("{}{plan}", MINIMAL.replace("kind: speech", &format!("kind: {kind}")));
-        let p = Project::new(&[("data/x/2018.yaml", &data)]);
-        let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
-        let md = nianbao::writer::markdown::write(&built.doc);
+        let md = markdown(&data);
         for want in [runin, "\n\n第二段。\n\n", alone, bare] {
             assert!(md.contains(want), "{kind}: {want:?} in\n{md}");
         }
@@ -406,9 +412,7 @@ fn points_run_wherever_paragraphs_stand() {
         MINIMAL.replace("opening: 开场。\n", ""),
         "opening: { points: [抓改革。, 抓服务。] }\nreview:\n  sections:\n    - title: 深化改革\n      intro:\n        - 今年，改革深入推进。\n        - { lead: 与此同时，, points: [完善制度；, 强化考核。] }\n  problems: { lead: 问题主要是：, points: [投入不足；, 人才短缺。] }\nclosing: [同志们，, { lead: 我们要, points: [坚定信心，, 扎实工作。] }]\n"
     );
-    let p = Project::new(&[("data/x/2018.yaml", &data)]);
-    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
-    let md = nianbao::writer::markdown::write(&built.doc);
+    let md = markdown(&data);
     for want in [
         "\n\n一是抓改革。二是抓服务。\n\n",
         "\n\n今年，改革深入推进。\n\n与此同时，一是完善制度；二是强化考核。\n\n",
@@ -438,9 +442,7 @@ fn an_explicit_number_is_printed_and_counted_on_from() {
     let data = format!(
         "{MINIMAL}review:\n  sections:\n    - title: 深化医改\n      intro: 改革。\n    - title: 提升服务\n      intro: 服务。\n    - title: 强化监管\n      number: 4\n      items:\n        - {{ title: 严格执法, paragraphs: 执法。 }}\n        - {{ title: 规范行医, number: 3, paragraphs: 行医。 }}\n    - title: 加强党建\n      intro: 党建。\n"
     );
-    let p = Project::new(&[("data/x/2018.yaml", &data)]);
-    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
-    let md = nianbao::writer::markdown::write(&built.doc);
+    let md = markdown(&data);
     for want in [
         "\n\n### （一）深化医改\n\n",
         "\n\n### （二）提升服务\n\n",
@@ -457,14 +459,10 @@ fn the_plan_is_counted_in_words() {
     let data = format!(
         "{MINIMAL}plan:\n  sections:\n    - {{ title: 甲, intro: 甲。 }}\n    - {{ title: 乙, intro: 乙。 }}\n"
     );
-    let p = Project::new(&[("data/x/2018.yaml", &data)]);
-    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
-    let md = nianbao::writer::markdown::write(&built.doc);
+    let md = markdown(&data);
     assert!(md.contains("\n\n重点抓好两个方面的工作。\n\n"), "{md}");
     let data = data.replace("intro: 乙。", "intro: 乙。, items: [{ title: 丙, paragraphs: 丙。 }]");
-    let p = Project::new(&[("data/x/2018.yaml", &data)]);
-    let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
-    let md = nianbao::writer::markdown::write(&built.doc);
+    let md = markdown(&data);
     assert!(md.contains("\n\n重点抓好两个方面1项重点工作。\n\n"), "{md}");
 }
 
