@@ -84,6 +84,33 @@ pub fn ordinal(n: i64, pattern: &str) -> String {
     pattern.replace("{}", &chinese_numeral(n))
 }
 
+/// The number a heading's marker gives (`（四）` 4, `第十二章` 12, `3．` 3,
+/// `（１）` 1): its Arabic or Chinese numeral (to 999); `None` without one.
+pub fn marker_number(marker: &str) -> Option<u32> {
+    let digits: String = marker
+        .chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            _ => None,
+        })
+        .collect();
+    if !digits.is_empty() {
+        return digits.parse().ok();
+    }
+    let (mut total, mut digit, mut any) = (0u32, 0u32, false);
+    for c in marker.chars() {
+        match DIGITS.iter().position(|d| d.starts_with(c)).or((c == '两').then_some(2)) {
+            Some(d) => (digit, any) = (d as u32, true),
+            None if c == '十' => (total, digit, any) = (total + digit.max(1) * 10, 0, true),
+            None if c == '百' => (total, digit, any) = (total + digit * 100, 0, true),
+            None if matches!(c, '千' | '万' | '亿') => return None,
+            None => {}
+        }
+    }
+    (any && total + digit > 0).then_some(total + digit)
+}
+
 /// The largest number a heading may be given (`{number=…}` in the markup,
 /// `number:` in the data).
 pub const MAX_HEADING_NUMBER: u32 = 999;
@@ -364,6 +391,18 @@ pub fn full_width_mark(c: char) -> Option<char> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn marker_numbers_read_back_what_the_numerals_write() {
+        for n in 1..=999 {
+            assert_eq!(super::marker_number(&format!("（{}）", super::chinese_numeral(n))), Some(n as u32), "{n}");
+        }
+        for (marker, n) in
+            [("第十二章", Some(12)), ("3．", Some(3)), ("（１）", Some(1)), ("二十、", Some(20)), ("（）", None)]
+        {
+            assert_eq!(super::marker_number(marker), n, "{marker}");
+        }
+    }
+
     #[test]
     fn figures_as_table_cells_hold_them() {
         for s in ["12000", "3500.5", "1,600.25", "8.5%", "-3", "－2.7", "0.61‰", " 42 "] {

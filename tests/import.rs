@@ -312,3 +312,30 @@ fn points_outside_items_are_imported_as_points() {
     let printed = format!("{lead}一是{}二是", points[0].as_str().unwrap());
     assert!(md.contains(&printed), "{printed} in the Markdown");
 }
+
+/// A source that skips a number (（一）（二）（四）, 1．3．) is numbered in
+/// sequence, and the data file says where, with the `number:` that would
+/// keep the jump.
+#[test]
+fn a_skipped_number_is_renumbered_and_noted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("要点.txt");
+    std::fs::write(
+        &src,
+        "2019年全县卫生健康工作要点\n2019年，全县卫生健康工作的总体要求是：以人民健康为中心。\n重点做好以下工作：\n\
+         一、深化医改\n（一）推进分级诊疗。建好医共体。\n（二）加强基层建设。完成村卫生室33个。\n\
+         （四）完善药品保障。落实基本药物制度。\n（五）加强综合监管。开展专项整治。\n\
+         二、强化公共卫生\n1．做好疫苗管理。严格冷链。\n3．做好慢病管理。规范管理。\n",
+    )
+    .unwrap();
+    let (yaml, md) = import_and_render(&src, "x", 2019, &["--kind", "key-points", "--unit", "样例县"]);
+    let notes: Vec<&str> = yaml.lines().map(str::trim).filter(|l| l.contains("原文编号跳了")).collect();
+    assert_eq!(
+        notes,
+        [
+            "# 原文编号跳了：这里写的是“（四）”，按顺序是第3个，已按顺序编号；确要跳号，在这一项写 number: 4",
+            "# 原文编号跳了：这里写的是“3．”，按顺序是第2个，已按顺序编号；确要跳号，在这一项写 number: 3",
+        ]
+    );
+    assert!(md.contains("（三）完善药品保障") && md.contains("（四）加强综合监管"), "{md}");
+}

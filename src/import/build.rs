@@ -60,6 +60,22 @@ impl Ctx {
     fn note(&mut self, path: impl Into<String>, what: impl Into<String>) {
         self.notes.push((path.into(), format!("识别为：{}", what.into())));
     }
+
+    /// The note for heading `n` built at `path` (`what` it was recognised
+    /// as), and where the source skips a number there, a note saying so:
+    /// nianbao numbers in sequence unless the data says `number:`.
+    fn heading(&mut self, path: &str, n: &Node, what: String) {
+        self.note(path, what);
+        if let (Some(place), Some(written)) = (n.skipped, numbers::marker_number(&n.marker)) {
+            self.notes.push((
+                path.to_string(),
+                format!(
+                    "原文编号跳了：这里写的是“{}”，按顺序是第{place}个，已按顺序编号；确要跳号，在这一项写 number: {written}",
+                    n.marker.trim()
+                ),
+            ));
+        }
+    }
 }
 
 /// Build the report the outline reads as.
@@ -490,7 +506,7 @@ fn requirement(p: &str, r: &Report, kind: Kind, year: i32) -> Option<(String, St
 /// A section (（一）): its paragraphs, its items. In a work report a
 /// paragraph of 一是<标题>。……二是…… is the section's items.
 fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
-    cx.note(path, format!("{}“{}{}”", level_name(n.level), n.marker, n.title));
+    cx.heading(path, n, format!("{}“{}{}”", level_name(n.level), n.marker, n.title));
     // The templates set a section's heading on its own line: one typed run in keeps its full stop.
     let title = if n.runin { format!("{}。", n.title) } else { n.title.clone() };
     let mut s = Section { title, ..Section::default() };
@@ -527,7 +543,7 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
         let it = item(c, cx, in_review);
         let p = format!("{path}.items[{at}]");
         let how = if c.runin { "，接排" } else { "，单独成行" };
-        cx.note(&p, format!("{}“{}{}”{how}", level_name(c.level), c.marker, c.title));
+        cx.heading(&p, c, format!("{}“{}{}”{how}", level_name(c.level), c.marker, c.title));
         if !it.points.is_empty() {
             cx.note(format!("{p}.points"), format!("要点 {} 项（一是……）", it.points.len()));
         }
@@ -844,7 +860,7 @@ fn plan_doc(root: &Node, r: &mut Report, cx: &mut Ctx) {
 /// A 第X节 section of a plan: paragraphs opening with a short phrase
 /// (`加强卫生人才培养。依托……`) are its items, run in and unnumbered.
 fn plan_section(n: &Node, cx: &mut Ctx, path: &str) -> Section {
-    cx.note(path, format!("{}“{}{}”", level_name(n.level), n.marker, n.title));
+    cx.heading(path, n, format!("{}“{}{}”", level_name(n.level), n.marker, n.title));
     let mut s = Section { title: n.title.clone(), ..Section::default() };
     let mut paras = n.body.clone();
     for c in &n.children {

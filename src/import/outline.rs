@@ -5,6 +5,7 @@
 //! 第X部分 第X章 第X节, a bare task number on its own line), with run-in
 //! headings (`1．标题。正文……`) split from their text. Nothing else is dropped.
 
+use crate::numbers::marker_number;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -51,6 +52,9 @@ pub struct Node {
     /// the report's closing).
     pub outro: Vec<String>,
     pub tables: Vec<Vec<Vec<String>>>,
+    /// Where the source skips a number (（一）（二）（四）): the number this
+    /// heading's place gives it, its marker saying another.
+    pub skipped: Option<u32>,
 }
 
 /// An attachment (附件): its title, paragraphs and tables.
@@ -399,10 +403,20 @@ fn tree(blocks: Vec<Line>) -> Node {
 }
 
 /// Pop every open node of level `level` or deeper into its parent.
+/// A heading whose number does not follow the one before it at its level
+/// (and does not start afresh at 1) is marked [`Node::skipped`].
 fn close(stack: &mut Vec<Node>, level: u8) {
     while stack.len() > 1 && stack.last().is_some_and(|n| n.level >= level) {
-        let done = stack.pop().expect("open node");
-        stack.last_mut().expect("parent").children.push(done);
+        let mut done = stack.pop().expect("open node");
+        let parent = stack.last_mut().expect("parent");
+        let before = parent.children.last().filter(|p| p.level == done.level).and_then(|p| marker_number(&p.marker));
+        if let (Some(before), Some(n)) = (before, marker_number(&done.marker))
+            && n != before + 1
+            && n != 1
+        {
+            done.skipped = Some(before + 1);
+        }
+        parent.children.push(done);
     }
 }
 
