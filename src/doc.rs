@@ -322,8 +322,6 @@ pub fn value_text(v: f64) -> String {
     format!("{v}")
 }
 
-/// How the attachment note under the body begins (GB/T 9704 7.3.4), a
-/// paragraph of its own with a blank line above it.
 /// How many characters in from the text block's right edge a signature's
 /// last line ends: the date four (GB/T 9704 7.3.5.2), the issuing body above
 /// it centred over it; a signature without a date, its one line, two.
@@ -331,6 +329,8 @@ pub fn signature_inset(lines: &[Text]) -> usize {
     if lines.len() > 1 { 4 } else { 2 }
 }
 
+/// How the attachment note under the body begins (GB/T 9704 7.3.4), a
+/// paragraph of its own with a blank line above it.
 pub const ATTACHMENT_NOTE: &str = "附件：";
 
 /// What starts each line of the attachment note after the first
@@ -442,16 +442,19 @@ impl Document {
     /// Whether block `i` is a line of the attachment note that another line of
     /// it follows: the note's lines stay together on one page.
     pub fn note_continues(&self, i: usize) -> bool {
-        let line = |k: usize, first: bool| match self.blocks.get(k) {
-            Some(Block::Paragraph(t)) => {
-                let text = t.plain();
-                (first && text.starts_with(ATTACHMENT_NOTE)) || text.starts_with(ATTACHMENT_NOTE_INDENT)
-            }
-            _ => false,
+        let text = |k: usize| match self.blocks.get(k) {
+            Some(Block::Paragraph(t)) => t.plain(),
+            _ => String::new(),
         };
-        // Continuation lines follow the first, or one another.
-        let in_note = |k: usize| (0..=k).rev().take_while(|&j| line(j, false) || line(j, true)).any(|j| line(j, true));
-        in_note(i) && line(i + 1, false)
+        // A continuation line (`　　　2．title`, as `markup` writes it) follows
+        // only the note's first line or another continuation line.
+        let continuation = |s: &str| {
+            s.strip_prefix(ATTACHMENT_NOTE_INDENT)
+                .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_digit()))
+                .is_some_and(|rest| rest.len() < s.len() - ATTACHMENT_NOTE_INDENT.len() && rest.starts_with('．'))
+        };
+        let this = text(i);
+        continuation(&text(i + 1)) && (this.starts_with(ATTACHMENT_NOTE) || continuation(&this))
     }
 
     /// How many blank lines come before block `i`: one after the title, one

@@ -413,16 +413,12 @@ impl MarkupParser<'_> {
             return Err(self.error(1, "numbering 最多四级").into());
         }
         for (i, spec) in specs.iter().enumerate() {
-            let (counter, token) = if spec.format.contains("{一}") {
-                (Counter::Chinese, "{一}")
-            } else if spec.format.contains("{1}") {
-                (Counter::Decimal, "{1}")
-            } else {
+            let Some((prefix, chinese, suffix)) = crate::numbers::number_format(&spec.format) else {
                 return Err(self
-                    .error(1, format!("numbering 第{}级的格式“{}”里要有 {{一}} 或 {{1}}", i + 1, spec.format))
+                    .error(1, format!("numbering 第{}级的格式“{}”里要有且只有一个 {{一}} 或 {{1}}", i + 1, spec.format))
                     .into());
             };
-            let (prefix, suffix) = spec.format.split_once(token).expect("token present");
+            let counter = if chinese { Counter::Chinese } else { Counter::Decimal };
             let restart = spec.restart.unwrap_or(i as u8);
             if restart as usize > i {
                 return Err(self.error(1, format!("numbering 第{}级的 restart 只能是 0 到 {i}", i + 1)).into());

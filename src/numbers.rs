@@ -111,6 +111,21 @@ pub fn marker_number(marker: &str) -> Option<u32> {
     (any && total + digit > 0).then_some(total + digit)
 }
 
+/// A heading number's format (`（{一}）`, `{1}．`): the text before its one
+/// counter, whether that counter is Chinese (`{一}`; else `{1}`), and the
+/// text after; `None` unless it holds exactly one counter and no control
+/// character. What the data's `numbering` and the markup's front matter
+/// both accept.
+pub fn number_format(f: &str) -> Option<(&str, bool, &str)> {
+    let tokens = f.matches("{一}").count() + f.matches("{1}").count();
+    if tokens != 1 || f.chars().any(char::is_control) {
+        return None;
+    }
+    let chinese = f.contains("{一}");
+    let (before, after) = f.split_once(if chinese { "{一}" } else { "{1}" })?;
+    Some((before, chinese, after))
+}
+
 /// The largest number a heading may be given (`{number=…}` in the markup,
 /// `number:` in the data).
 pub const MAX_HEADING_NUMBER: u32 = 999;

@@ -34,16 +34,7 @@ fn normalise(line: &str) -> String {
     let line = numbered.replace(line, "");
     line.chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}' && *c != '\\')
-        .map(|c| match c {
-            ',' => '，',
-            ';' => '；',
-            ':' => '：',
-            '?' => '？',
-            '!' => '！',
-            '(' => '（',
-            ')' => '）',
-            c => c,
-        })
+        .map(|c| nianbao::numbers::full_width_mark(c).unwrap_or(c))
         .collect()
 }
 

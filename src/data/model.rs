@@ -257,8 +257,7 @@ impl Numbering {
             return Err((None, format!("numbering 写了 {} 级；标题编号有一到四级", levels.len())));
         }
         for (i, f) in levels.iter().enumerate() {
-            let tokens = f.matches("{一}").count() + f.matches("{1}").count();
-            if tokens != 1 || f.chars().any(char::is_control) {
+            if crate::numbers::number_format(f).is_none() {
                 return Err((
                     Some(i),
                     format!("第{}级的格式“{f}”里要有且只有一个 {{一}}（汉字序号）或 {{1}}（阿拉伯数字）", i + 1),
@@ -760,6 +759,21 @@ impl Paragraph {
             Paragraph::Points(p) => p.text(),
         }
     }
+
+    /// A paragraph as typed: points where it runs two or more of them in
+    /// sequence at clause starts (`公共卫生方面。一是……二是……`), which print as
+    /// the same text; else the text.
+    pub fn parse(text: String) -> Paragraph {
+        let (lead, points) = Points::split(&text);
+        if points.is_empty() {
+            return Paragraph::Text(text);
+        }
+        Paragraph::Points(Points { lead: (!lead.is_empty()).then_some(lead), points })
+    }
+
+    fn visit_points<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Paragraph, A::Error> {
+        Points::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Paragraph::Points)
+    }
 }
 
 impl Points {
@@ -894,28 +908,9 @@ impl From<String> for Paragraph {
     }
 }
 
-impl Paragraph {
-    /// A paragraph as typed: points where it runs two or more of them in
-    /// sequence at clause starts (`公共卫生方面。一是……二是……`), which print as
-    /// the same text; else the text.
-    pub fn parse(text: String) -> Paragraph {
-        let (lead, points) = Points::split(&text);
-        if points.len() < 2 {
-            return Paragraph::Text(text);
-        }
-        Paragraph::Points(Points { lead: (!lead.is_empty()).then_some(lead), points })
-    }
-}
-
 impl From<Vec<String>> for Paragraphs {
     fn from(texts: Vec<String>) -> Self {
         Paragraphs(texts.into_iter().map(Paragraph::Text).collect())
-    }
-}
-
-impl Paragraph {
-    fn visit_points<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Paragraph, A::Error> {
-        Points::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Paragraph::Points)
     }
 }
 
