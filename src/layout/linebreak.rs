@@ -92,12 +92,12 @@ pub fn is_unit(c: char) -> bool {
 
 /// A closing mark ([`CLOSING`]): its blank half is on its right.
 pub fn closing(c: char) -> bool {
-    !ideograph(c) && CLOSING.contains(c)
+    mark_in(CLOSING, c)
 }
 
 /// An opening mark ([`OPENING`]): its blank half is on its left.
 pub fn opening(c: char) -> bool {
-    !ideograph(c) && OPENING.contains(c)
+    mark_in(OPENING, c)
 }
 
 /// What compression of adjacent punctuation (clreq 3.1.6) takes from the pair
@@ -147,17 +147,23 @@ pub fn set_width(line: &[char], widths: &[f32]) -> f32 {
 
 /// Whether `c` may not start a line ([`NO_LINE_START`]).
 pub fn no_line_start(c: char) -> bool {
-    !ideograph(c) && NO_LINE_START.contains(c)
+    mark_in(NO_LINE_START, c)
 }
 
 /// Whether `c` may not end a line ([`NO_LINE_END`]).
 pub fn no_line_end(c: char) -> bool {
-    !ideograph(c) && NO_LINE_END.contains(c)
+    mark_in(NO_LINE_END, c)
 }
 
-/// A CJK ideograph: never a mark, so the mark lists need not be searched for
-/// most of a report's characters (a search of a `&str` for a Han character is
-/// slow: its UTF-8 bytes recur in every mark's).
+/// Whether `c` is one of the marks `set` lists. Han characters, figures and
+/// Latin letters are never marks, so the list is not searched for most of a
+/// report's characters (a search of a `&str` for a Han character is slow: its
+/// UTF-8 bytes recur in every mark's).
+fn mark_in(set: &str, c: char) -> bool {
+    !(ideograph(c) || c.is_ascii_alphanumeric()) && set.contains(c)
+}
+
+/// A CJK ideograph.
 fn ideograph(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
@@ -189,7 +195,9 @@ pub struct LineSpan {
 /// Characters that sit on the character grid (Han, full-width marks, Chinese
 /// quotes and dashes); a line of only these shows any deviation from 28 per line.
 pub fn on_grid(c: char) -> bool {
-    ideograph(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF) || "“”‘’—…·".contains(c)
+    ideograph(c)
+        || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
 /// Whether every character of `line` is on the grid, white space aside (it is
