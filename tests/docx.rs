@@ -997,3 +997,40 @@ fn an_undated_signature_stands_two_characters_in() {
     // Dated: the date four characters in, the body (two characters wider) centred over it.
     assert_eq!(right_indents(&format!("{yaml}date: 2018-03-02\n")), ["960", "1280"]);
 }
+
+/// A blank line the layout drops at a page's top is not written either: a
+/// paragraph, a chart and a paragraph after it, for every length of the first,
+/// so that for one of them the first paragraph fills page 1 and the blank
+/// line before the chart falls at the top of page 2. An empty paragraph there
+/// would start Word's and LibreOffice's page 2 a line lower than the PDF's.
+#[test]
+fn blank_lines_dropped_at_a_page_top_are_not_written() {
+    use nianbao::writer::{Format, Options, Resources, lay_out, write};
+    let config = nianbao::config::Config::discover(&common::root().join("data/xiangyuan/2018.yaml")).unwrap();
+    let fonts = Some(std::sync::Arc::new(nianbao::fonts::FontBook::new(&config).unwrap()));
+    let res = Resources { config: std::sync::Arc::new(config), fonts };
+    let chart = "```chart\ntitle: 指标\nunit: 个\nseries: [\"2016年\", \"2017年\"]\ncategories:\n  - { name: 床位, values: [1, 2] }\n```";
+    let mut dropped_seen = 0;
+    for lines in 1..=22 {
+        let first = "甲".repeat(26 + 28 * (lines - 1));
+        let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n{first}\n\n{chart}\n\n乙乙乙。\n");
+        let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
+        let layout = lay_out(&doc, &[Format::Docx], &res).unwrap().unwrap();
+        let (bytes, _) = write(&doc, Some(&layout), Format::Docx, &res, &Options::default()).unwrap();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), bytes).unwrap();
+        let xml = xml(&unzip(file.path()).1, "word/document.xml");
+        let paras: Vec<&str> = xml.split("<w:p ").skip(1).collect();
+        // The empty paragraphs between the first paragraph and the chart's.
+        let chart_at = paras.iter().position(|p| p.contains("<c:chart ")).unwrap();
+        let empty = paras[1..chart_at].iter().filter(|p| !p.contains("<w:t")).count();
+        // Whether the chart starts page 2 (nothing of the first paragraph there).
+        let chart_tops_page_2 =
+            layout.pages.len() > 1 && layout.pages[1].runs.iter().all(|r| r.glyphs.iter().all(|g| g.ch != '甲'));
+        let dropped = layout.blanks_dropped.get(&1).copied().unwrap_or(0);
+        let want = if lines == 22 { (true, 1, 0) } else { (chart_tops_page_2, 0, 1) };
+        assert_eq!((chart_tops_page_2, dropped, empty), want, "{lines} lines");
+        dropped_seen += dropped;
+    }
+    assert_eq!(dropped_seen, 1);
+}

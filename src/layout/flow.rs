@@ -44,8 +44,10 @@ impl SetLine {
 pub(super) enum Entry {
     /// A group of lines from one block.
     Lines { lines: Vec<SetLine>, keep_with_next: bool, breakable: bool, table_header: Option<Box<SetLine>> },
-    /// An empty grid line (skipped at a page's top).
-    Blank,
+    /// An empty grid line (skipped at a page's top): one of the blank lines
+    /// before block `before` ([`Document::blank_lines_before`]), or `None` for
+    /// the one inside an attachment's heading.
+    Blank { before: Option<usize> },
     /// Continue on a new page.
     PageBreak,
 }
@@ -60,7 +62,7 @@ pub(super) fn set_blocks(
 ) -> Result<()> {
     let indent = 2.0 * CHAR_PITCH;
     for (bi, block) in doc.blocks.iter().enumerate() {
-        out.extend(std::iter::repeat_n(Entry::Blank, doc.blank_lines_before(bi)));
+        out.extend(std::iter::repeat_n(Entry::Blank { before: Some(bi) }, doc.blank_lines_before(bi)));
         match block {
             Block::Title(title_lines) => {
                 let mut set = Vec::new();
@@ -181,7 +183,7 @@ pub(super) fn set_blocks(
                     breakable: false,
                     table_header: None,
                 });
-                out.push(Entry::Blank);
+                out.push(Entry::Blank { before: None });
                 let items = shape_text(faces, &plain_segments(&a.title, Attachment::TITLE_ROLE))?;
                 out.push(Entry::Lines {
                     lines: set_centred(&items),

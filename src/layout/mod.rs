@@ -59,7 +59,8 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
     let mut sources = HashMap::new();
     let mut blocks = vec![None; doc.blocks.len()];
     set_blocks(doc, faces, &mut lines, &mut outline_pending, &mut sources, &mut blocks)?;
-    let paginate::Paginated { pages, outline, extra, lone } = paginate(lines, outline_pending, faces, &sources);
+    let paginate::Paginated { pages, outline, extra, lone, blanks_dropped } =
+        paginate(lines, outline_pending, faces, &sources);
     // Before any writer spends time on it (the DOCX fits every line of it).
     if pages.len() > MAX_PAGES {
         return Err(Diagnostic::error(
@@ -79,7 +80,7 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
             blocks[block] = Some(SetBlock::Text(SetText { items: src.items, label: src.label, lines, lone_line }));
         }
     }
-    Ok(Layout { pages, outline, blocks })
+    Ok(Layout { pages, outline, blocks, blanks_dropped })
 }
 
 /// Most pages a report may have.

@@ -4,7 +4,7 @@
 //! page allows (GB/T 9704 fills the text block) and else by ending the page a
 //! line or two short, repeating a table's header, and adding the page numbers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::config::Role;
 
@@ -79,6 +79,9 @@ pub(super) struct Paginated {
     /// The paragraphs (by entry) left with a line alone at a page's foot or
     /// top (see [`Pass::lone`]).
     pub(super) lone: HashSet<usize>,
+    /// By block: how many of the blank lines before it fell at a page's top
+    /// and were dropped.
+    pub(super) blanks_dropped: BTreeMap<usize, usize>,
 }
 
 /// Paragraphs that could be re-set to fill the current page: those on it, and
@@ -108,6 +111,7 @@ pub(super) fn place_entries(
         outline: Vec::new(),
         paras: PageParas::default(),
         lone: HashSet::new(),
+        blanks_dropped: BTreeMap::new(),
     };
     let mut outline_at = outline_at.iter().peekable();
     for (idx, entry) in entries.iter().enumerate() {
@@ -117,12 +121,14 @@ pub(super) fn place_entries(
                     pass.new_page();
                 }
             }
-            Entry::Blank => {
+            Entry::Blank { before } => {
                 if pass.cur > 0 {
                     pass.cur += 1;
                     if pass.cur >= grid::LINES {
                         pass.new_page();
                     }
+                } else if let Some(block) = before {
+                    *pass.blanks_dropped.entry(*block).or_default() += 1;
                 }
             }
             Entry::Lines { .. } => {
@@ -135,7 +141,13 @@ pub(super) fn place_entries(
     if pages.len() > 1 && pages.last().is_some_and(|p| p.runs.is_empty()) {
         pages.pop();
     }
-    Ok(Paginated { pages, outline: pass.outline, extra: HashMap::new(), lone: pass.lone })
+    Ok(Paginated {
+        pages,
+        outline: pass.outline,
+        extra: HashMap::new(),
+        lone: pass.lone,
+        blanks_dropped: pass.blanks_dropped,
+    })
 }
 
 /// Lines an entry needs before a break is allowed after it: all of an
@@ -159,7 +171,7 @@ fn min_lines(e: &Entry, orphan: bool) -> usize {
             };
             head + lines.iter().take(take).map(|l| l.height).sum::<usize>()
         }
-        Entry::Blank | Entry::PageBreak => 0,
+        Entry::Blank { .. } | Entry::PageBreak => 0,
     }
 }
 
@@ -169,7 +181,7 @@ fn chain_after(entries: &[Entry], idx: usize, orphan: bool) -> usize {
     let mut need = 0;
     for next in &entries[idx + 1..] {
         match next {
-            Entry::Blank => need += 1,
+            Entry::Blank { .. } => need += 1,
             Entry::Lines { keep_with_next, lines, .. } => {
                 let least = min_lines(next, orphan);
                 need += least;
@@ -203,6 +215,8 @@ struct Pass<'a> {
     /// top, as avoiding it would have left a page more than a line short: a
     /// word processor's widow control must not move that line.
     lone: HashSet<usize>,
+    /// See [`Paginated::blanks_dropped`].
+    blanks_dropped: BTreeMap<usize, usize>,
 }
 
 impl Pass<'_> {

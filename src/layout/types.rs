@@ -2,6 +2,8 @@
 //! outline, and for the blocks a word processor breaks itself, how the layout
 //! broke them. Plain data that every writer receives with the document model.
 
+use std::collections::BTreeMap;
+
 use crate::fonts::FaceId;
 
 use super::linebreak;
@@ -17,6 +19,11 @@ pub struct Layout {
     /// lines, for the blocks a word processor breaks itself (paragraphs, run-in
     /// and wrapped headings, tables).
     pub blocks: Vec<Option<SetBlock>>,
+    /// By block index: how many of the blank lines before the block
+    /// ([`Document::blank_lines_before`](crate::doc::Document::blank_lines_before))
+    /// fell at a page's top and were dropped, which a word processor must be
+    /// told (it would set an empty paragraph there).
+    pub blanks_dropped: BTreeMap<usize, usize>,
 }
 
 /// One page: runs of glyphs, ruled lines and filled rectangles.
