@@ -120,6 +120,39 @@ pub struct RoleConfig {
     /// Set in bold; a face without a bold design is emboldened by stroking.
     #[serde(default)]
     pub bold: bool,
+    /// The type size, for tables only (the others' GB/T 9704 fixes): a
+    /// Chinese size name (`四号`, `小四`) or points.
+    #[serde(default)]
+    pub size: Option<TypeSize>,
+}
+
+/// A type size in points, written as a Chinese size name or a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TypeSize(pub f32);
+
+/// The Chinese type sizes a table may take, with their points.
+const TABLE_SIZES: [(&str, f32); 5] = [("三号", 16.0), ("小三", 15.0), ("四号", 14.0), ("小四", 12.0), ("五号", 10.5)];
+
+impl<'de> Deserialize<'de> for TypeSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Points(f32),
+            Name(String),
+        }
+        match Written::deserialize(d)? {
+            Written::Points(p) => Ok(TypeSize(p)),
+            Written::Name(n) => {
+                TABLE_SIZES.iter().find(|(name, _)| *name == n.trim()).map(|&(_, p)| TypeSize(p)).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "不认识的字号“{n}”；可用：{}，或写磅数",
+                        TABLE_SIZES.iter().map(|(name, _)| *name).collect::<Vec<_>>().join("、")
+                    ))
+                })
+            }
+        }
+    }
 }
 
 /// Typographic roles; each has a face and a size fixed by GB/T 9704.
@@ -180,7 +213,8 @@ impl Role {
         }
     }
 
-    /// Type size in points (GB/T 9704: 2号 22 pt title, 3号 16 pt text, 4号 14 pt folio).
+    /// Type size in points (GB/T 9704: 2号 22 pt title, 3号 16 pt text, 4号 14 pt
+    /// folio); a table's may be configured ([`Roles::size`]).
     pub fn size_pt(self) -> f32 {
         match self {
             Role::Title => 22.0,
@@ -191,6 +225,12 @@ impl Role {
 }
 
 impl Roles {
+    /// The type size of `role` in points: the table's as configured, every
+    /// other role's [`Role::size_pt`].
+    pub fn size(&self, role: Role) -> f32 {
+        self.get(role).size.map_or(role.size_pt(), |s| s.0)
+    }
+
     pub fn get(&self, role: Role) -> &RoleConfig {
         match role {
             Role::Title => &self.title,
@@ -296,6 +336,20 @@ impl Config {
         }
         for (i, f) in self.fonts.fallback.iter().enumerate() {
             check(f, format!("fonts.fallback[{i}]"));
+        }
+        // Only a table's size is the office's to choose, within 五号 to 三号.
+        for role in Role::ALL {
+            let Some(TypeSize(pt)) = self.fonts.roles.get(role).size else { continue };
+            let path = format!("fonts.roles.{}.size", role.key());
+            let message = if role != Role::Table {
+                "只有表格（fonts.roles.table）可以改字号：正文、标题、页码的字号由 GB/T 9704 规定".to_string()
+            } else if !(10.5..=16.0).contains(&pt) {
+                format!("表格字号 {pt} 磅不在五号（10.5 磅）到三号（16 磅）之间")
+            } else {
+                continue;
+            };
+            errors
+                .push(Diagnostic::error("config.size", message).at(yaml::locate(files, &path, false)).with_path(path));
         }
         if errors.is_empty() { Ok(()) } else { Err(crate::diag::Errors(errors)) }
     }

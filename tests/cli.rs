@@ -235,3 +235,37 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Only a table's type size is the office's to choose: a size on another role,
+/// one outside 五号–三号 and an unknown size name are each a located error, and
+/// 小四 renders.
+#[test]
+fn a_table_size_is_the_only_size_an_office_chooses() {
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL)]);
+    let render = |config: &str| {
+        p.write("nianbao.yaml", format!("fonts:\n  roles:\n    {config}\n").as_bytes());
+        nianbao(p.dir.path(), &["render", "data/x/2018.yaml", "--format", "docx", "--force"])
+    };
+    for (config, message, at) in [
+        (
+            "body: { face: fang, size: 四号 }",
+            "错误[config.size]：只有表格（fonts.roles.table）可以改字号：正文、标题、页码的字号由 GB/T 9704 规定",
+            "--> nianbao.yaml:3:31",
+        ),
+        (
+            "table: { face: fang, size: 20 }",
+            "错误[config.size]：表格字号 20 磅不在五号（10.5 磅）到三号（16 磅）之间",
+            "--> nianbao.yaml:3:32",
+        ),
+        (
+            "table: { face: fang, size: 二号 }",
+            "不认识的字号“二号”；可用：三号、小三、四号、小四、五号，或写磅数",
+            "--> nianbao.yaml:3:32",
+        ),
+    ] {
+        let o = render(config);
+        assert_eq!(o.status.code(), Some(1), "{config}");
+        assert!(stderr(&o).contains(message) && stderr(&o).contains(at), "{config}: {}", stderr(&o));
+    }
+    assert!(render("table: { face: fang, size: 小四 }").status.success());
+}

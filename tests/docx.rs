@@ -1034,3 +1034,43 @@ fn blank_lines_dropped_at_a_page_top_are_not_written() {
     }
     assert_eq!(dropped_seen, 1);
 }
+
+/// `fonts.roles.table.size` sets a table's type: 四号 (14 pt) in the PDF's
+/// table runs and the DOCX's table text style, with Word's 1.9 mm cell padding
+/// in both; the body stays 三号 (16 pt) and the default table 三号 with 1 mm.
+#[test]
+fn a_table_is_set_at_its_configured_size() {
+    use nianbao::writer::{Format, Options, Resources, lay_out, write};
+    let md = "---\nfile: x\ndate: \"2018-01-01\"\n---\n\n正文。\n\n| 指标 | 2017年 |\n|---|---:|\n| 床位数 | 1,200 |\n";
+    let doc = nianbao::markup::parse(md, "t.md").expect("markup");
+    let set_at = |config: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        // The repository's fonts as the project's (a library test has no shipped fonts).
+        let fonts_dir = format!("fonts:\n  dir: {}\n", common::root().join("fonts").display());
+        std::fs::write(dir.path().join("nianbao.yaml"), config.replace("fonts:\n", &fonts_dir)).unwrap();
+        let config = nianbao::config::Config::discover(&dir.path().join("data/x/2018.yaml")).unwrap();
+        let fonts = Some(std::sync::Arc::new(nianbao::fonts::FontBook::new(&config).unwrap()));
+        let res = Resources { config: std::sync::Arc::new(config), fonts };
+        let layout = lay_out(&doc, &[Format::Docx], &res).unwrap().unwrap();
+        let size_of = |ch: char| {
+            let runs = layout.pages[0].runs.iter();
+            runs.filter(|r| r.glyphs.iter().any(|g| g.ch == ch)).map(|r| r.size).next().unwrap()
+        };
+        let Some(Some(nianbao::layout::SetBlock::Table(table))) = layout.blocks.get(1) else { panic!("no table set") };
+        let pad_mm = table.pad / (72.0 / 25.4);
+        let (bytes, _) = write(&doc, Some(&layout), Format::Docx, &res, &Options::default()).unwrap();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), bytes).unwrap();
+        let parts = unzip(file.path()).1;
+        let sz = style(&xml(&parts, "word/styles.xml"), "TableText").split("<w:sz w:val=\"").nth(1).unwrap()[..2]
+            .to_string();
+        let document = xml(&parts, "word/document.xml");
+        let margin = document.split("<w:tblCellMar>").nth(1).unwrap().split("<w:left w:w=\"").nth(1).unwrap();
+        let margin: i32 = margin[..margin.find('"').unwrap()].parse().unwrap();
+        ((size_of('正'), size_of('床')), (pad_mm * 10.0).round() / 10.0, sz, margin)
+    };
+    let default = set_at("fonts:\n  fallback: [noto-serif]\n");
+    assert_eq!(default, ((16.0, 16.0), 1.0, "32".to_string(), 57), "三号, 1 mm (57 twips)");
+    let four = set_at("fonts:\n  roles:\n    table: { face: fang, size: 四号 }\n");
+    assert_eq!(four, ((16.0, 14.0), 1.9, "28".to_string(), 108), "四号, 1.9 mm (108 twips)");
+}

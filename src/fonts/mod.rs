@@ -32,6 +32,8 @@ pub type FaceId = usize;
 pub struct FontBook {
     faces: Vec<Slot>,
     roles: Vec<(Role, FaceId, bool)>,
+    /// Each role's type size in points.
+    sizes: Vec<(Role, f32)>,
     fallback: Vec<FaceId>,
 }
 
@@ -130,8 +132,9 @@ impl FontBook {
                 (r, id(&rc.face), rc.bold)
             })
             .collect();
+        let sizes = Role::ALL.iter().map(|&r| (r, config.fonts.roles.size(r))).collect();
         let fallback = config.fonts.fallback.iter().map(|n| id(n)).collect();
-        Ok(FontBook { faces, roles, fallback })
+        Ok(FontBook { faces, roles, sizes, fallback })
     }
 
     /// The face `id`, read and parsed on first use.
@@ -168,6 +171,11 @@ impl FontBook {
     pub fn role(&self, role: Role) -> (FaceId, bool) {
         let &(_, id, bold) = self.roles.iter().find(|(r, ..)| *r == role).expect("every role configured");
         (id, bold)
+    }
+
+    /// The type size of `role` in points, as configured.
+    pub fn size(&self, role: Role) -> f32 {
+        self.sizes.iter().find(|(r, _)| *r == role).map_or(role.size_pt(), |&(_, s)| s)
     }
 
     /// The fallback chain, in order.

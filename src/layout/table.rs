@@ -14,9 +14,13 @@ use crate::doc::{Align, Table};
 
 use grid::BLOCK_W;
 
-/// Cell padding on each side: 1 mm, as in the DOCX writer (Word's 1.9 mm is too
-/// much for 3号 text in a 156 mm line).
-const PAD: f32 = 1.0 * grid::MM;
+/// Cell padding on each side, for a table set at `size` points: Word's 1.9 mm
+/// for a type smaller than the body's (`fonts.roles.table.size`), 1 mm at 三号,
+/// where 1.9 mm leaves too little of a 156 mm line for the text. The DOCX
+/// writer takes it from [`TableSet::pad`].
+fn cell_pad(size: f32) -> f32 {
+    if size < grid::BODY_PT { 1.9 * grid::MM } else { 1.0 * grid::MM }
+}
 
 /// White space right of the last column's text: a character, so that no line
 /// of a table that spans the text block ends just short of its right edge,
@@ -380,7 +384,7 @@ fn is_unit_char(c: char) -> bool {
 /// other wrapped cells, then has the fewest cell lines. What is left over goes
 /// to the columns that could use it, in proportion to how much more they could
 /// use (max − width), as in CSS.
-fn column_widths(cols: &[Vec<&Cell>], avail: f32) -> (Vec<f32>, Vec<Option<usize>>) {
+fn column_widths(cols: &[Vec<&Cell>], avail: f32, pad: f32) -> (Vec<f32>, Vec<Option<usize>>) {
     let ncol = cols.len();
     let nrows = cols[0].len();
     let min: Vec<f32> = cols.iter().map(|c| c.iter().map(|x| x.min).fold(0.0, f32::max)).collect();
@@ -462,7 +466,7 @@ fn column_widths(cols: &[Vec<&Cell>], avail: f32) -> (Vec<f32>, Vec<Option<usize
             if ncol > 1 {
                 let next = set[1][pick[1]][r][0];
                 let clear = |o: &(usize, f32, f32)| {
-                    (o.0 == 1 && next.0 == 1) || o.2 + extra(0, r).1 + 2.0 * PAD + next.1 + extra(1, r).0 >= GUTTER
+                    (o.0 == 1 && next.0 == 1) || o.2 + extra(0, r).1 + 2.0 * pad + next.1 + extra(1, r).0 >= GUTTER
                 };
                 match set[0][pick[0]][r].iter().find(|o| clear(o)) {
                     Some(o) => {
@@ -481,7 +485,7 @@ fn column_widths(cols: &[Vec<&Cell>], avail: f32) -> (Vec<f32>, Vec<Option<usize
                 h = h.max(lines);
                 total += lines;
                 let Some(next) = set.get(c + 1).map(|s| s[pick[c + 1]][r][0]) else { continue };
-                let gap = right + extra(c, r).1 + 2.0 * PAD + next.1 + extra(c + 1, r).0;
+                let gap = right + extra(c, r).1 + 2.0 * pad + next.1 + extra(c + 1, r).0;
                 if (lines > 1 || next.0 > 1) && gap < GUTTER {
                     crowded += 1;
                 }
@@ -619,6 +623,8 @@ struct SizedTable {
     rows: Vec<Vec<Cell>>,
     /// Column widths without padding.
     content: Vec<f32>,
+    /// Cell padding on each side ([`cell_pad`]).
+    pad: f32,
     /// Per row, the number of lines to set its first cell in (`None`: as few as fit).
     stub_lines: Vec<Option<usize>>,
     decimal_at: Vec<Option<f32>>,
@@ -641,7 +647,7 @@ impl SizedTable {
                 Some(next) if n > 1 || next.len() > 1 => {
                     let longest = next.iter().map(|l| l.2).fold(0.0, f32::max);
                     let left = row[c + 1].slack(self.content[c + 1], longest).0;
-                    self.content[c] + 2.0 * PAD + left - GUTTER
+                    self.content[c] + 2.0 * self.pad + left - GUTTER
                 }
                 _ => f32::MAX,
             };
@@ -653,8 +659,8 @@ impl SizedTable {
 
 /// Padding around each column's text: the last column's keeps a character
 /// clear of the text block's right edge.
-fn pad(c: usize, ncol: usize) -> f32 {
-    if c + 1 == ncol { PAD + RIGHT_PAD } else { 2.0 * PAD }
+fn column_pad(c: usize, ncol: usize, pad: f32) -> f32 {
+    if c + 1 == ncol { pad + RIGHT_PAD } else { 2.0 * pad }
 }
 
 /// Shape `t`'s cells and choose its column widths; `None` for a table without
@@ -699,9 +705,10 @@ fn size(t: &Table, faces: &mut Faces) -> Result<Option<SizedTable>> {
         }
     }
     let cols: Vec<Vec<&Cell>> = (0..ncol).map(|c| rows.iter().map(|r| &r[c]).collect()).collect();
-    let avail = BLOCK_W - (0..ncol).map(|c| pad(c, ncol)).sum::<f32>();
-    let (content, stub_lines) = column_widths(&cols, avail);
-    Ok(Some(SizedTable { rows, content, stub_lines, decimal_at }))
+    let pad = cell_pad(faces.book.size(Table::ROLE));
+    let avail = BLOCK_W - (0..ncol).map(|c| column_pad(c, ncol, pad)).sum::<f32>();
+    let (content, stub_lines) = column_widths(&cols, avail, pad);
+    Ok(Some(SizedTable { rows, content, pad, stub_lines, decimal_at }))
 }
 
 /// A table: as wide as the text block, columns sized to their content, each row
@@ -712,9 +719,9 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
     let Some(sized) = size(t, faces)? else {
         return Ok(None);
     };
-    let SizedTable { rows, content, decimal_at, .. } = &sized;
+    let SizedTable { rows, content, pad, decimal_at, .. } = &sized;
     let ncol = content.len();
-    let widths: Vec<f32> = content.iter().enumerate().map(|(c, w)| w + pad(c, ncol)).collect();
+    let widths: Vec<f32> = content.iter().enumerate().map(|(c, w)| w + column_pad(c, ncol, *pad)).collect();
     let x_left = grid::left() + (BLOCK_W - widths.iter().sum::<f32>()) / 2.0;
     let frame: Vec<f32> = std::iter::once(x_left)
         .chain(widths.iter().scan(x_left, |x, w| {
@@ -745,7 +752,7 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                 // Vertically centred (a line higher when it cannot be exactly).
                 let top = (height - piece.len()) / 2;
                 for (li, &(s, e, w)) in piece.iter().enumerate() {
-                    let x0 = frame[c] + PAD;
+                    let x0 = frame[c] + pad;
                     let x = match cell.align {
                         Align::Left => x0,
                         Align::Center => x0 + (content[c] - w) / 2.0,
@@ -794,7 +801,13 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                 .collect()
         })
         .collect();
-    Ok(Some(TableSet { content: sized.content, pad: PAD, right_pad: RIGHT_PAD, decimal_at: sized.decimal_at, cells }))
+    Ok(Some(TableSet {
+        content: sized.content,
+        pad: sized.pad,
+        right_pad: RIGHT_PAD,
+        decimal_at: sized.decimal_at,
+        cells,
+    }))
 }
 
 #[cfg(test)]

@@ -217,7 +217,7 @@ impl BookFonts {
         for role in Role::ALL {
             let (id, bold) = book.role(role);
             let face = book.face(id)?;
-            let font = RoleFont { name: names[id].name.clone(), bold: bold && !face.is_bold };
+            let font = RoleFont { name: names[id].name.clone(), bold: bold && !face.is_bold, size: book.size(role) };
             roles.insert(role, (id, font));
         }
         Ok(BookFonts { roles, names })

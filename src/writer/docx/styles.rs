@@ -130,6 +130,8 @@ pub const TABLE_BORDER_TWIPS: i32 = 5;
 pub struct RoleFont {
     pub name: String,
     pub bold: bool,
+    /// The type size in points.
+    pub size: f32,
 }
 
 /// What the styles need from the font configuration: the DOCX name of each role.
@@ -150,8 +152,8 @@ pub struct StyleFixes {
     pub first_line_chars: Vec<(&'static str, i32)>,
 }
 
-fn half_points(role: Role) -> usize {
-    (role.size_pt() * 2.0).round() as usize
+fn half_points(points: f32) -> usize {
+    (points * 2.0).round() as usize
 }
 
 fn exact(twips: i32) -> LineSpacing {
@@ -163,7 +165,7 @@ fn para_style(id: &str, name: &str, role: Role, fonts: &dyn RoleFonts) -> Style 
     let mut s = Style::new(id, StyleType::Paragraph)
         .name(name)
         .fonts(run_fonts(&f.name))
-        .size(half_points(role))
+        .size(half_points(f.size))
         .line_spacing(exact(LINE_TWIPS));
     if f.bold {
         s = s.bold();
