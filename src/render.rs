@@ -229,8 +229,11 @@ fn write_all(
         }
     }
     // Laid out once, for every format that sets type (the page limit is
-    // checked here, before the writers work).
-    let layout = match writer::lay_out(&built.doc, formats, res) {
+    // checked here, before the writers work), while the writers do what they
+    // can without it.
+    let (layout, ()) =
+        rayon::join(|| writer::lay_out(&built.doc, formats, res), || writer::ahead(&built.doc, formats, res, opts));
+    let layout = match layout {
         Ok(layout) => layout,
         Err(e) => {
             diagnostics.extend(e.0);

@@ -565,6 +565,38 @@ fn the_glyph_cache_leaves_the_bytes_unchanged() {
     assert!(after == docx(&shared, &config, "tests/fixtures/data/xiangyuan/2017.yaml"), "written again");
 }
 
+/// The DOCX's glyphs are converted while the layout runs (`writer::ahead`):
+/// the writer then finds every glyph it embeds converted, and writes the bytes
+/// it writes without that.
+#[test]
+fn the_glyphs_converted_beside_the_layout_are_all_the_docx_embeds() {
+    use nianbao::writer::{DocxFonts, Format, Options, Resources};
+    use std::sync::Arc;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("data/xiangyuan/2018.yaml");
+    let config = Arc::new(nianbao::config::Config::discover(&data).unwrap());
+    let templates = nianbao::template::Templates::new(Some(&config.root.join("templates")));
+    let doc = nianbao::render::build(&data, &templates, None).expect("build").doc;
+    let res = |book: &Arc<nianbao::fonts::FontBook>| Resources { config: config.clone(), fonts: Some(book.clone()) };
+    let converted =
+        |book: &nianbao::fonts::FontBook| -> usize { book.load_all().unwrap().iter().map(|f| f.glyf.len()).sum() };
+    let plain = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
+    let without = common::write_with(&doc, Format::Docx, &res(&plain), DocxFonts::Subset).unwrap().0;
+
+    let book = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
+    nianbao::writer::ahead(&doc, &[Format::Docx], &res(&book), &Options::default());
+    let ahead = converted(&book);
+    assert!(ahead > 1000, "{ahead} glyphs converted ahead");
+    let with = common::write_with(&doc, Format::Docx, &res(&book), DocxFonts::Subset).unwrap().0;
+    assert_eq!(converted(&book), ahead, "the writer converted glyphs that were not converted ahead");
+    assert!(with == without, "the same bytes");
+    // Nothing ahead when the DOCX embeds no fonts.
+    let names = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
+    let opts = Options { docx: nianbao::writer::docx::Options { fonts: DocxFonts::Names } };
+    nianbao::writer::ahead(&doc, &[Format::Docx], &res(&names), &opts);
+    assert_eq!(converted(&names), 0);
+}
+
 /// Widths of each table's grid columns, in twips.
 fn table_grids(doc: &str) -> Vec<Vec<u32>> {
     doc.split("<w:tblGrid>")

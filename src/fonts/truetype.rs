@@ -260,6 +260,17 @@ struct TtGlyph {
 #[derive(Debug, Default)]
 pub struct GlyphCache(Mutex<HashMap<u16, Arc<TtGlyph>>>);
 
+impl GlyphCache {
+    /// How many glyphs have been converted.
+    pub fn len(&self) -> usize {
+        self.0.lock().expect("glyph cache").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Convert glyph `gid` of `src` (outlines in font units, y up).
 fn convert(src: &ttf_parser::Face, gid: ttf_parser::GlyphId) -> TtGlyph {
     let advance = src.glyph_hor_advance(gid).unwrap_or(0);
@@ -314,6 +325,16 @@ fn glyphs(face: &FaceData, src: &ttf_parser::Face, gids: &[ttf_parser::GlyphId])
     }
     let cache = face.glyf.0.lock().expect("glyph cache");
     Ok(gids.iter().map(|g| cache[&g.0].clone()).collect())
+}
+
+/// Convert the glyphs of `chars` (and `.notdef`) into `face`'s cache ahead of
+/// [`subset`], which then only assembles them.
+pub fn convert_ahead(face: &FaceData, chars: &BTreeSet<char>) -> Result<()> {
+    let src = face.face();
+    let gids: BTreeSet<u16> =
+        std::iter::once(0).chain(chars.iter().filter_map(|&ch| src.glyph_index(ch).map(|g| g.0))).collect();
+    let gids: Vec<ttf_parser::GlyphId> = gids.into_iter().map(ttf_parser::GlyphId).collect();
+    glyphs(face, &src, &gids).map(drop)
 }
 
 /// Every character `face` has a glyph for.

@@ -87,6 +87,18 @@ pub fn lay_out(doc: &Document, formats: &[Format], res: &Resources) -> Result<Op
     crate::layout::layout(doc, book, &faces).map(Some)
 }
 
+/// The writers' work that needs no layout, done while [`lay_out`] runs (on a
+/// core the layout leaves idle): the DOCX's TrueType glyphs for its embedded
+/// subsets. It only fills caches, so no output depends on it; an error here
+/// is left for the writer to report.
+pub fn ahead(doc: &Document, formats: &[Format], res: &Resources, opts: &Options) {
+    if formats.contains(&Format::Docx)
+        && let Some(book) = &res.fonts
+    {
+        let _ = docx::embed::convert_ahead(doc, book, opts.docx.fonts);
+    }
+}
+
 /// The bytes of `doc` in `format`, with any warnings the writer raised.
 /// `layout` is [`lay_out`]'s, which DOCX, PDF and OFD need.
 pub fn write(

@@ -19,6 +19,10 @@ use crate::doc::{Align, Attachment, Block, Chart, Document, Heading, Text};
 use crate::fonts::{FaceId, Faces};
 use crate::layout::{Layout, SetBlock};
 
+/// The characters of a chart's axis labels (figures, a decimal point, a minus
+/// sign), which its native chart sets in the table role's face.
+pub(super) const AXIS_CHARS: &str = "0123456789.-";
+
 /// What Word's numbering holds for one heading list.
 #[derive(Debug, Clone, Default)]
 struct ListState {
@@ -250,8 +254,7 @@ impl<'a> Body<'a> {
             .flat_map(|cat| cat.values.iter().flatten())
             .map(|v| crate::doc::value_text(*v))
             .collect();
-        // Axis labels: figures, a decimal point, a minus sign.
-        let text = c.texts().chain([caption.as_str(), values.as_str(), "0123456789.-"]).collect::<String>();
+        let text = c.texts().chain([caption.as_str(), values.as_str(), AXIS_CHARS]).collect::<String>();
         for ch in text.chars().filter(|c| !c.is_whitespace()) {
             let face = self.face_for(Chart::ROLE, ch);
             self.used.add(face, ch);

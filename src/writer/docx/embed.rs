@@ -23,8 +23,9 @@ use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
+use crate::config::Role;
 use crate::diag::Result;
-use crate::doc::Document;
+use crate::doc::{Chart, Document};
 use crate::fonts::{FaceData, FaceId, Fnv, FontBook, tag, truetype};
 use crate::writer::DocxFonts;
 
@@ -89,6 +90,38 @@ pub fn document_key(doc: &Document) -> u64 {
         }
     }
     h.finish()
+}
+
+/// Convert, into each face's glyph cache, the glyphs of the characters `doc`
+/// sets, for the faces whose subsets `mode` embeds: the costliest part of
+/// [`embed`], which needs nothing of the layout and so runs beside it (see
+/// [`crate::writer::ahead`]). Only the caches change, so the DOCX does not.
+pub fn convert_ahead(doc: &Document, book: &FontBook, mode: DocxFonts) -> Result<()> {
+    if mode == DocxFonts::Names {
+        return Ok(());
+    }
+    let data = book.load_all()?;
+    let mut faces = crate::fonts::Faces::new(book, &data);
+    let mut by_role = crate::fonts::coverage::chars_by_role(doc);
+    // What the writer sets besides the document's text: the page numbers, a
+    // chart's axis labels, a space in any role.
+    by_role.entry(Role::Folio).or_default().extend(super::FOLIO_CHARS.chars());
+    by_role.entry(Chart::ROLE).or_default().extend(super::body::AXIS_CHARS.chars());
+    for chars in by_role.values_mut() {
+        chars.insert(' ');
+    }
+    let mut by_face: std::collections::BTreeMap<FaceId, BTreeSet<char>> = Default::default();
+    for (role, chars) in by_role {
+        for ch in chars {
+            if let Some(id) = faces.resolve(role, ch) {
+                by_face.entry(id).or_default().insert(ch);
+            }
+        }
+    }
+    by_face.into_par_iter().try_for_each(|(id, chars)| {
+        let face = book.face(id)?;
+        if face.embeddable { truetype::convert_ahead(&face, &chars) } else { Ok(()) }
+    })
 }
 
 /// One embedded font part.

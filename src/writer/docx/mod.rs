@@ -88,6 +88,9 @@ pub mod page {
 pub const GRID_TYPE: DocGridType = DocGridType::Lines;
 pub const GRID_CHAR_SPACE: isize = -848;
 
+/// The characters of the footer's page numbers (`— 1 —`: a PAGE field).
+pub(super) const FOLIO_CHARS: &str = "— 0123456789";
+
 /// The DOCX writer's options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Options {
@@ -135,7 +138,7 @@ pub fn write(doc: &Document, layout: &Layout, res: &Resources, opts: &Options) -
     }
 
     // Page numbers: odd pages right, even pages left, one character in.
-    for ch in "— 0123456789".chars() {
+    for ch in FOLIO_CHARS.chars() {
         used.add(fonts.face_of(Role::Folio), ch);
     }
     docx = docx
