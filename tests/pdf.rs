@@ -1035,3 +1035,48 @@ fn the_attachment_note_is_never_split() {
     assert!(kept("附件：1．"), "the note's first line keeps with its second");
     assert!(!kept("　　　2．"), "the last line keeps with nothing");
 }
+
+/// A page left with a chart alone (and its source note) under half full has
+/// the chart set taller, so that the page is more than half full (LaTeX's float
+/// page fraction); a chart that shares its page with text keeps its 9 lines.
+/// The DOCX draws the chart as tall.
+#[test]
+fn a_chart_alone_on_its_page_is_set_taller() {
+    let chart = "```chart\ntitle: 指标\nunit: 个\nseries: [\"2016年\", \"2017年\"]\ncategories:\n  - { name: 床位, values: [1, 2] }\n```";
+    let doc = |lines: usize, note: bool| {
+        let first = "甲".repeat(26 + 28 * (lines - 1));
+        let note = if note { "\n\n数据来源：样例县统计局。" } else { "" };
+        let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n{first}\n\n{chart}{note}\n");
+        nianbao::markup::parse(&md, "t.md").expect("markup")
+    };
+    // The lowest point of the last page's content, in grid lines from the text block's top.
+    let depth = |lay: &nianbao::layout::Layout| {
+        let page = lay.pages.last().unwrap();
+        let lowest = page.runs.iter().filter(|r| r.size > 14.5 || r.glyphs.iter().all(|g| g.ch != '—')).map(|r| r.y);
+        let lowest = lowest.chain(page.rules.iter().map(|r| r.y1.min(r.y2))).fold(f32::MAX, f32::min);
+        (nianbao::layout::grid::block_top() - lowest) / nianbao::layout::grid::PITCH
+    };
+    // Text, then the chart and its note on a page of their own: 9 + 1 + 1 lines
+    // would fill half the page; the chart takes 10.
+    let lay = lay_out(&doc(14, true));
+    assert_eq!(lay.pages.len(), 2);
+    assert_eq!(lay.chart_lines, BTreeMap::from([(1, 10)]));
+    assert!(depth(&lay) > 11.0, "the page is more than half full: {} lines", depth(&lay));
+    // Without a note the chart alone takes 12 lines.
+    assert_eq!(lay_out(&doc(14, false)).chart_lines, BTreeMap::from([(1, 12)]));
+    // On a page with text it keeps its 9.
+    let lay = lay_out(&doc(5, true));
+    assert_eq!(lay.pages.len(), 1);
+    assert!(lay.chart_lines.is_empty());
+    // The DOCX's drawing is as tall: 9.5 grid lines (635 EMU a twip).
+    let res = resources();
+    let docx =
+        nianbao::writer::write(&doc(14, true), Some(&lay_out(&doc(14, true))), Format::Docx, res, &Default::default())
+            .unwrap()
+            .0;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    let cy = xml.split("<wp:extent ").nth(1).unwrap().split("cy=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert_eq!(cy.parse::<i64>().unwrap(), i64::from(nianbao::writer::docx::styles::LINE_TWIPS) * 19 / 2 * 635);
+}

@@ -93,8 +93,9 @@ fn decimals(step: f64) -> usize {
 }
 
 /// Set one chart, or two that pair ([`Chart::pairs_with`]) side by side a
-/// character apart, as one unbreakable entry of [`CHART_LINES`] grid lines.
-pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, out: &mut Vec<Entry>) -> Result<()> {
+/// character apart, as one unbreakable entry of `lines` grid lines
+/// ([`CHART_LINES`], or more on a page of charts alone: see `paginate`).
+pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, lines: usize) -> Result<Entry> {
     let mut c = Canvas::default();
     let n = charts.len() as f32;
     let w = (BLOCK_W - CHAR_PITCH * (n - 1.0)) / n;
@@ -103,25 +104,32 @@ pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, out: &mut Vec<Ent
     // lines of category names any of them needs.
     let mut name_lines = 1;
     for (i, chart) in charts.iter().enumerate() {
-        name_lines = name_lines.max(draw(chart, faces, &mut Canvas::default(), x(i), w, 1)?);
+        name_lines = name_lines.max(draw(chart, faces, &mut Canvas::default(), x(i), w, lines, 1)?);
     }
     for (i, chart) in charts.iter().enumerate() {
-        draw(chart, faces, &mut c, x(i), w, name_lines)?;
+        draw(chart, faces, &mut c, x(i), w, lines, name_lines)?;
     }
-    out.push(Entry::Lines {
-        lines: vec![SetLine { runs: c.runs, rules: c.rules, fills: c.fills, height: CHART_LINES, frame: Vec::new() }],
+    Ok(Entry::Lines {
+        lines: vec![SetLine { runs: c.runs, rules: c.rules, fills: c.fills, height: lines, frame: Vec::new() }],
         keep_with_next: false,
         breakable: false,
         table_header: None,
-    });
-    Ok(())
+    })
 }
 
-/// Draw `chart` on `c` in the column from `left`, `w` wide, with room for at
-/// least `min_name_lines` lines of category names under the axis; returns the
-/// lines its names take.
-fn draw(chart: &Chart, faces: &mut Faces, c: &mut Canvas, left: f32, w: f32, min_name_lines: usize) -> Result<usize> {
-    let height = CHART_LINES as f32 * PITCH;
+/// Draw `chart` on `c` in the column from `left`, `w` wide and `lines` grid
+/// lines tall, with room for at least `min_name_lines` lines of category names
+/// under the axis; returns the lines its names take.
+fn draw(
+    chart: &Chart,
+    faces: &mut Faces,
+    c: &mut Canvas,
+    left: f32,
+    w: f32,
+    lines: usize,
+    min_name_lines: usize,
+) -> Result<usize> {
+    let height = lines as f32 * PITCH;
     let right = left + w;
     let bounds = (left, right);
 

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::diag::Result;
-use crate::doc::{Attachment, Block, Document};
+use crate::doc::{Attachment, Block, Chart, Document};
 
 use super::grid::{self, BLOCK_W, CHAR_PITCH};
 use super::paragraph::{ParaSrc, place, set_centred, set_flush_left, set_spans, set_width, wrap};
@@ -52,12 +52,17 @@ pub(super) enum Entry {
     PageBreak,
 }
 
-pub(super) fn set_blocks(
-    doc: &Document,
+/// By entry: the chart (or pair of charts) set there and the block of the
+/// first, for pagination to set again taller (see `paginate`).
+pub(super) type ChartSources<'a> = HashMap<usize, (usize, Vec<&'a Chart>)>;
+
+pub(super) fn set_blocks<'a>(
+    doc: &'a Document,
     faces: &mut Faces,
     out: &mut Vec<Entry>,
     outline: &mut Vec<(usize, u8, String)>,
     sources: &mut HashMap<usize, ParaSrc>,
+    charts: &mut ChartSources<'a>,
     blocks: &mut [Option<SetBlock>],
 ) -> Result<()> {
     let indent = 2.0 * CHAR_PITCH;
@@ -138,10 +143,12 @@ pub(super) fn set_blocks(
             Block::Chart(_) if doc.paired_with_previous(bi) => {}
             Block::Chart(c) => {
                 // Two charts that pair share a row.
-                match doc.blocks.get(bi + 1) {
-                    Some(Block::Chart(d)) if doc.pairs_with_next(bi) => chart::set_charts(&[c, d], faces, out)?,
-                    _ => chart::set_charts(&[c], faces, out)?,
-                }
+                let set: Vec<&Chart> = match doc.blocks.get(bi + 1) {
+                    Some(Block::Chart(d)) if doc.pairs_with_next(bi) => vec![c, d],
+                    _ => vec![c],
+                };
+                out.push(chart::set_charts(&set, faces, chart::CHART_LINES)?);
+                charts.insert(out.len() - 1, (bi, set));
                 keep_with_note(doc, bi, out);
             }
             Block::Signature(sig) => {

@@ -32,6 +32,7 @@ mod table;
 mod types;
 mod words;
 
+pub use chart::CHART_LINES;
 pub use table::{SetCell, TableSet};
 pub use types::{Fill, Item, Layout, OutlineEntry, Page, PlacedGlyph, Rule, Run, SetBlock, SetText};
 
@@ -57,10 +58,11 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
     let mut lines: Vec<Entry> = Vec::new();
     let mut outline_pending: Vec<(usize, u8, String)> = Vec::new();
     let mut sources = HashMap::new();
+    let mut charts = HashMap::new();
     let mut blocks = vec![None; doc.blocks.len()];
-    set_blocks(doc, faces, &mut lines, &mut outline_pending, &mut sources, &mut blocks)?;
-    let paginate::Paginated { pages, outline, extra, lone, blanks_dropped } =
-        paginate(lines, outline_pending, faces, &sources);
+    set_blocks(doc, faces, &mut lines, &mut outline_pending, &mut sources, &mut charts, &mut blocks)?;
+    let paginate::Paginated { pages, outline, extra, lone, blanks_dropped, chart_lines, .. } =
+        paginate(lines, outline_pending, faces, &sources, &charts);
     // Before any writer spends time on it (the DOCX fits every line of it).
     if pages.len() > MAX_PAGES {
         return Err(Diagnostic::error(
@@ -80,7 +82,15 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
             blocks[block] = Some(SetBlock::Text(SetText { items: src.items, label: src.label, lines, lone_line }));
         }
     }
-    Ok(Layout { pages, outline, blocks, blanks_dropped })
+    // Charts set taller, by block (both of a pair).
+    let chart_lines = chart_lines
+        .into_iter()
+        .flat_map(|(entry, n)| {
+            let (first, set) = &charts[&entry];
+            (*first..first + set.len()).map(move |bi| (bi, n))
+        })
+        .collect();
+    Ok(Layout { pages, outline, blocks, blanks_dropped, chart_lines })
 }
 
 /// Most pages a report may have.

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::config::Role;
 
-use super::flow::{Entry, SetLine};
+use super::chart;
+use super::flow::{ChartSources, Entry, SetLine};
 use super::grid::{self, LINE_ASCENT, PITCH};
 use super::paragraph::{ParaSrc, place};
 use super::shape::{Faces, shape};
@@ -28,12 +29,15 @@ pub(super) struct Fix {
 /// Place set lines on pages, line by line on the grid. Where keeping a heading
 /// with its text, or avoiding a widow or orphan, would leave lines empty at a
 /// page's foot, a paragraph on that page is set a line longer instead (if it can
-/// be without a loose line) and pagination runs again.
+/// be without a loose line) and pagination runs again. A page left with charts
+/// alone under half full has its charts set taller (see [`Pass::float_pages`])
+/// and pagination runs once more.
 pub(super) fn paginate(
     mut entries: Vec<Entry>,
     outline_at: Vec<(usize, u8, String)>,
     faces: &mut Faces,
     sources: &HashMap<usize, ParaSrc>,
+    charts: &ChartSources,
 ) -> Paginated {
     let mut refused: HashSet<(usize, bool)> = std::collections::HashSet::new();
     let mut extra: HashMap<usize, isize> = HashMap::new();
@@ -42,8 +46,23 @@ pub(super) fn paginate(
     let (grid_lines, uneven): (usize, usize) =
         sources.values().fold((0, 0), |(g, u), s| (g + s.grid_lines, u + s.uneven));
     let mut uneven_budget = (grid_lines * UNEVEN_PERCENT / 100).saturating_sub(uneven);
+    let mut chart_lines = BTreeMap::new();
     let mut done = loop {
-        match place_entries(&entries, &outline_at, sources, &refused, tries < 100) {
+        match place_entries(&entries, &outline_at, sources, charts, &refused, tries < 100) {
+            Ok(done) if chart_lines.is_empty() && !done.floats.is_empty() => {
+                for &(entry, grow) in &done.floats {
+                    let lines = chart::CHART_LINES + grow;
+                    if let Some((_, set)) = charts.get(&entry)
+                        && let Ok(taller) = chart::set_charts(set, faces, lines)
+                    {
+                        entries[entry] = taller;
+                        chart_lines.insert(entry, lines);
+                    }
+                }
+                if chart_lines.is_empty() {
+                    break done;
+                }
+            }
             Ok(done) => break done,
             Err(Fix { entry, longer }) => {
                 tries += 1;
@@ -67,6 +86,7 @@ pub(super) fn paginate(
         page.runs.extend(folio(i + 1, faces));
     }
     done.extra = extra;
+    done.chart_lines = chart_lines;
     done
 }
 
@@ -82,6 +102,12 @@ pub(super) struct Paginated {
     /// By block: how many of the blank lines before it fell at a page's top
     /// and were dropped.
     pub(super) blanks_dropped: BTreeMap<usize, usize>,
+    /// Chart entries on a page of charts alone under half full, and the lines
+    /// each should gain (see [`Pass::float_pages`]).
+    pub(super) floats: Vec<(usize, usize)>,
+    /// By entry: the grid lines of each chart set taller than
+    /// [`chart::CHART_LINES`].
+    pub(super) chart_lines: BTreeMap<usize, usize>,
 }
 
 /// Paragraphs that could be re-set to fill the current page: those on it, and
@@ -98,12 +124,16 @@ pub(super) fn place_entries(
     entries: &[Entry],
     outline_at: &[(usize, u8, String)],
     sources: &HashMap<usize, ParaSrc>,
+    charts: &ChartSources,
     refused: &HashSet<(usize, bool)>,
     may_ask: bool,
 ) -> std::result::Result<Paginated, Fix> {
     let mut pass = Pass {
         entries,
         sources,
+        charts,
+        entry: 0,
+        uses: vec![PageUse::default()],
         refused,
         may_ask,
         pages: vec![Page::default()],
@@ -137,6 +167,7 @@ pub(super) fn place_entries(
             }
         }
     }
+    let floats = pass.float_pages();
     let mut pages = pass.pages;
     if pages.len() > 1 && pages.last().is_some_and(|p| p.runs.is_empty()) {
         pages.pop();
@@ -147,6 +178,8 @@ pub(super) fn place_entries(
         extra: HashMap::new(),
         lone: pass.lone,
         blanks_dropped: pass.blanks_dropped,
+        floats,
+        chart_lines: BTreeMap::new(),
     })
 }
 
@@ -201,6 +234,11 @@ fn chain_after(entries: &[Entry], idx: usize, orphan: bool) -> usize {
 struct Pass<'a> {
     entries: &'a [Entry],
     sources: &'a HashMap<usize, ParaSrc>,
+    charts: &'a ChartSources<'a>,
+    /// The entry being placed.
+    entry: usize,
+    /// What each page holds, page by page.
+    uses: Vec<PageUse>,
     /// Re-settings already tried and refused: (entry, longer).
     refused: &'a HashSet<(usize, bool)>,
     /// Whether this pass may still ask for a re-setting.
@@ -219,7 +257,36 @@ struct Pass<'a> {
     blanks_dropped: BTreeMap<usize, usize>,
 }
 
+/// What a page holds: its chart entries, its other lines, and the grid lines
+/// it fills.
+#[derive(Debug, Default)]
+struct PageUse {
+    charts: Vec<usize>,
+    text_lines: usize,
+    used: usize,
+}
+
 impl Pass<'_> {
+    /// The chart entries to set taller, and by how many lines: on each page
+    /// that holds charts and at most two lines besides (a caption, a source)
+    /// but fills no more than half the page, the first chart gains what takes
+    /// the page past half (LaTeX's float page fraction: a page of floats
+    /// alone is at least half full).
+    fn float_pages(&self) -> Vec<(usize, usize)> {
+        let past_half = grid::LINES / 2 + 1;
+        let mut out = Vec::new();
+        for (i, u) in self.uses.iter().enumerate() {
+            let used = if i + 1 == self.uses.len() { self.cur } else { u.used };
+            if let Some(&first) = u.charts.first()
+                && u.text_lines <= 2
+                && used < past_half
+            {
+                out.push((first, past_half - used));
+            }
+        }
+        out
+    }
+
     fn fixable(&self, entry: usize, longer: bool) -> bool {
         self.may_ask && self.sources.contains_key(&entry) && !self.refused.contains(&(entry, longer))
     }
@@ -233,12 +300,22 @@ impl Pass<'_> {
         self.paras.before = if self.cur >= grid::LINES { std::mem::take(&mut self.paras.here) } else { Vec::new() };
         self.paras.here.clear();
         self.pages.push(Page::default());
+        if let Some(u) = self.uses.last_mut() {
+            u.used = self.cur;
+        }
+        self.uses.push(PageUse::default());
         self.cur = 0;
     }
 
     /// Place `line` at the next free grid line: a text line on the grid line's
     /// baseline; a table row's runs at their offsets below its top, framed.
     fn put(&mut self, line: &SetLine) {
+        let u = self.uses.last_mut().expect("a page");
+        if self.charts.contains_key(&self.entry) {
+            u.charts.push(self.entry);
+        } else {
+            u.text_lines += line.height;
+        }
         let page = self.pages.last_mut().expect("a page");
         let top = grid::block_top() - self.cur as f32 * PITCH;
         for r in &line.runs {
@@ -289,6 +366,7 @@ impl Pass<'_> {
         let entries = self.entries;
         let entry = &entries[idx];
         let Entry::Lines { lines, keep_with_next, breakable, table_header } = entry else { return Ok(()) };
+        self.entry = idx;
         let paragraph = self.sources.contains_key(&idx);
         // A breakable group of lines (a table, say) keeps only its last line
         // with what follows; that is checked when it comes.

@@ -24,6 +24,10 @@ pub struct Layout {
     /// fell at a page's top and were dropped, which a word processor must be
     /// told (it would set an empty paragraph there).
     pub blanks_dropped: BTreeMap<usize, usize>,
+    /// By block index: the grid lines of each chart set taller than
+    /// [`CHART_LINES`](super::CHART_LINES), on a page of charts alone that
+    /// would otherwise be under half full.
+    pub chart_lines: BTreeMap<usize, usize>,
 }
 
 /// One page: runs of glyphs, ruled lines and filled rectangles.

@@ -186,7 +186,8 @@ impl<'a> Body<'a> {
                     // The second of a pair: its paragraph is the first's.
                     let second = doc.paired_with_previous(bi);
                     let paired = doc.pairs_with_next(bi);
-                    self.chart(c, paired)?;
+                    let lines = self.layout.chart_lines.get(&bi).copied().unwrap_or(crate::layout::CHART_LINES);
+                    self.chart(c, paired, lines)?;
                     if paired {
                         // The full-width space between the two, in the body's face.
                         let face = self.face_for(Role::Body, '\u{3000}');
@@ -238,7 +239,7 @@ impl<'a> Body<'a> {
 
     /// Record a chart: its text is set in the table role's face (the body's by
     /// default), and its characters go into that face's embedded subset.
-    fn chart(&mut self, c: &crate::doc::Chart, paired: bool) -> Result<()> {
+    fn chart(&mut self, c: &crate::doc::Chart, paired: bool, lines: usize) -> Result<()> {
         // No character XML cannot hold (the chart's YAML may escape one in).
         let mut c = c.clone();
         let clean = |s: &mut String| *s = crate::doc::printable(s).into_owned();
@@ -259,7 +260,7 @@ impl<'a> Body<'a> {
             let face = self.face_for(Chart::ROLE, ch);
             self.used.add(face, ch);
         }
-        self.charts.push(ChartPart { chart: c, font: self.fonts.font(Chart::ROLE).name, paired });
+        self.charts.push(ChartPart { chart: c, font: self.fonts.font(Chart::ROLE).name, paired, lines });
         Ok(())
     }
 

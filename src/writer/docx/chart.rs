@@ -28,6 +28,8 @@ pub struct ChartPart {
     /// Set beside the next chart in one paragraph, each half as wide
     /// ([`Chart::pairs_with`]).
     pub paired: bool,
+    /// The grid lines it takes, as the layout set it ([`height_emu`]).
+    pub lines: usize,
 }
 
 const C_NS: &str = "http://schemas.openxmlformats.org/drawingml/2006/chart";
@@ -49,10 +51,13 @@ pub const WIDTH_EMU: i64 = crate::layout::grid::BLOCK_W_MM as i64 * 36_000;
 /// The width of each of two charts side by side: half the text block less
 /// the full-width space between them (16 pt, 203 200 EMU).
 pub const HALF_WIDTH_EMU: i64 = (WIDTH_EMU - 203_200) / 2;
-/// The drawing's height: eight and a half grid lines (246 pt), in EMU (635 a
-/// twip). The chart's paragraph has single line spacing on the grid, so its
-/// line (the drawing plus the paragraph font's descent) takes 9 grid lines.
-pub const HEIGHT_EMU: i64 = (LINE_TWIPS as i64 * 17 / 2) * 635;
+/// The height of a chart's drawing that takes `lines` grid lines: half a line
+/// less (8.5 lines, 246 pt, for the usual 9), in EMU (635 a twip). The chart's
+/// paragraph has single line spacing on the grid, so its line (the drawing
+/// plus the paragraph font's descent) takes `lines` grid lines.
+pub fn height_emu(lines: usize) -> i64 {
+    (LINE_TWIPS as i64 * (2 * lines as i64 - 1) / 2) * 635
+}
 
 /// Font sizes in hundredths of a point: title, axes and legend, data labels.
 const TITLE_SZ: u32 = (chart_look::TITLE_PT * 100.0) as u32;
@@ -106,7 +111,7 @@ pub fn parts(n: usize, part: &ChartPart) -> Result<Vec<(String, Vec<u8>)>> {
 
 /// The run that shows chart `n` inline: `w:drawing` / `wp:inline` `width`
 /// EMU wide, `docPr` id `n`, named and described by the chart's title.
-pub fn drawing_run(n: usize, title: &str, width: i64) -> El {
+pub fn drawing_run(n: usize, title: &str, width: i64, lines: usize) -> El {
     let chart = El::new("c:chart").attr("xmlns:c", C_NS).attr("xmlns:r", R_NS).attr("r:id", &rel_id(n));
     let graphic =
         El::new("a:graphic").attr("xmlns:a", A_NS).child(El::new("a:graphicData").attr("uri", C_NS).child(chart));
@@ -115,7 +120,7 @@ pub fn drawing_run(n: usize, title: &str, width: i64) -> El {
         .attr("distB", "0")
         .attr("distL", "0")
         .attr("distR", "0")
-        .child(El::new("wp:extent").attr("cx", &width.to_string()).attr("cy", &HEIGHT_EMU.to_string()))
+        .child(El::new("wp:extent").attr("cx", &width.to_string()).attr("cy", &height_emu(lines).to_string()))
         .child(El::new("wp:effectExtent").attr("l", "0").attr("t", "0").attr("r", "0").attr("b", "0"))
         .child(El::new("wp:docPr").attr("id", &n.to_string()).attr("name", title).attr("descr", title))
         .child(El::new("wp:cNvGraphicFramePr"))

@@ -508,12 +508,18 @@ fn fix_document(doc: &mut El, ids: &mut ParaIds, charts: &[ChartPart]) -> Result
         {
             n += 1;
             if c.paired && n < charts.len() {
-                el.children.push(Node::El(chart::drawing_run(n, &c.chart.title, chart::HALF_WIDTH_EMU)));
+                el.children.push(Node::El(chart::drawing_run(n, &c.chart.title, chart::HALF_WIDTH_EMU, c.lines)));
                 el.children.push(Node::El(El::new("w:r").child(El::new("w:t").text("\u{3000}"))));
                 n += 1;
-                el.children.push(Node::El(chart::drawing_run(n, &charts[n - 1].chart.title, chart::HALF_WIDTH_EMU)));
+                let second = &charts[n - 1];
+                el.children.push(Node::El(chart::drawing_run(
+                    n,
+                    &second.chart.title,
+                    chart::HALF_WIDTH_EMU,
+                    second.lines,
+                )));
             } else {
-                el.children.push(Node::El(chart::drawing_run(n, &c.chart.title, chart::WIDTH_EMU)));
+                el.children.push(Node::El(chart::drawing_run(n, &c.chart.title, chart::WIDTH_EMU, c.lines)));
             }
         }
     });

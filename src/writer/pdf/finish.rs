@@ -382,6 +382,7 @@ mod tests {
             outline: Vec::new(),
             blocks: Vec::new(),
             blanks_dropped: Default::default(),
+            chart_lines: Default::default(),
         };
         let font: &[u8] = b"font program";
         let id = |x: f32, font: &[u8]| document_id(&doc, &layout(x), std::iter::once(font));
