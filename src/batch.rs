@@ -218,10 +218,12 @@ fn render_one(
     let project = projects.for_data(data, &opts.formats)?;
     let config = &project.resources.config;
     let stamp = year.map(|y| opts.out.join(".nianbao").join(county).join(format!("{y}.stamp")));
-    // What the report reads from workbooks, worked out once for its inputs and its key.
-    let workbooks = crate::data::workbooks(data);
-    let inputs = inputs(data, config, project.resources.fonts.as_deref(), workbooks.as_deref().unwrap_or_default());
-    let key = workbooks.as_deref().and_then(|w| stamp_key(&inputs, w, opts));
+    // Loaded once: for what it reads from workbooks (its inputs and its key),
+    // then for the report.
+    let loaded = crate::data::recover(data);
+    let workbooks = loaded.as_ref().ok().map(|l| l.sheets.as_slice());
+    let inputs = inputs(data, config, project.resources.fonts.as_deref(), workbooks.unwrap_or_default());
+    let key = workbooks.and_then(|w| stamp_key(&inputs, w, opts));
     if let Some(stamp) = &stamp
         && !opts.force
         && let Some(key) = &key
@@ -239,6 +241,7 @@ fn render_one(
         return Ok(Status::Skipped(outputs));
     }
     let prepared = render::prepare(
+        loaded,
         data,
         &project.templates,
         opts.template.as_deref(),

@@ -645,8 +645,18 @@ fn run_check(args: &CheckArgs) -> bool {
                 let out = std::path::Path::new("out");
                 // The writers as `render` runs them by default.
                 let writers = writer::Options::default();
-                render::prepare(data, &project.templates, template, &CHECK_FORMATS, out, &project.resources, &writers)
-                    .diagnostics
+                let loaded = crate::data::recover(data);
+                render::prepare(
+                    loaded,
+                    data,
+                    &project.templates,
+                    template,
+                    &CHECK_FORMATS,
+                    out,
+                    &project.resources,
+                    &writers,
+                )
+                .diagnostics
             }
             Err(e) => e.0,
         })

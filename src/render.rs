@@ -148,12 +148,15 @@ pub struct Prepared {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Everything `render` does for one data file except writing files: load (the
-/// data's own errors do not hide its other problems), check, render the
-/// template, check the document, find a face for every character, and run
-/// each writer of `formats` (layout included) in memory. `check` runs exactly
-/// this, so its verdict is `render`'s.
+/// Everything `render` does for one data file except loading it and writing
+/// files: given what [`data::recover`] made of it (the data's own errors do
+/// not hide its other problems), check, render the template, check the
+/// document, find a face for every character, and run each writer of
+/// `formats` (layout included) in memory. `check` runs exactly this, so its
+/// verdict is `render`'s.
+#[allow(clippy::too_many_arguments)]
 pub fn prepare(
+    loaded: Result<data::Loaded>,
     data_path: &Path,
     templates: &Templates,
     template: Option<&str>,
@@ -164,7 +167,7 @@ pub fn prepare(
 ) -> Prepared {
     let config = &res.config.check;
     let mut diagnostics = Vec::new();
-    let loaded = match data::recover(data_path) {
+    let loaded = match loaded {
         Ok(l) => l,
         Err(e) => return Prepared { diagnostics: e.0, ..Prepared::default() },
     };

@@ -59,6 +59,9 @@ pub struct Loaded {
     pub patched: Vec<String>,
     /// The workbook cell each figure read from one came from, by YAML path.
     pub cells: HashMap<String, Location>,
+    /// What was read from workbooks, this year's then last year's (see
+    /// [`workbooks`]).
+    pub sheets: Vec<sheet::Used>,
 }
 
 /// Last year's report, as written and derived, for this year's comparisons.
@@ -125,6 +128,7 @@ pub fn recover(path: &Path) -> Result<Loaded> {
         inputs.push(f.workbook.clone());
     }
 
+    let mut prior_sheet = None;
     let prior_path = path.with_file_name(format!("{}.yaml", year - 1));
     // `exists`, not `is_file`: a FIFO or device there is refused by the loader, not ignored.
     let prior = if prior_path.exists() {
@@ -136,6 +140,7 @@ pub fn recover(path: &Path) -> Result<Loaded> {
         errors.extend(about_cells(prior_filled.as_ref(), derive::validate(&report, &prior_refs)));
         if let Some(f) = &prior_filled {
             inputs.push(f.workbook.clone());
+            prior_sheet = Some(f.used.clone());
         }
         let derived = derive::derive(&report, &prior_refs, prior_year, None);
         warnings.extend(prior_files[0].warnings.iter().cloned());
@@ -161,6 +166,7 @@ pub fn recover(path: &Path) -> Result<Loaded> {
     refs::resolve(&mut context, "", &derived, &file_refs, &mut errors);
     inputs.sort();
     inputs.dedup();
+    let sheets = filled.as_ref().map(|f| f.used.clone()).into_iter().chain(prior_sheet).collect();
     let cells = filled.map(|f| f.cells).unwrap_or_default();
     Ok(Loaded {
         report,
@@ -175,6 +181,7 @@ pub fn recover(path: &Path) -> Result<Loaded> {
         errors,
         patched,
         cells,
+        sheets,
     })
 }
 
@@ -189,8 +196,9 @@ fn about_cells(filled: Option<&sheet::Filled>, found: Vec<Diagnostic>) -> Vec<Di
 }
 
 /// What the report of the data file at `path` reads from workbooks (its own
-/// figures and last year's), for its stamp; `None` when that cannot be
-/// worked out without loading it (its errors are then for the load to show).
+/// figures and last year's), without loading it ([`Loaded::sheets`] says the
+/// same of a loaded report); `None` when that cannot be worked out (its errors
+/// are then for the load to show).
 pub fn workbooks(path: &Path) -> Option<Vec<sheet::Used>> {
     let mut out = Vec::new();
     let stem = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse::<i32>().ok());

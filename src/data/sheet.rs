@@ -55,6 +55,8 @@ use crate::yaml::{self, YamlFile};
 pub struct Filled {
     /// The workbook, as its path is shown.
     pub workbook: PathBuf,
+    /// What of it was read ([`used`]).
+    pub used: Used,
     /// The cell each value filled from the sheet came from, by YAML path
     /// (`review.metrics[0].value`).
     pub cells: HashMap<String, Location>,
@@ -83,7 +85,7 @@ impl Filled {
 /// What a report reads from a workbook, for its stamp: the workbook and a
 /// text holding the sheet's header and the unit's row, so that a change to
 /// another unit's row leaves the report up to date.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Used {
     pub workbook: PathBuf,
     pub rows: String,
@@ -97,7 +99,7 @@ pub fn fill(value: &mut Value, files: &[&YamlFile], data: &Path) -> Result<Optio
     let Some(source) = Selected::of(value, files, data)? else { return Ok(None) };
     let mut decls = Vec::new();
     declarations(value, &mut Vec::new(), &mut decls);
-    let mut filled = Filled { workbook: source.workbook.clone(), ..Filled::default() };
+    let mut filled = Filled { workbook: source.workbook.clone(), used: source.used(), ..Filled::default() };
     let columns = source.columns(&decls, &mut filled);
     let row = source.row;
     let row_label = norm(&source.table.grid.shown(row, source.table.key_col).text());
@@ -180,16 +182,7 @@ pub fn fill(value: &mut Value, files: &[&YamlFile], data: &Path) -> Result<Optio
 /// What the report at `data` (a data file, merged over `_common.yaml` as
 /// `value`) reads from its workbook, if it names one.
 pub fn used(value: &Value, files: &[&YamlFile], data: &Path) -> Result<Option<Used>> {
-    let Some(source) = Selected::of(value, files, data)? else { return Ok(None) };
-    let t = &source.table;
-    let mut rows = format!("{}\n{}\n", t.grid.name, t.key_col);
-    for &r in t.header.iter().chain(std::iter::once(&source.row)) {
-        for c in 0..t.grid.cols {
-            rows.push_str(&format!("{:?}\t", t.grid.shown(r, c)));
-        }
-        rows.push('\n');
-    }
-    Ok(Some(Used { workbook: source.workbook, rows }))
+    Ok(Selected::of(value, files, data)?.map(|source| source.used()))
 }
 
 /// A metric or target that every declared value must be found for: errors
@@ -234,6 +227,20 @@ struct Selected {
 }
 
 impl Selected {
+    /// What a report reads of the workbook: the sheet, the key column, the
+    /// header rows and its row, as shown.
+    fn used(&self) -> Used {
+        let t = &self.table;
+        let mut rows = format!("{}\n{}\n", t.grid.name, t.key_col);
+        for &r in t.header.iter().chain(std::iter::once(&self.row)) {
+            for c in 0..t.grid.cols {
+                rows.push_str(&format!("{:?}\t", t.grid.shown(r, c)));
+            }
+            rows.push('\n');
+        }
+        Used { workbook: self.workbook.clone(), rows }
+    }
+
     fn of(value: &Value, files: &[&YamlFile], data: &Path) -> Result<Option<Selected>> {
         let Some(spec) = value.get("figures").filter(|v| !v.is_null()) else { return Ok(None) };
         #[derive(serde::Deserialize)]
