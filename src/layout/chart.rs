@@ -8,7 +8,7 @@
 use crate::diag::Result;
 use crate::doc::{Chart, chart_look, value_text};
 
-use super::flow::{Entry, SetLine};
+use super::flow::SetLine;
 use super::grid::{self, BLOCK_W, CHAR_PITCH, PITCH};
 use super::paragraph::{place, wrap};
 use super::shape::{Faces, shape};
@@ -93,9 +93,9 @@ fn decimals(step: f64) -> usize {
 }
 
 /// Set one chart, or two that pair ([`Chart::pairs_with`]) side by side a
-/// character apart, as one unbreakable entry of `lines` grid lines
-/// ([`CHART_LINES`], or more on a page of charts alone: see `paginate`).
-pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, lines: usize) -> Result<Entry> {
+/// character apart, as one line of `lines` grid lines ([`CHART_LINES`], or
+/// more on a page of charts alone: see `paginate`).
+pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, lines: usize) -> Result<SetLine> {
     let mut c = Canvas::default();
     let n = charts.len() as f32;
     let w = (BLOCK_W - CHAR_PITCH * (n - 1.0)) / n;
@@ -109,12 +109,7 @@ pub(super) fn set_charts(charts: &[&Chart], faces: &mut Faces, lines: usize) -> 
     for (i, chart) in charts.iter().enumerate() {
         draw(chart, faces, &mut c, x(i), w, lines, name_lines)?;
     }
-    Ok(Entry::Lines {
-        lines: vec![SetLine { runs: c.runs, rules: c.rules, fills: c.fills, height: lines, frame: Vec::new() }],
-        keep_with_next: false,
-        breakable: false,
-        table_header: None,
-    })
+    Ok(SetLine { runs: c.runs, rules: c.rules, fills: c.fills, height: lines, frame: Vec::new() })
 }
 
 /// Draw `chart` on `c` in the column from `left`, `w` wide and `lines` grid

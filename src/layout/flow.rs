@@ -147,7 +147,13 @@ pub(super) fn set_blocks<'a>(
                     Some(Block::Chart(d)) if doc.pairs_with_next(bi) => vec![c, d],
                     _ => vec![c],
                 };
-                out.push(chart::set_charts(&set, faces, chart::CHART_LINES)?);
+                let line = chart::set_charts(&set, faces, chart::CHART_LINES)?;
+                out.push(Entry::Lines {
+                    lines: vec![line],
+                    keep_with_next: false,
+                    breakable: false,
+                    table_header: None,
+                });
                 charts.insert(out.len() - 1, (bi, set));
                 keep_with_note(doc, bi, out);
             }

@@ -54,8 +54,9 @@ pub(super) fn paginate(
                     let lines = chart::CHART_LINES + grow;
                     if let Some((_, set)) = charts.get(&entry)
                         && let Ok(taller) = chart::set_charts(set, faces, lines)
+                        && let Entry::Lines { lines: set_lines, .. } = &mut entries[entry]
                     {
-                        entries[entry] = taller;
+                        *set_lines = vec![taller];
                         chart_lines.insert(entry, lines);
                     }
                 }
