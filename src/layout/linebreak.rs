@@ -215,12 +215,46 @@ pub const LOOSE_PT: f32 = 0.9;
 pub const TIGHT_PT: f32 = 0.7;
 
 /// A paragraph's items as the breakers see them; `unit` is the widest item.
-#[derive(Clone, Copy)]
+/// What [`each_line`] asks of each item, from every line start, is worked out
+/// once: the compression of the pair it makes with the visible character
+/// before it ([`cut_before`]: `cut`, and that character's index, `prev`),
+/// whether space may be added before it ([`justifiable`]) and whether it sits
+/// on the grid ([`on_grid`]).
 struct Items<'a> {
     chars: &'a [char],
     widths: &'a [f32],
     allowed: &'a [bool],
     unit: f32,
+    cut: Vec<f32>,
+    prev: Vec<Option<usize>>,
+    justifiable: Vec<bool>,
+    on_grid: Vec<bool>,
+}
+
+impl<'a> Items<'a> {
+    fn new(chars: &'a [char], widths: &'a [f32], allowed: &'a [bool]) -> Items<'a> {
+        let n = widths.len();
+        let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
+        let (mut cut, mut prev) = (vec![0.0; n], vec![None; n]);
+        let mut last = None;
+        for i in 0..n {
+            if let Some(j) = last {
+                let (a, b) = pair_cut(chars[j], chars[i], widths[j], widths[i]);
+                (cut[i], prev[i]) = (a + b, Some(j));
+            }
+            if !(chars[i].is_whitespace() && widths[i] == 0.0) {
+                last = Some(i);
+            }
+        }
+        let justifiable = (0..n).map(|i| i > 0 && justifiable(chars[i - 1], chars[i])).collect();
+        let on_grid = chars[..n].iter().map(|&c| on_grid(c)).collect();
+        Items { chars, widths, allowed, unit, cut, prev, justifiable, on_grid }
+    }
+
+    /// [`cut_before`] item `i` on a line that starts at item `s`.
+    fn cut_before(&self, s: usize, i: usize) -> f32 {
+        if self.prev[i].is_some_and(|j| j >= s) { self.cut[i] } else { 0.0 }
+    }
 }
 
 /// Whether a full line shows against the character grid: an all-grid line
@@ -245,7 +279,7 @@ fn shows(grid_only: bool, first: bool, count: usize, cells: usize, surplus: f32,
 /// last aside), or that does not fit, is not offered.
 fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl FnMut(usize, f32, f32)) {
     const EPS: f32 = 0.01;
-    let Items { chars, widths, allowed, unit } = *items;
+    let Items { chars, widths, allowed, unit, .. } = *items;
     let n = widths.len();
     let cells = (avail / unit).round() as usize;
     // Width up to the last visible character, with the pairs in it compressed.
@@ -257,15 +291,14 @@ fn each_line(items: &Items, s: usize, avail: f32, max_loose: f32, mut line: impl
     let (mut gaps_running, mut gaps, mut count) = (0usize, 0usize, 0usize);
     for e in s + 1..=n {
         let i = e - 1;
-        if i > s && justifiable(chars[i - 1], chars[i]) {
+        if i > s && items.justifiable[i] {
             gaps_running += 1;
         }
         if chars[i].is_whitespace() {
             pending_space += widths[i];
         } else {
-            let cut = cut_before(&chars[s..=i], &widths[s..=i], i - s);
-            w += pending_space + widths[i] - cut;
-            grid_only &= on_grid(chars[i]);
+            w += pending_space + widths[i] - items.cut_before(s, i);
+            grid_only &= items.on_grid[i];
             pending_space = 0.0;
             gaps = gaps_running;
             count += 1;
@@ -326,8 +359,7 @@ pub fn break_lines(chars: &[char], widths: &[f32], allowed: &[bool], measure: f3
     if n == 0 {
         return Vec::new();
     }
-    let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
-    let items = Items { chars, widths, allowed, unit };
+    let items = Items::new(chars, widths, allowed);
     // best[i]: (cost, previous break, surplus) of the best way to set items 0..i.
     let mut best: Vec<Option<(f32, usize, f32)>> = vec![None; n + 1];
     best[0] = Some((0.0, 0, 0.0));
@@ -512,8 +544,7 @@ pub fn break_lines_exact(
     if n == 0 || count == 0 || count > n || count > MAX_EXACT_LINES {
         return None;
     }
-    let unit = widths.iter().copied().fold(0.0, f32::max).max(1.0);
-    let items = Items { chars, widths, allowed, unit };
+    let items = Items::new(chars, widths, allowed);
     // best[k][i]: cost, previous break and surplus of setting items 0..i in k lines.
     let mut best: Vec<Vec<Option<(f32, usize, f32)>>> = vec![vec![None; n + 1]; count + 1];
     best[0][0] = Some((0.0, 0, 0.0));
