@@ -137,7 +137,7 @@ pub(super) fn place_entries(
         uses: vec![PageUse::default()],
         refused,
         may_ask,
-        pages: vec![Page::default()],
+        pages: vec![Vec::new()],
         cur: 0,
         outline: Vec::new(),
         paras: PageParas::default(),
@@ -169,7 +169,7 @@ pub(super) fn place_entries(
         }
     }
     let floats = pass.float_pages();
-    let mut pages = pass.pages;
+    let mut pages: Vec<Page> = pass.pages.iter().map(|placed| page(placed)).collect();
     if pages.len() > 1 && pages.last().is_some_and(|p| p.runs.is_empty()) {
         pages.pop();
     }
@@ -244,7 +244,9 @@ struct Pass<'a> {
     refused: &'a HashSet<(usize, bool)>,
     /// Whether this pass may still ask for a re-setting.
     may_ask: bool,
-    pages: Vec<Page>,
+    /// Page by page, each line placed and the grid line it starts on; the
+    /// pages are drawn ([`page`]) once a pass is through.
+    pages: Vec<Vec<(&'a SetLine, usize)>>,
     /// The next free grid line on the last page.
     cur: usize,
     outline: Vec<OutlineEntry>,
@@ -258,6 +260,41 @@ struct Pass<'a> {
     blanks_dropped: BTreeMap<usize, usize>,
 }
 
+/// A page drawn from its lines (`placed`: each with the grid line it starts
+/// on): a text line on the grid line's baseline; a table row's runs at their
+/// offsets below its top, framed.
+fn page(placed: &[(&SetLine, usize)]) -> Page {
+    let mut page = Page::default();
+    for &(line, at) in placed {
+        let top = grid::block_top() - at as f32 * PITCH;
+        for r in &line.runs {
+            let mut r = r.clone();
+            r.y = if line.frame.is_empty() && line.height == 1 {
+                // One baseline per line whatever the face, so fallback glyphs stay on it.
+                grid::baseline(at, r.size, LINE_ASCENT)
+            } else {
+                top - r.y
+            };
+            page.runs.push(r);
+        }
+        for rule in &line.rules {
+            page.rules.push(Rule { x1: rule.x1, y1: top + rule.y1, x2: rule.x2, y2: top + rule.y2 });
+        }
+        for f in &line.fills {
+            page.fills.push(Fill { y: top + f.y, ..*f });
+        }
+        if let (Some(&x1), Some(&x2)) = (line.frame.first(), line.frame.last()) {
+            let bottom = top - line.height as f32 * PITCH;
+            page.rules.push(Rule { x1, y1: top, x2, y2: top });
+            page.rules.push(Rule { x1, y1: bottom, x2, y2: bottom });
+            for &x in &line.frame {
+                page.rules.push(Rule { x1: x, y1: top, x2: x, y2: bottom });
+            }
+        }
+    }
+    page
+}
+
 /// What a page holds: its chart entries, its other lines, and the grid lines
 /// it fills.
 #[derive(Debug, Default)]
@@ -267,7 +304,7 @@ struct PageUse {
     used: usize,
 }
 
-impl Pass<'_> {
+impl<'a> Pass<'a> {
     /// The chart entries to set taller, and by how many lines: on each page
     /// that holds charts and at most two lines besides (a caption, a source)
     /// but fills no more than half the page, the first chart gains what takes
@@ -300,7 +337,7 @@ impl Pass<'_> {
     fn new_page(&mut self) {
         self.paras.before = if self.cur >= grid::LINES { std::mem::take(&mut self.paras.here) } else { Vec::new() };
         self.paras.here.clear();
-        self.pages.push(Page::default());
+        self.pages.push(Vec::new());
         if let Some(u) = self.uses.last_mut() {
             u.used = self.cur;
         }
@@ -308,41 +345,15 @@ impl Pass<'_> {
         self.cur = 0;
     }
 
-    /// Place `line` at the next free grid line: a text line on the grid line's
-    /// baseline; a table row's runs at their offsets below its top, framed.
-    fn put(&mut self, line: &SetLine) {
+    /// Place `line` at the next free grid line (drawn by [`page`]).
+    fn put(&mut self, line: &'a SetLine) {
         let u = self.uses.last_mut().expect("a page");
         if self.charts.contains_key(&self.entry) {
             u.charts.push(self.entry);
         } else {
             u.text_lines += line.height;
         }
-        let page = self.pages.last_mut().expect("a page");
-        let top = grid::block_top() - self.cur as f32 * PITCH;
-        for r in &line.runs {
-            let mut r = r.clone();
-            r.y = if line.frame.is_empty() && line.height == 1 {
-                // One baseline per line whatever the face, so fallback glyphs stay on it.
-                grid::baseline(self.cur, r.size, LINE_ASCENT)
-            } else {
-                top - r.y
-            };
-            page.runs.push(r);
-        }
-        for rule in &line.rules {
-            page.rules.push(Rule { x1: rule.x1, y1: top + rule.y1, x2: rule.x2, y2: top + rule.y2 });
-        }
-        for f in &line.fills {
-            page.fills.push(Fill { y: top + f.y, ..*f });
-        }
-        if let (Some(&x1), Some(&x2)) = (line.frame.first(), line.frame.last()) {
-            let bottom = top - line.height as f32 * PITCH;
-            page.rules.push(Rule { x1, y1: top, x2, y2: top });
-            page.rules.push(Rule { x1, y1: bottom, x2, y2: bottom });
-            for &x in &line.frame {
-                page.rules.push(Rule { x1: x, y1: top, x2: x, y2: bottom });
-            }
-        }
+        self.pages.last_mut().expect("a page").push((line, self.cur));
         self.cur += line.height;
     }
 
@@ -441,7 +452,7 @@ impl Pass<'_> {
     /// its last two lines go over with that where it does not fit. Before a
     /// page gives up lines, a paragraph on it is set a line longer or shorter
     /// where it can be.
-    fn place_paragraph(&mut self, idx: usize, lines: &[SetLine], keep: bool) -> std::result::Result<(), Fix> {
+    fn place_paragraph(&mut self, idx: usize, lines: &'a [SetLine], keep: bool) -> std::result::Result<(), Fix> {
         let n = lines.len();
         let after = if keep { chain_after(self.entries, idx, false) } else { 0 };
         // Kept with the entry above (a heading): its first line stays under it.
