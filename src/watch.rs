@@ -62,9 +62,10 @@ fn is_input(ev: &notify::Result<notify::Event>) -> bool {
 fn folders(data: &Path) -> Vec<PathBuf> {
     let abs = std::path::absolute(data).unwrap_or_else(|_| data.to_path_buf());
     let mut dirs: Vec<PathBuf> = abs.ancestors().skip(1).take(2).map(Path::to_path_buf).collect();
-    for used in crate::data::workbooks(data).unwrap_or_default() {
-        let workbook = std::path::absolute(&used.workbook).unwrap_or(used.workbook);
-        dirs.extend(workbook.parent().map(Path::to_path_buf));
+    // The workbooks figures come from, as the load found them.
+    for input in crate::data::recover(data).map(|l| l.inputs).unwrap_or_default() {
+        let input = std::path::absolute(&input).unwrap_or(input);
+        dirs.extend(input.parent().map(Path::to_path_buf));
     }
     if let Ok(config) = Config::discover(data) {
         let root = std::path::absolute(&config.root).unwrap_or(config.root.clone());

@@ -578,8 +578,9 @@ fn the_glyphs_converted_beside_the_layout_are_all_the_docx_embeds() {
     let templates = nianbao::template::Templates::new(Some(&config.root.join("templates")));
     let doc = nianbao::render::build(&data, &templates, None).expect("build").doc;
     let res = |book: &Arc<nianbao::fonts::FontBook>| Resources { config: config.clone(), fonts: Some(book.clone()) };
-    let converted =
-        |book: &nianbao::fonts::FontBook| -> usize { book.load_all().unwrap().iter().map(|f| f.glyf.len()).sum() };
+    let converted = |book: &nianbao::fonts::FontBook| -> usize {
+        book.load_all().unwrap().iter().map(|f| f.glyf.converted()).sum()
+    };
     let plain = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
     let without = common::write_with(&doc, Format::Docx, &res(&plain), DocxFonts::Subset).unwrap().0;
 
@@ -1037,10 +1038,8 @@ fn an_undated_signature_stands_two_characters_in() {
 /// would start Word's and LibreOffice's page 2 a line lower than the PDF's.
 #[test]
 fn blank_lines_dropped_at_a_page_top_are_not_written() {
-    use nianbao::writer::{Format, Options, Resources, lay_out, write};
-    let config = nianbao::config::Config::discover(&common::root().join("data/xiangyuan/2018.yaml")).unwrap();
-    let fonts = Some(std::sync::Arc::new(nianbao::fonts::FontBook::new(&config).unwrap()));
-    let res = Resources { config: std::sync::Arc::new(config), fonts };
+    use nianbao::writer::{Format, Options, lay_out, write};
+    let res = resources_for(&common::root().join("data/xiangyuan/2018.yaml"));
     let chart = "```chart\ntitle: 指标\nunit: 个\nseries: [\"2016年\", \"2017年\"]\ncategories:\n  - { name: 床位, values: [1, 2] }\n```";
     let mut dropped_seen = 0;
     for lines in 1..=22 {
@@ -1072,7 +1071,7 @@ fn blank_lines_dropped_at_a_page_top_are_not_written() {
 /// in both; the body stays 三号 (16 pt) and the default table 三号 with 1 mm.
 #[test]
 fn a_table_is_set_at_its_configured_size() {
-    use nianbao::writer::{Format, Options, Resources, lay_out, write};
+    use nianbao::writer::{Format, Options, lay_out, write};
     let md = "---\nfile: x\ndate: \"2018-01-01\"\n---\n\n正文。\n\n| 指标 | 2017年 |\n|---|---:|\n| 床位数 | 1,200 |\n";
     let doc = nianbao::markup::parse(md, "t.md").expect("markup");
     let set_at = |config: &str| {
@@ -1080,9 +1079,7 @@ fn a_table_is_set_at_its_configured_size() {
         // The repository's fonts as the project's (a library test has no shipped fonts).
         let fonts_dir = format!("fonts:\n  dir: {}\n", common::root().join("fonts").display());
         std::fs::write(dir.path().join("nianbao.yaml"), config.replace("fonts:\n", &fonts_dir)).unwrap();
-        let config = nianbao::config::Config::discover(&dir.path().join("data/x/2018.yaml")).unwrap();
-        let fonts = Some(std::sync::Arc::new(nianbao::fonts::FontBook::new(&config).unwrap()));
-        let res = Resources { config: std::sync::Arc::new(config), fonts };
+        let res = resources_for(&dir.path().join("data/x/2018.yaml"));
         let layout = lay_out(&doc, &[Format::Docx], &res).unwrap().unwrap();
         let size_of = |ch: char| {
             let runs = layout.pages[0].runs.iter();
@@ -1105,4 +1102,12 @@ fn a_table_is_set_at_its_configured_size() {
     assert_eq!(default, ((16.0, 16.0), 1.0, "32".to_string(), 57), "三号, 1 mm (57 twips)");
     let four = set_at("fonts:\n  roles:\n    table: { face: fang, size: 四号 }\n");
     assert_eq!(four, ((16.0, 14.0), 1.9, "28".to_string(), 108), "四号, 1.9 mm (108 twips)");
+}
+
+/// Resources read afresh for the project of `data`: its configuration and a
+/// font book of its own (nothing loaded or converted yet).
+fn resources_for(data: &Path) -> nianbao::writer::Resources {
+    let config = nianbao::config::Config::discover(data).unwrap();
+    let fonts = Some(std::sync::Arc::new(nianbao::fonts::FontBook::new(&config).unwrap()));
+    nianbao::writer::Resources { config: std::sync::Arc::new(config), fonts }
 }

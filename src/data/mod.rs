@@ -59,8 +59,8 @@ pub struct Loaded {
     pub patched: Vec<String>,
     /// The workbook cell each figure read from one came from, by YAML path.
     pub cells: HashMap<String, Location>,
-    /// What was read from workbooks, this year's then last year's (see
-    /// [`workbooks`]).
+    /// What was read from workbooks, this year's then last year's (for
+    /// the report's stamp).
     pub sheets: Vec<sheet::Used>,
 }
 
@@ -193,22 +193,6 @@ fn about_cells(filled: Option<&sheet::Filled>, found: Vec<Diagnostic>) -> Vec<Di
         None => found,
         Some(f) => found.into_iter().filter(|d| !f.covers(d)).map(|d| f.relocate(d)).collect(),
     }
-}
-
-/// What the report of the data file at `path` reads from workbooks (its own
-/// figures and last year's), without loading it ([`Loaded::sheets`] says the
-/// same of a loaded report); `None` when that cannot be worked out (its errors
-/// are then for the load to show).
-pub fn workbooks(path: &Path) -> Option<Vec<sheet::Used>> {
-    let mut out = Vec::new();
-    let stem = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse::<i32>().ok());
-    let prior = stem.map(|y| path.with_file_name(format!("{}.yaml", y - 1))).filter(|p| p.exists());
-    for file in std::iter::once(path.to_path_buf()).chain(prior) {
-        let (merged, files) = read_merged(&file).ok()?;
-        let refs: Vec<&YamlFile> = files.iter().collect();
-        out.extend(sheet::used(&merged, &refs, &file).ok()?);
-    }
-    Some(out)
 }
 
 /// Whether the file at `path` says `kind: figures` (last year's figures alone,

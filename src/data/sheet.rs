@@ -55,7 +55,7 @@ use crate::yaml::{self, YamlFile};
 pub struct Filled {
     /// The workbook, as its path is shown.
     pub workbook: PathBuf,
-    /// What of it was read ([`used`]).
+    /// What of it was read ([`Used`]).
     pub used: Used,
     /// The cell each value filled from the sheet came from, by YAML path
     /// (`review.metrics[0].value`).
@@ -177,12 +177,6 @@ pub fn fill(value: &mut Value, files: &[&YamlFile], data: &Path) -> Result<Optio
     complete(value, &decls, &found, &source, &row_label, &mut filled);
     source.near_misses(&decls, &found, value, &mut filled);
     Ok(Some(filled))
-}
-
-/// What the report at `data` (a data file, merged over `_common.yaml` as
-/// `value`) reads from its workbook, if it names one.
-pub fn used(value: &Value, files: &[&YamlFile], data: &Path) -> Result<Option<Used>> {
-    Ok(Selected::of(value, files, data)?.map(|source| source.used()))
 }
 
 /// A metric or target that every declared value must be found for: errors

@@ -31,9 +31,8 @@ pub type FaceId = usize;
 #[derive(Debug)]
 pub struct FontBook {
     faces: Vec<Slot>,
-    roles: Vec<(Role, FaceId, bool)>,
-    /// Each role's type size in points.
-    sizes: Vec<(Role, f32)>,
+    /// Each role's face, whether it asks for bold, and its type size in points.
+    roles: Vec<(Role, FaceId, bool, f32)>,
     fallback: Vec<FaceId>,
 }
 
@@ -129,12 +128,11 @@ impl FontBook {
             .iter()
             .map(|&r| {
                 let rc = config.fonts.roles.get(r);
-                (r, id(&rc.face), rc.bold)
+                (r, id(&rc.face), rc.bold, config.fonts.roles.size(r))
             })
             .collect();
-        let sizes = Role::ALL.iter().map(|&r| (r, config.fonts.roles.size(r))).collect();
         let fallback = config.fonts.fallback.iter().map(|n| id(n)).collect();
-        Ok(FontBook { faces, roles, sizes, fallback })
+        Ok(FontBook { faces, roles, fallback })
     }
 
     /// The face `id`, read and parsed on first use.
@@ -169,13 +167,17 @@ impl FontBook {
 
     /// The face of a role and whether the role asks for bold.
     pub fn role(&self, role: Role) -> (FaceId, bool) {
-        let &(_, id, bold) = self.roles.iter().find(|(r, ..)| *r == role).expect("every role configured");
+        let &(_, id, bold, _) = self.entry(role);
         (id, bold)
     }
 
     /// The type size of `role` in points, as configured.
     pub fn size(&self, role: Role) -> f32 {
-        self.sizes.iter().find(|(r, _)| *r == role).map_or(role.size_pt(), |&(_, s)| s)
+        self.entry(role).3
+    }
+
+    fn entry(&self, role: Role) -> &(Role, FaceId, bool, f32) {
+        self.roles.iter().find(|(r, ..)| *r == role).expect("every role configured")
     }
 
     /// The fallback chain, in order.

@@ -262,12 +262,8 @@ pub struct GlyphCache(Mutex<HashMap<u16, Arc<TtGlyph>>>);
 
 impl GlyphCache {
     /// How many glyphs have been converted.
-    pub fn len(&self) -> usize {
+    pub fn converted(&self) -> usize {
         self.0.lock().expect("glyph cache").len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

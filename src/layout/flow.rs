@@ -67,6 +67,10 @@ pub(super) fn set_blocks<'a>(
 ) -> Result<()> {
     let indent = 2.0 * CHAR_PITCH;
     for (bi, block) in doc.blocks.iter().enumerate() {
+        // An attachment starts a page: the blank lines before it fall at its top.
+        if matches!(block, Block::Attachment(_)) {
+            out.push(Entry::PageBreak);
+        }
         out.extend(std::iter::repeat_n(Entry::Blank { before: Some(bi) }, doc.blank_lines_before(bi)));
         match block {
             Block::Title(title_lines) => {
@@ -188,7 +192,6 @@ pub(super) fn set_blocks<'a>(
             }
             Block::PageBreak => out.push(Entry::PageBreak),
             Block::Attachment(a) => {
-                out.push(Entry::PageBreak);
                 let items = shape_text(faces, &[(block.role(), false, a.label.clone())])?;
                 out.push(Entry::Lines {
                     lines: set_flush_left(&items),

@@ -110,19 +110,16 @@ impl<'a> Body<'a> {
             let mut paras: Vec<Paragraph> = Vec::new();
             // Blank lines as empty paragraphs, as a writer types them, but those
             // the layout dropped at a page's top (at the document's start, after
-            // a page break, after a full page) and those before an attachment,
-            // which starts a page of its own.
+            // a page break, after a full page, before an attachment).
             // Between a chart and its note they keep with the note, as the chart
             // does; before the attachment note or the signature, with them, as
             // a short paragraph before does (`whole_with_closing`).
-            if !matches!(block, Block::Attachment(_)) {
-                let keep = bi > 0
-                    && (matches!(doc.blocks[bi - 1], Block::Chart(_)) && doc.note_follows(bi - 1)
-                        || self.whole_with_closing(bi - 1));
-                let dropped = self.layout.blanks_dropped.get(&bi).copied().unwrap_or(0);
-                for _ in dropped..doc.blank_lines_before(bi) {
-                    out.push(Child::Paragraph(Box::new(Paragraph::new().style(styles::NORMAL).keep_next(keep))));
-                }
+            let keep = bi > 0
+                && (matches!(doc.blocks[bi - 1], Block::Chart(_)) && doc.note_follows(bi - 1)
+                    || self.whole_with_closing(bi - 1));
+            let dropped = self.layout.blanks_dropped.get(&bi).copied().unwrap_or(0);
+            for _ in dropped..doc.blank_lines_before(bi) {
+                out.push(Child::Paragraph(Box::new(Paragraph::new().style(styles::NORMAL).keep_next(keep))));
             }
             match block {
                 Block::Title(lines) => {
