@@ -1068,7 +1068,9 @@ fn blank_lines_dropped_at_a_page_top_are_not_written() {
 
 /// `fonts.roles.table.size` sets a table's type: 四号 (14 pt) in the PDF's
 /// table runs and the DOCX's table text style, with Word's 1.9 mm cell padding
-/// in both; the body stays 三号 (16 pt) and the default table 三号 with 1 mm.
+/// in both; the body stays 三号 (16 pt) and the default table 三号 with 1.7
+/// mm. In the PDF the first column's text stands that far from the table's
+/// left rule.
 #[test]
 fn a_table_is_set_at_its_configured_size() {
     use nianbao::writer::{Format, Options, lay_out, write};
@@ -1087,6 +1089,12 @@ fn a_table_is_set_at_its_configured_size() {
         };
         let Some(Some(nianbao::layout::SetBlock::Table(table))) = layout.blocks.get(1) else { panic!("no table set") };
         let pad_mm = table.pad / (72.0 / 25.4);
+        // From the table's left rule to the first column's text ('床'
+        // left-aligned), in mm.
+        let page = &layout.pages[0];
+        let rule = page.rules.iter().filter(|r| r.x1 == r.x2).map(|r| r.x1).fold(f32::MAX, f32::min);
+        let text = page.runs.iter().flat_map(|r| &r.glyphs).find(|g| g.ch == '床').unwrap().x;
+        let clear_mm = ((text - rule) / (72.0 / 25.4) * 10.0).round() / 10.0;
         let (bytes, _) = write(&doc, Some(&layout), Format::Docx, &res, &Options::default()).unwrap();
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), bytes).unwrap();
@@ -1096,12 +1104,12 @@ fn a_table_is_set_at_its_configured_size() {
         let document = xml(&parts, "word/document.xml");
         let margin = document.split("<w:tblCellMar>").nth(1).unwrap().split("<w:left w:w=\"").nth(1).unwrap();
         let margin: i32 = margin[..margin.find('"').unwrap()].parse().unwrap();
-        ((size_of('正'), size_of('床')), (pad_mm * 10.0).round() / 10.0, sz, margin)
+        ((size_of('正'), size_of('床')), (pad_mm * 10.0).round() / 10.0, clear_mm, sz, margin)
     };
     let default = set_at("fonts:\n  fallback: [noto-serif]\n");
-    assert_eq!(default, ((16.0, 16.0), 1.0, "32".to_string(), 57), "三号, 1 mm (57 twips)");
+    assert_eq!(default, ((16.0, 16.0), 1.7, 1.7, "32".to_string(), 96), "三号, 1.7 mm (96 twips)");
     let four = set_at("fonts:\n  roles:\n    table: { face: fang, size: 四号 }\n");
-    assert_eq!(four, ((16.0, 14.0), 1.9, "28".to_string(), 108), "四号, 1.9 mm (108 twips)");
+    assert_eq!(four, ((16.0, 14.0), 1.9, 1.9, "28".to_string(), 108), "四号, 1.9 mm (108 twips)");
 }
 
 /// Resources read afresh for the project of `data`: its configuration and a
