@@ -39,8 +39,7 @@ pub(super) fn paginate(
     sources: &HashMap<usize, ParaSrc>,
     charts: &ChartSources,
 ) -> Paginated {
-    let mut refused: HashSet<(usize, bool)> = std::collections::HashSet::new();
-    let mut extra: HashMap<usize, isize> = HashMap::new();
+    let mut asked = Resettings::default();
     let mut tries = 0;
     // All-Han lines that lengthening may leave with other than 28 characters.
     let (grid_lines, uneven): (usize, usize) =
@@ -48,7 +47,7 @@ pub(super) fn paginate(
     let mut uneven_budget = (grid_lines * UNEVEN_PERCENT / 100).saturating_sub(uneven);
     let mut chart_lines = BTreeMap::new();
     let mut done = loop {
-        match place_entries(&entries, &outline_at, sources, charts, &refused, tries < 100) {
+        match place_entries(&entries, &outline_at, sources, charts, &asked.refused, tries < 100) {
             Ok(done) if chart_lines.is_empty() && !done.floats.is_empty() => {
                 for &(entry, grow) in &done.floats {
                     let lines = chart::CHART_LINES + grow;
@@ -65,19 +64,19 @@ pub(super) fn paginate(
                 }
             }
             Ok(done) => break done,
-            Err(Fix { entry, longer }) => {
+            Err(fix) => {
                 tries += 1;
-                let want = extra.get(&entry).copied().unwrap_or(0) + if longer { 1 } else { -1 };
-                match sources.get(&entry).and_then(|s| s.lengthened(want)).filter(|(_, u)| *u <= uneven_budget) {
+                let Some(want) = asked.ask(&fix) else { continue };
+                match sources.get(&fix.entry).and_then(|s| s.lengthened(want)).filter(|(_, u)| *u <= uneven_budget) {
                     Some((set, uneven)) => {
-                        if let Entry::Lines { lines, .. } = &mut entries[entry] {
+                        if let Entry::Lines { lines, .. } = &mut entries[fix.entry] {
                             *lines = set;
                         }
-                        extra.insert(entry, want);
+                        asked.extra.insert(fix.entry, want);
                         uneven_budget -= uneven;
                     }
                     None => {
-                        refused.insert((entry, longer));
+                        asked.refused.insert((fix.entry, fix.longer));
                     }
                 }
             }
@@ -86,9 +85,34 @@ pub(super) fn paginate(
     for (i, page) in done.pages.iter_mut().enumerate() {
         page.runs.extend(folio(i + 1, faces));
     }
-    done.extra = extra;
+    done.extra = asked.extra;
     done.chart_lines = chart_lines;
     done
+}
+
+/// The re-settings pagination has asked for: how many lines more each
+/// re-set paragraph is set in than its own setting, the settings tried, and
+/// the asks refused, (entry, longer).
+#[derive(Default)]
+struct Resettings {
+    extra: HashMap<usize, isize>,
+    tried: HashSet<(usize, isize)>,
+    refused: HashSet<(usize, bool)>,
+}
+
+impl Resettings {
+    /// The setting `fix` asks for (lines more than the paragraph's own), or
+    /// `None` where it is refused: a setting tried before, or the paragraph's
+    /// own, would let the passes go round (a paragraph set shorter for one
+    /// page, then longer again for the next).
+    fn ask(&mut self, fix: &Fix) -> Option<isize> {
+        let want = self.extra.get(&fix.entry).copied().unwrap_or(0) + if fix.longer { 1 } else { -1 };
+        if want == 0 || !self.tried.insert((fix.entry, want)) {
+            self.refused.insert((fix.entry, fix.longer));
+            return None;
+        }
+        Some(want)
+    }
 }
 
 /// What pagination returns.
@@ -523,4 +547,25 @@ pub(super) fn folio(n: usize, faces: &mut Faces) -> Vec<Run> {
         r.y = grid::block_bottom() - grid::FOLIO_GAP - size * faces.ascent(r.face);
     }
     runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Fix, Resettings};
+
+    /// A paragraph set a line shorter is not set back: the pass that asked
+    /// for it would ask again, and pagination would go round.
+    #[test]
+    fn a_resetting_is_never_undone_or_tried_twice() {
+        let mut asked = Resettings::default();
+        let (shorter, longer) = (Fix { entry: 7, longer: false }, Fix { entry: 7, longer: true });
+        assert_eq!(asked.ask(&shorter), Some(-1));
+        asked.extra.insert(7, -1);
+        assert_eq!(asked.ask(&longer), None, "back to its own setting");
+        assert!(asked.refused.contains(&(7, true)));
+        assert_eq!(asked.ask(&shorter), Some(-2));
+        asked.extra.insert(7, -1);
+        assert_eq!(asked.ask(&shorter), None, "−2 was tried");
+        assert_eq!(asked.ask(&Fix { entry: 8, longer: true }), Some(1), "another paragraph");
+    }
 }
