@@ -797,9 +797,9 @@ fn body_lines(page: &nianbao::layout::Page) -> usize {
 
 /// GB/T 9704 fills the text block: every page between the title page and the
 /// last page of the body holds 22 lines, or 21 where a line was held back so
-/// that none stands alone at a page's foot or top; a heading never ends a
-/// page. The title page, the body's last page and an attachment's first page
-/// are short by construction.
+/// that none stands alone at a page's foot or top, or 20 where a heading went
+/// over with its text; a heading never ends a page. The title page, the body's
+/// last page and an attachment's first page are short by construction.
 #[test]
 fn body_pages_hold_22_lines_and_headings_keep_with_their_text() {
     use nianbao::layout::grid;
@@ -814,7 +814,7 @@ fn body_pages_hold_22_lines_and_headings_keep_with_their_text() {
         let body_end = attachment.unwrap_or(lay.pages.len());
         let counts: Vec<usize> = lay.pages.iter().map(body_lines).collect();
         for (i, &n) in counts.iter().enumerate().take(body_end - 1).skip(1) {
-            assert!(n + 1 >= grid::LINES, "{data}: page {} holds {n} lines: {counts:?}", i + 1);
+            assert!(n + 2 >= grid::LINES, "{data}: page {} holds {n} lines: {counts:?}", i + 1);
         }
         // Standalone headings never on a page's last line.
         for (h, o) in built.doc.headings().zip(&lay.outline) {
@@ -872,6 +872,42 @@ fn a_paragraph_leaves_no_line_alone_where_the_page_can_give_one() {
             assert_eq!(on_first + rest, b);
         }
     }
+}
+
+/// A heading never stands at a page's foot over a single line of its text:
+/// where `a` one-line paragraphs (which no re-setting can make longer or
+/// shorter) leave too little room for the heading and two lines of the next
+/// paragraph, the heading goes over with its text, even where that ends the
+/// page two lines short.
+#[test]
+fn a_heading_takes_at_least_two_lines_of_its_text_with_it() {
+    use nianbao::layout::grid::LINES;
+    let mut went_over = 0;
+    for a in 14..LINES {
+        let first = vec!["甲甲甲甲甲甲。"; a].join("\n\n");
+        let second = "乙".repeat(26 + 28 * 3 + 10);
+        let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n{first}\n\n# 丙丙丙\n\n{second}\n");
+        let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
+        let lay = lay_out(&doc);
+        let lines_of = |page: &nianbao::layout::Page, ch: char| {
+            let ys: std::collections::BTreeSet<i64> = page
+                .runs
+                .iter()
+                .filter(|r| r.glyphs.iter().any(|g| g.ch == ch))
+                .map(|r| (r.y * 10.0).round() as i64)
+                .collect();
+            ys.len()
+        };
+        let page = lay.pages.iter().position(|p| lines_of(p, '丙') == 1).expect("the heading");
+        let under = lines_of(&lay.pages[page], '乙');
+        assert!(under >= 2, "after {a} lines: the heading on page {} over {under} line(s)", page + 1);
+        if page == 1 {
+            went_over += 1;
+            let used = lines_of(&lay.pages[0], '甲');
+            assert!(used + 3 > LINES, "after {a} lines ({used} set): the heading went over from a page with room");
+        }
+    }
+    assert!(went_over >= 2, "no case put the heading on the next page");
 }
 
 /// A table's source note stays with the table: the page that holds

@@ -420,14 +420,16 @@ impl<'a> Pass<'a> {
         };
         let (need, need_one) = (need_for(false), need_for(true));
         // A paragraph decides its own page break (`place_paragraph`). Else,
-        // where what must fit here does not, the page ends here, unless that
-        // leaves it more than a line short and one line of the text kept with
-        // this fits (a heading with the first line of its text at the foot).
+        // where what must fit here does not, the page ends here. Only what is
+        // not a heading may stay where that would leave the page more than a
+        // line short and one line of the text kept with it fits (a chart with
+        // the first line of its note): a heading never stands at a page's foot
+        // over a single line of its text, even where the page ends two short.
         if !paragraph && self.cur > 0 && self.cur + need > grid::LINES {
             if let Some(fix) = self.fill_fix(need) {
                 return Err(fix);
             }
-            if grid::LINES - self.cur <= 1 || self.cur + need_one > grid::LINES {
+            if heading.is_some() || grid::LINES - self.cur <= 1 || self.cur + need_one > grid::LINES {
                 self.new_page();
             }
         }
