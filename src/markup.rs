@@ -477,22 +477,12 @@ fn current_text(open: &mut Option<Open>) -> Option<&mut Text> {
 /// reading at a glance (and its labels no longer fit the chart's nine lines).
 const MAX_SERIES: usize = 6;
 const MAX_CATEGORIES: usize = 12;
-/// A right-aligned column whose body cells are all figures (a number, possibly
-/// with a unit after it, or `—`) aligns on the decimal point.
+/// A right-aligned column of figures ([`crate::numbers::is_figure_column`])
+/// aligns on the decimal point.
 fn decimal_columns(columns: &mut [Align], rows: &[Vec<Text>]) {
     for (i, align) in columns.iter_mut().enumerate() {
-        let cells = || rows.iter().filter_map(|r| r.get(i)).map(Text::plain);
-        let figure = |s: &str| {
-            let s = s.trim();
-            let digits = s.trim_start_matches(['-', '+']);
-            matches!(s, "" | "—" | "——" | "-")
-                || digits.starts_with(|c: char| c.is_ascii_digit())
-                    && digits.chars().take_while(|c| c.is_ascii_digit() || *c == '.').filter(|c| *c == '.').count() <= 1
-        };
-        if *align == Align::Right
-            && cells().all(|c| figure(&c))
-            && cells().any(|c| c.contains(|c: char| c.is_ascii_digit()))
-        {
+        let cells: Vec<String> = rows.iter().filter_map(|r| r.get(i)).map(Text::plain).collect();
+        if *align == Align::Right && crate::numbers::is_figure_column(cells.iter().map(String::as_str)) {
             *align = Align::Decimal;
         }
     }
@@ -713,7 +703,10 @@ mod tests {
     fn tables_with_header_and_alignment() {
         let doc = parse_body("| 指标 | 数值 |\n|:--|--:|\n| 签约率 | 66.2% |\n| 投入 | 338.3万元 |\n");
         let Block::Table(t) = &doc.blocks[0] else { panic!("{:?}", doc.blocks) };
-        assert_eq!(t.columns, [Align::Left, Align::Decimal], "figures align on the decimal point");
+        assert_eq!(t.columns, [Align::Left, Align::Right], "a unit in a cell: right-aligned, not on the point");
+        let figures = parse_body("| 指标 | 数值 |\n|:--|--:|\n| 签约率 | 66.2% |\n| 投入（万元） | 338.3 |\n");
+        let Block::Table(f) = &figures.blocks[0] else { panic!("{:?}", figures.blocks) };
+        assert_eq!(f.columns, [Align::Left, Align::Decimal], "figures align on the decimal point");
         assert_eq!(t.header[1].plain(), "数值");
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1][1].plain(), "338.3万元");

@@ -131,7 +131,10 @@ pub fn number_format(f: &str) -> Option<(&str, bool, &str)> {
 pub const MAX_HEADING_NUMBER: u32 = 999;
 
 /// Whether `s` is a figure as a table cell holds it: a number with an
-/// optional sign, thousands commas, decimals and a `%` or `‰` after it.
+/// optional sign, thousands commas, decimals and a `%` or `‰` after it. (A
+/// unit such as 万元 belongs in the column's header: a cell `12000万元`
+/// could not align on its decimal point with `3500.5万元`, in the PDF as in
+/// Word's decimal tab.)
 pub fn is_figure(s: &str) -> bool {
     let s = s.trim();
     let s = s.strip_suffix(['%', '‰']).unwrap_or(s);
@@ -147,6 +150,21 @@ pub fn is_figure(s: &str) -> bool {
         }
     }
     digits > 0 && !s.ends_with(['.', ','])
+}
+
+/// Whether the cells are a column of figures: each a figure ([`is_figure`]),
+/// a dash or empty, and one a figure at least. Such a column aligns on the
+/// decimal point (the data's tables by default, the markup's right-aligned ones).
+pub fn is_figure_column<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut any = false;
+    for cell in cells {
+        match cell.trim() {
+            "" | "—" | "——" | "-" | "－" => {}
+            s if is_figure(s) => any = true,
+            _ => return false,
+        }
+    }
+    any
 }
 
 /// A decimal number rounded half-up to `decimals` places; with `None`, as written
@@ -419,11 +437,21 @@ mod tests {
     }
 
     #[test]
+    fn a_column_of_figures_may_hold_dashes_and_blanks_but_one_figure_at_least() {
+        use super::is_figure_column as column;
+        assert!(column(["12.5", "—", "", "1,200", "45.3%"]));
+        assert!(!column(["—", "", "-"]), "no figure");
+        assert!(!column(["12.5", "338.3万元"]), "a unit other than % or ‰");
+        assert!(!column(["2018年12月31日", "60"]), "a date");
+        assert!(!column(["12.5", "约12"]), "a word before a figure");
+    }
+
+    #[test]
     fn figures_as_table_cells_hold_them() {
         for s in ["12000", "3500.5", "1,600.25", "8.5%", "-3", "－2.7", "0.61‰", " 42 "] {
             assert!(super::is_figure(s), "{s}");
         }
-        for s in ["", "—", "合计", "2018年", "3.", "1.2.3", ",5", "5,", "约100", "%"] {
+        for s in ["", "—", "合计", "2018年", "3.", "1.2.3", ",5", "5,", "约100", "%", "338.3万元", "12个"] {
             assert!(!super::is_figure(s), "{s}");
         }
     }

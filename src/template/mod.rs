@@ -437,8 +437,8 @@ fn as_date(v: &Value) -> std::result::Result<Date, Error> {
 
 /// `table|column_align`: each column's alignment, `left`, `center` or
 /// `right`: as the table's `align` gives it, else `right` for a column of
-/// figures (every cell a number, a dash or empty, one a number at least: the
-/// markup aligns such a column on the decimal point) and `left` for the rest.
+/// figures ([`numbers::is_figure_column`]: the markup aligns such a column
+/// on the decimal point) and `left` for the rest.
 fn column_align(table: Value) -> std::result::Result<Vec<String>, Error> {
     let columns = table.get_attr("columns")?.len().unwrap_or(0);
     let rows = table.get_attr("rows")?;
@@ -450,8 +450,7 @@ fn column_align(table: Value) -> std::result::Result<Vec<String>, Error> {
                 return Ok(a.to_string());
             }
             let cells: Vec<String> = rows.try_iter()?.map(|r| cell(&r, c)).collect();
-            let blank = |s: &str| matches!(s.trim(), "" | "—" | "-" | "－" | "——");
-            let figures = cells.iter().all(|s| blank(s) || numbers::is_figure(s)) && !cells.iter().all(|s| blank(s));
+            let figures = numbers::is_figure_column(cells.iter().map(String::as_str));
             Ok(if figures { "right" } else { "left" }.to_string())
         })
         .collect()
