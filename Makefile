@@ -3,6 +3,8 @@
 #   make all                                  every county and year, in parallel, skipping unchanged ones
 #   make all FORMAT=docx,pdf,ofd              the same with the OFD too (FORMAT: any of md,docx,pdf,ofd)
 #   make check | test | conformance | bench | fuzz | clean
+#   make compare BASE=main~1                  every format of the samples, fixtures and 100 counties,
+#                                             byte for byte against what revision BASE writes
 NIANBAO ?= target/release/nianbao
 FORMAT  ?= docx,pdf
 FUZZ_SECONDS ?= 60
@@ -12,7 +14,9 @@ YEAR    ?= 2018
 DATA    := $(sort $(wildcard data/*/[0-9][0-9][0-9][0-9].yaml))
 STAMPS  := $(patsubst data/%.yaml,$(OUT)/.nianbao/%.stamp,$(DATA))
 
-.PHONY: report all check test conformance bench fuzz clean build
+BASE    ?= HEAD
+
+.PHONY: report all check test conformance bench fuzz compare clean build
 
 build:
 	cargo build --release --locked -q
@@ -41,6 +45,10 @@ conformance: build
 bench: build
 	cargo bench --locked
 	python3 benches/typst_compare.py $(NIANBAO)
+
+# Outputs byte for byte against revision BASE's (see tests/compare-outputs).
+compare:
+	tests/compare-outputs $(BASE)
 
 # Every fuzz target for FUZZ_SECONDS each on the stable toolchain (see fuzz/run).
 fuzz:
