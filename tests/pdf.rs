@@ -826,6 +826,12 @@ fn body_pages_hold_22_lines_and_headings_keep_with_their_text() {
     }
 }
 
+/// How many lines of `page` hold the character `ch`.
+fn lines_of(page: &nianbao::layout::Page, ch: char) -> usize {
+    let ys = page.runs.iter().filter(|r| r.glyphs.iter().any(|g| g.ch == ch)).map(|r| (r.y * 10.0).round() as i64);
+    ys.collect::<std::collections::BTreeSet<_>>().len()
+}
+
 /// No line of a paragraph stands alone at a page's foot (its first) or top
 /// (its last) where the page can give up a line for it: a paragraph of `b`
 /// lines after one of `a` that leaves `room` lines on the first page sets as
@@ -853,15 +859,6 @@ fn a_paragraph_leaves_no_line_alone_where_the_page_can_give_one() {
             let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n{first}\n\n{second}\n");
             let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
             let lay = lay_out(&doc);
-            let lines_of = |page: &nianbao::layout::Page, ch: char| {
-                let ys: std::collections::BTreeSet<i64> = page
-                    .runs
-                    .iter()
-                    .filter(|r| r.glyphs.iter().any(|g| g.ch == ch))
-                    .map(|r| (r.y * 10.0).round() as i64)
-                    .collect();
-                ys.len()
-            };
             // Set a line longer, or shorter, where that avoids a gap.
             let set = lines_of(&lay.pages[0], '甲');
             assert!(set.abs_diff(a) <= 1, "the first paragraph is set in {set} lines, not {a}");
@@ -889,15 +886,6 @@ fn a_heading_takes_at_least_two_lines_of_its_text_with_it() {
         let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n{first}\n\n# 丙丙丙\n\n{second}\n");
         let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
         let lay = lay_out(&doc);
-        let lines_of = |page: &nianbao::layout::Page, ch: char| {
-            let ys: std::collections::BTreeSet<i64> = page
-                .runs
-                .iter()
-                .filter(|r| r.glyphs.iter().any(|g| g.ch == ch))
-                .map(|r| (r.y * 10.0).round() as i64)
-                .collect();
-            ys.len()
-        };
         let page = lay.pages.iter().position(|p| lines_of(p, '丙') == 1).expect("the heading");
         let under = lines_of(&lay.pages[page], '乙');
         assert!(under >= 2, "after {a} lines: the heading on page {} over {under} line(s)", page + 1);
