@@ -110,6 +110,10 @@ pub enum Block {
     Heading(Heading),
     /// A body paragraph: first line indented two characters, justified.
     Paragraph(Text),
+    /// A line of the attachment note under the body (GB/T 9704 7.3.4), set as
+    /// a body paragraph: `附件：title`, or for several `附件：1．title`, then
+    /// `2．title` … under the first's number ([`ATTACHMENT_NOTE_INDENT`]).
+    AttachmentNote(Text),
     Table(Table),
     /// Continue on a new page.
     PageBreak,
@@ -163,7 +167,11 @@ impl Block {
             Block::Title(_) => Role::Title,
             Block::Subtitle(_) => Role::Subtitle,
             Block::Date(_) | Block::Speaker(_) => Role::Byline,
-            Block::Salutation(_) | Block::Paragraph(_) | Block::Signature(_) | Block::PageBreak => Role::Body,
+            Block::Salutation(_)
+            | Block::Paragraph(_)
+            | Block::AttachmentNote(_)
+            | Block::Signature(_)
+            | Block::PageBreak => Role::Body,
             Block::Heading(h) => h.role(),
             Block::Table(_) => Table::ROLE,
             Block::Chart(_) => Chart::ROLE,
@@ -423,7 +431,7 @@ impl Document {
     /// the writers keep it on the page of the table's last row or the chart.
     pub fn note_follows(&self, i: usize) -> bool {
         let next = i + 1 + usize::from(self.pairs_with_next(i));
-        matches!(self.blocks.get(next), Some(Block::Paragraph(_)))
+        matches!(self.blocks.get(next), Some(Block::Paragraph(_) | Block::AttachmentNote(_)))
     }
 
     /// Whether the attachment note or the signature follows block `i`: neither
@@ -434,27 +442,19 @@ impl Document {
     pub fn closing_follows(&self, i: usize) -> bool {
         match self.blocks.get(i + 1) {
             Some(Block::Signature(_)) => true,
-            Some(Block::Paragraph(t)) => t.plain().starts_with(ATTACHMENT_NOTE),
+            Some(Block::AttachmentNote(_)) => !self.is_note(i),
             _ => false,
         }
+    }
+
+    fn is_note(&self, i: usize) -> bool {
+        matches!(self.blocks.get(i), Some(Block::AttachmentNote(_)))
     }
 
     /// Whether block `i` is a line of the attachment note that another line of
     /// it follows: the note's lines stay together on one page.
     pub fn note_continues(&self, i: usize) -> bool {
-        let text = |k: usize| match self.blocks.get(k) {
-            Some(Block::Paragraph(t)) => t.plain(),
-            _ => String::new(),
-        };
-        // A continuation line (`　　　2．title`, as `markup` writes it) follows
-        // only the note's first line or another continuation line.
-        let continuation = |s: &str| {
-            s.strip_prefix(ATTACHMENT_NOTE_INDENT)
-                .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_digit()))
-                .is_some_and(|rest| rest.len() < s.len() - ATTACHMENT_NOTE_INDENT.len() && rest.starts_with('．'))
-        };
-        let this = text(i);
-        continuation(&text(i + 1)) && (this.starts_with(ATTACHMENT_NOTE) || continuation(&this))
+        self.is_note(i) && self.is_note(i + 1)
     }
 
     /// How many blank lines come before block `i`: one after the title, one
@@ -476,7 +476,7 @@ impl Document {
             Block::Salutation(_) if prev.is_some_and(title_block) => 1,
             Block::Chart(_) if !self.paired_with_previous(i) => 1,
             Block::Signature(_) => 2,
-            Block::Paragraph(t) if t.plain().starts_with(ATTACHMENT_NOTE) => 1,
+            Block::AttachmentNote(_) if !self.is_note(i.wrapping_sub(1)) => 1,
             _ => 0,
         };
         after + own

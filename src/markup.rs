@@ -569,7 +569,7 @@ fn note_attachments(doc: &mut Document) {
         };
         let mut text = Text::default();
         text.push(&line, false);
-        Block::Paragraph(text)
+        Block::AttachmentNote(text)
     });
     doc.blocks.splice(at..at, notes.collect::<Vec<_>>());
 }
@@ -683,8 +683,8 @@ mod tests {
         assert!(matches!(&doc.blocks[3], Block::Speaker(_)));
         assert!(matches!(&doc.blocks[4], Block::Salutation(t) if t.plain() == "同志们："));
         // The attachment note under the body (GB/T 9704 7.3.4), a blank line above it.
-        assert!(matches!(&doc.blocks[6], Block::Paragraph(t) if t.plain() == "附件：1．指标表"));
-        assert!(matches!(&doc.blocks[7], Block::Paragraph(t) if t.plain() == "\u{3000}\u{3000}\u{3000}2．另一表"));
+        assert!(matches!(&doc.blocks[6], Block::AttachmentNote(t) if t.plain() == "附件：1．指标表"));
+        assert!(matches!(&doc.blocks[7], Block::AttachmentNote(t) if t.plain() == "\u{3000}\u{3000}\u{3000}2．另一表"));
         assert_eq!((doc.blank_lines_before(6), doc.blank_lines_before(7)), (1, 0));
         assert!(matches!(&doc.blocks[8], Block::Attachment(a) if a.label == "附件1"));
         assert!(matches!(&doc.blocks[9], Block::Attachment(a) if a.label == "附件2"));
@@ -694,9 +694,20 @@ mod tests {
     #[test]
     fn the_attachment_note_stands_above_the_signature() {
         let doc = parse_body("正文。\n\n## 某局 {.signature}\n\n# 指标表 {.attachment}\n");
-        assert!(matches!(&doc.blocks[1], Block::Paragraph(t) if t.plain() == "附件：指标表"));
+        assert!(matches!(&doc.blocks[1], Block::AttachmentNote(t) if t.plain() == "附件：指标表"));
         assert!(matches!(&doc.blocks[2], Block::Signature(_)));
         assert!(matches!(&doc.blocks[3], Block::Attachment(_)));
+    }
+
+    /// The note is known by what made it, not by its text: a paragraph of the
+    /// body that begins `附件：` is a paragraph like any other.
+    #[test]
+    fn a_paragraph_beginning_with_the_note_text_is_no_note() {
+        let doc = parse_body("正文。\n\n附件：另行印发。\n\n结束。\n");
+        assert!(matches!(&doc.blocks[1], Block::Paragraph(t) if t.plain() == "附件：另行印发。"));
+        assert_eq!((doc.blank_lines_before(1), doc.closing_follows(0), doc.note_continues(1)), (0, false, false));
+        let noted = parse_body("正文。\n\n# 指标表 {.attachment}\n");
+        assert_eq!((noted.blank_lines_before(1), noted.closing_follows(0)), (1, true));
     }
 
     #[test]

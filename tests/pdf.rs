@@ -190,9 +190,12 @@ fn doc_text(doc: &Document) -> String {
     for b in &doc.blocks {
         match b {
             Block::Title(ls) | Block::Signature(ls) => ls.iter().for_each(|l| s.push_str(&plain(l))),
-            Block::Subtitle(t) | Block::Date(t) | Block::Speaker(t) | Block::Salutation(t) | Block::Paragraph(t) => {
-                s.push_str(&plain(t))
-            }
+            Block::Subtitle(t)
+            | Block::Date(t)
+            | Block::Speaker(t)
+            | Block::Salutation(t)
+            | Block::Paragraph(t)
+            | Block::AttachmentNote(t) => s.push_str(&plain(t)),
             Block::Heading(h) => {
                 s.push_str(&h.display_text());
                 if let Some(r) = &h.run_in {

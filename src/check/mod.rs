@@ -567,9 +567,12 @@ fn number_jumps(loaded: &Loaded, doc: &Document, out: &mut Vec<Diagnostic>) {
 fn block_text(block: &Block) -> String {
     match block {
         Block::Title(lines) | Block::Signature(lines) => lines.iter().map(|l| l.plain()).collect(),
-        Block::Subtitle(t) | Block::Date(t) | Block::Speaker(t) | Block::Salutation(t) | Block::Paragraph(t) => {
-            t.plain()
-        }
+        Block::Subtitle(t)
+        | Block::Date(t)
+        | Block::Speaker(t)
+        | Block::Salutation(t)
+        | Block::Paragraph(t)
+        | Block::AttachmentNote(t) => t.plain(),
         Block::Heading(h) => h.display_text() + &h.run_in.as_ref().map(|t| t.plain()).unwrap_or_default(),
         Block::Table(t) => {
             t.header.iter().chain(t.rows.iter().flatten()).map(|c| c.plain()).collect::<Vec<_>>().join(" ")

@@ -44,7 +44,7 @@ fn pieces(doc: &Document) -> Vec<Piece<'_>> {
                     out.push(Piece { role: Heading::RUN_IN_ROLE, text: plain(r), place: "段", ordinal: para });
                 }
             }
-            Block::Paragraph(t) => {
+            Block::Paragraph(t) | Block::AttachmentNote(t) => {
                 para += 1;
                 out.push(Piece { role: block.role(), text: plain(t), place: "段", ordinal: para });
             }

@@ -129,7 +129,7 @@ pub(super) fn set_blocks<'a>(
                     table_header: None,
                 });
             }
-            Block::Paragraph(t) => {
+            Block::Paragraph(t) | Block::AttachmentNote(t) => {
                 let items = shape_text(faces, &plain_segments(t, block.role()))?;
                 let (src, set) = ParaSrc::new(bi, 0, items, indent);
                 sources.insert(out.len(), src);

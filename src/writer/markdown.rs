@@ -21,7 +21,12 @@ pub fn write(doc: &Document) -> String {
                 let lines: Vec<String> = lines.iter().map(|l| paragraph(&inline(l))).collect();
                 out.push_str(&lines.join("\n"));
             }
-            Block::Subtitle(t) | Block::Date(t) | Block::Speaker(t) | Block::Salutation(t) | Block::Paragraph(t) => {
+            Block::Subtitle(t)
+            | Block::Date(t)
+            | Block::Speaker(t)
+            | Block::Salutation(t)
+            | Block::Paragraph(t)
+            | Block::AttachmentNote(t) => {
                 out.push_str(&paragraph(&inline(t)));
             }
             Block::Heading(h) => {

@@ -131,7 +131,7 @@ impl<'a> Body<'a> {
                 Block::Date(t) => paras.push(self.para(styles::DATE, block.role(), t)?),
                 Block::Speaker(t) => paras.push(self.para(styles::SPEAKER, block.role(), t)?),
                 Block::Salutation(t) => paras.push(self.para(styles::SALUTATION, block.role(), t)?),
-                Block::Paragraph(t) => {
+                Block::Paragraph(t) | Block::AttachmentNote(t) => {
                     let spacing = self.spacing.remove(&bi).unwrap_or_default();
                     let mut p = Paragraph::new().style(styles::NORMAL);
                     // The attachment note's lines stay together, and a short
