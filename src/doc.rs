@@ -476,7 +476,7 @@ impl Document {
             Block::Salutation(_) if prev.is_some_and(title_block) => 1,
             Block::Chart(_) if !self.paired_with_previous(i) => 1,
             Block::Signature(_) => 2,
-            Block::AttachmentNote(_) if !self.is_note(i.wrapping_sub(1)) => 1,
+            Block::AttachmentNote(_) if !matches!(prev, Some(Block::AttachmentNote(_))) => 1,
             _ => 0,
         };
         after + own

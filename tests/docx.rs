@@ -46,6 +46,20 @@ fn unzip(path: &Path) -> (Vec<String>, BTreeMap<String, Vec<u8>>) {
     (names, parts)
 }
 
+/// `doc` laid out and written as a DOCX with `res`: the layout, and the
+/// package's parts by name.
+fn docx_of(
+    doc: &nianbao::doc::Document,
+    res: &nianbao::writer::Resources,
+) -> (nianbao::layout::Layout, BTreeMap<String, Vec<u8>>) {
+    use nianbao::writer::{Format, Options, lay_out, write};
+    let layout = lay_out(doc, &[Format::Docx], res).unwrap().unwrap();
+    let (bytes, _) = write(doc, Some(&layout), Format::Docx, res, &Options::default()).unwrap();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    (layout, unzip(file.path()).1)
+}
+
 fn xml(parts: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
     String::from_utf8(parts.get(name).unwrap_or_else(|| panic!("no part {name}")).clone()).unwrap()
 }
@@ -227,17 +241,12 @@ fn footers_are_odd_right_even_left_with_a_page_field() {
 /// widow control off there, LibreOffice and Word break where the PDF does.
 #[test]
 fn widow_control_follows_the_layout() {
-    use nianbao::writer::{Format, Options, lay_out, write};
     let res = resources_for(&common::root().join("data/xiangyuan/2018.yaml"));
     let short = vec!["甲甲甲甲甲甲。"; 20].join("\n\n");
     let long = "乙".repeat(26 + 28 + 10);
     let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n{short}\n\n{long}\n\n丙丙丙。\n");
     let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
-    let layout = lay_out(&doc, &[Format::Docx], &res).unwrap().unwrap();
-    let (bytes, _) = write(&doc, Some(&layout), Format::Docx, &res, &Options::default()).unwrap();
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), bytes).unwrap();
-    let parts = unzip(file.path()).1;
+    let (layout, parts) = docx_of(&doc, &res);
     let styles = xml(&parts, "word/styles.xml");
     assert!(style(&styles, "Normal").contains(r#"<w:widowControl w:val="1"/>"#), "on in Normal");
     let doc = xml(&parts, "word/document.xml");
@@ -1049,7 +1058,6 @@ fn an_undated_signature_stands_two_characters_in() {
 /// would start Word's and LibreOffice's page 2 a line lower than the PDF's.
 #[test]
 fn blank_lines_dropped_at_a_page_top_are_not_written() {
-    use nianbao::writer::{Format, Options, lay_out, write};
     let res = resources_for(&common::root().join("data/xiangyuan/2018.yaml"));
     let chart = "```chart\ntitle: 指标\nunit: 个\nseries: [\"2016年\", \"2017年\"]\ncategories:\n  - { name: 床位, values: [1, 2] }\n```";
     let mut dropped_seen = 0;
@@ -1057,11 +1065,8 @@ fn blank_lines_dropped_at_a_page_top_are_not_written() {
         let first = "甲".repeat(26 + 28 * (lines - 1));
         let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n{first}\n\n{chart}\n\n乙乙乙。\n");
         let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
-        let layout = lay_out(&doc, &[Format::Docx], &res).unwrap().unwrap();
-        let (bytes, _) = write(&doc, Some(&layout), Format::Docx, &res, &Options::default()).unwrap();
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), bytes).unwrap();
-        let xml = xml(&unzip(file.path()).1, "word/document.xml");
+        let (layout, parts) = docx_of(&doc, &res);
+        let xml = xml(&parts, "word/document.xml");
         let paras: Vec<&str> = xml.split("<w:p ").skip(1).collect();
         // The empty paragraphs between the first paragraph and the chart's.
         let chart_at = paras.iter().position(|p| p.contains("<c:chart ")).unwrap();
@@ -1084,7 +1089,6 @@ fn blank_lines_dropped_at_a_page_top_are_not_written() {
 /// left rule.
 #[test]
 fn a_table_is_set_at_its_configured_size() {
-    use nianbao::writer::{Format, Options, lay_out, write};
     let md = "---\nfile: x\ndate: \"2018-01-01\"\n---\n\n正文。\n\n| 指标 | 2017年 |\n|---|---:|\n| 床位数 | 1,200 |\n";
     let doc = nianbao::markup::parse(md, "t.md").expect("markup");
     let set_at = |config: &str| {
@@ -1093,7 +1097,7 @@ fn a_table_is_set_at_its_configured_size() {
         let fonts_dir = format!("fonts:\n  dir: {}\n", common::root().join("fonts").display());
         std::fs::write(dir.path().join("nianbao.yaml"), config.replace("fonts:\n", &fonts_dir)).unwrap();
         let res = resources_for(&dir.path().join("data/x/2018.yaml"));
-        let layout = lay_out(&doc, &[Format::Docx], &res).unwrap().unwrap();
+        let (layout, parts) = docx_of(&doc, &res);
         let size_of = |ch: char| {
             let runs = layout.pages[0].runs.iter();
             runs.filter(|r| r.glyphs.iter().any(|g| g.ch == ch)).map(|r| r.size).next().unwrap()
@@ -1106,10 +1110,6 @@ fn a_table_is_set_at_its_configured_size() {
         let rule = page.rules.iter().filter(|r| r.x1 == r.x2).map(|r| r.x1).fold(f32::MAX, f32::min);
         let text = page.runs.iter().flat_map(|r| &r.glyphs).find(|g| g.ch == '床').unwrap().x;
         let clear_mm = ((text - rule) / (72.0 / 25.4) * 10.0).round() / 10.0;
-        let (bytes, _) = write(&doc, Some(&layout), Format::Docx, &res, &Options::default()).unwrap();
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), bytes).unwrap();
-        let parts = unzip(file.path()).1;
         let sz = style(&xml(&parts, "word/styles.xml"), "TableText").split("<w:sz w:val=\"").nth(1).unwrap()[..2]
             .to_string();
         let document = xml(&parts, "word/document.xml");
