@@ -121,7 +121,8 @@ pub struct RoleConfig {
     #[serde(default)]
     pub bold: bool,
     /// The type size, for tables only (the others' GB/T 9704 fixes): a
-    /// Chinese size name (`四号`, `小四`) or points.
+    /// Chinese size name (`四号`, `小四`) or points. Unset, the layout chooses
+    /// the tables' size for each report.
     #[serde(default)]
     pub size: Option<TypeSize>,
 }
@@ -214,7 +215,8 @@ impl Role {
     }
 
     /// Type size in points (GB/T 9704: 2号 22 pt title, 3号 16 pt text, 4号 14 pt
-    /// folio); a table's may be configured ([`Roles::size`]).
+    /// folio). A table's is this only by default: the configuration may fix it,
+    /// else the layout chooses it for the document.
     pub fn size_pt(self) -> f32 {
         match self {
             Role::Title => 22.0,
@@ -225,12 +227,6 @@ impl Role {
 }
 
 impl Roles {
-    /// The type size of `role` in points: the table's as configured, every
-    /// other role's [`Role::size_pt`].
-    pub fn size(&self, role: Role) -> f32 {
-        self.get(role).size.map_or(role.size_pt(), |s| s.0)
-    }
-
     pub fn get(&self, role: Role) -> &RoleConfig {
         match role {
             Role::Title => &self.title,

@@ -437,18 +437,30 @@ fn blank_lines_are_empty_paragraphs_where_the_pdf_has_them() {
     let empty: Vec<usize> = paras[..10].iter().enumerate().filter(|(_, p)| p.is_empty()).map(|(i, _)| i).collect();
     assert_eq!(empty, [2, 6], "{:?}", &paras[..10]);
     assert_eq!(paras[7], "同志们：");
-    // The paragraph elements before and after each chart's are empty Normal ones.
+    // The paragraph elements before and after each chart's are empty Normal
+    // ones, but before a chart that tops a page, where the layout dropped it.
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/xiangyuan/2018.yaml");
+    let res = resources_for(&data);
+    let templates = nianbao::template::Templates::new(Some(&res.config.root.join("templates")));
+    let model = nianbao::render::build(&data, &templates, None).expect("build").doc;
+    let (layout, parts) = docx_of(&model, &res);
+    let doc = xml(&parts, "word/document.xml");
+    let topping = (model.blocks.iter().enumerate())
+        .filter(|(bi, b)| matches!(b, nianbao::doc::Block::Chart(_)) && layout.blanks_dropped.contains_key(bi))
+        .count();
     let is_blank = |p: &str| p.contains(r#"<w:pStyle w:val="Normal"/>"#) && !p.contains("<w:r>");
     let charts: Vec<usize> = doc.match_indices(r#"<w:pStyle w:val="Chart"/>"#).map(|(i, _)| i).collect();
-    assert!(!charts.is_empty());
-    for at in charts {
+    let mut unblanked = 0;
+    for &at in &charts {
         let start = doc[..at].rfind("<w:p ").unwrap();
         let before = &doc[doc[..start].rfind("<w:p ").unwrap()..start];
         let end = at + doc[at..].find("</w:p>").unwrap() + "</w:p>".len();
         let after = &doc[end..end + doc[end..].find("</w:p>").unwrap()];
-        assert!(is_blank(before), "no blank line before a chart: {before}");
+        unblanked += usize::from(!is_blank(before));
         assert!(after.starts_with("<w:p ") && is_blank(after), "no blank line after a chart: {after}");
     }
+    assert!(charts.len() > topping, "{} charts", charts.len());
+    assert_eq!(unblanked, topping, "charts without a blank line before them, against charts topping a page");
 }
 
 #[test]
@@ -648,10 +660,13 @@ fn tables_fit_the_text_block_and_figures_never_break() {
     assert!(doc.contains(r#"<w:jc w:val="center"/><w:tblBorders>"#), "tables centred");
     assert!(doc.contains("（104.8%）") || doc.contains("（100.6%）"), "completion figures whole in one run");
     // 指标, 单位, 2016年, 2017年, 同比, 年度目标, 完成情况: the figures' column
-    // at least as wide as `1342.15` (7 characters of about 8 pt).
+    // at least as wide as `1342.15` (7 characters of about half an em at the
+    // tables' size, in half points in the table text style).
+    let styles = xml(&s.parts, "word/styles.xml");
+    let half_points: u32 = style(&styles, "TableText").split("<w:sz w:val=\"").nth(1).unwrap()[..2].parse().unwrap();
     let review = &grids[0];
     assert_eq!(review.len(), 7);
-    assert!(review[3] >= 20 * 7 * 8, "{review:?}");
+    assert!(review[3] >= 20 * 7 * half_points / 4, "{review:?} at {half_points} half points");
 }
 
 // ---------------------------------------------------------------- charts
@@ -1121,6 +1136,53 @@ fn a_table_is_set_at_its_configured_size() {
     assert_eq!(default, ((16.0, 16.0), 1.7, 1.7, "32".to_string(), 96), "三号, 1.7 mm (96 twips)");
     let four = set_at("fonts:\n  roles:\n    table: { face: fang, size: 四号 }\n");
     assert_eq!(four, ((16.0, 14.0), 1.9, 1.9, "28".to_string(), 108), "四号, 1.9 mm (108 twips)");
+}
+
+/// Without a configured size a report's tables take the largest of 三号, 四号
+/// and 小四 at which no cell wraps to more than two lines (小四 when none
+/// does): the choice is checked against the same document laid out at each
+/// size fixed, and the auto layout equals the fixed one at the chosen size, the
+/// DOCX's table text style included. A narrow table stays 三号; a seven-column
+/// one with long labels goes to 小四, as no cell keeps to two lines at 四号.
+#[test]
+fn a_report_sets_its_tables_at_the_largest_size_where_cells_keep_to_two_lines() {
+    let narrow = "| 指标 | 2017年 |\n|---|---:|\n| 床位数 | 1,200 |\n";
+    let wide = "| 指标 | 单位 | 2016年 | 2017年 | 同比 | 年度目标 | 完成情况 |\n|---|---|---:|---:|---|---:|---|\n\
+                | 县级公立医院药占比 | % | 36 | 33.8 | 下降2.2个百分点 | 35 | 超额完成（103.6%） |\n\
+                | 常住人口家庭医生签约率 | % | 45.3 | 66.2 | 提高20.9个百分点 | 60 | 超额完成（110.3%） |\n";
+    let lay_out = |table: &str, size: Option<&str>| {
+        let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n正文。\n\n{table}");
+        let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = format!("fonts:\n  dir: {}\n", common::root().join("fonts").display());
+        if let Some(size) = size {
+            config += &format!("  roles:\n    table: {{ face: fang, size: {size} }}\n");
+        }
+        std::fs::write(dir.path().join("nianbao.yaml"), config).unwrap();
+        let (layout, parts) = docx_of(&doc, &resources_for(&dir.path().join("data/x/2018.yaml")));
+        let Some(Some(nianbao::layout::SetBlock::Table(table))) = layout.blocks.get(1) else { panic!("no table set") };
+        let most_lines = table.cells.iter().flatten().map(|c| c.lines.len()).max().unwrap();
+        let sz = style(&xml(&parts, "word/styles.xml"), "TableText").split("<w:sz w:val=\"").nth(1).unwrap()[..2]
+            .to_string();
+        (layout, most_lines, sz)
+    };
+    for (table, want) in [(narrow, 16.0), (wide, 12.0)] {
+        let (auto, _, auto_sz) = lay_out(table, None);
+        let fixed: Vec<_> = [("三号", 16.0), ("四号", 14.0), ("小四", 12.0)]
+            .into_iter()
+            .map(|(name, pt)| (pt, lay_out(table, Some(name))))
+            .collect();
+        let largest_fitting = fixed.iter().find(|(_, (_, lines, _))| *lines <= 2).map_or(12.0, |(pt, _)| *pt);
+        assert_eq!(
+            (auto.table_size, largest_fitting),
+            (want, want),
+            "cell lines by size: {:?}",
+            fixed.iter().map(|(pt, (_, lines, _))| (*pt, *lines)).collect::<Vec<_>>()
+        );
+        let (_, (at_size, _, sz)) = fixed.iter().find(|(pt, _)| *pt == want).unwrap();
+        assert!(auto.pages == at_size.pages && auto_sz == *sz, "auto differs from {want} pt fixed");
+        assert_eq!(auto_sz, format!("{}", (want * 2.0) as i32));
+    }
 }
 
 /// Resources read afresh for the project of `data`: its configuration and a

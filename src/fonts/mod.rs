@@ -31,8 +31,10 @@ pub type FaceId = usize;
 #[derive(Debug)]
 pub struct FontBook {
     faces: Vec<Slot>,
-    /// Each role's face, whether it asks for bold, and its type size in points.
-    roles: Vec<(Role, FaceId, bool, f32)>,
+    /// Each role's face and whether it asks for bold.
+    roles: Vec<(Role, FaceId, bool)>,
+    /// The tables' type size in points, when the configuration fixes one.
+    table_size: Option<f32>,
     fallback: Vec<FaceId>,
 }
 
@@ -128,11 +130,12 @@ impl FontBook {
             .iter()
             .map(|&r| {
                 let rc = config.fonts.roles.get(r);
-                (r, id(&rc.face), rc.bold, config.fonts.roles.size(r))
+                (r, id(&rc.face), rc.bold)
             })
             .collect();
+        let table_size = config.fonts.roles.get(Role::Table).size.map(|s| s.0);
         let fallback = config.fonts.fallback.iter().map(|n| id(n)).collect();
-        Ok(FontBook { faces, roles, fallback })
+        Ok(FontBook { faces, roles, table_size, fallback })
     }
 
     /// The face `id`, read and parsed on first use.
@@ -167,17 +170,14 @@ impl FontBook {
 
     /// The face of a role and whether the role asks for bold.
     pub fn role(&self, role: Role) -> (FaceId, bool) {
-        let &(_, id, bold, _) = self.entry(role);
+        let &(_, id, bold) = self.roles.iter().find(|(r, ..)| *r == role).expect("every role configured");
         (id, bold)
     }
 
-    /// The type size of `role` in points, as configured.
-    pub fn size(&self, role: Role) -> f32 {
-        self.entry(role).3
-    }
-
-    fn entry(&self, role: Role) -> &(Role, FaceId, bool, f32) {
-        self.roles.iter().find(|(r, ..)| *r == role).expect("every role configured")
+    /// The tables' type size in points when the configuration fixes one;
+    /// `None`: the layout chooses it for each document.
+    pub fn table_size(&self) -> Option<f32> {
+        self.table_size
     }
 
     /// The fallback chain, in order.

@@ -20,12 +20,26 @@ pub struct Faces<'a> {
     /// `data`, parsed once.
     pub parsed: Vec<ttf_parser::Face<'a>>,
     found: HashMap<(Role, char), Option<FaceId>>,
+    /// The type size tables are set at in this report: the configuration's,
+    /// else the body's until the layout chooses one for the document.
+    pub table_size: f32,
 }
 
 impl<'a> Faces<'a> {
     /// Every face of `book`, from `data` (see [`FontBook::load_all`]), parsed.
     pub fn new(book: &'a FontBook, data: &'a [Arc<FaceData>]) -> Faces<'a> {
-        Faces { book, data, parsed: data.iter().map(|d| d.face()).collect(), found: HashMap::new() }
+        Faces {
+            book,
+            data,
+            parsed: data.iter().map(|d| d.face()).collect(),
+            found: HashMap::new(),
+            table_size: book.table_size().unwrap_or(Role::Table.size_pt()),
+        }
+    }
+
+    /// The type size of `role` in points: GB/T 9704's, a table's [`Faces::table_size`].
+    pub fn size(&self, role: Role) -> f32 {
+        if role == Role::Table { self.table_size } else { role.size_pt() }
     }
 
     /// The face that sets `ch` in `role`; `None` when no face has it.

@@ -15,7 +15,7 @@ pub(super) use crate::fonts::Faces;
 pub(super) fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Result<Vec<Item>> {
     let mut items = Vec::new();
     for &(role, strong, text) in segments {
-        let size = faces.book.size(role);
+        let size = faces.size(role);
         let (_, role_bold) = faces.book.role(role);
         for ch in text.chars() {
             if ch.is_control() {

@@ -10,7 +10,7 @@ use super::shape::{Faces, plain_segments, shape_text};
 use super::types::Item;
 use super::{grid, linebreak};
 use crate::diag::Result;
-use crate::doc::{Align, Table};
+use crate::doc::{Align, Block, Document, Table};
 
 use grid::BLOCK_W;
 
@@ -706,10 +706,47 @@ fn size(t: &Table, faces: &mut Faces) -> Result<Option<SizedTable>> {
         }
     }
     let cols: Vec<Vec<&Cell>> = (0..ncol).map(|c| rows.iter().map(|r| &r[c]).collect()).collect();
-    let pad = cell_pad(faces.book.size(Table::ROLE));
+    let pad = cell_pad(faces.table_size);
     let avail = BLOCK_W - (0..ncol).map(|c| column_pad(c, ncol, pad)).sum::<f32>();
     let (content, stub_lines) = column_widths(&cols, avail, pad);
     Ok(Some(SizedTable { rows, content, pad, stub_lines, decimal_at }))
+}
+
+/// The type sizes a report's tables are set at when the configuration fixes
+/// none, largest first: 三号 (the body's), 四号 and 小四, as offices set tables.
+const SIZES: [f32; 3] = [16.0, 14.0, 12.0];
+
+/// Most lines a cell may wrap to before the tables are set a size smaller.
+const MOST_CELL_LINES: usize = 2;
+
+/// The type size of `doc`'s tables: the configuration's, else the largest of
+/// [`SIZES`] at which no cell of any of them wraps to more than
+/// [`MOST_CELL_LINES`] lines (the smallest when none is), one size for every
+/// table of the report. Leaves `faces` set to it.
+pub(super) fn choose_size(doc: &Document, faces: &mut Faces) -> Result<f32> {
+    if let Some(size) = faces.book.table_size() {
+        faces.table_size = size;
+        return Ok(size);
+    }
+    let tables: Vec<&Table> =
+        doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
+    let (&smallest, larger) = SIZES.split_last().expect("sizes");
+    for &size in larger {
+        faces.table_size = size;
+        if tables.iter().try_fold(true, |fits, t| -> Result<bool> { Ok(fits && wraps_little(t, faces)?) })? {
+            return Ok(size);
+        }
+    }
+    faces.table_size = smallest;
+    Ok(smallest)
+}
+
+/// Whether no cell of `t`, set at `faces`' table size, wraps to more than
+/// [`MOST_CELL_LINES`] lines.
+fn wraps_little(t: &Table, faces: &mut Faces) -> Result<bool> {
+    Ok(size(t, faces)?.is_none_or(|sized| {
+        (0..sized.rows.len()).all(|ri| sized.broken(ri).iter().all(|lines| lines.len() <= MOST_CELL_LINES))
+    }))
 }
 
 /// A table: as wide as the text block, columns sized to their content, each row

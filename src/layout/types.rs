@@ -28,6 +28,9 @@ pub struct Layout {
     /// [`CHART_LINES`](super::CHART_LINES), on a page of charts alone that
     /// would otherwise be under half full.
     pub chart_lines: BTreeMap<usize, usize>,
+    /// The type size of the report's tables in points (the configuration's,
+    /// else chosen for the document: see `table::choose_size`).
+    pub table_size: f32,
 }
 
 /// One page: runs of glyphs, ruled lines and filled rectangles.

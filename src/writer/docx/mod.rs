@@ -103,7 +103,7 @@ pub fn write(doc: &Document, layout: &Layout, res: &Resources, opts: &Options) -
     let book = res.fonts.as_ref().ok_or_else(|| {
         crate::diag::Errors::one(Diagnostic::error("docx.fonts", "DOCX 输出需要字体配置，但字体没有加载"))
     })?;
-    let fonts = BookFonts::new(book, doc, opts.fonts)?;
+    let fonts = BookFonts::new(book, doc, layout.table_size, opts.fonts)?;
     let mut used = Used::default();
     let mut warnings = Vec::new();
 
@@ -210,7 +210,7 @@ struct BookFonts {
 }
 
 impl BookFonts {
-    fn new(book: &FontBook, doc: &Document, mode: DocxFonts) -> Result<BookFonts> {
+    fn new(book: &FontBook, doc: &Document, table_size: f32, mode: DocxFonts) -> Result<BookFonts> {
         let role_faces: BTreeSet<FaceId> = Role::ALL.iter().map(|&r| book.role(r).0).collect();
         let key = embed::document_key(doc);
         let names = (0..book.len())
@@ -220,7 +220,8 @@ impl BookFonts {
         for role in Role::ALL {
             let (id, bold) = book.role(role);
             let face = book.face(id)?;
-            let font = RoleFont { name: names[id].name.clone(), bold: bold && !face.is_bold, size: book.size(role) };
+            let size = if role == Role::Table { table_size } else { role.size_pt() };
+            let font = RoleFont { name: names[id].name.clone(), bold: bold && !face.is_bold, size };
             roles.insert(role, (id, font));
         }
         Ok(BookFonts { roles, names })

@@ -383,6 +383,7 @@ mod tests {
             blocks: Vec::new(),
             blanks_dropped: Default::default(),
             chart_lines: Default::default(),
+            table_size: 16.0,
         };
         let font: &[u8] = b"font program";
         let id = |x: f32, font: &[u8]| document_id(&doc, &layout(x), std::iter::once(font));
