@@ -362,6 +362,19 @@ fn a_section_heading_runs_into_its_text_when_asked() {
     }
 }
 
+/// A work report counts a section's items 一是……二是……; an item's own points
+/// are its sentences, not counted again inside it ("一是…。一是…二是…二是…"
+/// printed before).
+#[test]
+fn a_work_reports_items_are_counted_once() {
+    let plan = "plan:\n  sections:\n    - title: 提升服务能力\n      items:\n        - title: 加快县医院建设\n          points: [推进新院区建设。, 加强重症医学科建设。]\n        - title: 做实家庭医生签约\n          lead: 重点是：\n          points: [扩大覆盖。]\n          paragraphs: 提高质量。\n";
+    let md = markdown(&format!("{}{plan}", MINIMAL.replace("kind: speech", "kind: work-report")));
+    let want =
+        "一是加快县医院建设。推进新院区建设。加强重症医学科建设。二是做实家庭医生签约。重点是：扩大覆盖。提高质量。";
+    assert!(md.contains(want), "{want} in\n{md}");
+    assert_eq!(md.matches("一是").count(), 1, "{md}");
+}
+
 /// The data chooses its heading numbering: a scheme by name (`部分`: 第一部分,
 /// then 一、…) or a format per level, levels not given keeping the genre's
 /// (a province's key points number tasks 1．2．3．); a wrong one is a located
