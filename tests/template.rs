@@ -375,6 +375,20 @@ fn a_work_reports_items_are_counted_once() {
     assert_eq!(md.matches("一是").count(), 1, "{md}");
 }
 
+/// A work report given at a meeting says so under its title, as a speech does,
+/// unless the data writes its own subtitle; without a meeting it has none.
+#[test]
+fn a_work_report_at_a_meeting_names_it_under_the_title() {
+    let report = MINIMAL.replace("kind: speech", "kind: work-report");
+    assert!(report.contains("meeting:"), "{report}");
+    let md = markdown(&report);
+    assert!(md.contains("# 标题\n\n——在样例县2018年卫生健康工作会议上的工作报告\n\n2018年3月1日"), "{md}");
+    let own = markdown(&format!("{report}subtitle: ——在全县大会上的报告\n"));
+    assert!(own.contains("# 标题\n\n——在全县大会上的报告\n") && !own.contains("上的工作报告"), "{own}");
+    let no_meeting = report[..report.find("meeting:").unwrap()].to_string() + "year: 2018\n";
+    assert!(!markdown(&format!("{no_meeting}title: 标题\n")).contains("——在"));
+}
+
 /// The data chooses its heading numbering: a scheme by name (`部分`: 第一部分,
 /// then 一、…) or a format per level, levels not given keeping the genre's
 /// (a province's key points number tasks 1．2．3．); a wrong one is a located
