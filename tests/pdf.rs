@@ -756,6 +756,63 @@ fn wrapped_labels_keep_a_gutter_from_the_figures() {
     }
 }
 
+/// Where a text cell of a table's body wraps beside another cell, it keeps a
+/// body character of white space from that cell's text: it takes a line or two
+/// more rather than crowd its neighbour (fresh data: poppler read 县中医院康复
+/// and 新建康复楼1栋， 11 pt apart as one line across the row). Checked for the
+/// text columns, 项目名称 beside 建设内容 and 建设内容 beside the figures; a
+/// left-aligned cell after a right-aligned figure (15000 | 2023—/2025年) gains
+/// nothing by taking lines, and column sizing weighs that crowding after the
+/// table's height.
+#[test]
+fn wrapped_cells_keep_a_gutter_from_their_neighbours() {
+    use nianbao::layout::grid::BODY_PT;
+    let md = "---\nfile: x\ndate: \"2024-01-01\"\n---\n\n正文。\n\n\
+              | 序号 | 项目名称 | 建设内容及规模 | 总投资（万元） | 2024年计划投资（万元） | 建设期限 | 备注 |\n\
+              |:---:|---|---|---:|---:|---|---|\n\
+              | 1 | 县医院新院区建设项目 | 新建门诊医技综合楼、住院楼及配套设施，总建筑面积6.8万平方米，设置床位600张 | 42000 | 15000 | 2023—2025年 | 续建 |\n\
+              | 2 | 县中医院康复楼建设项目 | 新建康复楼1栋，建筑面积1.2万平方米 | 6800 | 3500 | 2024—2025年 | 新建 |\n\
+              | 3 | 乡镇卫生院提档升级工程 | 改造提升8个乡镇卫生院业务用房，购置DR、彩超等设备 | 3260.5 | 2100 | 2024年 | |\n\
+              | 4 | 县疾控中心实验室能力建设 | 建设生物安全二级实验室，配置核酸检测设备 | 980 | 980 | 2024年 | 新建 |\n";
+    let doc = nianbao::markup::parse(md, "t.md").expect("markup");
+    let lay = lay_out(&doc);
+    let mut checked = 0;
+    for page in &lay.pages {
+        // Rows: vertical rules of one height, the column boundaries among them.
+        let mut rows: BTreeMap<(i64, i64), Vec<f32>> = BTreeMap::new();
+        for r in page.rules.iter().filter(|r| (r.x1 - r.x2).abs() < 0.01) {
+            rows.entry(((r.y1.max(r.y2) * 100.0) as i64, (r.y1.min(r.y2) * 100.0) as i64)).or_default().push(r.x1);
+        }
+        // The topmost row of a page is the header (centred, not a body cell).
+        for ((top, bottom), mut xs) in rows.into_iter().rev().skip(1) {
+            let (top, bottom) = (top as f32 / 100.0, bottom as f32 / 100.0);
+            xs.sort_by(f32::total_cmp);
+            let cell = |k: usize| -> Vec<&nianbao::layout::Run> {
+                let inside = |r: &&nianbao::layout::Run| r.y < top && r.y > bottom;
+                page.runs
+                    .iter()
+                    .filter(inside)
+                    .filter(|r| r.glyphs[0].x >= xs[k] && r.glyphs[0].x < xs[k + 1])
+                    .collect()
+            };
+            for k in [1, 2] {
+                let (left, right) = (cell(k), cell(k + 1));
+                let lines = |runs: &[&nianbao::layout::Run]| {
+                    runs.iter().map(|r| (r.y * 100.0) as i64).collect::<std::collections::BTreeSet<_>>().len()
+                };
+                if left.is_empty() || right.is_empty() || lines(&left).max(lines(&right)) < 2 {
+                    continue;
+                }
+                let end = left.iter().flat_map(|r| &r.glyphs).map(|g| g.x + g.advance).fold(0.0, f32::max);
+                let start = right.iter().flat_map(|r| &r.glyphs).map(|g| g.x).fold(f32::MAX, f32::min);
+                checked += 1;
+                assert!(start - end >= BODY_PT, "{} pt between wrapped cells {k} and {}", start - end, k + 1);
+            }
+        }
+    }
+    assert_eq!(checked, 8, "pairs of cells beside a wrapped one");
+}
+
 /// No line of text ends just short of the text block's right edge: a full line
 /// is justified to it, and so is a paragraph's last line that falls short by
 /// less than a grid cell (yangli/2017: “……电子建档率达到90%以上。” ended 2.7 pt

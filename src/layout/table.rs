@@ -637,9 +637,10 @@ struct SizedTable {
 
 impl SizedTable {
     /// Row `ri`'s cells broken into lines: (start, end, width) each. A cell
-    /// that keeps its words whole takes no more of its column than leaves a
-    /// [`GUTTER`] to the next cell's text where either wraps (see
-    /// [`column_widths`]); the cells are set from the last column.
+    /// takes no more of its column than leaves a [`GUTTER`] to the next cell's
+    /// text where either wraps (see [`column_widths`]): keeping its words whole
+    /// where that fits, else in a line or two more (the row grows), as a
+    /// first-column label does; the cells are set from the last column.
     fn broken(&self, ri: usize) -> Vec<Vec<(usize, usize, f32)>> {
         let row = &self.rows[ri];
         let mut out: Vec<Vec<(usize, usize, f32)>> = vec![Vec::new(); row.len()];
@@ -648,17 +649,56 @@ impl SizedTable {
                 Some(m) if c == 0 => (m, cell.width_for(m)),
                 _ => (cell.count(self.content[c] + 0.01), self.content[c] + 0.01),
             };
-            let room = match out.get(c + 1) {
-                Some(next) if n > 1 || next.len() > 1 => {
-                    let longest = next.iter().map(|l| l.2).fold(0.0, f32::max);
-                    let left = row[c + 1].slack(self.content[c + 1], longest).0;
-                    self.content[c] + 2.0 * self.pad + left - GUTTER
-                }
+            // The next cell's lines and the white space left of them.
+            let next = out.get(c + 1).map(|next| (next.len(), self.margins(c + 1, &row[c + 1], next).0));
+            let room = match next {
+                Some((lines, left)) if n > 1 || lines > 1 => self.content[c] + 2.0 * self.pad + left - GUTTER,
                 _ => f32::MAX,
             };
-            out[c] = cell.set_in(n, measure, room);
+            let clear = |lines: &[(usize, usize, f32)]| match next {
+                Some((next_lines, left)) if lines.len() > 1 || next_lines > 1 => {
+                    self.margins(c, cell, lines).1 + 2.0 * self.pad + left >= GUTTER - 0.01
+                }
+                _ => true,
+            };
+            let first = cell.set_in(n, measure, room);
+            out[c] = if clear(&first) || c == 0 && self.stub_lines[ri].is_some() {
+                first
+            } else {
+                (n + 1..=n + 2).map(|m| cell.set_in(m, measure, room)).find(|l| clear(l)).unwrap_or(first)
+            };
         }
         out
+    }
+
+    /// Where a line `w` wide of `cell` (in column `c`, the cell set in one
+    /// line or more) starts, for the column's text starting at `x0`, before an
+    /// opening mark's lead-in: by the cell's alignment; a figure alone on its
+    /// line on the column's decimal point, unless the column got too little
+    /// for it (squeezed among too many columns: right-aligned then).
+    fn line_x(&self, x0: f32, c: usize, cell: &Cell, one_line: bool, w: f32) -> f32 {
+        let content = self.content[c];
+        match cell.align {
+            Align::Left => x0,
+            Align::Center => x0 + (content - w) / 2.0,
+            Align::Right => x0 + content - w,
+            Align::Decimal => match self.decimal_at[c] {
+                Some(frac) if one_line && cell.decimal_split().0 + frac <= content + 0.01 => {
+                    x0 + content - frac - cell.decimal_split().0
+                }
+                _ => x0 + content - w,
+            },
+        }
+    }
+
+    /// The white space left and right of `cell`'s `lines` in column `c`, as
+    /// [`SizedTable::line_x`] places them.
+    fn margins(&self, c: usize, cell: &Cell, lines: &[(usize, usize, f32)]) -> (f32, f32) {
+        let content = self.content[c];
+        let at = |w: f32| self.line_x(0.0, c, cell, lines.len() == 1, w);
+        let left = lines.iter().map(|l| at(l.2)).fold(content, f32::min);
+        let right = lines.iter().map(|l| content - at(l.2) - l.2).fold(content, f32::min);
+        (left, right)
     }
 }
 
@@ -761,7 +801,7 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
     let Some(sized) = size(t, faces)? else {
         return Ok(None);
     };
-    let SizedTable { rows, content, pad, decimal_at, .. } = &sized;
+    let SizedTable { rows, content, pad, .. } = &sized;
     let ncol = content.len();
     let widths: Vec<f32> = content.iter().enumerate().map(|(c, w)| w + column_pad(c, ncol, *pad)).collect();
     let x_left = grid::left() + (BLOCK_W - widths.iter().sum::<f32>()) / 2.0;
@@ -793,21 +833,7 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                 // Vertically centred (a line higher when it cannot be exactly).
                 let top = (height - piece.len()) / 2;
                 for (li, &(s, e, w)) in piece.iter().enumerate() {
-                    let x0 = frame[c] + pad;
-                    let x = match cell.align {
-                        Align::Left => x0,
-                        Align::Center => x0 + (content[c] - w) / 2.0,
-                        Align::Right => x0 + content[c] - w,
-                        // One line: its point (or its end) at the column's point.
-                        // (Where the column got less than its figures need,
-                        // squeezed among too many, right-aligned instead.)
-                        Align::Decimal => match decimal_at[c] {
-                            Some(frac) if lines.len() == 1 && cell.decimal_split().0 + frac <= content[c] + 0.01 => {
-                                x0 + content[c] - frac - cell.decimal_split().0
-                            }
-                            _ => x0 + content[c] - w,
-                        },
-                    } - cell.lead_in(s, e);
+                    let x = sized.line_x(frame[c] + pad, c, cell, lines.len() == 1, w) - cell.lead_in(s, e);
                     // A column squeezed below a character's width (too many
                     // columns) cannot hold it: it still stays in the text block.
                     let x = x.max(grid::left()).min(grid::right() - w.min(BLOCK_W));
