@@ -221,9 +221,10 @@ fn a_run_of_quotes_lays_out_to_filled_pages_and_the_docx_keeps_the_page_limit() 
         config: Arc::new(Config::builtin(root())),
         fonts: Some(Arc::new(FontBook::new(&Config::builtin(root())).unwrap())),
     };
-    // Over the page limit (300 pages hold 184,800 characters): refused by the
-    // DOCX writer too, before it fits a line.
-    let doc = paragraph(&"“”".repeat(250_000 / 2));
+    // Over the page limit (300 pages hold 184,800 characters, or 246,400 such
+    // marks with every ”“ pair compressed, a line may end between them):
+    // refused by the DOCX writer too, before it fits a line.
+    let doc = paragraph(&"“”".repeat(330_000 / 2));
     for format in [Format::Pdf, Format::Docx] {
         match common::write_as(&doc, format, &res) {
             Ok((bytes, _)) => panic!("{format:?}: {} bytes written for a document over the page limit", bytes.len()),

@@ -30,6 +30,13 @@ pub fn break_after(text: &[char]) -> Vec<bool> {
     }
     for i in 0..text.len().saturating_sub(1) {
         let (a, b) = (text[i], text[i + 1]);
+        // UAX #14 gives “”‘’ no side (class QU: no break on either side, as
+        // for Western quotes); in Chinese they open and close like brackets
+        // (clreq), so a line may end before “ and after ” (加快／“腾笼换鸟”),
+        // within the prohibitions below.
+        if matches!(b, '“' | '‘') || matches!(a, '”' | '’') {
+            allowed[i] = true;
+        }
         if no_line_start(b) || no_line_end(a) {
             allowed[i] = false;
         }
@@ -615,6 +622,16 @@ mod tests {
         assert!(!a[at("—")], "inside ——");
         assert!(!a[at("…")], "inside ……");
         assert!(a[at("长")], "between ideographs");
+        assert!(a[at("，")], "before an opening quote");
+        assert!(!a[at("”")], "before a dash after a closing quote");
+        // Chinese quotes open and close like brackets (UAX #14 allows no
+        // break on either side of them).
+        let t = chars("加快“腾笼换鸟”二是‘好’。");
+        let a = break_after(&t);
+        let at = |c: &str| t.iter().position(|x| x.to_string() == c).unwrap();
+        assert!(a[at("快")] && a[at("”")] && a[at("是")], "before “ and ‘, after ”");
+        assert!(!a[at("“")] && !a[at("鸟")], "not after “ nor before ”");
+        assert!(!a[at("’")], "not before 。");
     }
 
     #[test]
