@@ -224,6 +224,12 @@ impl Role {
             _ => 16.0,
         }
     }
+
+    /// The type size in points in a report whose tables are set at
+    /// `table_size`: that for a table, [`Role::size_pt`] for the others.
+    pub fn size_in(self, table_size: f32) -> f32 {
+        if self == Role::Table { table_size } else { self.size_pt() }
+    }
 }
 
 impl Roles {

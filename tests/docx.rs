@@ -662,8 +662,7 @@ fn tables_fit_the_text_block_and_figures_never_break() {
     // 指标, 单位, 2016年, 2017年, 同比, 年度目标, 完成情况: the figures' column
     // at least as wide as `1342.15` (7 characters of about half an em at the
     // tables' size, in half points in the table text style).
-    let styles = xml(&s.parts, "word/styles.xml");
-    let half_points: u32 = style(&styles, "TableText").split("<w:sz w:val=\"").nth(1).unwrap()[..2].parse().unwrap();
+    let half_points = table_text_half_points(&s.parts);
     let review = &grids[0];
     assert_eq!(review.len(), 7);
     assert!(review[3] >= 20 * 7 * half_points / 4, "{review:?} at {half_points} half points");
@@ -1106,12 +1105,8 @@ fn blank_lines_dropped_at_a_page_top_are_not_written() {
 fn a_table_is_set_at_its_configured_size() {
     let md = "---\nfile: x\ndate: \"2018-01-01\"\n---\n\n正文。\n\n| 指标 | 2017年 |\n|---|---:|\n| 床位数 | 1,200 |\n";
     let doc = nianbao::markup::parse(md, "t.md").expect("markup");
-    let set_at = |config: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        // The repository's fonts as the project's (a library test has no shipped fonts).
-        let fonts_dir = format!("fonts:\n  dir: {}\n", common::root().join("fonts").display());
-        std::fs::write(dir.path().join("nianbao.yaml"), config.replace("fonts:\n", &fonts_dir)).unwrap();
-        let res = resources_for(&dir.path().join("data/x/2018.yaml"));
+    let set_at = |fonts: &str| {
+        let (_dir, res) = resources_with(fonts);
         let (layout, parts) = docx_of(&doc, &res);
         let size_of = |ch: char| {
             let runs = layout.pages[0].runs.iter();
@@ -1125,17 +1120,16 @@ fn a_table_is_set_at_its_configured_size() {
         let rule = page.rules.iter().filter(|r| r.x1 == r.x2).map(|r| r.x1).fold(f32::MAX, f32::min);
         let text = page.runs.iter().flat_map(|r| &r.glyphs).find(|g| g.ch == '床').unwrap().x;
         let clear_mm = ((text - rule) / (72.0 / 25.4) * 10.0).round() / 10.0;
-        let sz = style(&xml(&parts, "word/styles.xml"), "TableText").split("<w:sz w:val=\"").nth(1).unwrap()[..2]
-            .to_string();
+        let sz = table_text_half_points(&parts);
         let document = xml(&parts, "word/document.xml");
         let margin = document.split("<w:tblCellMar>").nth(1).unwrap().split("<w:left w:w=\"").nth(1).unwrap();
         let margin: i32 = margin[..margin.find('"').unwrap()].parse().unwrap();
         ((size_of('正'), size_of('床')), (pad_mm * 10.0).round() / 10.0, clear_mm, sz, margin)
     };
-    let default = set_at("fonts:\n  fallback: [noto-serif]\n");
-    assert_eq!(default, ((16.0, 16.0), 1.7, 1.7, "32".to_string(), 96), "三号, 1.7 mm (96 twips)");
-    let four = set_at("fonts:\n  roles:\n    table: { face: fang, size: 四号 }\n");
-    assert_eq!(four, ((16.0, 14.0), 1.9, 1.9, "28".to_string(), 108), "四号, 1.9 mm (108 twips)");
+    let default = set_at("  fallback: [noto-serif]\n");
+    assert_eq!(default, ((16.0, 16.0), 1.7, 1.7, 32, 96), "三号, 1.7 mm (96 twips)");
+    let four = set_at("  roles:\n    table: { face: fang, size: 四号 }\n");
+    assert_eq!(four, ((16.0, 14.0), 1.9, 1.9, 28, 108), "四号, 1.9 mm (108 twips)");
 }
 
 /// Without a configured size a report's tables take the largest of 三号, 四号
@@ -1153,18 +1147,12 @@ fn a_report_sets_its_tables_at_the_largest_size_where_cells_keep_to_two_lines() 
     let lay_out = |table: &str, size: Option<&str>| {
         let md = format!("---\nfile: x\ndate: \"2018-01-01\"\n---\n\n正文。\n\n{table}");
         let doc = nianbao::markup::parse(&md, "t.md").expect("markup");
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = format!("fonts:\n  dir: {}\n", common::root().join("fonts").display());
-        if let Some(size) = size {
-            config += &format!("  roles:\n    table: {{ face: fang, size: {size} }}\n");
-        }
-        std::fs::write(dir.path().join("nianbao.yaml"), config).unwrap();
-        let (layout, parts) = docx_of(&doc, &resources_for(&dir.path().join("data/x/2018.yaml")));
+        let fonts = size.map(|size| format!("  roles:\n    table: {{ face: fang, size: {size} }}\n"));
+        let (_dir, res) = resources_with(&fonts.unwrap_or_default());
+        let (layout, parts) = docx_of(&doc, &res);
         let Some(Some(nianbao::layout::SetBlock::Table(table))) = layout.blocks.get(1) else { panic!("no table set") };
         let most_lines = table.cells.iter().flatten().map(|c| c.lines.len()).max().unwrap();
-        let sz = style(&xml(&parts, "word/styles.xml"), "TableText").split("<w:sz w:val=\"").nth(1).unwrap()[..2]
-            .to_string();
-        (layout, most_lines, sz)
+        (layout, most_lines, table_text_half_points(&parts))
     };
     for (table, want) in [(narrow, 16.0), (wide, 12.0)] {
         let (auto, _, auto_sz) = lay_out(table, None);
@@ -1181,8 +1169,25 @@ fn a_report_sets_its_tables_at_the_largest_size_where_cells_keep_to_two_lines() 
         );
         let (_, (at_size, _, sz)) = fixed.iter().find(|(pt, _)| *pt == want).unwrap();
         assert!(auto.pages == at_size.pages && auto_sz == *sz, "auto differs from {want} pt fixed");
-        assert_eq!(auto_sz, format!("{}", (want * 2.0) as i32));
+        assert_eq!(auto_sz, (want * 2.0) as u32);
     }
+}
+
+/// Resources for a project of its own whose `nianbao.yaml` has `fonts` (lines
+/// under `fonts:`) and the repository's fonts as the project's (a library test
+/// has no shipped fonts); the project's folder lives as long as the first.
+fn resources_with(fonts: &str) -> (tempfile::TempDir, nianbao::writer::Resources) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!("fonts:\n  dir: {}\n{fonts}", common::root().join("fonts").display());
+    std::fs::write(dir.path().join("nianbao.yaml"), config).unwrap();
+    let res = resources_for(&dir.path().join("data/x/2018.yaml"));
+    (dir, res)
+}
+
+/// The type size of the table text style, in half points.
+fn table_text_half_points(parts: &BTreeMap<String, Vec<u8>>) -> u32 {
+    let sz = style(&xml(parts, "word/styles.xml"), "TableText").split("<w:sz w:val=\"").nth(1).unwrap().to_string();
+    sz[..sz.find('"').unwrap()].parse().unwrap()
 }
 
 /// Resources read afresh for the project of `data`: its configuration and a

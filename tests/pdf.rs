@@ -709,6 +709,21 @@ fn regex_lite_numbers() -> impl Fn(&str) -> Vec<String> {
     }
 }
 
+/// A page's table rows, from the page's foot up: (top, bottom, the column
+/// boundaries from left to right), read off the vertical rules of one extent.
+fn table_rows(page: &nianbao::layout::Page) -> Vec<(f32, f32, Vec<f32>)> {
+    let mut rows: BTreeMap<(i64, i64), Vec<f32>> = BTreeMap::new();
+    for r in page.rules.iter().filter(|r| (r.x1 - r.x2).abs() < 0.01) {
+        rows.entry(((r.y1.max(r.y2) * 100.0) as i64, (r.y1.min(r.y2) * 100.0) as i64)).or_default().push(r.x1);
+    }
+    (rows.into_iter())
+        .map(|((top, bottom), mut xs)| {
+            xs.sort_by(f32::total_cmp);
+            (top as f32 / 100.0, bottom as f32 / 100.0, xs)
+        })
+        .collect()
+}
+
 /// A wrapped label in a table's first column keeps a body character of white
 /// space from the figures beside it, so that it reads down the cell (and text
 /// extraction, which joins text closer than that into one line, keeps it whole).
@@ -720,14 +735,8 @@ fn wrapped_labels_keep_a_gutter_from_the_figures() {
         let lay = lay_out(&built.doc);
         let mut checked = 0;
         for page in &lay.pages {
-            // Rows: vertical rules of one height; the first two boundaries frame column 0.
-            let mut rows: BTreeMap<(i64, i64), Vec<f32>> = BTreeMap::new();
-            for r in page.rules.iter().filter(|r| (r.x1 - r.x2).abs() < 0.01) {
-                rows.entry(((r.y1.max(r.y2) * 100.0) as i64, (r.y1.min(r.y2) * 100.0) as i64)).or_default().push(r.x1);
-            }
-            for ((top, bottom), mut xs) in rows {
-                let (top, bottom) = (top as f32 / 100.0, bottom as f32 / 100.0);
-                xs.sort_by(f32::total_cmp);
+            // The first two column boundaries frame column 0.
+            for (top, bottom, xs) in table_rows(page) {
                 let inside = |run: &&nianbao::layout::Run| run.y < top && run.y > bottom;
                 let first: Vec<_> = page.runs.iter().filter(inside).filter(|r| r.glyphs[0].x < xs[1]).collect();
                 let baselines: std::collections::BTreeSet<i64> = first.iter().map(|r| (r.y * 100.0) as i64).collect();
@@ -778,15 +787,8 @@ fn wrapped_cells_keep_a_gutter_from_their_neighbours() {
     let lay = lay_out(&doc);
     let mut checked = 0;
     for page in &lay.pages {
-        // Rows: vertical rules of one height, the column boundaries among them.
-        let mut rows: BTreeMap<(i64, i64), Vec<f32>> = BTreeMap::new();
-        for r in page.rules.iter().filter(|r| (r.x1 - r.x2).abs() < 0.01) {
-            rows.entry(((r.y1.max(r.y2) * 100.0) as i64, (r.y1.min(r.y2) * 100.0) as i64)).or_default().push(r.x1);
-        }
         // The topmost row of a page is the header (centred, not a body cell).
-        for ((top, bottom), mut xs) in rows.into_iter().rev().skip(1) {
-            let (top, bottom) = (top as f32 / 100.0, bottom as f32 / 100.0);
-            xs.sort_by(f32::total_cmp);
+        for (top, bottom, xs) in table_rows(page).into_iter().rev().skip(1) {
             let cell = |k: usize| -> Vec<&nianbao::layout::Run> {
                 let inside = |r: &&nianbao::layout::Run| r.y < top && r.y > bottom;
                 page.runs

@@ -37,9 +37,9 @@ impl<'a> Faces<'a> {
         }
     }
 
-    /// The type size of `role` in points: GB/T 9704's, a table's [`Faces::table_size`].
+    /// The type size of `role` in points in this report ([`Role::size_in`]).
     pub fn size(&self, role: Role) -> f32 {
-        if role == Role::Table { self.table_size } else { role.size_pt() }
+        role.size_in(self.table_size)
     }
 
     /// The face that sets `ch` in `role`; `None` when no face has it.

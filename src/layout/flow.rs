@@ -66,6 +66,7 @@ pub(super) fn set_blocks<'a>(
     blocks: &mut [Option<SetBlock>],
 ) -> Result<()> {
     let indent = 2.0 * CHAR_PITCH;
+    let mut tables = table::size_tables(doc, faces)?;
     for (bi, block) in doc.blocks.iter().enumerate() {
         // An attachment starts a page: the blank lines before it fall at its top.
         if matches!(block, Block::Attachment(_)) {
@@ -140,8 +141,8 @@ pub(super) fn set_blocks<'a>(
                     table_header: None,
                 });
             }
-            Block::Table(t) => {
-                blocks[bi] = table::set_table(t, faces, out)?.map(SetBlock::Table);
+            Block::Table(_) => {
+                blocks[bi] = table::set_table(tables.remove(&bi).flatten(), faces, out).map(SetBlock::Table);
                 keep_with_note(doc, bi, out);
             }
             Block::Chart(_) if doc.paired_with_previous(bi) => {}

@@ -60,7 +60,6 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
     let mut sources = HashMap::new();
     let mut charts = HashMap::new();
     let mut blocks = vec![None; doc.blocks.len()];
-    let table_size = table::choose_size(doc, faces)?;
     set_blocks(doc, faces, &mut lines, &mut outline_pending, &mut sources, &mut charts, &mut blocks)?;
     let paginate::Paginated { pages, outline, extra, lone, blanks_dropped, chart_lines, .. } =
         paginate(lines, outline_pending, faces, &sources, &charts);
@@ -91,7 +90,7 @@ fn set_and_paginate(doc: &Document, faces: &mut Faces) -> Result<Layout> {
             (*first..first + set.len()).map(move |bi| (bi, n))
         })
         .collect();
-    Ok(Layout { pages, outline, blocks, blanks_dropped, chart_lines, table_size })
+    Ok(Layout { pages, outline, blocks, blanks_dropped, chart_lines, table_size: faces.table_size })
 }
 
 /// Most pages a report may have.

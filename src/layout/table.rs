@@ -10,6 +10,8 @@ use super::shape::{Faces, plain_segments, shape_text};
 use super::types::Item;
 use super::{grid, linebreak};
 use crate::diag::Result;
+use std::collections::HashMap;
+
 use crate::doc::{Align, Block, Document, Table};
 
 use grid::BLOCK_W;
@@ -624,7 +626,7 @@ pub struct SetCell {
 }
 
 /// A table's cells and the widths chosen for them.
-struct SizedTable {
+pub(super) struct SizedTable {
     rows: Vec<Vec<Cell>>,
     /// Column widths without padding.
     content: Vec<f32>,
@@ -633,6 +635,8 @@ struct SizedTable {
     /// Per row, the number of lines to set its first cell in (`None`: as few as fit).
     stub_lines: Vec<Option<usize>>,
     decimal_at: Vec<Option<f32>>,
+    /// Per row, its cells broken into lines ([`SizedTable::broken`]), once.
+    lines: Vec<Vec<Vec<(usize, usize, f32)>>>,
 }
 
 impl SizedTable {
@@ -753,7 +757,9 @@ fn size(t: &Table, faces: &mut Faces) -> Result<Option<SizedTable>> {
     let pad = cell_pad(faces.table_size);
     let avail = BLOCK_W - (0..ncol).map(|c| column_pad(c, ncol, pad)).sum::<f32>();
     let (content, stub_lines) = column_widths(&cols, avail, pad);
-    Ok(Some(SizedTable { rows, content, pad, stub_lines, decimal_at }))
+    let mut sized = SizedTable { rows, content, pad, stub_lines, decimal_at, lines: Vec::new() };
+    sized.lines = (0..sized.rows.len()).map(|ri| sized.broken(ri)).collect();
+    Ok(Some(sized))
 }
 
 /// The type sizes a report's tables are set at when the configuration fixes
@@ -763,44 +769,44 @@ const SIZES: [f32; 3] = [16.0, 14.0, 12.0];
 /// Most lines a cell may wrap to before the tables are set a size smaller.
 const MOST_CELL_LINES: usize = 2;
 
-/// The type size of `doc`'s tables: the configuration's, else the largest of
+/// `doc`'s tables sized, by block index (`None`: a table without columns), at
+/// one type size for all of them: the configuration's, else the largest of
 /// [`SIZES`] at which no cell of any of them wraps to more than
-/// [`MOST_CELL_LINES`] lines (the smallest when none is), one size for every
-/// table of the report. Leaves `faces` set to it.
-pub(super) fn choose_size(doc: &Document, faces: &mut Faces) -> Result<f32> {
-    if let Some(size) = faces.book.table_size() {
-        faces.table_size = size;
-        return Ok(size);
-    }
-    let tables: Vec<&Table> =
-        doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
+/// [`MOST_CELL_LINES`] lines (the smallest when none is). Leaves `faces` set
+/// to that size.
+pub(super) fn size_tables(doc: &Document, faces: &mut Faces) -> Result<HashMap<usize, Option<SizedTable>>> {
+    let tables: Vec<(usize, &Table)> = (doc.blocks.iter().enumerate())
+        .filter_map(|(bi, b)| if let Block::Table(t) = b { Some((bi, t)) } else { None })
+        .collect();
     let (&smallest, larger) = SIZES.split_last().expect("sizes");
-    for &size in larger {
+    let sizes = match faces.book.table_size() {
+        Some(size) => vec![size],
+        None => larger.iter().copied().chain([smallest]).collect(),
+    };
+    let last = sizes.len() - 1;
+    let wraps_little = |s: &SizedTable| s.lines.iter().flatten().all(|cell| cell.len() <= MOST_CELL_LINES);
+    'size: for (k, &size) in sizes.iter().enumerate() {
         faces.table_size = size;
-        if tables.iter().try_fold(true, |fits, t| -> Result<bool> { Ok(fits && wraps_little(t, faces)?) })? {
-            return Ok(size);
+        let mut sized = HashMap::new();
+        for &(bi, t) in &tables {
+            let s = self::size(t, faces)?;
+            if k < last && !s.as_ref().is_none_or(wraps_little) {
+                continue 'size;
+            }
+            sized.insert(bi, s);
         }
+        return Ok(sized);
     }
-    faces.table_size = smallest;
-    Ok(smallest)
-}
-
-/// Whether no cell of `t`, set at `faces`' table size, wraps to more than
-/// [`MOST_CELL_LINES`] lines.
-fn wraps_little(t: &Table, faces: &mut Faces) -> Result<bool> {
-    Ok(size(t, faces)?.is_none_or(|sized| {
-        (0..sized.rows.len()).all(|ri| sized.broken(ri).iter().all(|lines| lines.len() <= MOST_CELL_LINES))
-    }))
+    unreachable!("the last size is always taken")
 }
 
 /// A table: as wide as the text block, columns sized to their content, each row
 /// as tall as its tallest cell in grid lines; borders drawn; rows are the unit of
 /// page breaking and the header row is repeated on every page.
+/// `sized` is the table as [`size_tables`] sized it, at `faces`' table size.
 /// Returns the table as set, `None` for a table without columns (nothing set).
-pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> Result<Option<TableSet>> {
-    let Some(sized) = size(t, faces)? else {
-        return Ok(None);
-    };
+pub(super) fn set_table(sized: Option<SizedTable>, faces: &Faces, out: &mut Vec<Entry>) -> Option<TableSet> {
+    let sized = sized?;
     let SizedTable { rows, content, pad, .. } = &sized;
     let ncol = content.len();
     let widths: Vec<f32> = content.iter().enumerate().map(|(c, w)| w + column_pad(c, ncol, *pad)).collect();
@@ -816,8 +822,7 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
     // A row taller than a page (a cell of absurd length) is set in pieces that
     // each fit on a page under the header (itself half a page at most).
     let mut header_height = 0;
-    for (ri, row) in rows.iter().enumerate() {
-        let broken = sized.broken(ri);
+    for (ri, (row, broken)) in rows.iter().zip(&sized.lines).enumerate() {
         let total = broken.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let cap = if ri == 0 { grid::LINES / 2 } else { grid::LINES - header_height };
         for from in (0..total).step_by(cap) {
@@ -828,7 +833,7 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                 (height - 1) as f32 * (grid::PITCH - leading) / 2.0 + (grid::PITCH - size) / 2.0 + size * LINE_ASCENT
             };
             let mut runs = Vec::new();
-            for (c, (cell, lines)) in row.iter().zip(&broken).enumerate() {
+            for (c, (cell, lines)) in row.iter().zip(broken).enumerate() {
                 let piece = &lines[from.min(lines.len())..(from + height).min(lines.len())];
                 // Vertically centred (a line higher when it cannot be exactly).
                 let top = (height - piece.len()) / 2;
@@ -856,11 +861,10 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
         breakable: true,
         table_header: Some(Box::new(header)),
     });
-    let cells = (0..sized.rows.len())
-        .map(|ri| {
-            sized.rows[ri]
-                .iter()
-                .zip(sized.broken(ri))
+    let cells = (sized.rows.iter().zip(&sized.lines))
+        .map(|(row, broken)| {
+            row.iter()
+                .zip(broken)
                 .map(|(cell, lines)| SetCell {
                     items: cell.items.clone(),
                     lines: lines.iter().map(|&(s, e, _)| (s, e)).collect(),
@@ -868,13 +872,7 @@ pub(super) fn set_table(t: &Table, faces: &mut Faces, out: &mut Vec<Entry>) -> R
                 .collect()
         })
         .collect();
-    Ok(Some(TableSet {
-        content: sized.content,
-        pad: sized.pad,
-        right_pad: RIGHT_PAD,
-        decimal_at: sized.decimal_at,
-        cells,
-    }))
+    Some(TableSet { content: sized.content, pad: sized.pad, right_pad: RIGHT_PAD, decimal_at: sized.decimal_at, cells })
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub struct Layout {
     /// would otherwise be under half full.
     pub chart_lines: BTreeMap<usize, usize>,
     /// The type size of the report's tables in points (the configuration's,
-    /// else chosen for the document: see `table::choose_size`).
+    /// else chosen for the document: see `table::size_tables`).
     pub table_size: f32,
 }
 

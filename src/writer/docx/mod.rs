@@ -220,8 +220,8 @@ impl BookFonts {
         for role in Role::ALL {
             let (id, bold) = book.role(role);
             let face = book.face(id)?;
-            let size = if role == Role::Table { table_size } else { role.size_pt() };
-            let font = RoleFont { name: names[id].name.clone(), bold: bold && !face.is_bold, size };
+            let font =
+                RoleFont { name: names[id].name.clone(), bold: bold && !face.is_bold, size: role.size_in(table_size) };
             roles.insert(role, (id, font));
         }
         Ok(BookFonts { roles, names })
