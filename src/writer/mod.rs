@@ -3,6 +3,7 @@
 //! that sets type) and the shared fonts, nothing else; writing files is
 //! [`crate::render`]'s job.
 
+pub mod deflate;
 pub mod docx;
 pub mod markdown;
 pub mod ofd;

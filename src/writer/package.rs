@@ -1,12 +1,13 @@
 //! What the writers of zipped XML packages (DOCX, OFD) share: a small XML
 //! tree, read and written with quick-xml, and deterministic zipping.
 
-use std::io::{Cursor, Write};
+use std::io::Write;
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Errors, Result};
+use crate::writer::deflate::{Content, Deflater, crc32};
 
 /// The package failed to build (in memory: malformed XML from a library, or
 /// the zip writer refusing an entry).
@@ -186,62 +187,40 @@ fn write_el(w: &mut quick_xml::Writer<Vec<u8>>, el: &El) {
 
 // ---------------------------------------------------------------- zip
 
-/// 1980-01-01 00:00, the earliest time a zip entry can carry: fixed, so that
-/// the bytes depend on the document only.
-fn zip_time() -> zip::DateTime {
-    zip::DateTime::default()
-}
-
 /// Font files in a package: the DOCX's obfuscated ones, the OFD's.
 const FONT_EXTENSIONS: [&str; 2] = [".odttf", ".ttf"];
 
-/// Deflate level of the embedded fonts: on the model speech's 仿宋 subset,
-/// level 2 takes about a third of level 6's time for a few percent more bytes,
-/// and level 1 grows the file by a quarter (the figures are in the commit that
-/// chose it). The XML parts keep level 6.
-const FONT_LEVEL: i64 = 2;
+/// Every entry's time: 1980-01-01 00:00 UTC, the earliest a zip can record,
+/// so that the bytes depend on the document only.
+const ZIP_EPOCH: i64 = 315_532_800;
 
-/// Parts at least this large are deflated in parallel, ahead of the others.
-const PARALLEL_BYTES: usize = 32 * 1024;
-
-/// Zip `entries` in the given order, deflated, with fixed timestamps and modes.
-///
-/// The large parts (the embedded fonts are most of the bytes) are each
-/// deflated on their own, in parallel, then copied into the package without
-/// inflating them again; the small ones are deflated in place.
+/// Zip `entries` in the given order, with fixed times and modes: each part
+/// deflated on its own (in parallel, by [`Deflater`], fonts at the font
+/// level), or stored when deflate would not make it smaller.
 pub fn zip_parts(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip_time())
-        .unix_permissions(0o644);
-    let opts_for = |name: &str| {
-        if FONT_EXTENSIONS.iter().any(|e| name.ends_with(e)) { opts.compression_level(Some(FONT_LEVEL)) } else { opts }
-    };
-    let large: Vec<Option<Vec<u8>>> = entries
+    let packed: Vec<Option<Vec<u8>>> = entries
         .par_iter()
-        .map(|(name, bytes)| {
-            if bytes.len() < PARALLEL_BYTES {
-                return Ok(None);
-            }
-            let mut zw = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() / 2 + 256)));
-            zw.start_file(name.as_str(), opts_for(name)).map_err(err)?;
-            zw.write_all(bytes).map_err(err)?;
-            Ok(Some(zw.finish().map_err(err)?.into_inner()))
+        .map_init(Deflater::new, |z, (name, bytes)| {
+            let content = if FONT_EXTENSIONS.iter().any(|e| name.ends_with(e)) { Content::Font } else { Content::Text };
+            Some(z.raw(bytes, content)).filter(|p| p.len() < bytes.len())
         })
-        .collect::<Result<_>>()?;
-    let total = entries.iter().map(|(_, b)| b.len()).sum::<usize>();
-    let mut zw = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total / 2 + 1024)));
-    for ((name, bytes), deflated) in entries.iter().zip(large) {
-        match deflated {
-            Some(part) => {
-                let mut archive = zip::ZipArchive::new(Cursor::new(part)).map_err(err)?;
-                zw.raw_copy_file(archive.by_index_raw(0).map_err(err)?).map_err(err)?;
-            }
-            None => {
-                zw.start_file(name.as_str(), opts_for(name)).map_err(err)?;
-                zw.write_all(bytes).map_err(err)?;
-            }
-        }
+        .collect();
+    let total = packed.iter().zip(entries).map(|(p, (_, b))| p.as_ref().map_or(b.len(), Vec::len)).sum::<usize>();
+    let mut out = Vec::with_capacity(total + 128 * entries.len() + 1024);
+    let mut zw = rawzip::ZipArchiveWriter::new(&mut out);
+    for ((name, bytes), packed) in entries.iter().zip(&packed) {
+        let method =
+            if packed.is_some() { rawzip::CompressionMethod::DEFLATE } else { rawzip::CompressionMethod::STORE };
+        let (mut entry, _) = zw
+            .new_file(name.as_str())
+            .compression_method(method)
+            .last_modified(rawzip::time::UtcDateTime::from_unix(ZIP_EPOCH))
+            .unix_permissions(0o644)
+            .start()
+            .map_err(err)?;
+        entry.write_all(packed.as_deref().unwrap_or(bytes)).map_err(err)?;
+        entry.finish(rawzip::DataDescriptorOutput::new(crc32(bytes), bytes.len() as u64)).map_err(err)?;
     }
-    Ok(zw.finish().map_err(err)?.into_inner())
+    zw.finish().map_err(err)?;
+    Ok(out)
 }

@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::{Document, Meta};
 use crate::hash::Fnv;
 use crate::layout::{Layout, OutlineEntry};
+use crate::writer::deflate::{Content, Deflater};
 
 /// Every addition, in order, on printpdf's document.
 pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, lay: &Layout, id: [u8; 16]) -> Result<()> {
@@ -23,7 +24,8 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, lay: &Layout, id:
     lo.renumber_objects();
     let id = Object::String(id.to_vec(), StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    compress(lo).map_err(|e| Errors::one(Diagnostic::error("pdf.write", format!("PDF 压缩失败：{e}"))))
+    compress(lo);
+    Ok(())
 }
 
 /// The file's bytes.
@@ -174,9 +176,11 @@ fn catalog(lo: &mut lopdf::Document) -> Result<&mut Dictionary> {
 
 /// The document ID (the trailer's `ID`, both halves; the OFD's `DocID`): a
 /// 128-bit hash of what the file shows (its metadata, every glyph, rule and
-/// fill where it is, the outline) and of the font programs it embeds, so the
-/// same report always gets the same ID and another report another.
-pub(crate) fn document_id<'a>(doc: &Document, lay: &Layout, fonts: impl Iterator<Item = &'a [u8]>) -> [u8; 16] {
+/// fill where it is, the outline) and of the faces it embeds (each face's
+/// [`identity`](crate::fonts::FaceData::identity): with the glyphs placed,
+/// that fixes every font program), so the same report always gets the same
+/// ID and another report another.
+pub(crate) fn document_id(doc: &Document, lay: &Layout, faces: impl Iterator<Item = u64>) -> [u8; 16] {
     let (mut a, mut b) = (Fnv::new(), Fnv::with_seed(0x9e37_79b9_7f4a_7c15));
     let mut write = |bytes: &[u8]| {
         a.write_field(bytes);
@@ -208,8 +212,8 @@ pub(crate) fn document_id<'a>(doc: &Document, lay: &Layout, fonts: impl Iterator
     for e in &lay.outline {
         write(&[&[e.level][..], e.title.as_bytes(), &(e.page as u64).to_le_bytes(), &f(e.y)].concat());
     }
-    for program in fonts {
-        write(program);
+    for identity in faces {
+        write(&identity.to_le_bytes());
     }
     let mut id = [0u8; 16];
     id[..8].copy_from_slice(&a.finish().to_be_bytes());
@@ -217,59 +221,52 @@ pub(crate) fn document_id<'a>(doc: &Document, lay: &Layout, fonts: impl Iterator
     id
 }
 
-/// Deflate every stream that is not filtered yet, with libdeflate at [`LEVEL`].
-/// Largest first (the font programs), dealt round-robin into a few shares of
-/// about equal size, each deflated on the pool with one reused encoder.
-fn compress(lo: &mut lopdf::Document) -> std::io::Result<()> {
-    let mut streams: Vec<&mut lopdf::Stream> = lo
+/// Deflate every stream that is not filtered yet (the font programs, those
+/// a font descriptor's `FontFile`, `FontFile2` or `FontFile3` names, at the
+/// font level of [`Content`]). Largest first, dealt round-robin into a few
+/// shares of about equal size, each deflated on the pool with one reused
+/// [`Deflater`].
+fn compress(lo: &mut lopdf::Document) {
+    let fonts: std::collections::HashSet<ObjectId> = lo
         .objects
-        .values_mut()
-        .filter_map(|o| match o {
-            Object::Stream(st) if st.dict.get(b"Filter").is_err() => Some(st),
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").and_then(Object::as_name).is_ok_and(|n| n == b"FontDescriptor"))
+        .flat_map(|d| {
+            [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                .into_iter()
+                .filter_map(|k| d.get(k).and_then(Object::as_reference).ok())
+        })
+        .collect();
+    let mut streams: Vec<(&mut lopdf::Stream, Content)> = lo
+        .objects
+        .iter_mut()
+        .filter_map(|(id, o)| match o {
+            Object::Stream(st) if st.dict.get(b"Filter").is_err() => {
+                Some((st, if fonts.contains(id) { Content::Font } else { Content::Text }))
+            }
             _ => None,
         })
         .collect();
-    streams.sort_by_key(|st| std::cmp::Reverse(st.content.len()));
+    streams.sort_by_key(|(st, _)| std::cmp::Reverse(st.content.len()));
     let shares_n = rayon::current_num_threads().clamp(1, 4);
-    let mut shares: Vec<Vec<&mut lopdf::Stream>> = (0..shares_n).map(|_| Vec::new()).collect();
+    let mut shares: Vec<Vec<(&mut lopdf::Stream, Content)>> = (0..shares_n).map(|_| Vec::new()).collect();
     for (i, st) in streams.into_iter().enumerate() {
         shares[i % shares_n].push(st);
     }
-    shares.into_par_iter().try_for_each(|share| {
+    shares.into_par_iter().for_each(|share| {
         let mut z = Deflater::new();
-        share.into_iter().try_for_each(|st| {
-            if let Some(packed) = z.deflate(&st.content)? {
+        for (st, content) in share {
+            let packed = z.zlib(&st.content, content);
+            // Only if that makes it smaller, by more than the `/Filter
+            // /FlateDecode` entry costs.
+            if packed.len() + 19 < st.content.len() {
                 st.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
                 st.set_content(packed);
             }
-            Ok(())
-        })
-    })
+        }
+    });
 }
-
-/// A zlib encoder (libdeflate) at [`LEVEL`], reused from stream to stream:
-/// its tables are allocated once per share instead of once per stream (page
-/// faults made up much of the time spent on the many small content streams).
-struct Deflater(libdeflater::Compressor);
-
-impl Deflater {
-    fn new() -> Deflater {
-        Deflater(libdeflater::Compressor::new(libdeflater::CompressionLvl::new(LEVEL).expect("a valid level")))
-    }
-
-    /// `content` deflated, if that makes it smaller (by more than the `/Filter
-    /// /FlateDecode` entry costs).
-    fn deflate(&mut self, content: &[u8]) -> std::io::Result<Option<Vec<u8>>> {
-        let mut packed = vec![0; self.0.zlib_compress_bound(content.len())];
-        let n = self.0.zlib_compress(content, &mut packed).map_err(std::io::Error::other)?;
-        packed.truncate(n);
-        Ok((packed.len() + 19 < content.len()).then_some(packed))
-    }
-}
-
-/// The deflate level: the model speech with its attachment keeps to its
-/// file-size budget at 6 but only just at 4, and higher levels save little.
-const LEVEL: i32 = 6;
 
 /// A PDF text string: UTF-16BE with a byte order mark.
 fn text_string(s: &str) -> Object {
@@ -385,11 +382,11 @@ mod tests {
             chart_lines: Default::default(),
             table_size: 16.0,
         };
-        let font: &[u8] = b"font program";
-        let id = |x: f32, font: &[u8]| document_id(&doc, &layout(x), std::iter::once(font));
+        let font = 0x5eed_f00d_u64;
+        let id = |x: f32, font: u64| document_id(&doc, &layout(x), std::iter::once(font));
         assert_eq!(id(80.0, font), id(80.0, font));
         assert_ne!(id(80.0, font), id(80.5, font), "a glyph moved");
-        assert_ne!(id(80.0, font), id(80.0, b"other program"));
+        assert_ne!(id(80.0, font), id(80.0, font + 1), "another face (or another version of it)");
         let whole = id(80.0, font);
         let (a, b) = whole.split_at(8);
         assert_ne!(a, b, "two independent halves");
@@ -400,10 +397,28 @@ mod tests {
         let mut lo = printed(1);
         let big = lo.add_object(Object::Stream(lopdf::Stream::new(Dictionary::new(), vec![b'a'; 10_000])));
         let tiny = lo.add_object(Object::Stream(lopdf::Stream::new(Dictionary::new(), b"q".to_vec())));
-        compress(&mut lo).unwrap();
+        compress(&mut lo);
         let stream = |id| lo.get_object(id).unwrap().as_stream().unwrap();
         assert_eq!(stream(big).dict.get(b"Filter").unwrap().as_name().unwrap(), b"FlateDecode");
         assert_eq!(stream(big).decompressed_content().unwrap(), vec![b'a'; 10_000]);
         assert!(stream(tiny).dict.get(b"Filter").is_err(), "left as it is: deflating would grow it");
+    }
+
+    #[test]
+    fn font_programs_are_deflated_at_the_font_level_and_the_rest_at_the_text_level() {
+        let data: Vec<u8> = (0..4000).flat_map(|i: u32| format!("{} {} l ", i % 251, i % 89).into_bytes()).collect();
+        let mut lo = printed(1);
+        let program = lo.add_object(Object::Stream(lopdf::Stream::new(Dictionary::new(), data.clone())));
+        let content = lo.add_object(Object::Stream(lopdf::Stream::new(Dictionary::new(), data.clone())));
+        let mut descriptor = Dictionary::new();
+        descriptor.set("Type", Object::Name(b"FontDescriptor".to_vec()));
+        descriptor.set("FontFile3", Object::Reference(program));
+        lo.add_object(Object::Dictionary(descriptor));
+        compress(&mut lo);
+        let packed = |id| lo.get_object(id).unwrap().as_stream().unwrap().content.clone();
+        let mut z = Deflater::new();
+        assert_eq!(packed(program), z.zlib(&data, Content::Font));
+        assert_eq!(packed(content), z.zlib(&data, Content::Text));
+        assert_ne!(packed(program), packed(content));
     }
 }
