@@ -59,7 +59,7 @@ pub fn render(doc: &Document, lay: &Layout, faces: &[Arc<FaceData>]) -> Result<V
     let font_ids: BTreeMap<FaceId, u32> = fonts.iter().map(|f| (f.face, f.id)).collect();
     let page_ids: Vec<u32> = lay.pages.iter().map(|_| ids.next()).collect();
     let contents: Vec<Vec<u8>> = lay.pages.iter().map(|p| serialize(&page(p, &font_ids, &mut ids))).collect();
-    let doc_id = super::pdf::document_id(doc, lay, fonts.iter().map(|f| f.data.as_slice()));
+    let doc_id = super::pdf::document_id(doc, lay, fonts.iter().map(|f| faces[f.face].identity));
 
     let mut parts: Vec<(String, Vec<u8>)> = vec![
         ("OFD.xml".into(), serialize(&ofd_root(&doc.meta, &doc_id))),

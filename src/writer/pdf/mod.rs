@@ -57,7 +57,7 @@ pub fn render(doc: &Document, lay: &Layout, faces: &[Arc<FaceData>]) -> Result<V
     let opts = PdfSaveOptions { optimize: false, subset_fonts: false, secure: false, image_optimization: None };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    let id = finish::document_id(doc, lay, subsets.iter().map(|(_, sub)| sub.data.as_slice()));
+    let id = finish::document_id(doc, lay, subsets.iter().map(|(face, _)| faces[*face].identity));
     finish::finish(&mut lo, doc, lay, id)?;
     finish::save(&mut lo)
 }
