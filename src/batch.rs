@@ -102,7 +102,7 @@ pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Vec<PathBuf>> {
             out.push(p.clone());
             continue;
         }
-        let mut found = Vec::new();
+        let mut candidates = Vec::new();
         let entries =
             std::fs::read_dir(p).map_err(|e| Diagnostic::in_file("file.read", p, format!("无法读取目录：{e}")))?;
         // The data folder (county folders inside) or one county's folder.
@@ -112,12 +112,14 @@ pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Vec<PathBuf>> {
                 let file_year = crate::data::year_of(&f);
                 if f.extension().is_some_and(|e| e == "yaml")
                     && file_year.is_some_and(|y| year.is_none_or(|want| want == y))
-                    && !crate::data::is_figures_only(&f)
                 {
-                    found.push(f);
+                    candidates.push(f);
                 }
             }
         }
+        // Each file is read to see whether it is last year's figures alone:
+        // as many at once as the pool runs.
+        let mut found: Vec<PathBuf> = candidates.into_par_iter().filter(|f| !crate::data::is_figures_only(f)).collect();
         if found.is_empty() {
             let what = year.map(|y| format!("{y} 年的")).unwrap_or_default();
             return Err(
