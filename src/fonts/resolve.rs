@@ -4,22 +4,32 @@
 //! [`Faces`] per report, which parses every face once and looks each (role,
 //! character) up once.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::config::Role;
 use crate::diag::Result;
 
 use super::{FaceData, FaceId, FontBook};
 
-/// The faces of a book, parsed, with the face found for each (role, character).
+/// A character's glyph: the face that has it, its id there, and its advance
+/// in the face's units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Glyph {
+    pub face: FaceId,
+    pub gid: u16,
+    pub advance: u16,
+}
+
+/// The faces of a book, parsed, with the glyph found for each (role, character).
 pub struct Faces<'a> {
     pub book: &'a FontBook,
     /// Every face of the book, read (see [`FontBook::load_all`]).
     pub data: &'a [Arc<FaceData>],
     /// `data`, parsed once.
     pub parsed: Vec<ttf_parser::Face<'a>>,
-    found: HashMap<(Role, char), Option<FaceId>>,
+    found: FxHashMap<(Role, char), Option<Glyph>>,
     /// The type size tables are set at in this report: the configuration's,
     /// else the body's until the layout chooses one for the document.
     pub table_size: f32,
@@ -32,7 +42,7 @@ impl<'a> Faces<'a> {
             book,
             data,
             parsed: data.iter().map(|d| d.face()).collect(),
-            found: HashMap::new(),
+            found: FxHashMap::default(),
             table_size: book.table_size().unwrap_or(Role::Table.size_pt()),
         }
     }
@@ -44,13 +54,21 @@ impl<'a> Faces<'a> {
 
     /// The face that sets `ch` in `role`; `None` when no face has it.
     pub fn resolve(&mut self, role: Role, ch: char) -> Option<FaceId> {
-        if let Some(&f) = self.found.get(&(role, ch)) {
-            return f;
+        self.glyph(role, ch).map(|g| g.face)
+    }
+
+    /// The glyph that sets `ch` in `role` (its face, glyph id and advance);
+    /// `None` when no face has it.
+    pub fn glyph(&mut self, role: Role, ch: char) -> Option<Glyph> {
+        if let Some(&g) = self.found.get(&(role, ch)) {
+            return g;
         }
         let (own, _) = self.book.role(role);
-        let found = std::iter::once(own)
-            .chain(self.book.fallback_ids().iter().copied())
-            .find(|&id| self.parsed[id].glyph_index(ch).is_some());
+        let found = std::iter::once(own).chain(self.book.fallback_ids().iter().copied()).find_map(|face| {
+            let f = &self.parsed[face];
+            let gid = f.glyph_index(ch)?;
+            Some(Glyph { face, gid: gid.0, advance: f.glyph_hor_advance(gid).unwrap_or(0) })
+        });
         self.found.insert((role, ch), found);
         found
     }

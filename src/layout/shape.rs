@@ -21,17 +21,15 @@ pub(super) fn shape(faces: &mut Faces, segments: &[(Role, bool, &str)]) -> Resul
             if ch.is_control() {
                 continue;
             }
-            let Some(face) = faces.resolve(role, ch) else {
+            let Some(glyph) = faces.glyph(role, ch) else {
                 return Err(Diagnostic::error(
                     "font.missing-glyph",
                     format!("没有任何字体含有字符“{ch}”（U+{:04X}），无法排版；请换用其他写法或在 nianbao.yaml 配置含有它的字体", ch as u32),
                 )
                 .into());
             };
-            let f = &faces.parsed[face];
-            let gid = f.glyph_index(ch).map(|g| g.0).unwrap_or(0);
-            let upm = f.units_per_em() as f32;
-            let advance = f.glyph_hor_advance(ttf_parser::GlyphId(gid)).unwrap_or(0) as f32 / upm * size;
+            let (face, gid) = (glyph.face, glyph.gid);
+            let advance = f32::from(glyph.advance) / faces.data[face].units_per_em as f32 * size;
             let fake_bold = (strong || role_bold) && !faces.data[face].is_bold;
             let width = advance * CHAR_PITCH / grid::BODY_PT;
             items.push(Item { ch, face, gid, size, fake_bold, advance, width });
