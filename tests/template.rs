@@ -375,15 +375,22 @@ fn a_work_reports_items_are_counted_once() {
     assert_eq!(md.matches("一是").count(), 1, "{md}");
 }
 
-/// Key points state an item's targets in its text, as 工作要点 do (seed 000:
-/// 2018年家庭责任医生规范签约率达到35%以上), with the deadline when there is one;
-/// a speech keeps them for its indicator attachment.
+/// Key points state an item's targets at the end of its text, as 工作要点 do
+/// (seed 000: 2018年家庭责任医生规范签约率达到35%以上), with the deadline when
+/// there is one; after its points where it has no paragraphs, alone under a
+/// heading with no text; a speech keeps them for its indicator attachment.
 #[test]
 fn key_points_state_an_items_targets_in_a_sentence() {
     let plan = "plan:\n  sections:\n    - title: 深化医改\n      items:\n        - title: 完善分级诊疗制度\n          paragraphs: 推进县域医共体建设。\n          targets:\n            - { id: gp, name: 每万常住人口全科医生数, value: 2.5, unit: 人, deadline: 2020-12 }\n            - { id: beds, name: 每千人口床位数, value: 6, unit: 张 }\n";
     let md = markdown(&format!("{}{plan}", MINIMAL.replace("kind: speech", "kind: key-points")));
-    let want = "推进县域医共体建设。\n\n到2020年12月，每万常住人口全科医生数达到2.5人；每千人口床位数达到6张。\n";
+    let want = "推进县域医共体建设。到2020年12月，每万常住人口全科医生数达到2.5人；每千人口床位数达到6张。\n";
     assert!(md.contains(want), "{want} in\n{md}");
+    let points = plan.replace("          paragraphs: 推进县域医共体建设。\n", "          points: [建医共体。, 建专科联盟。]\n");
+    let md = markdown(&format!("{}{points}", MINIMAL.replace("kind: speech", "kind: key-points")));
+    assert!(md.contains("一是建医共体。二是建专科联盟。到2020年12月，"), "{md}");
+    let bare = plan.replace("          paragraphs: 推进县域医共体建设。\n", "");
+    let md = markdown(&format!("{}{bare}", MINIMAL.replace("kind: speech", "kind: key-points")));
+    assert!(md.contains("完善分级诊疗制度\n\n到2020年12月，"), "{md}");
     let speech = markdown(&format!("{MINIMAL}{plan}"));
     assert!(!speech.contains("每万常住人口全科医生数达到"), "{speech}");
     assert!(speech.contains("| 每万常住人口全科医生数 | 人 | 2.5 |"), "{speech}");
