@@ -385,7 +385,8 @@ fn key_points_state_an_items_targets_in_a_sentence() {
     let md = markdown(&format!("{}{plan}", MINIMAL.replace("kind: speech", "kind: key-points")));
     let want = "推进县域医共体建设。到2020年12月，每万常住人口全科医生数达到2.5人；每千人口床位数达到6张。\n";
     assert!(md.contains(want), "{want} in\n{md}");
-    let points = plan.replace("          paragraphs: 推进县域医共体建设。\n", "          points: [建医共体。, 建专科联盟。]\n");
+    let points =
+        plan.replace("          paragraphs: 推进县域医共体建设。\n", "          points: [建医共体。, 建专科联盟。]\n");
     let md = markdown(&format!("{}{points}", MINIMAL.replace("kind: speech", "kind: key-points")));
     assert!(md.contains("一是建医共体。二是建专科联盟。到2020年12月，"), "{md}");
     let bare = plan.replace("          paragraphs: 推进县域医共体建设。\n", "");

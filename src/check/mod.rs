@@ -446,9 +446,9 @@ fn gaps(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Metrics and targets the document never shows: the template of this genre
-/// does not print them (a key-points report prints no targets), so what was
-/// written would vanish without a word.
+/// Metrics and targets the document never shows: the template in use does
+/// not print them (a project's own template that leaves them out), so what
+/// was written would vanish without a word.
 fn not_printed(loaded: &Loaded, doc: &Document, out: &mut Vec<Diagnostic>) {
     let shown: String = doc.blocks.iter().map(block_text).collect::<Vec<_>>().join("\n");
     let genre = loaded.report.kind.template().unwrap_or_default();
