@@ -3,7 +3,9 @@
 //! `batch::run` in one process with the fonts read once — what `nianbao batch`
 //! does; once with the figures in each county's YAML, once with them in one
 //! workbook of 100 rows (what a city office gets from its statistics section).
-//! The second should cost at most a few percent more.
+//! The second should cost at most a few percent more. Then a province's mix:
+//! 300 reports of the four sample genres (speech, work report, key points,
+//! plan) in turn.
 
 use std::path::Path;
 use std::time::Duration;
@@ -20,6 +22,7 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = counties::generate(root, &dir.path().join("data"), 100);
     let from_workbook = counties::generate_with_workbook(root, &dir.path().join("city/data"), 100);
+    let genres = counties::generate_genres(root, &dir.path().join("province/data"), 300);
     let out = dir.path().join("out");
     let opts = Options {
         formats: vec![Format::Docx, Format::Pdf],
@@ -32,9 +35,11 @@ fn bench(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("batch");
     group.sample_size(10).measurement_time(Duration::from_secs(30));
-    for (name, files) in
-        [("100 counties, docx+pdf", &files), ("100 counties from one workbook, docx+pdf", &from_workbook)]
-    {
+    for (name, files) in [
+        ("100 counties, docx+pdf", &files),
+        ("100 counties from one workbook, docx+pdf", &from_workbook),
+        ("300 reports of four genres, docx+pdf", &genres),
+    ] {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let outcomes = batch::run(files, &opts, &|_| {});

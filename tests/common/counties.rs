@@ -154,3 +154,29 @@ pub fn generate_with_workbook(root: &Path, dir: &Path, n: usize) -> Vec<std::pat
     std::fs::write(dir.join("_common.yaml"), "figures: { file: 指标.xlsx }\n").unwrap();
     files
 }
+
+/// `n` reports of the four sample genres in turn (the speech, the work
+/// report, the key points, the plan), each sample copied with its folder's
+/// other years into `<dir>/<sample><k>/`, beside the samples' `_common.yaml`
+/// and workbook: a province's mix of genres.
+#[allow(dead_code)] // Not every test that includes this file uses it.
+pub fn generate_genres(root: &Path, dir: &Path, n: usize) -> Vec<std::path::PathBuf> {
+    const SAMPLES: [(&str, &str); 4] =
+        [("xiangyuan", "2018"), ("yangli", "2018"), ("jinhua", "2018"), ("gulou", "2021")];
+    let data = root.join("data");
+    std::fs::create_dir_all(dir).unwrap();
+    for shared in ["_common.yaml", "指标.xlsx"] {
+        std::fs::copy(data.join(shared), dir.join(shared)).unwrap();
+    }
+    (0..n)
+        .map(|i| {
+            let (sample, year) = SAMPLES[i % SAMPLES.len()];
+            let folder = dir.join(format!("{sample}{}", i / SAMPLES.len()));
+            std::fs::create_dir_all(&folder).unwrap();
+            for file in std::fs::read_dir(data.join(sample)).unwrap().map(|e| e.unwrap().path()) {
+                std::fs::copy(&file, folder.join(file.file_name().unwrap())).unwrap();
+            }
+            folder.join(format!("{year}.yaml"))
+        })
+        .collect()
+}
