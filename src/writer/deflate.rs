@@ -49,19 +49,21 @@ impl Deflater {
 
     /// `data` in the zlib format (a PDF's `/FlateDecode`).
     pub fn zlib(&mut self, data: &[u8], content: Content) -> Vec<u8> {
-        let z = self.compressor(content);
-        let mut out = vec![0; z.zlib_compress_bound(data.len())];
-        let n = z.zlib_compress(data, &mut out).expect("the bound is enough");
-        out.truncate(n);
-        out
+        self.pack(data, content, true)
     }
 
     /// `data` as raw deflate (a zip entry's method 8).
     pub fn raw(&mut self, data: &[u8], content: Content) -> Vec<u8> {
+        self.pack(data, content, false)
+    }
+
+    /// `data` deflated, in the zlib wrapping or raw.
+    fn pack(&mut self, data: &[u8], content: Content, zlib: bool) -> Vec<u8> {
         let z = self.compressor(content);
-        let mut out = vec![0; z.deflate_compress_bound(data.len())];
-        let n = z.deflate_compress(data, &mut out).expect("the bound is enough");
-        out.truncate(n);
+        let bound = if zlib { z.zlib_compress_bound(data.len()) } else { z.deflate_compress_bound(data.len()) };
+        let mut out = vec![0; bound];
+        let n = if zlib { z.zlib_compress(data, &mut out) } else { z.deflate_compress(data, &mut out) };
+        out.truncate(n.expect("the bound is enough"));
         out
     }
 }
@@ -75,17 +77,12 @@ pub fn crc32(data: &[u8]) -> u32 {
 mod tests {
     use super::*;
 
-    fn inflate_zlib(packed: &[u8], len: usize) -> Vec<u8> {
+    /// `packed` inflated (zlib-wrapped or raw) to at most `len` bytes.
+    fn inflate(packed: &[u8], len: usize, zlib: bool) -> Vec<u8> {
         let mut out = vec![0; len];
-        let n = libdeflater::Decompressor::new().zlib_decompress(packed, &mut out).expect("valid zlib");
-        out.truncate(n);
-        out
-    }
-
-    fn inflate_raw(packed: &[u8], len: usize) -> Vec<u8> {
-        let mut out = vec![0; len];
-        let n = libdeflater::Decompressor::new().deflate_decompress(packed, &mut out).expect("valid deflate");
-        out.truncate(n);
+        let mut d = libdeflater::Decompressor::new();
+        let n = if zlib { d.zlib_decompress(packed, &mut out) } else { d.deflate_decompress(packed, &mut out) };
+        out.truncate(n.expect("valid deflate"));
         out
     }
 
@@ -96,11 +93,11 @@ mod tests {
         let mut z = Deflater::new();
         for (data, content) in [(&text, Content::Text), (&font, Content::Font), (&text, Content::Font)] {
             let packed = z.zlib(data, content);
-            assert_eq!(&inflate_zlib(&packed, data.len()), data);
+            assert_eq!(&inflate(&packed, data.len(), true), data);
             // The zlib header: deflate, 32 KiB window.
             assert_eq!(packed[0], 0x78);
             let raw = z.raw(data, content);
-            assert_eq!(&inflate_raw(&raw, data.len()), data);
+            assert_eq!(&inflate(&raw, data.len(), false), data);
         }
         // Text repeats: it shrinks to a small fraction.
         assert!(z.zlib(&text, Content::Text).len() * 20 < text.len());

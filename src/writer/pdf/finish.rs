@@ -221,11 +221,10 @@ pub(crate) fn document_id(doc: &Document, lay: &Layout, faces: impl Iterator<Ite
     id
 }
 
-/// Deflate every stream that is not filtered yet (the font programs, those
-/// a font descriptor's `FontFile`, `FontFile2` or `FontFile3` names, at the
-/// font level of [`Content`]). Largest first, dealt round-robin into a few
-/// shares of about equal size, each deflated on the pool with one reused
-/// [`Deflater`].
+/// Deflate every stream that is not filtered yet, on the pool, each worker
+/// with its own [`Deflater`] (as the packages' parts are): the font programs
+/// (those a font descriptor's `FontFile`, `FontFile2` or `FontFile3` names)
+/// at the font level of [`Content`], the rest at the text level.
 fn compress(lo: &mut lopdf::Document) {
     let fonts: std::collections::HashSet<ObjectId> = lo
         .objects
@@ -248,22 +247,13 @@ fn compress(lo: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    streams.sort_by_key(|(st, _)| std::cmp::Reverse(st.content.len()));
-    let shares_n = rayon::current_num_threads().clamp(1, 4);
-    let mut shares: Vec<Vec<(&mut lopdf::Stream, Content)>> = (0..shares_n).map(|_| Vec::new()).collect();
-    for (i, st) in streams.into_iter().enumerate() {
-        shares[i % shares_n].push(st);
-    }
-    shares.into_par_iter().for_each(|share| {
-        let mut z = Deflater::new();
-        for (st, content) in share {
-            let packed = z.zlib(&st.content, content);
-            // Only if that makes it smaller, by more than the `/Filter
-            // /FlateDecode` entry costs.
-            if packed.len() + 19 < st.content.len() {
-                st.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                st.set_content(packed);
-            }
+    streams.par_iter_mut().for_each_init(Deflater::new, |z, (st, content)| {
+        let packed = z.zlib(&st.content, *content);
+        // Only if that makes it smaller, by more than the `/Filter
+        // /FlateDecode` entry costs.
+        if packed.len() + 19 < st.content.len() {
+            st.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            st.set_content(packed);
         }
     });
 }
