@@ -323,6 +323,28 @@ pub fn join_chinese(items: &[String], conj: &str) -> String {
     }
 }
 
+/// `lead` (a lead-in ending in `：`, as `全县卫生健康工作的总体要求是：`) put
+/// before `text`, unless `text` opens with a lead-in of its own: a clause before
+/// a `：` in its first sentence that ends (`是` aside) with what the lead names
+/// (its words after its last `的`: `总体要求`) or with another name for the
+/// general requirement ([`LEAD_HEADS`]). A writer who pasted
+/// `2022年全市卫生健康工作的总体要求是：坚持……` gets it printed once, not led twice.
+pub fn lead_in(text: &str, lead: &str) -> String {
+    let core = lead.trim_end_matches(['：', ':']).trim_end_matches('是');
+    let core = core.rsplit('的').next().unwrap_or(core);
+    let own = text.split_once(['：', ':']).map(|(own, _)| own.trim_end_matches(['是', '为']));
+    let led = own.is_some_and(|own| {
+        !lead.is_empty()
+            && own.chars().count() <= 40
+            && !own.contains(['。', '！', '？'])
+            && (!core.is_empty() && own.ends_with(core) || LEAD_HEADS.iter().any(|h| own.ends_with(h)))
+    });
+    if led { text.to_string() } else { format!("{lead}{text}") }
+}
+
+/// What the general requirement of a year's work is called where it is introduced.
+const LEAD_HEADS: [&str; 4] = ["总体要求", "总体思路", "总体目标", "指导思想"];
+
 /// A calendar date, to the day (`2018-04-11`) or to the month (`2017-12`);
 /// `2018年4月11日` and `2017年12月` are accepted as well.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -587,5 +609,26 @@ mod tests {
         assert_eq!(join_chinese(&v(&["甲", "乙"]), "和"), "甲和乙");
         assert_eq!(join_chinese(&v(&["甲", "乙", "丙"]), "和"), "甲、乙和丙");
         assert_eq!(join_chinese(&v(&["甲", "乙", "丙"]), "及"), "甲、乙及丙");
+    }
+
+    #[test]
+    fn a_lead_in_is_not_printed_twice() {
+        let lead = "全市卫生健康工作的总体要求是：";
+        assert_eq!(lead_in("坚持以人民健康为中心。", lead), "全市卫生健康工作的总体要求是：坚持以人民健康为中心。");
+        for own in [
+            "2022年全市卫生健康工作的总体要求是：坚持……",
+            "总体要求：坚持……",
+            "今年的总体要求是:坚持……",
+            "2022年全市卫生健康工作的总体思路为：坚持……",
+        ] {
+            assert_eq!(lead_in(own, lead), own);
+        }
+        // A ： after the first sentence, or one that introduces something else, is no lead-in.
+        for text in ["坚持以人民健康为中心。总体要求是：稳中求进", "重点做好三项工作：一是……", "总体要求和任务：一是……"]
+        {
+            assert_eq!(lead_in(text, lead), format!("{lead}{text}"));
+        }
+        // No lead, nothing to compare against.
+        assert_eq!(lead_in("总体要求：坚持", ""), "总体要求：坚持");
     }
 }

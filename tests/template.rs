@@ -292,6 +292,54 @@ fn a_template_whose_output_grows_past_the_limit_is_stopped() {
 
 /// The wording a built-in template adds around the data is the data's when
 /// it says so (`phrases:`), in every genre; unset, the genre's own.
+/// In a first year (no data for the year before) and without targets, the
+/// attachment's table prints no column of dashes only: no last year, change,
+/// target or completion; no deadline column for targets without one; and the
+/// key metrics' chart has this year's bars alone.
+#[test]
+fn an_indicator_column_no_metric_has_a_figure_for_is_left_out() {
+    let data = MINIMAL.to_string()
+        + "review:\n  metrics:\n    - { id: rate, name: 签约率, value: 66.2, unit: \"%\", key: true }\n    \
+           - { id: beds, name: 床位数, value: 450, unit: 张 }\n\
+           plan:\n  targets:\n    - { id: rate, name: 签约率, value: 70, unit: \"%\" }\n";
+    let p = Project::new(&[("data/x/2018.yaml", &data)]);
+    let doc = build_with(&p, "speech.md.j2").unwrap().doc;
+    let header = |caption: &str| {
+        let at = doc.blocks.iter().position(|b| matches!(b, Block::Heading(h) if h.text.plain() == caption)).unwrap();
+        match &doc.blocks[at + 1] {
+            Block::Table(t) => t.header.iter().map(|c| c.plain()).collect::<Vec<_>>(),
+            other => panic!("expected a table after {caption}, got {other:?}"),
+        }
+    };
+    assert_eq!(header("2017年主要指标完成情况"), ["指标", "单位", "2017年"]);
+    assert_eq!(table_after(&doc, "2017年主要指标完成情况"), [["签约率", "%", "66.2"], ["床位数", "张", "450"]]);
+    assert_eq!(header("2018年主要目标"), ["指标", "单位", "目标值"]);
+    assert_eq!(table_after(&doc, "2018年主要目标"), [["签约率", "%", "70"]]);
+    let chart = doc.blocks.iter().find_map(|b| match b {
+        Block::Chart(c) => Some(c),
+        _ => None,
+    });
+    let chart = chart.expect("a chart of the key metric");
+    assert_eq!(chart.series, ["2017年"]);
+    assert_eq!(chart.categories[0].values, [Some(66.2)]);
+}
+
+/// The honours continue the summary's sentence, or start their own after a
+/// summary that ends with 。; an honour's own closing mark gives way to the
+/// ； or 。 that joins them.
+#[test]
+fn honours_follow_the_summary_whatever_mark_it_ends_with() {
+    let honours = "  honours:\n    - text: 获评省级先进单位。\n    - { date: 2017-11, text: 被评为示范县 }\n";
+    for (summary, joined) in [
+        ("工作取得新成效", "工作取得新成效，获评省级先进单位；2017年11月，被评为示范县。"),
+        ("工作取得新成效。", "工作取得新成效。获评省级先进单位；2017年11月，被评为示范县。"),
+        ("工作取得新成效，", "工作取得新成效，获评省级先进单位；2017年11月，被评为示范县。"),
+    ] {
+        let md = markdown(&format!("{MINIMAL}review:\n  summary: {summary}\n{honours}"));
+        assert!(md.contains(joined), "{summary}: {md}");
+    }
+}
+
 #[test]
 fn phrases_replace_the_templates_wording() {
     let plan = "plan:\n  requirement: 坚持以人民健康为中心。\n  sections:\n    - title: 深化改革\n      items:\n        - title: 推进分级诊疗\n          paragraphs: 正文。\n";
@@ -315,6 +363,10 @@ fn phrases_replace_the_templates_wording() {
         if let Some(t) = default_tasks {
             assert!(plain.contains(t), "{kind}: {plain}");
         }
+        // A requirement written with its own lead-in is not led a second time.
+        let led = md(&format!("{base}{}", plan.replace("坚持以", "2018年全县卫生健康工作的总体要求是：坚持以")));
+        assert!(led.contains("2018年全县卫生健康工作的总体要求是：坚持以人民健康为中心。"), "{kind}: {led}");
+        assert_eq!(led.matches("总体").count(), 1, "{kind}: {led}");
         let own = md(&format!("{base}{plan}{phrases}"));
         assert!(
             own.contains("2018年是开局之年。全县卫生健康工作的总体思路是：坚持以人民健康为中心。"),

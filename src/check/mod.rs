@@ -39,7 +39,7 @@ pub const CHECKS: [(&str, Severity, &str); 27] = [
     ("year.in-plan", Severity::Warning, "工作部署部分出现了上一年的年份"),
     ("target.unmatched", Severity::Warning, "去年的目标今年没有对应的指标"),
     ("target.deadline", Severity::Warning, "目标的完成时限晚于计划年度"),
-    ("data.no-prior", Severity::Warning, "没有上一年的数据文件，同比和完成情况印成“—”"),
+    ("data.no-prior", Severity::Warning, "没有上一年的数据文件，算不出同比和完成情况"),
     ("data.no-date", Severity::Warning, "报告没有日期（date 或 meeting.date）"),
     ("data.not-printed", Severity::Warning, "写了指标或目标，但所用模板不印它们"),
     ("data.unread", Severity::Warning, "写了某一项，但所用模板从不读它，如规划模板不用 phrases.tasks"),
@@ -422,7 +422,7 @@ fn gaps(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
             Diagnostic::warning(
                 "data.no-prior",
                 format!(
-                    "没有找到上一年的数据文件 {}：指标“{name}”{more}没有上年数值，同比和去年目标的完成情况都会印成“—”",
+                    "没有找到上一年的数据文件 {}：指标“{name}”{more}没有上年数值，算不出同比和去年目标的完成情况",
                     loaded.prior_path.display()
                 ),
             )
