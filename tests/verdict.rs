@@ -748,6 +748,43 @@ fn conversion_artefacts_of_a_real_report_are_warned() {
     assert!(found.iter().all(|f| f["id"] != "text.artefact"), "{found:#?}");
 }
 
+/// A change against last year stated in the prose is checked against the two
+/// figures as printed, with what they may have been before rounding.
+#[test]
+fn a_stated_change_the_figures_cannot_give_is_an_error() {
+    let data = |summary: &str| {
+        format!(
+            "{MINIMAL}review:\n  summary: {summary}\n  metrics:\n    - {{ id: c, name: 日检测能力, value: 32.6, prior: 10.35, unit: 万份 }}\n    - {{ id: s, name: 签约率, value: 66.2, prior: 45.3, unit: \"%\" }}\n"
+        )
+    };
+    let wrong = data("日检测能力达到32.6万份，比上年增长251.4%；签约率66.2%，同比下降20.9个百分点");
+    let p = Project::new(&[("data/x/2018.yaml", &wrong)]);
+    let (code, found) = check(&p, "data", &[]);
+    assert_eq!(code, Some(1));
+    let hits: Vec<_> = found.iter().filter(|f| f["id"] == "figure.contradiction").collect();
+    assert_eq!(hits.len(), 2, "{found:#?}");
+    assert_eq!(
+        message(hits[0]),
+        "文字里写的是“日检测能力达到32.6万份，比上年增长251.4%”，但指标“日检测能力”（id `c`）今年 32.6万份、上年 10.35万份，算出来是增长215.0%"
+    );
+    assert_eq!(at(hits[0]), position(&wrong, "summary", "增长251.4%"));
+    assert_eq!(
+        message(hits[1]),
+        "文字里写的是“签约率66.2%，同比下降20.9个百分点”，但指标“签约率”（id `s`）今年 66.2%、上年 45.3%，算出来是提高20.9个百分点"
+    );
+    assert_eq!(at(hits[1]), position(&wrong, "summary", "下降20.9个百分点"));
+    // What the figures can give, from the values they round (32.55–32.65 over
+    // 10.345–10.355 is 214.3%–215.6%), and a rate's change as a ratio (not read).
+    for fine in [
+        "日检测能力达到32.6万份，比上年增长215.4%；签约率66.2%，较上年提高21个百分点",
+        "日检测能力达到32.6万份，同比增长215%；签约率比上年增长46.1%",
+    ] {
+        let p = Project::new(&[("data/x/2018.yaml", &data(fine))]);
+        let (_, found) = check(&p, "data", &[]);
+        assert!(found.iter().all(|f| f["id"] != "figure.contradiction"), "{fine}: {found:#?}");
+    }
+}
+
 #[test]
 fn a_prose_figure_contradicting_its_metric_is_an_error() {
     let data = format!(

@@ -32,7 +32,11 @@ pub const CHECKS: [(&str, Severity, &str); 27] = [
     ("figure.negative", Severity::Error, "数量或比率为负数"),
     ("figure.rate-mismatch", Severity::Error, "写明的比率与分子、分母算出的不一致"),
     ("figure.parts", Severity::Error, "合计与各分项之和不一致"),
-    ("figure.contradiction", Severity::Error, "文字里的数字与同名指标不一致，如“电子建档率92.2%”而指标是93.7%"),
+    (
+        "figure.contradiction",
+        Severity::Error,
+        "文字里的数字与同名指标不一致，如“电子建档率92.2%”而指标是93.7%；或写的同比变化由今年、上年数字算不出来",
+    ),
     ("figure.year-in-number", Severity::Warning, "数字里夹着年份，如“12023户”（替换时误把年份填进了数字）"),
     ("year.date", Severity::Error, "会议日期或成文日期不在报告年度"),
     ("year.honour", Severity::Warning, "荣誉的日期不在回顾年度"),

@@ -6,8 +6,13 @@
 //! A name followed, within its clause, by a figure in the metric's unit is
 //! read as this year's value; `由45.3%提高到66.2%` gives last year's and this
 //! year's; a year before the name (`2016年签约率为45.3%`) says which year is
-//! meant. Targets (`力争签约率达到70%`), changes (`签约率提高3.2%`) and the plan
-//! are not read.
+//! meant. Targets (`力争签约率达到70%`) and the plan are not read.
+//!
+//! A change against last year stated in the sentence after the name
+//! (`达到32.6万份，比上年增长215.4%`, `同比提高1.7个百分点`) is checked against
+//! this year's and last year's figures as printed: it contradicts them only
+//! when no values that round to those figures give it (the writer may have
+//! worked from more digits than are printed).
 
 use crate::data::Loaded;
 use crate::data::derive;
@@ -22,6 +27,13 @@ struct Named {
     text: String,
     prior: Option<f64>,
     prior_text: Option<String>,
+    /// This year's and last year's figures as printed (`32.6`, `10.35`).
+    number: String,
+    prior_number: Option<String>,
+    /// A rate: its change is a difference in points, not a ratio.
+    rate: bool,
+    /// The change as the report prints it (`增长215.0%`).
+    change_text: Option<String>,
 }
 
 /// Marks that end a clause.
@@ -50,6 +62,10 @@ pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
             text: f.text.clone(),
             prior: f.prior_number.as_ref().and_then(|p| p.parse().ok()),
             prior_text: f.prior_text.clone(),
+            number: f.number.clone(),
+            prior_number: f.prior_number.clone(),
+            rate: derive::kind_of(m) == crate::data::model::MetricKind::Rate,
+            change_text: f.change.as_ref().map(|c| c.text.clone()),
         });
     }
     // The longest name first, so `重点人群签约率` is not read as `签约率`.
@@ -64,9 +80,34 @@ pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
             if skip {
                 return;
             }
-            for (name_at, m) in mentions(s, &metrics) {
+            let named = mentions(s, &metrics);
+            for (k, &(name_at, m)) in named.iter().enumerate() {
                 let Some(which) = year_meant(&s[..name_at], review_year) else { continue };
                 let clause_start = name_at + m.name.len();
+                // The change stated after the name, up to the next name or the sentence's end.
+                let next = named.get(k + 1).map_or(s.len(), |&(at, _)| at);
+                if let (Year::Review, Some((at, excerpt))) = (which, stated_change(&s[clause_start..next], m)) {
+                    let at = clause_start + at;
+                    out.push(
+                        Diagnostic::error(
+                            "figure.contradiction",
+                            format!(
+                                "文字里写的是“{}”，但指标“{}”（id `{}`）今年 {}、上年 {}，算出来是{}",
+                                &s[name_at..at + excerpt.len()],
+                                m.name,
+                                m.id,
+                                m.text,
+                                m.prior_text.as_deref().unwrap_or_default(),
+                                m.change_text.as_deref().unwrap_or_default()
+                            ),
+                        )
+                        .at(file.locate_text(path, &excerpt, s[..at].matches(excerpt.as_str()).count()))
+                        .with_path(path)
+                        .with_help(
+                            "按印出来的两个数字（连同它们四舍五入前可能的值）都算不出这个变化；把数字或变化改成一致（模板里可以用 metrics.<id>.change.text）",
+                        ),
+                    );
+                }
                 for (at, written, is_prior) in figures(&s[clause_start..], &m.unit) {
                     let is_prior = is_prior || which == Year::Prior;
                     let (expected, expected_text) = if is_prior {
@@ -190,6 +231,51 @@ fn figures(after: &str, unit: &str) -> Vec<(usize, String, bool)> {
         }
     }
     out
+}
+
+/// Words comparing with last year, just before a verb of change.
+const AGAINST_LAST_YEAR: [&str; 6] = ["比上年", "较上年", "比去年", "较去年", "同比", "与上年相比"];
+
+/// The change against last year stated in `after` (the text after `m`'s name,
+/// up to its sentence's end) when the figures printed for `m` cannot give it:
+/// its byte offset and text (`增长215.4%`). A ratio (`%`) for an amount, a
+/// difference in points (`个百分点`, `个千分点`) for a rate; anything else is
+/// not read.
+fn stated_change(after: &str, m: &Named) -> Option<(usize, String)> {
+    let sentence = &after[..after.find(['。', '；', '！', '？', ';']).unwrap_or(after.len())];
+    let (now, then) = (m.number.parse::<f64>().ok()?, m.prior_number.as_ref()?.parse::<f64>().ok()?);
+    let (hn, ht) = (half_unit(&m.number), half_unit(m.prior_number.as_ref()?));
+    for (w_at, w) in AGAINST_LAST_YEAR.iter().flat_map(|w| sentence.match_indices(w)) {
+        let rest = &sentence[w_at + w.len()..];
+        let Some(verb) = CHANGE.iter().find(|v| rest.starts_with(**v)) else { continue };
+        let at = w_at + w.len();
+        let num = rest[verb.len()..].trim_start_matches('了');
+        let digits: String = num.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let digits = digits.trim_end_matches('.');
+        let Ok(written) = digits.parse::<f64>() else { continue };
+        let suffix = &num[digits.len()..];
+        let points = if m.unit == "‰" { "个千分点" } else { "个百分点" };
+        let (lo, hi, unit) = if m.rate && (m.unit == "%" || m.unit == "‰") && suffix.starts_with(points) {
+            (now - hn - (then + ht), now + hn - (then - ht), points)
+        } else if !m.rate && then - ht > 0.0 && (suffix.starts_with('%') || suffix.starts_with('％')) {
+            (
+                (now - hn) / (then + ht) * 100.0 - 100.0,
+                (now + hn) / (then - ht) * 100.0 - 100.0,
+                &suffix[..suffix.chars().next()?.len_utf8()],
+            )
+        } else {
+            continue;
+        };
+        let down = ["下降", "降低", "减少"].contains(verb);
+        let signed = if down { -written } else { written };
+        let h = half_unit(digits);
+        if signed + h + 1e-9 >= lo && signed - h - 1e-9 <= hi {
+            return None;
+        }
+        let excerpt = format!("{}{digits}{unit}", &rest[..rest.len() - num.len()]);
+        return Some((at, excerpt));
+    }
+    None
 }
 
 /// Half a unit in the last written place (`92.2` → 0.05): how far a written
