@@ -53,10 +53,57 @@ pub fn break_after(text: &[char]) -> Vec<bool> {
             allowed[i] = false;
         }
     }
+    for (start, end) in urls(text) {
+        for (k, allow) in allowed[start..end - 1].iter_mut().enumerate() {
+            *allow = url_break(&text[start..end], k);
+        }
+    }
     if let Some(last) = allowed.last_mut() {
         *last = true;
     }
     allowed
+}
+
+/// The web addresses in `text` (`https://…`, `http://…`, `www.…`) as index
+/// ranges: up to the first character that is not printable ASCII, or a
+/// trailing `.`, `,` or `)` that ends the sentence rather than the address.
+fn urls(text: &[char]) -> Vec<(usize, usize)> {
+    let starts_at = |i: usize, p: &str| p.chars().enumerate().all(|(k, c)| text.get(i + k) == Some(&c));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let fresh = i == 0 || !text[i - 1].is_ascii_alphanumeric();
+        if fresh && ["https://", "http://", "www."].iter().any(|p| starts_at(i, p)) {
+            let mut end = i;
+            while end < text.len() && text[end].is_ascii_graphic() {
+                end += 1;
+            }
+            while end > i && matches!(text[end - 1], '.' | ',' | ')' | ';' | ':') {
+                end -= 1;
+            }
+            out.push((i, end));
+            i = end.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether a line may end after character `i` of the web address `url`:
+/// after `//`, before a single `/`, before or after `=` and `&` (as the Chicago
+/// Manual of Style, 7.42, has it), and after `.`, `,`, `-`, `_`, `~`, `?` and
+/// `#`, which it puts at the start of the next line: no line may start with a
+/// stop, comma or question mark, half-width ones included ([`NO_LINE_START`]).
+/// Nowhere else: not inside a word, nor inside `://`.
+fn url_break(url: &[char], i: usize) -> bool {
+    let (a, b) = (url[i], url[i + 1]);
+    let after_double_slash = a == '/' && i > 0 && url[i - 1] == '/';
+    let before_single_slash = b == '/' && a != '/' && a != ':' && url.get(i + 2) != Some(&'/');
+    after_double_slash
+        || before_single_slash
+        || matches!(a, '.' | ',' | '-' | '_' | '~' | '?' | '#' | '=' | '&')
+        || matches!(b, '=' | '&')
 }
 
 /// A character directly after a number that belongs to it.
@@ -603,6 +650,38 @@ pub fn uneven_lines(chars: &[char], widths: &[f32], spans: &[LineSpan], measure:
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_web_address_breaks_between_its_parts_and_no_line_starts_with_a_stop() {
+        let text: Vec<char> = "平台（https://jk.yicheng.gov.cn/a/b?x=1&y=2），接入".chars().collect();
+        let allowed = super::break_after(&text);
+        // Each allowed break, shown as the text up to it.
+        let ends: Vec<String> = (0..text.len()).filter(|&i| allowed[i]).map(|i| text[..=i].iter().collect()).collect();
+        let ends: Vec<&str> = ends.iter().map(|e| e.trim_start_matches("平台（")).collect();
+        assert_eq!(
+            ends,
+            [
+                "平",
+                "平台",
+                "https://",
+                "https://jk.",
+                "https://jk.yicheng.",
+                "https://jk.yicheng.gov.",
+                "https://jk.yicheng.gov.cn",
+                "https://jk.yicheng.gov.cn/a",
+                "https://jk.yicheng.gov.cn/a/b?",
+                "https://jk.yicheng.gov.cn/a/b?x",
+                "https://jk.yicheng.gov.cn/a/b?x=",
+                "https://jk.yicheng.gov.cn/a/b?x=1",
+                "https://jk.yicheng.gov.cn/a/b?x=1&",
+                "https://jk.yicheng.gov.cn/a/b?x=1&y",
+                "https://jk.yicheng.gov.cn/a/b?x=1&y=",
+                "https://jk.yicheng.gov.cn/a/b?x=1&y=2），",
+                "https://jk.yicheng.gov.cn/a/b?x=1&y=2），接",
+                "https://jk.yicheng.gov.cn/a/b?x=1&y=2），接入",
+            ]
+        );
+    }
+
     use super::*;
 
     fn chars(s: &str) -> Vec<char> {
