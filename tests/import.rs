@@ -186,6 +186,41 @@ fn gb18030_web_text_imports_with_its_structure_and_debris_counted() {
     assert_eq!(std::fs::read_to_string(dir.join("data/样例县/2019.yaml")).unwrap(), text);
 }
 
+/// Key points whose requirement is led in by a sentence of their own and
+/// followed by their own announcement of the tasks (as seed 002 has them):
+/// the requirement goes to `plan.requirement`, its wording around to
+/// `phrases`, and the report prints it as written, once.
+#[test]
+fn key_points_keep_their_own_wording_around_the_requirement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let text = "2020年全县卫生健康工作要点\n\
+                2020年是收官之年。全县卫生健康工作的总体思路是：以人民健康为中心，推动高质量发展。重点抓好以下工作：\n\
+                一、深化医改\n（一）推进分级诊疗。建好医共体。\n";
+    std::fs::write(dir.join("要点.txt"), text).unwrap();
+    let o = nianbao(dir, &["import", "要点.txt", "--unit", "样例县"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let yaml = std::fs::read_to_string(dir.join("data/样例县/2020.yaml")).unwrap();
+    let v: yaml_serde::Value = yaml_serde::from_str(&yaml).unwrap();
+    assert_eq!(v["plan"]["requirement"].as_str(), Some("以人民健康为中心，推动高质量发展。"), "{yaml}");
+    assert_eq!(
+        v["phrases"]["requirement"].as_str(),
+        Some("2020年是收官之年。全县卫生健康工作的总体思路是："),
+        "{yaml}"
+    );
+    assert_eq!(v["phrases"]["tasks"].as_str(), Some("重点抓好以下工作："), "{yaml}");
+    assert!(v["opening"].is_null(), "{yaml}");
+    let o = nianbao(dir, &["render", "data/样例县/2020.yaml", "--format", "md", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(dir.join("out/样例县/2020/2020年全县卫生健康工作要点.md")).unwrap();
+    assert!(
+        md.contains("2020年是收官之年。全县卫生健康工作的总体思路是：以人民健康为中心，推动高质量发展。\n"),
+        "{md}"
+    );
+    assert_eq!(md.matches("总体").count(), 1, "{md}");
+    assert_eq!(md.matches("以下工作").count(), 1, "{md}");
+}
+
 #[test]
 fn dry_run_prints_the_outline_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();

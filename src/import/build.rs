@@ -770,22 +770,45 @@ fn review_text(o: &Outline, kind: Kind) -> String {
 // ---- key points ---------------------------------------------------------------------
 
 fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
+    // The requirement, with whatever leads into it (`2020年，` as the template
+    // prints it, or a sentence of its own: `2020年是……收官之年。`) and the line
+    // that announces the tasks when it ends the paragraph.
     static REQ: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(\d{4})年，全([县区市省])([\p{Han}]{2,6}?)工作的总体要求是：(.+)$").expect("req")
+        Regex::new(
+            r"^(.*?)全([县区市省])([\p{Han}]{2,6}?)工作的总体(要求|思路)是：(.+?)(重点(?:抓好|做好)以下工作：)?$",
+        )
+        .expect("req")
     });
+    static TASKS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^重点(?:抓好|做好)以下工作：$").expect("tasks"));
+    const DEFAULT_TASKS: &str = "重点做好以下工作：";
     let mut plan = Plan::default();
     let mut opening = Vec::new();
     for p in &root.body {
         if let Some(c) = REQ.captures(p)
             && plan.requirement.is_none()
             && c[2].starts_with(r.unit.level.as_char())
-            && r.year.is_none_or(|y| c[1].parse() == Ok(y))
         {
             r.sector = c[3].to_string();
-            plan.requirement = Some(c[4].to_string());
-            cx.note("plan.requirement", "总体要求（模板在前面印“<年>年，全<县>……工作的总体要求是：”）");
-        } else if p == "重点做好以下工作：" && plan.requirement.is_some() {
-            // The template prints it.
+            plan.requirement = Some(c[5].to_string());
+            // The template's own lead-in is `<年>年，全<县>……工作的总体要求是：`;
+            // any other is kept as written.
+            let year_lead = c[1].strip_suffix("年，").and_then(|y| y.parse::<i32>().ok());
+            let own = year_lead.is_none_or(|y| r.year.is_some_and(|ry| ry != y)) || &c[4] != "要求";
+            if own {
+                r.phrases.requirement = Some(format!("{}全{}{}工作的总体{}是：", &c[1], &c[2], &c[3], &c[4]));
+                cx.note("phrases.requirement", "总体要求前面的引语，照原文印");
+            }
+            cx.note("plan.requirement", "总体要求（模板在前面印引语，见 phrases.requirement）");
+            if let Some(t) = c.get(6).map(|m| m.as_str()).filter(|t| *t != DEFAULT_TASKS) {
+                r.phrases.tasks = Some(t.to_string());
+                cx.note("phrases.tasks", "总体要求后引出各项任务的一句，照原文印");
+            }
+        } else if TASKS.is_match(p) && plan.requirement.is_some() {
+            // The template prints it; the source's own wording is kept.
+            if p != DEFAULT_TASKS {
+                r.phrases.tasks = Some(p.clone());
+                cx.note("phrases.tasks", "总体要求后引出各项任务的一句，照原文印");
+            }
         } else if plan.requirement.is_some() {
             plan.intro.0.push(Paragraph::parse(p.clone()));
         } else {
