@@ -39,7 +39,7 @@ use crate::fonts::{FaceData, FaceId, Fnv, FontBook, tag, truetype};
 use crate::layout::{self, Layout, OutlineEntry, Run, grid};
 
 use super::FAKE_BOLD;
-use super::package::{El, serialize, zip_parts};
+use super::package::{El, Part, serialize, zip_parts};
 
 /// The OFD namespace, bound to the `ofd` prefix in every part.
 pub const NS: &str = "http://www.ofdspec.org/2016";
@@ -61,16 +61,16 @@ pub fn render(doc: &Document, lay: &Layout, faces: &[Arc<FaceData>]) -> Result<V
     let contents: Vec<Vec<u8>> = lay.pages.iter().map(|p| serialize(&page(p, &font_ids, &mut ids))).collect();
     let doc_id = super::pdf::document_id(doc, lay, fonts.iter().map(|f| faces[f.face].identity));
 
-    let mut parts: Vec<(String, Vec<u8>)> = vec![
-        ("OFD.xml".into(), serialize(&ofd_root(&doc.meta, &doc_id))),
-        ("Doc_0/Document.xml".into(), serialize(&document(&page_ids, &lay.outline, ids.max()))),
-        ("Doc_0/PublicRes.xml".into(), serialize(&public_res(&fonts))),
+    let mut parts = vec![
+        Part::text("OFD.xml", serialize(&ofd_root(&doc.meta, &doc_id))),
+        Part::text("Doc_0/Document.xml", serialize(&document(&page_ids, &lay.outline, ids.max()))),
+        Part::text("Doc_0/PublicRes.xml", serialize(&public_res(&fonts))),
     ];
     for (i, content) in contents.into_iter().enumerate() {
-        parts.push((format!("Doc_0/Pages/Page_{i}/Content.xml"), content));
+        parts.push(Part::text(format!("Doc_0/Pages/Page_{i}/Content.xml"), content));
     }
     for f in fonts {
-        parts.push((format!("Doc_0/Res/{}", f.file), f.data));
+        parts.push(Part::font(format!("Doc_0/Res/{}", f.file), f.data));
     }
     zip_parts(&parts)
 }

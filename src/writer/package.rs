@@ -188,27 +188,44 @@ fn write_el(w: &mut quick_xml::Writer<Vec<u8>>, el: &El) {
 // ---------------------------------------------------------------- zip
 
 /// Font files in a package: the DOCX's obfuscated ones, the OFD's.
-const FONT_EXTENSIONS: [&str; 2] = [".odttf", ".ttf"];
-
 /// Every entry's time: 1980-01-01 00:00 UTC, the earliest a zip can record,
 /// so that the bytes depend on the document only.
 const ZIP_EPOCH: i64 = 315_532_800;
 
+/// One part of a package: its name, its bytes, and what they hold (which
+/// sets how hard [`zip_parts`] deflates them).
+pub struct Part {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub content: Content,
+}
+
+impl Part {
+    /// A part of markup or other text.
+    pub fn text(name: impl Into<String>, bytes: Vec<u8>) -> Part {
+        Part { name: name.into(), bytes, content: Content::Text }
+    }
+
+    /// A font program.
+    pub fn font(name: impl Into<String>, bytes: Vec<u8>) -> Part {
+        Part { name: name.into(), bytes, content: Content::Font }
+    }
+}
+
 /// Zip `entries` in the given order, with fixed times and modes: each part
-/// deflated on its own (in parallel, by [`Deflater`], fonts at the font
+/// deflated on its own (in parallel, by [`Deflater`], at its content's
 /// level), or stored when deflate would not make it smaller.
-pub fn zip_parts(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+pub fn zip_parts(entries: &[Part]) -> Result<Vec<u8>> {
     let packed: Vec<Option<Vec<u8>>> = entries
         .par_iter()
-        .map_init(Deflater::new, |z, (name, bytes)| {
-            let content = if FONT_EXTENSIONS.iter().any(|e| name.ends_with(e)) { Content::Font } else { Content::Text };
-            Some(z.raw(bytes, content)).filter(|p| p.len() < bytes.len())
+        .map_init(Deflater::new, |z, part| {
+            Some(z.raw(&part.bytes, part.content)).filter(|p| p.len() < part.bytes.len())
         })
         .collect();
-    let total = packed.iter().zip(entries).map(|(p, (_, b))| p.as_ref().map_or(b.len(), Vec::len)).sum::<usize>();
+    let total = packed.iter().zip(entries).map(|(p, e)| p.as_ref().map_or(e.bytes.len(), Vec::len)).sum::<usize>();
     let mut out = Vec::with_capacity(total + 128 * entries.len() + 1024);
     let mut zw = rawzip::ZipArchiveWriter::new(&mut out);
-    for ((name, bytes), packed) in entries.iter().zip(&packed) {
+    for (Part { name, bytes, .. }, packed) in entries.iter().zip(&packed) {
         let method =
             if packed.is_some() { rawzip::CompressionMethod::DEFLATE } else { rawzip::CompressionMethod::STORE };
         let (mut entry, _) = zw

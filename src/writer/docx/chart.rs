@@ -17,7 +17,7 @@ use crate::doc::{Chart, chart_look, value_text};
 
 use super::package::{content_types, rel};
 use super::styles::LINE_TWIPS;
-use crate::writer::package::{El, serialize, zip_parts};
+use crate::writer::package::{El, Part, serialize, zip_parts};
 
 /// One chart of the document and the face its text is set in.
 #[derive(Debug, Clone)]
@@ -96,16 +96,16 @@ pub fn rel_id(n: usize) -> String {
 }
 
 /// Every part of chart `n`: the chart, its relationships and its workbook.
-pub fn parts(n: usize, part: &ChartPart) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn parts(n: usize, part: &ChartPart) -> Result<Vec<Part>> {
     let rels = El::new("Relationships").attr("xmlns", REL_NS).child(rel(
         "rId1",
         &format!("{R_NS}/package"),
         &format!("../embeddings/Microsoft_Excel_Worksheet{n}.xlsx"),
     ));
     Ok(vec![
-        (chart_part(n), serialize(&chart_space(&part.chart, &part.font))),
-        (chart_rels_part(n), serialize(&rels)),
-        (workbook_part(n), workbook(&part.chart)?),
+        Part::text(chart_part(n), serialize(&chart_space(&part.chart, &part.font))),
+        Part::text(chart_rels_part(n), serialize(&rels)),
+        Part::text(workbook_part(n), workbook(&part.chart)?),
     ])
 }
 
@@ -419,13 +419,13 @@ pub fn workbook(chart: &Chart) -> Result<Vec<u8>> {
         ],
     );
     zip_parts(&[
-        ("[Content_Types].xml".into(), serialize(&types)),
-        ("_rels/.rels".into(), serialize(&rels)),
-        ("xl/workbook.xml".into(), serialize(&book)),
-        ("xl/_rels/workbook.xml.rels".into(), serialize(&book_rels)),
-        ("xl/worksheets/sheet1.xml".into(), serialize(&sheet)),
-        ("xl/styles.xml".into(), serialize(&styles())),
-        ("xl/sharedStrings.xml".into(), serialize(&shared)),
+        Part::text("[Content_Types].xml", serialize(&types)),
+        Part::text("_rels/.rels", serialize(&rels)),
+        Part::text("xl/workbook.xml", serialize(&book)),
+        Part::text("xl/_rels/workbook.xml.rels", serialize(&book_rels)),
+        Part::text("xl/worksheets/sheet1.xml", serialize(&sheet)),
+        Part::text("xl/styles.xml", serialize(&styles())),
+        Part::text("xl/sharedStrings.xml", serialize(&shared)),
     ])
 }
 

@@ -20,7 +20,7 @@
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Meta;
 use crate::fonts::FaceId;
-use crate::writer::package::{El, Node, parse, serialize, zip_parts};
+use crate::writer::package::{El, Node, Part, parse, serialize, zip_parts};
 
 use super::chart::{self, ChartPart};
 use super::embed::{Embedded, FontName};
@@ -428,7 +428,7 @@ pub fn finish(parts: docx_rs::XMLDocx, fixes: &Fixes) -> Result<Vec<u8>> {
         footers.push(el);
     }
 
-    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut entries: Vec<Part> = Vec::new();
     let mut overrides: Vec<(String, String)> = vec![
         ("/word/document.xml".into(), format!("{WML}.document.main+xml")),
         ("/word/styles.xml".into(), format!("{WML}.styles+xml")),
@@ -451,27 +451,28 @@ pub fn finish(parts: docx_rs::XMLDocx, fixes: &Fixes) -> Result<Vec<u8>> {
     if !fixes.charts.is_empty() {
         defaults.push(("xlsx", chart::XLSX_TYPE));
     }
-    entries.push(("[Content_Types].xml".into(), serialize(&content_types(&defaults, &overrides))));
-    entries.push(("_rels/.rels".into(), serialize(&package_rels())));
-    entries.push(("docProps/app.xml".into(), serialize(&app_props())));
-    entries.push(("docProps/core.xml".into(), serialize(&core_props(&fixes.meta))));
-    entries.push(("word/document.xml".into(), serialize(&document)));
-    entries.push(("word/_rels/document.xml.rels".into(), serialize(&document_rels(footers.len(), fixes.charts.len()))));
-    entries.push(("word/styles.xml".into(), serialize(&styles)));
-    entries.push(("word/numbering.xml".into(), serialize(&numbering)));
-    entries.push(("word/settings.xml".into(), serialize(&settings)));
-    entries.push(("word/fontTable.xml".into(), serialize(&font_table(&fixes.fonts, &fixes.embedded))));
+    entries.push(Part::text("[Content_Types].xml", serialize(&content_types(&defaults, &overrides))));
+    entries.push(Part::text("_rels/.rels", serialize(&package_rels())));
+    entries.push(Part::text("docProps/app.xml", serialize(&app_props())));
+    entries.push(Part::text("docProps/core.xml", serialize(&core_props(&fixes.meta))));
+    entries.push(Part::text("word/document.xml", serialize(&document)));
+    entries
+        .push(Part::text("word/_rels/document.xml.rels", serialize(&document_rels(footers.len(), fixes.charts.len()))));
+    entries.push(Part::text("word/styles.xml", serialize(&styles)));
+    entries.push(Part::text("word/numbering.xml", serialize(&numbering)));
+    entries.push(Part::text("word/settings.xml", serialize(&settings)));
+    entries.push(Part::text("word/fontTable.xml", serialize(&font_table(&fixes.fonts, &fixes.embedded))));
     if !fixes.embedded.is_empty() {
-        entries.push(("word/_rels/fontTable.xml.rels".into(), serialize(&font_rels(&fixes.embedded))));
+        entries.push(Part::text("word/_rels/fontTable.xml.rels", serialize(&font_rels(&fixes.embedded))));
     }
     for (i, f) in footers.iter().enumerate() {
-        entries.push((format!("word/footer{}.xml", i + 1), serialize(f)));
+        entries.push(Part::text(format!("word/footer{}.xml", i + 1), serialize(f)));
     }
     for (i, c) in fixes.charts.iter().enumerate() {
         entries.extend(chart::parts(i + 1, c)?);
     }
     for e in &fixes.embedded {
-        entries.push((format!("word/{}", e.part), e.data.clone()));
+        entries.push(Part::font(format!("word/{}", e.part), e.data.clone()));
     }
     zip_parts(&entries)
 }
