@@ -197,7 +197,7 @@ pub fn prepare(
         }
     };
     let built = Built { loaded, markup, doc, template };
-    diagnostics.extend(check::document(&built.loaded, &built.doc, &findings, config));
+    diagnostics.extend(check::document(&built.loaded, &built.doc, &built.template, &findings, config));
     let (files, more) = write_all(&built, formats, out, res, opts);
     diagnostics.extend(more.into_iter().filter(|d| !silenced(d)));
     let diagnostics = ordered(data_path, diagnostics);

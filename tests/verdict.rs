@@ -356,6 +356,12 @@ fn targets_a_template_never_prints_are_warned() {
     let f = one(&found, "data.not-printed");
     assert_eq!(message(f), "目标“家庭医生签约率”没有出现在生成的报告里：所用的模板（key-points.md.j2）不印目标");
     assert_eq!(at(f), position(data, "id: s", "家庭医生签约率"));
+    // The template named is the one in use, not the genre's.
+    let chosen = data.replace("kind: key-points\n", "kind: key-points\ntemplate: 市要点.md.j2\n");
+    let p = Project::new(&[("data/x/2018.yaml", &chosen), ("templates/市要点.md.j2", &own)]);
+    let (_, found) = check(&p, "data", &[]);
+    let f = one(&found, "data.not-printed");
+    assert!(message(f).ends_with("所用的模板（市要点.md.j2）不印目标"), "{}", message(f));
 }
 
 /// A field the template in use never reads is warned where it is written:

@@ -63,14 +63,6 @@ pub const CHECKS: [(&str, Severity, &str); 27] = [
     ("font.fallback", Severity::Warning, "正文字体缺的字改用后备字体"),
 ];
 
-/// Run every check on a loaded report and its rendered document.
-pub fn run(loaded: &Loaded, doc: &Document, config: &CheckConfig) -> Vec<Diagnostic> {
-    let mut out = data(loaded, config);
-    let more = document(loaded, doc, &out, config);
-    out.extend(more);
-    out
-}
-
 /// The checks of the data alone: they run even when the data has errors that
 /// keep it from being rendered, so every problem of a file is found at once.
 /// Findings about values the loader replaced (see [`Loaded::patched`]) are
@@ -89,18 +81,19 @@ pub fn data(loaded: &Loaded, config: &CheckConfig) -> Vec<Diagnostic> {
     finish(out, loaded, config)
 }
 
-/// The checks only the rendered document shows. `data_findings` are what
-/// [`data`] found, not to be repeated.
+/// The checks only the rendered document shows. `template` is the one that
+/// rendered it; `data_findings` are what [`data`] found, not to be repeated.
 pub fn document(
     loaded: &Loaded,
     doc: &Document,
+    template: &str,
     data_findings: &[Diagnostic],
     config: &CheckConfig,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     structure(doc, data_findings, &mut out);
     number_jumps(loaded, doc, &mut out);
-    not_printed(loaded, doc, &mut out);
+    not_printed(loaded, doc, template, &mut out);
     finish(out, loaded, config)
 }
 
@@ -453,9 +446,8 @@ fn gaps(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 /// Metrics and targets the document never shows: the template in use does
 /// not print them (a project's own template that leaves them out), so what
 /// was written would vanish without a word.
-fn not_printed(loaded: &Loaded, doc: &Document, out: &mut Vec<Diagnostic>) {
+fn not_printed(loaded: &Loaded, doc: &Document, template: &str, out: &mut Vec<Diagnostic>) {
     let shown: String = doc.blocks.iter().map(block_text).collect::<Vec<_>>().join("\n");
-    let genre = loaded.report.kind.template().unwrap_or_default();
     let metrics: Vec<(String, String, &str)> =
         derive::metrics(&loaded.report).into_iter().map(|(p, m)| (p, m.name.clone(), "指标")).collect();
     let targets: Vec<(String, String, &str)> =
@@ -465,7 +457,7 @@ fn not_printed(loaded: &Loaded, doc: &Document, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::warning(
                     "data.not-printed",
-                    format!("{what}“{name}”没有出现在生成的报告里：所用的模板（{genre}）不印{what}"),
+                    format!("{what}“{name}”没有出现在生成的报告里：所用的模板（{template}）不印{what}"),
                 )
                 .at(loaded.locate(&format!("{path}.name")))
                 .with_path(format!("{path}.name"))
