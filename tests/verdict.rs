@@ -342,6 +342,33 @@ fn a_report_without_a_date_is_warned_and_gets_no_invented_date() {
     assert!(!core.contains("dcterms:created") && !core.contains("2018-01-01"), "{core}");
 }
 
+/// `{=id.target}` is last year's target for this year: in the plan, beside a
+/// new target of the same id, it is most likely a slip for `{=id.plan}`.
+#[test]
+fn last_years_target_cited_in_the_plan_is_warned() {
+    let last_year =
+        MINIMAL.replace("2018", "2017") + "plan:\n  targets:\n    - { id: s, name: 签约率, value: 60, unit: \"%\" }\n";
+    let data = |r: &str| {
+        MINIMAL.to_string()
+            + "review:\n  metrics:\n    - { id: s, name: 签约率, value: 58.6, unit: \"%\" }\n\
+               plan:\n  sections:\n    - title: 改革\n      items:\n        - title: 推进签约\n          \
+               paragraphs: 签约率达到"
+            + r
+            + "以上。\n          targets:\n            - { id: s, name: 签约率, value: 62, unit: \"%\" }\n"
+    };
+    let wrong = data("{=s.target}");
+    let p = Project::new(&[("data/x/2017.yaml", &last_year), ("data/x/2018.yaml", &wrong)]);
+    let (code, found) = check(&p, "data", &[]);
+    assert_eq!(code, Some(0));
+    let f = one(&found, "target.old-in-plan");
+    assert_eq!(message(f), "工作部署里的 {=s.target} 印的是上年定的目标 60%，不是今年部署的新目标 62%");
+    assert_eq!(at(f), position(&wrong, "paragraphs", "{=s.target}"));
+    // The new target, or last year's where the plan sets none, is fine.
+    p.write("data/x/2018.yaml", data("{=s.plan}").as_bytes());
+    let (_, found) = check(&p, "data", &[]);
+    assert!(found.iter().all(|f| f["id"] != "target.old-in-plan"), "{found:#?}");
+}
+
 #[test]
 fn targets_a_template_never_prints_are_warned() {
     let data = "kind: key-points\nunit: { name: 样例市, level: 市 }\nissuer: 样例市卫生健康委员会\ndate: 2018-03-02\ntitle: 要点\nplan:\n  sections:\n    - title: 改革\n      items:\n        - title: 推进改革\n          paragraphs: 推进改革。\n          targets:\n            - { id: s, name: 家庭医生签约率, value: 70, unit: \"%\" }\n";

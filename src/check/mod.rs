@@ -25,7 +25,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 27] = [
+pub const CHECKS: [(&str, Severity, &str); 28] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -43,6 +43,11 @@ pub const CHECKS: [(&str, Severity, &str); 27] = [
     ("year.in-plan", Severity::Warning, "工作部署部分出现了上一年的年份"),
     ("target.unmatched", Severity::Warning, "去年的目标今年没有对应的指标"),
     ("target.deadline", Severity::Warning, "目标的完成时限晚于计划年度"),
+    (
+        "target.old-in-plan",
+        Severity::Warning,
+        "工作部署里用 {=id.target} 引用了上年定的目标，而同一 id 今年有新目标（{=id.plan}）",
+    ),
     ("data.no-prior", Severity::Warning, "没有上一年的数据文件，算不出同比和完成情况"),
     ("data.no-date", Severity::Warning, "报告没有日期（date 或 meeting.date）"),
     ("data.not-printed", Severity::Warning, "写了指标或目标，但所用模板不印它们"),
@@ -383,6 +388,37 @@ fn targets(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+    // `{=id.target}` is last year's target for this year; in the plan, where
+    // the same id sets a new one, the writer most likely meant `{=id.plan}`.
+    for file in &loaded.files {
+        texts(&file.value, "", &mut |path, s| {
+            if !crate::yaml::within(path, "plan") {
+                return;
+            }
+            for (at, _) in s.match_indices("{=") {
+                let Some(end) = s[at..].find('}') else { continue };
+                let token = &s[at..at + end + 1];
+                let Some(id) = token[2..token.len() - 1].trim().strip_suffix(".target") else { continue };
+                let (Some(new), Some(old)) =
+                    (loaded.derived.targets.get(id), loaded.derived.metrics.get(id).and_then(|m| m.target.as_ref()))
+                else {
+                    continue;
+                };
+                out.push(
+                    Diagnostic::warning(
+                        "target.old-in-plan",
+                        format!(
+                            "工作部署里的 {token} 印的是上年定的目标 {}，不是今年部署的新目标 {}",
+                            old.value_text, new.text
+                        ),
+                    )
+                    .at(file.locate_text(path, token, s[..at].matches(token).count()))
+                    .with_path(path)
+                    .with_help(format!("说的是新目标就写 {{={id}.plan}}")),
+                );
+            }
+        });
     }
     if r.kind != Kind::Plan {
         for (path, t) in derive::targets(r) {
