@@ -167,6 +167,19 @@ pub fn is_figure_column<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
     any
 }
 
+/// Whether the cells count the rows, 1, 2, 3 … in order (a `序号` column):
+/// such a column is centred, as offices set it, not aligned as figures.
+pub fn is_sequence_column<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut n = 0;
+    for cell in cells {
+        n += 1;
+        if cell.trim().parse::<u32>() != Ok(n) {
+            return false;
+        }
+    }
+    n > 0
+}
+
 /// A decimal number rounded half-up to `decimals` places; with `None`, as written
 /// (the shortest form that reads back as the same number). `-0` prints as `0`.
 pub fn decimal(x: f64, decimals: Option<u8>) -> String {
@@ -609,6 +622,15 @@ mod tests {
         assert_eq!(join_chinese(&v(&["甲", "乙"]), "和"), "甲和乙");
         assert_eq!(join_chinese(&v(&["甲", "乙", "丙"]), "和"), "甲、乙和丙");
         assert_eq!(join_chinese(&v(&["甲", "乙", "丙"]), "及"), "甲、乙及丙");
+    }
+
+    #[test]
+    fn a_column_counting_its_rows_is_a_sequence() {
+        assert!(is_sequence_column(["1", "2", "3"]));
+        assert!(!is_sequence_column(["1", "3"]));
+        assert!(!is_sequence_column(["2", "3"]));
+        assert!(!is_sequence_column(["1", "2.5"]));
+        assert!(!is_sequence_column([]));
     }
 
     #[test]

@@ -587,4 +587,7 @@ fn table_columns_of_figures_align_on_the_point() {
     assert_eq!(aligns(&data), [Align::Left, Align::Left, Align::Decimal, Align::Decimal, Align::Left]);
     let data = format!("{MINIMAL}{}", table.replace("    table:\n", "    table:\n      align: [center, left, left]\n"));
     assert_eq!(aligns(&data), [Align::Center, Align::Left, Align::Left, Align::Decimal, Align::Left]);
+    // A column counting its rows 1, 2, 3 (序号 without a 合计 row) is centred.
+    let data = format!("{MINIMAL}{}", table.replace("        - [合计, \"\", 13600.25, \"\", \"\"]\n", ""));
+    assert_eq!(aligns(&data), [Align::Center, Align::Left, Align::Decimal, Align::Decimal, Align::Left]);
 }

@@ -262,7 +262,10 @@ impl Cell {
         if whole <= measure && self.breaks_at(whole, &self.whole).len().max(1) <= n {
             let lines = self.lines(whole, &self.whole);
             let longest = |l: &[(usize, usize, f32)]| l.iter().map(|l| l.2).fold(0.0, f32::max);
-            if longest(&lines) <= room.max(longest(&anywhere)) + 0.01 {
+            // A long word broken where it must may leave one character alone
+            // on a line (`区妇幼保／健／院业务楼`): breaking anywhere does not.
+            let lone = lines.len() > 1 && lines.iter().any(|&(s, e, _)| e - s == 1);
+            if !lone && longest(&lines) <= room.max(longest(&anywhere)) + 0.01 {
                 return lines;
             }
         }
@@ -283,7 +286,8 @@ impl Cell {
 
 /// Where a line in a table cell may end: the body's rules, and further a number
 /// keeps its whole unit (`1022.457万元`, `800元/月`), a slash binds both sides
-/// (`元/月` alone in a unit column), a run of Han characters
+/// (`元/月` alone in a unit column), a unit in brackets stays whole
+/// (`（平方米）`), a run of Han characters
 /// leaves no single character alone on a line (`年度/目标`, never `目标/值`),
 /// and a few words stay whole (`百分点`).
 pub(super) fn cell_breaks(chars: &[char]) -> Vec<bool> {
@@ -342,6 +346,12 @@ pub(super) fn cell_breaks(chars: &[char]) -> Vec<bool> {
             }
         }
     }
+    // A short note in brackets (a unit: `（平方米）`, `（万元）`) stays whole.
+    for s in (0..n).filter(|&s| matches!(chars[s], '（' | '(')) {
+        if let Some(len) = chars[s + 1..].iter().take(5).position(|&c| matches!(c, '）' | ')')) {
+            allowed[s..s + len + 1].iter_mut().for_each(|a| *a = false);
+        }
+    }
     // No Han character alone on a line: in a run of Han characters, no break
     // after its first or before its last when that character would stand alone.
     let mut s = 0;
@@ -387,7 +397,8 @@ fn is_unit_char(c: char) -> bool {
 /// The widths at which cells change their number of lines are the candidates.
 /// The table takes the combination that keeps the first column's wrapped labels
 /// a gutter away from the figures where it can (a label may be set in a line or
-/// two more, narrower, to make room), then is shortest, then crowds the fewest
+/// two more, narrower, to make room; a first column of figures, as `序号`, is
+/// no stub and weighs as any other), then is shortest, then crowds the fewest
 /// other wrapped cells, then has the fewest cell lines. What is left over goes
 /// to the columns that could use it, in proportion to how much more they could
 /// use (max − width), as in CSS.
@@ -450,6 +461,10 @@ fn column_widths(cols: &[Vec<&Cell>], avail: f32, pad: f32) -> (Vec<f32>, Vec<Op
                 .collect()
         })
         .collect();
+    // The first column is a stub of labels (the row's names), not figures
+    // (`序号`): only labels are set a line or two longer to keep clear of the
+    // next column, before anything else.
+    let labels = cols[0].iter().skip(1).any(|c| matches!(c.align, Align::Left | Align::Center));
     let widths_of = |pick: &[usize]| -> Vec<f32> { pick.iter().enumerate().map(|(c, &k)| cands[c][k]).collect() };
     // (crowded first-column cells, height, other crowded cells, cell lines) of a
     // pick, with the white space it will have once the rest is spread, and the
@@ -470,7 +485,7 @@ fn column_widths(cols: &[Vec<&Cell>], avail: f32, pad: f32) -> (Vec<f32>, Vec<Op
         for r in 0..nrows {
             let natural = set[0][pick[0]][r][0];
             let mut first = natural;
-            if ncol > 1 {
+            if ncol > 1 && labels {
                 let next = set[1][pick[1]][r][0];
                 let clear = |o: &(usize, f32, f32)| {
                     (o.0 == 1 && next.0 == 1) || o.2 + extra(0, r).1 + 2.0 * pad + next.1 + extra(1, r).0 >= GUTTER
@@ -487,10 +502,15 @@ fn column_widths(cols: &[Vec<&Cell>], avail: f32, pad: f32) -> (Vec<f32>, Vec<Op
             }
             let mut h = first.0;
             total += first.0;
-            for c in 1..ncol {
-                let (lines, _, right) = set[c][pick[c]][r][0];
-                h = h.max(lines);
-                total += lines;
+            for c in 0..ncol {
+                let (lines, _, right) = if c == 0 { first } else { set[c][pick[c]][r][0] };
+                if c > 0 {
+                    h = h.max(lines);
+                    total += lines;
+                } else if labels {
+                    // The stub's gutter is weighed above.
+                    continue;
+                }
                 let Some(next) = set.get(c + 1).map(|s| s[pick[c + 1]][r][0]) else { continue };
                 let gap = right + extra(c, r).1 + 2.0 * pad + next.1 + extra(c + 1, r).0;
                 if (lines > 1 || next.0 > 1) && gap < GUTTER {
@@ -964,6 +984,14 @@ mod tests {
         assert_eq!(pieces("增长40.3%"), ["增长", "40.3%"]);
         assert_eq!(pieces("提高20.9个百分点"), ["提高", "20.9个", "百分点"]);
         assert_eq!(pieces("超额完成（110.3%）"), ["超额", "完成", "（110.3%）"]);
+    }
+
+    #[test]
+    fn a_unit_in_brackets_stays_whole() {
+        assert_eq!(pieces("建设规模（平方米）"), ["建设", "规模", "（平方米）"]);
+        assert_eq!(pieces("总投资（万元）"), ["总投资", "（万元）"]);
+        // A longer aside in brackets may break.
+        assert!(pieces("项目（含配套设施建设）").len() > 2);
     }
 
     #[test]

@@ -436,9 +436,10 @@ fn as_date(v: &Value) -> std::result::Result<Date, Error> {
 }
 
 /// `table|column_align`: each column's alignment, `left`, `center` or
-/// `right`: as the table's `align` gives it, else `right` for a column of
-/// figures ([`numbers::is_figure_column`]: the markup aligns such a column
-/// on the decimal point) and `left` for the rest.
+/// `right`: as the table's `align` gives it, else `center` for a column that
+/// counts its rows ([`numbers::is_sequence_column`]: `序号`), `right` for a
+/// column of figures ([`numbers::is_figure_column`]: the markup aligns such a
+/// column on the decimal point) and `left` for the rest.
 fn column_align(table: Value) -> std::result::Result<Vec<String>, Error> {
     let columns = table.get_attr("columns")?.len().unwrap_or(0);
     let rows = table.get_attr("rows")?;
@@ -450,8 +451,15 @@ fn column_align(table: Value) -> std::result::Result<Vec<String>, Error> {
                 return Ok(a.to_string());
             }
             let cells: Vec<String> = rows.try_iter()?.map(|r| cell(&r, c)).collect();
-            let figures = numbers::is_figure_column(cells.iter().map(String::as_str));
-            Ok(if figures { "right" } else { "left" }.to_string())
+            let cells = || cells.iter().map(String::as_str);
+            Ok(if numbers::is_sequence_column(cells()) {
+                "center"
+            } else if numbers::is_figure_column(cells()) {
+                "right"
+            } else {
+                "left"
+            }
+            .to_string())
         })
         .collect()
 }
