@@ -139,9 +139,11 @@ pub struct Project {
 }
 
 /// Projects by configuration file, so files of one project share one load.
+/// A project that fails to load (an error in its `nianbao.yaml` or fonts) is
+/// remembered too: its errors are listed under the first report only.
 #[derive(Default)]
 pub struct Projects {
-    loaded: Mutex<HashMap<Option<PathBuf>, Arc<Project>>>,
+    loaded: Mutex<HashMap<Option<PathBuf>, Option<Arc<Project>>>>,
 }
 
 impl Projects {
@@ -150,16 +152,39 @@ impl Projects {
     /// crate's concurrency note): two reports that start together may both
     /// load it, and the first to finish is kept.
     pub fn for_data(&self, data: &Path, formats: &[Format]) -> Result<Arc<Project>> {
-        let config = Config::discover(data)?;
-        let key = config.file.clone();
-        if let Some(p) = self.loaded.lock().expect("project cache").get(&key) {
-            return Ok(p.clone());
+        let key = Config::locate(data);
+        match self.loaded.lock().expect("project cache").get(&key) {
+            Some(Some(p)) => return Ok(p.clone()),
+            Some(None) => {
+                let file = key.as_deref().unwrap_or(Path::new(crate::config::FILE_NAME));
+                return Err(Diagnostic::in_file(
+                    "config.failed",
+                    file,
+                    "配置有错，这份报告没有生成（错误在另一份报告下已经列出）",
+                )
+                .into());
+            }
+            None => {}
         }
-        let fonts =
-            if formats.iter().any(|f| *f != Format::Md) { Some(Arc::new(FontBook::new(&config)?)) } else { None };
-        let templates = Templates::new(Some(&config.root.join("templates")));
-        let project = Arc::new(Project { resources: Resources { config: Arc::new(config), fonts }, templates });
-        Ok(self.loaded.lock().expect("project cache").entry(key).or_insert(project).clone())
+        let load = || -> Result<Project> {
+            let config = Config::discover(data)?;
+            let fonts =
+                if formats.iter().any(|f| *f != Format::Md) { Some(Arc::new(FontBook::new(&config)?)) } else { None };
+            let templates = Templates::new(Some(&config.root.join("templates")));
+            Ok(Project { resources: Resources { config: Arc::new(config), fonts }, templates })
+        };
+        match load() {
+            Ok(project) => {
+                let project = Arc::new(project);
+                let mut loaded = self.loaded.lock().expect("project cache");
+                let kept = loaded.entry(key).or_insert_with(|| Some(project.clone()));
+                Ok(kept.clone().unwrap_or(project))
+            }
+            Err(e) => {
+                self.loaded.lock().expect("project cache").insert(key, None);
+                Err(e)
+            }
+        }
     }
 }
 

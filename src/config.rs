@@ -269,19 +269,23 @@ impl Config {
     /// in the data file's folder or above; otherwise the current directory's, if
     /// any; otherwise the built-in one rooted at the current directory.
     pub fn discover(start: &Path) -> Result<Config> {
-        let abs = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-        let found = abs.ancestors().skip(1).map(|d| d.join(FILE_NAME)).find(|p| p.is_file());
-        let found = found.or_else(|| Some(PathBuf::from(FILE_NAME)).filter(|p| p.is_file()));
-        match found {
+        match Config::locate(start) {
             Some(file) => {
-                // Shown in messages: relative to the current directory when inside it.
-                let cwd = std::env::current_dir().unwrap_or_default();
-                let file = file.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(file);
                 let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
                 Config::load_from(&root, Some(&file))
             }
             None => Config::load_from(Path::new("."), None),
         }
+    }
+
+    /// The `nianbao.yaml` [`Config::discover`] reads for a data file, if any:
+    /// relative to the current directory when inside it, as messages show it.
+    pub fn locate(start: &Path) -> Option<PathBuf> {
+        let abs = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        let found = abs.ancestors().skip(1).map(|d| d.join(FILE_NAME)).find(|p| p.is_file());
+        let file = found.or_else(|| Some(PathBuf::from(FILE_NAME)).filter(|p| p.is_file()))?;
+        let cwd = std::env::current_dir().unwrap_or_default();
+        Some(file.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(file))
     }
 
     /// The built-in configuration with `file` (if any) merged over it.

@@ -50,6 +50,20 @@ fn one_broken_county_fails_alone_and_keeps_its_old_report() {
     assert_eq!(common::tree(&p.path().join("out")), before);
 }
 
+/// An error in the project's configuration fails every report, but is listed
+/// once, not once per county.
+#[test]
+fn a_broken_configuration_is_reported_once() {
+    let p = project(4);
+    std::fs::write(p.path().join("nianbao.yaml"), "check:\n  silence: []\ncheck:\n  silence: [placeholder]\n").unwrap();
+    let o = nianbao(p.path(), &["batch", "--format", "md", "--jobs", "1"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.matches("错误[yaml.duplicate-key]").count(), 1, "{err}");
+    assert_eq!(err.matches("错误[config.failed]：配置有错，这份报告没有生成").count(), 3, "{err}");
+    assert!(err.contains("共 4 份：生成 0，已是最新 0，失败 4"), "{err}");
+}
+
 #[test]
 fn unchanged_reports_are_skipped_and_changes_render_exactly_what_they_touch() {
     let p = project(3);
