@@ -221,6 +221,27 @@ fn key_points_keep_their_own_wording_around_the_requirement() {
     assert_eq!(md.matches("以下工作").count(), 1, "{md}");
 }
 
+/// Key points whose tasks are numbered 1．2．3． with no part above them (seed
+/// 002) keep them as their top level, numbered as written.
+#[test]
+fn key_points_numbered_from_one_keep_their_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let text = "2020年全县卫生健康工作要点\n\
+                2020年，全县卫生健康工作的总体要求是：以人民健康为中心。\n重点做好以下工作：\n\
+                1．深化医改。推进分级诊疗。\n2．强化公共卫生。做好疫苗管理。\n";
+    std::fs::write(dir.join("要点.txt"), text).unwrap();
+    let o = nianbao(dir, &["import", "要点.txt", "--unit", "样例县"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let yaml = std::fs::read_to_string(dir.join("data/样例县/2020.yaml")).unwrap();
+    assert!(!yaml.contains("待定：请填写"), "{yaml}");
+    let o = nianbao(dir, &["render", "data/样例县/2020.yaml", "--format", "md", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(dir.join("out/样例县/2020/2020年全县卫生健康工作要点.md")).unwrap();
+    assert!(md.contains("1．深化医改。推进分级诊疗。\n"), "{md}");
+    assert!(md.contains("2．强化公共卫生。做好疫苗管理。\n"), "{md}");
+}
+
 #[test]
 fn dry_run_prints_the_outline_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();

@@ -9,8 +9,8 @@ use regex::Regex;
 
 use super::outline::{Node, Outline};
 use crate::data::model::{
-    Attachment, Cell, Honour, Item, Kind, Level, Meeting, Metric, Paragraph, Paragraphs, Plan, Points, Report, Review,
-    Section, Speaker, Table, Unit,
+    Attachment, Cell, Honour, Item, Kind, Level, Meeting, Metric, Numbering, Paragraph, Paragraphs, Plan, Points,
+    Report, Review, Section, Speaker, Table, Unit,
 };
 use crate::numbers::{self, Date};
 
@@ -819,13 +819,31 @@ fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
     if !r.opening.0.is_empty() {
         cx.note("opening", "开头的段落");
     }
-    for (i, part) in top_parts(root).iter().enumerate() {
-        let path = format!("plan.sections[{i}]");
-        let mut s = section(part, cx, &path, false);
-        if part.title.is_empty() {
-            s.title = "待定：请填写这一部分的标题".to_string();
+    // Tasks numbered below the top (1．2．3．, as seed 002 numbers them) with
+    // no part above them are the key points' top level, numbered as written.
+    let level = root.children.first().map_or(1, |c| c.level);
+    if level > 1 && root.children.iter().all(|c| c.level == level) {
+        const FORMATS: [&str; 4] = ["{一}、", "（{一}）", "{1}．", "（{1}）"];
+        r.numbering =
+            Some(Numbering::Levels(FORMATS[usize::from(level.min(4)) - 1..].iter().map(|f| f.to_string()).collect()));
+        cx.note("numbering", "编号照原文：各项任务从“1．”（或原文的第一级编号）编起");
+        for (i, task) in root.children.iter().enumerate() {
+            let mut s = section(task, cx, &format!("plan.sections[{i}]"), false);
+            // Key points run a task's heading into its text when the source does.
+            if task.runin && !s.intro.0.is_empty() {
+                (s.title, s.runin) = (task.title.clone(), true);
+            }
+            plan.sections.push(s);
         }
-        plan.sections.push(s);
+    } else {
+        for (i, part) in top_parts(root).iter().enumerate() {
+            let path = format!("plan.sections[{i}]");
+            let mut s = section(part, cx, &path, false);
+            if part.title.is_empty() {
+                s.title = "待定：请填写这一部分的标题".to_string();
+            }
+            plan.sections.push(s);
+        }
     }
     r.closing = paragraphs_of(root.outro.clone());
     r.plan = Some(plan);
