@@ -157,10 +157,9 @@ impl Projects {
             Some(Some(p)) => return Ok(p.clone()),
             Some(None) => {
                 let file = key.as_deref().unwrap_or(Path::new(crate::config::FILE_NAME));
-                return Err(Diagnostic::in_file(
+                return Err(Diagnostic::error(
                     "config.failed",
-                    file,
-                    "配置有错，这份报告没有生成（错误在另一份报告下已经列出）",
+                    format!("{} 有错，这份报告没有生成（错误在另一份报告下已经列出）", file.display()),
                 )
                 .into());
             }

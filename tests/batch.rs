@@ -60,7 +60,7 @@ fn a_broken_configuration_is_reported_once() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert_eq!(err.matches("错误[yaml.duplicate-key]").count(), 1, "{err}");
-    assert_eq!(err.matches("错误[config.failed]：配置有错，这份报告没有生成").count(), 3, "{err}");
+    assert_eq!(err.matches("错误[config.failed]：nianbao.yaml 有错，这份报告没有生成").count(), 3, "{err}");
     assert!(err.contains("共 4 份：生成 0，已是最新 0，失败 4"), "{err}");
 }
 
