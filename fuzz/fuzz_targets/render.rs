@@ -470,7 +470,9 @@ fuzz_target!(|bytes: &[u8]| {
             return;
         }
     };
-    let _ = nianbao::check::run(&built.loaded, &built.doc, &common::env().res.config.check);
+    let config = &common::env().res.config.check;
+    let findings = nianbao::check::data(&built.loaded, config);
+    let _ = nianbao::check::document(&built.loaded, &built.doc, &built.template, &findings, config);
     if let Some(fonts) = &common::env().res.fonts {
         let _ = nianbao::fonts::coverage::check(&built.doc, fonts);
     }
