@@ -166,7 +166,7 @@ impl Projects {
             None => {}
         }
         let load = || -> Result<Project> {
-            let config = Config::discover(data)?;
+            let config = Config::load(key.as_deref())?;
             let fonts =
                 if formats.iter().any(|f| *f != Format::Md) { Some(Arc::new(FontBook::new(&config)?)) } else { None };
             let templates = Templates::new(Some(&config.root.join("templates")));

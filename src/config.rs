@@ -269,11 +269,14 @@ impl Config {
     /// in the data file's folder or above; otherwise the current directory's, if
     /// any; otherwise the built-in one rooted at the current directory.
     pub fn discover(start: &Path) -> Result<Config> {
-        match Config::locate(start) {
-            Some(file) => {
-                let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
-                Config::load_from(&root, Some(&file))
-            }
+        Config::load(Config::locate(start).as_deref())
+    }
+
+    /// The configuration in `file` (as [`Config::locate`] found it), rooted at
+    /// its folder; without one, the built-in one rooted at the current directory.
+    pub fn load(file: Option<&Path>) -> Result<Config> {
+        match file {
+            Some(file) => Config::load_from(file.parent().unwrap_or(Path::new("")), Some(file)),
             None => Config::load_from(Path::new("."), None),
         }
     }

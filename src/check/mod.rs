@@ -396,10 +396,9 @@ fn targets(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
             if !crate::yaml::within(path, "plan") {
                 return;
             }
-            for (at, _) in s.match_indices("{=") {
-                let Some(end) = s[at..].find('}') else { continue };
-                let token = &s[at..at + end + 1];
-                let Some(id) = token[2..token.len() - 1].trim().strip_suffix(".target") else { continue };
+            for r in crate::data::refs::references(s) {
+                let (id, "target") = r.parts() else { continue };
+                let (token, at) = (r.token, r.at);
                 let (Some(new), Some(old)) =
                     (loaded.derived.targets.get(id), loaded.derived.metrics.get(id).and_then(|m| m.target.as_ref()))
                 else {

@@ -23,13 +23,13 @@ struct Named {
     name: String,
     id: String,
     unit: String,
+    /// This year's value, and its figure as printed (`32.6`).
     value: f64,
-    text: String,
-    prior: Option<f64>,
-    prior_text: Option<String>,
-    /// This year's and last year's figures as printed (`32.6`, `10.35`).
     number: String,
+    text: String,
+    /// Last year's figure as printed (`10.35`).
     prior_number: Option<String>,
+    prior_text: Option<String>,
     /// A rate: its change is a difference in points, not a ratio.
     rate: bool,
     /// The change as the report prints it (`增长215.0%`).
@@ -60,7 +60,6 @@ pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
             unit: m.unit.clone(),
             value,
             text: f.text.clone(),
-            prior: f.prior_number.as_ref().and_then(|p| p.parse().ok()),
             prior_text: f.prior_text.clone(),
             number: f.number.clone(),
             prior_number: f.prior_number.clone(),
@@ -111,7 +110,7 @@ pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
                 for (at, written, is_prior) in figures(&s[clause_start..], &m.unit) {
                     let is_prior = is_prior || which == Year::Prior;
                     let (expected, expected_text) = if is_prior {
-                        match (m.prior, &m.prior_text) {
+                        match (m.prior_number.as_deref().and_then(|p| p.parse::<f64>().ok()), &m.prior_text) {
                             (Some(p), Some(t)) => (p, t.clone()),
                             _ => continue,
                         }
@@ -243,7 +242,7 @@ const AGAINST_LAST_YEAR: [&str; 6] = ["比上年", "较上年", "比去年", "�
 /// not read.
 fn stated_change(after: &str, m: &Named) -> Option<(usize, String)> {
     let sentence = &after[..after.find(['。', '；', '！', '？', ';']).unwrap_or(after.len())];
-    let (now, then) = (m.number.parse::<f64>().ok()?, m.prior_number.as_ref()?.parse::<f64>().ok()?);
+    let (now, then) = (m.value, m.prior_number.as_ref()?.parse::<f64>().ok()?);
     let (hn, ht) = (half_unit(&m.number), half_unit(m.prior_number.as_ref()?));
     for (w_at, w) in AGAINST_LAST_YEAR.iter().flat_map(|w| sentence.match_indices(w)) {
         let rest = &sentence[w_at + w.len()..];
@@ -254,8 +253,8 @@ fn stated_change(after: &str, m: &Named) -> Option<(usize, String)> {
         let digits = digits.trim_end_matches('.');
         let Ok(written) = digits.parse::<f64>() else { continue };
         let suffix = &num[digits.len()..];
-        let points = if m.unit == "‰" { "个千分点" } else { "个百分点" };
-        let (lo, hi, unit) = if m.rate && (m.unit == "%" || m.unit == "‰") && suffix.starts_with(points) {
+        let points = derive::points_unit(&m.unit);
+        let (lo, hi, unit) = if m.rate && matches!(m.unit.as_str(), "%" | "‰") && suffix.starts_with(points) {
             (now - hn - (then + ht), now + hn - (then - ht), points)
         } else if !m.rate && then - ht > 0.0 && (suffix.starts_with('%') || suffix.starts_with('％')) {
             (

@@ -80,21 +80,49 @@ pub fn resolve(v: &mut Value, path: &str, derived: &Derived, files: &[&YamlFile]
     }
 }
 
+/// A complete reference as written in a string.
+pub struct Reference<'a> {
+    /// Byte offset of its `{=`.
+    pub at: usize,
+    /// The whole token: `{=signing_rate.change}`.
+    pub token: &'a str,
+    /// What is inside the braces, trimmed: `signing_rate.change`.
+    pub inner: &'a str,
+}
+
+impl<'a> Reference<'a> {
+    /// The id and the field (`text` when none is written).
+    pub fn parts(&self) -> (&'a str, &'a str) {
+        self.inner.split_once('.').unwrap_or((self.inner, "text"))
+    }
+}
+
+/// Every complete reference in `s`, in order. A `{=` without its `}` ends
+/// them: it and what follows are no reference.
+pub fn references(s: &str) -> impl Iterator<Item = Reference<'_>> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + s[from..].find("{=")?;
+        let end = at + s[at..].find('}')? + 1;
+        from = end;
+        Some(Reference { at, token: &s[at..end], inner: s[at + 2..end - 1].trim() })
+    })
+}
+
 /// `s` rolled into next year's data file: what this year's plan sets
 /// (`{=id.plan}`) is, next year, last year's target (`{=id.target}`).
 pub fn roll(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(start) = rest.find("{=") {
-        let Some(end) = rest[start..].find('}').map(|e| start + e) else { break };
-        out.push_str(&rest[..start]);
-        match rest[start + 2..end].trim().strip_suffix(".plan") {
-            Some(id) => out.push_str(&format!("{{={id}.target}}")),
-            None => out.push_str(&rest[start..=end]),
+    let mut done = 0;
+    for r in references(s) {
+        out.push_str(&s[done..r.at]);
+        match r.parts() {
+            (id, "plan") => out.push_str(&format!("{{={id}.target}}")),
+            _ => out.push_str(r.token),
         }
-        rest = &rest[end + 1..];
+        done = r.at + r.token.len();
     }
-    out.push_str(rest);
+    out.push_str(&s[done..]);
     out
 }
 
@@ -103,30 +131,26 @@ pub fn roll(s: &str) -> String {
 fn substitute(s: &str, derived: &Derived) -> (String, Vec<(String, String, Option<String>)>) {
     let mut out = String::with_capacity(s.len());
     let mut problems = Vec::new();
-    let mut rest = s;
-    while let Some(start) = rest.find("{=") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            problems.push((
-                "{=".to_string(),
-                "引用没有写完：`{=` 后面缺少 `}`".to_string(),
-                Some("写成 {=指标id} 或 {=指标id.change}".to_string()),
-            ));
-            out.push_str(&rest[start..]);
-            return (out, problems);
-        };
-        let token = &rest[start..start + 2 + end + 1];
-        match lookup(after[..end].trim(), derived) {
+    let mut done = 0;
+    for r in references(s) {
+        out.push_str(&s[done..r.at]);
+        match lookup(r.inner, derived) {
             Ok(text) => out.push_str(&text),
             Err((message, help)) => {
-                problems.push((token.to_string(), message, help));
-                out.push_str(token);
+                problems.push((r.token.to_string(), message, help));
+                out.push_str(r.token);
             }
         }
-        rest = &after[end + 1..];
+        done = r.at + r.token.len();
     }
-    out.push_str(rest);
+    if s[done..].contains("{=") {
+        problems.push((
+            "{=".to_string(),
+            "引用没有写完：`{=` 后面缺少 `}`".to_string(),
+            Some("写成 {=指标id} 或 {=指标id.change}".to_string()),
+        ));
+    }
+    out.push_str(&s[done..]);
     (out, problems)
 }
 

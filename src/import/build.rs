@@ -823,9 +823,10 @@ fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
     // no part above them are the key points' top level, numbered as written.
     let level = root.children.first().map_or(1, |c| c.level);
     if level > 1 && root.children.iter().all(|c| c.level == level) {
-        const FORMATS: [&str; 4] = ["{一}、", "（{一}）", "{1}．", "（{1}）"];
+        // The 公文 scheme's formats from the level found.
+        let (_, formats) = Numbering::SCHEMES[0];
         r.numbering =
-            Some(Numbering::Levels(FORMATS[usize::from(level.min(4)) - 1..].iter().map(|f| f.to_string()).collect()));
+            Some(Numbering::Levels(formats[usize::from(level.min(4)) - 1..].iter().map(|f| f.to_string()).collect()));
         cx.note("numbering", "编号照原文：各项任务从“1．”（或原文的第一级编号）编起");
         for (i, task) in root.children.iter().enumerate() {
             let mut s = section(task, cx, &format!("plan.sections[{i}]"), false);

@@ -650,10 +650,12 @@ pub fn uneven_lines(chars: &[char], widths: &[f32], spans: &[LineSpan], measure:
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_web_address_breaks_between_its_parts_and_no_line_starts_with_a_stop() {
         let text: Vec<char> = "平台（https://jk.yicheng.gov.cn/a/b?x=1&y=2），接入".chars().collect();
-        let allowed = super::break_after(&text);
+        let allowed = break_after(&text);
         // Each allowed break, shown as the text up to it.
         let ends: Vec<String> = (0..text.len()).filter(|&i| allowed[i]).map(|i| text[..=i].iter().collect()).collect();
         let ends: Vec<&str> = ends.iter().map(|e| e.trim_start_matches("平台（")).collect();
@@ -681,8 +683,6 @@ mod tests {
             ]
         );
     }
-
-    use super::*;
 
     fn chars(s: &str) -> Vec<char> {
         s.chars().collect()

@@ -462,9 +462,10 @@ fn column_widths(cols: &[Vec<&Cell>], avail: f32, pad: f32) -> (Vec<f32>, Vec<Op
         })
         .collect();
     // The first column is a stub of labels (the row's names), not figures
-    // (`序号`): only labels are set a line or two longer to keep clear of the
-    // next column, before anything else.
-    let labels = cols[0].iter().skip(1).any(|c| matches!(c.align, Align::Left | Align::Center));
+    // (`序号`, however aligned): only labels are set a line or two longer to
+    // keep clear of the next column, before anything else.
+    let texts: Vec<String> = cols[0].iter().skip(1).map(|c| c.items.iter().map(|i| i.ch).collect()).collect();
+    let labels = !crate::numbers::is_figure_column(texts.iter().map(String::as_str));
     let widths_of = |pick: &[usize]| -> Vec<f32> { pick.iter().enumerate().map(|(c, &k)| cands[c][k]).collect() };
     // (crowded first-column cells, height, other crowded cells, cell lines) of a
     // pick, with the white space it will have once the rest is spread, and the

@@ -187,7 +187,6 @@ fn write_el(w: &mut quick_xml::Writer<Vec<u8>>, el: &El) {
 
 // ---------------------------------------------------------------- zip
 
-/// Font files in a package: the DOCX's obfuscated ones, the OFD's.
 /// Every entry's time: 1980-01-01 00:00 UTC, the earliest a zip can record,
 /// so that the bytes depend on the document only.
 const ZIP_EPOCH: i64 = 315_532_800;
