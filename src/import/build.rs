@@ -402,7 +402,7 @@ fn review(p: &Node, cx: &mut Ctx) -> Review {
         rv.summary_end = Some(end).filter(|e| !e.is_empty());
     }
     for (i, c) in p.children.iter().enumerate() {
-        let s = section(c, cx, &format!("review.sections[{i}]"), true);
+        let s = section(c, cx, &format!("review.sections[{i}]"), true, false);
         rv.sections.push(s);
     }
     // A work report runs a section's closing paragraphs into its points: the
@@ -449,7 +449,7 @@ fn plan_part(p: &Node, plan: &mut Plan, r: &mut Report, cx: &mut Ctx) {
     }
     plan.intro = paragraphs_of(intro);
     for (i, c) in p.children.iter().enumerate() {
-        plan.sections.push(section(c, cx, &format!("plan.sections[{i}]"), false));
+        plan.sections.push(section(c, cx, &format!("plan.sections[{i}]"), false, false));
     }
     if !p.outro.is_empty() {
         if let Some(s) = plan.sections.last_mut() {
@@ -505,11 +505,13 @@ fn requirement(p: &str, r: &Report, kind: Kind, year: i32) -> Option<(String, St
 
 /// A section (（一）): its paragraphs, its items. In a work report a
 /// paragraph of 一是<标题>。……二是…… is the section's items.
-fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
+/// A section from its node. `may_run_in`: the template can set the section's
+/// heading run into its text (key points' tasks), as a source that runs it in
+/// does; elsewhere the heading stands on its own line, and one typed run in
+/// keeps its full stop.
+fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool, may_run_in: bool) -> Section {
     cx.heading(path, n, format!("{}“{}{}”", level_name(n.level), n.marker, n.title));
-    // The templates set a section's heading on its own line: one typed run in keeps its full stop.
-    let title = if n.runin { format!("{}。", n.title) } else { n.title.clone() };
-    let mut s = Section { title, ..Section::default() };
+    let mut s = Section { title: n.title.clone(), ..Section::default() };
     let mut intro = n.body.clone();
     // A work report's section: paragraphs, one of 一是<标题>。……二是……, paragraphs.
     let pointed = intro.iter().position(|p| {
@@ -538,6 +540,13 @@ fn section(n: &Node, cx: &mut Ctx, path: &str, in_review: bool) -> Section {
         }
     }
     s.intro = paragraphs_of(intro);
+    if n.runin {
+        if may_run_in && !s.intro.0.is_empty() {
+            s.runin = true;
+        } else {
+            s.title.push('。');
+        }
+    }
     for c in &n.children {
         let at = s.items.len();
         let it = item(c, cx, in_review);
@@ -829,17 +838,12 @@ fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
             Some(Numbering::Levels(formats[usize::from(level.min(4)) - 1..].iter().map(|f| f.to_string()).collect()));
         cx.note("numbering", "编号照原文：各项任务从“1．”（或原文的第一级编号）编起");
         for (i, task) in root.children.iter().enumerate() {
-            let mut s = section(task, cx, &format!("plan.sections[{i}]"), false);
-            // Key points run a task's heading into its text when the source does.
-            if task.runin && !s.intro.0.is_empty() {
-                (s.title, s.runin) = (task.title.clone(), true);
-            }
-            plan.sections.push(s);
+            plan.sections.push(section(task, cx, &format!("plan.sections[{i}]"), false, true));
         }
     } else {
         for (i, part) in top_parts(root).iter().enumerate() {
             let path = format!("plan.sections[{i}]");
-            let mut s = section(part, cx, &path, false);
+            let mut s = section(part, cx, &path, false, false);
             if part.title.is_empty() {
                 s.title = "待定：请填写这一部分的标题".to_string();
             }
