@@ -266,16 +266,15 @@ fn render_one(
         }
         return Ok(Status::Skipped(outputs));
     }
-    let prepared = render::prepare(
-        loaded,
-        data,
-        &project.templates,
-        opts.template.as_deref(),
-        &opts.formats,
-        &opts.out,
-        &project.resources,
-        &opts.writers,
-    );
+    let job = render::Job {
+        templates: &project.templates,
+        resources: &project.resources,
+        template: opts.template.as_deref(),
+        formats: &opts.formats,
+        out: &opts.out,
+        writers: &opts.writers,
+    };
+    let prepared = render::prepare(loaded, data, &job);
     diagnostics.extend(prepared.diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Ok(Status::Failed);

@@ -641,22 +641,16 @@ fn run_check(args: &CheckArgs) -> bool {
         .par_iter()
         .map(|data| match projects.for_data(data, &CHECK_FORMATS) {
             Ok(project) => {
-                let template = args.template.as_deref();
-                let out = std::path::Path::new("out");
-                // The writers as `render` runs them by default.
-                let writers = writer::Options::default();
-                let loaded = crate::data::recover(data);
-                render::prepare(
-                    loaded,
-                    data,
-                    &project.templates,
-                    template,
-                    &CHECK_FORMATS,
-                    out,
-                    &project.resources,
-                    &writers,
-                )
-                .diagnostics
+                let job = render::Job {
+                    templates: &project.templates,
+                    resources: &project.resources,
+                    template: args.template.as_deref(),
+                    formats: &CHECK_FORMATS,
+                    out: std::path::Path::new("out"),
+                    // The writers as `render` runs them by default.
+                    writers: &writer::Options::default(),
+                };
+                render::prepare(crate::data::recover(data), data, &job).diagnostics
             }
             Err(e) => e.0,
         })

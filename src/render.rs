@@ -148,23 +148,28 @@ pub struct Prepared {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What to make of a data file, and with what: the project's templates and
+/// resources, the template asked for on the command line, the formats, the
+/// output folder and the writers' options.
+#[derive(Clone, Copy)]
+pub struct Job<'a> {
+    pub templates: &'a Templates,
+    pub resources: &'a Resources,
+    /// A template given on the command line (a name or a file).
+    pub template: Option<&'a str>,
+    pub formats: &'a [Format],
+    pub out: &'a Path,
+    pub writers: &'a writer::Options,
+}
+
 /// Everything `render` does for one data file except loading it and writing
 /// files: given what [`data::recover`] made of it (the data's own errors do
 /// not hide its other problems), check, render the template, check the
-/// document, find a face for every character, and run each writer of
-/// `formats` (layout included) in memory. `check` runs exactly this, so its
-/// verdict is `render`'s.
-#[allow(clippy::too_many_arguments)]
-pub fn prepare(
-    loaded: Result<data::Loaded>,
-    data_path: &Path,
-    templates: &Templates,
-    template: Option<&str>,
-    formats: &[Format],
-    out: &Path,
-    res: &Resources,
-    opts: &writer::Options,
-) -> Prepared {
+/// document, find a face for every character, and run each writer of the
+/// job's formats (layout included) in memory. `check` runs exactly this, so
+/// its verdict is `render`'s.
+pub fn prepare(loaded: Result<data::Loaded>, data_path: &Path, job: &Job) -> Prepared {
+    let Job { templates, resources: res, template, formats, out, writers: opts } = *job;
     let config = &res.config.check;
     let mut diagnostics = Vec::new();
     let loaded = match loaded {
