@@ -221,13 +221,17 @@ fn write_all(
     opts: &writer::Options,
 ) -> (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    let mut by_face = Default::default();
     if formats.iter().any(|f| *f != Format::Md)
         && let Some(fonts) = &res.fonts
     {
         match crate::fonts::coverage::scan(&built.doc, fonts) {
-            Ok((warnings, missing)) if missing.is_empty() => diagnostics.extend(warnings),
-            Ok((_, missing)) => {
-                diagnostics.extend(check::glyphs(&built.loaded, &missing));
+            Ok(c) if c.missing.is_empty() => {
+                diagnostics.extend(c.warnings);
+                by_face = c.by_face;
+            }
+            Ok(c) => {
+                diagnostics.extend(check::glyphs(&built.loaded, &c.missing));
                 return (Vec::new(), diagnostics);
             }
             Err(e) => {
@@ -240,7 +244,7 @@ fn write_all(
     // checked here, before the writers work), while the writers do what they
     // can without it.
     let (layout, ()) =
-        rayon::join(|| writer::lay_out(&built.doc, formats, res), || writer::ahead(&built.doc, formats, res, opts));
+        rayon::join(|| writer::lay_out(&built.doc, formats, res), || writer::ahead(&by_face, formats, res, opts));
     let layout = match layout {
         Ok(layout) => layout,
         Err(e) => {

@@ -617,7 +617,8 @@ fn the_glyphs_converted_beside_the_layout_are_all_the_docx_embeds() {
     let without = common::write_with(&doc, Format::Docx, &res(&plain), DocxFonts::Subset).unwrap().0;
 
     let book = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
-    nianbao::writer::ahead(&doc, &[Format::Docx], &res(&book), &Options::default());
+    let by_face = nianbao::fonts::coverage::scan(&doc, &book).unwrap().by_face;
+    nianbao::writer::ahead(&by_face, &[Format::Docx], &res(&book), &Options::default());
     let ahead = converted(&book);
     assert!(ahead > 1000, "{ahead} glyphs converted ahead");
     let with = common::write_with(&doc, Format::Docx, &res(&book), DocxFonts::Subset).unwrap().0;
@@ -626,7 +627,7 @@ fn the_glyphs_converted_beside_the_layout_are_all_the_docx_embeds() {
     // Nothing ahead when the DOCX embeds no fonts.
     let names = Arc::new(nianbao::fonts::FontBook::new(&config).unwrap());
     let opts = Options { docx: nianbao::writer::docx::Options { fonts: DocxFonts::Names } };
-    nianbao::writer::ahead(&doc, &[Format::Docx], &res(&names), &opts);
+    nianbao::writer::ahead(&by_face, &[Format::Docx], &res(&names), &opts);
     assert_eq!(converted(&names), 0);
 }
 

@@ -4,7 +4,7 @@
 //! warning listing the characters and where they occur); a character no face has
 //! is a `font.missing-glyph` error. Shared by the PDF and DOCX writers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Role;
 use crate::diag::{Diagnostic, Errors, Result};
@@ -97,8 +97,8 @@ fn is_set(ch: char) -> bool {
 }
 
 /// The distinct characters `doc` sets in each role.
-pub fn chars_by_role(doc: &Document) -> BTreeMap<Role, std::collections::BTreeSet<char>> {
-    let mut out: BTreeMap<Role, std::collections::BTreeSet<char>> = BTreeMap::new();
+pub fn chars_by_role(doc: &Document) -> BTreeMap<Role, BTreeSet<char>> {
+    let mut out: BTreeMap<Role, BTreeSet<char>> = BTreeMap::new();
     for p in pieces(doc) {
         out.entry(p.role).or_default().extend(p.text.chars().filter(|&c| is_set(c)));
     }
@@ -112,7 +112,7 @@ pub type Missing = BTreeMap<char, Vec<String>>;
 /// Check every character of `doc` against its role's face and the fallback
 /// chain; a character no face has is an error.
 pub fn check(doc: &Document, book: &FontBook) -> Result<Vec<Diagnostic>> {
-    let (warnings, missing) = scan(doc, book)?;
+    let Coverage { warnings, missing, .. } = scan(doc, book)?;
     if !missing.is_empty() {
         return Err(Errors(missing.iter().map(|(ch, places)| missing_glyph(*ch, places)).collect()));
     }
@@ -129,11 +129,22 @@ pub fn missing_glyph(ch: char, places: &[String]) -> Diagnostic {
     .with_help("改用常见写法，或在 nianbao.yaml 的 fonts.fallback 中加入含有此字的字体")
 }
 
-/// Like [`check`], but returns the characters no face has instead of failing.
-pub fn scan(doc: &Document, book: &FontBook) -> Result<(Vec<Diagnostic>, Missing)> {
+/// What [`scan`] found: the fallback warning, the characters no face has, and
+/// the characters each face sets (what its subsets hold).
+#[derive(Debug, Default)]
+pub struct Coverage {
+    pub warnings: Vec<Diagnostic>,
+    pub missing: Missing,
+    pub by_face: BTreeMap<FaceId, BTreeSet<char>>,
+}
+
+/// Like [`check`], but returns the characters no face has instead of failing,
+/// and what each face sets.
+pub fn scan(doc: &Document, book: &FontBook) -> Result<Coverage> {
     let data = book.load_all()?;
     let mut faces = Faces::new(book, &data);
     let mut warnings = Vec::new();
+    let mut by_face: BTreeMap<FaceId, BTreeSet<char>> = BTreeMap::new();
     // char -> (role face name, fallback face, places)
     let mut fell_back: BTreeMap<char, (Vec<Role>, FaceId, Vec<String>)> = BTreeMap::new();
     let mut missing = Missing::new();
@@ -143,10 +154,13 @@ pub fn scan(doc: &Document, book: &FontBook) -> Result<(Vec<Diagnostic>, Missing
             if !is_set(ch) {
                 continue;
             }
-            let found = match faces.resolve(p.role, ch) {
-                Some(f) if f == own => continue,
-                found => found,
-            };
+            let found = faces.resolve(p.role, ch);
+            if let Some(f) = found {
+                by_face.entry(f).or_default().insert(ch);
+                if f == own {
+                    continue;
+                }
+            }
             match found {
                 Some(f) => {
                     let e = fell_back.entry(ch).or_insert_with(|| (Vec::new(), f, Vec::new()));
@@ -185,5 +199,5 @@ pub fn scan(doc: &Document, book: &FontBook) -> Result<(Vec<Diagnostic>, Missing
             format!("{} 个字符由后备字体补字：{}", fell_back.len(), parts.join("；")),
         ));
     }
-    Ok((warnings, missing))
+    Ok(Coverage { warnings, missing, by_face })
 }

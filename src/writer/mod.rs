@@ -10,12 +10,13 @@ pub mod ofd;
 pub mod package;
 pub mod pdf;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::doc::Document;
-use crate::fonts::FontBook;
+use crate::fonts::{FaceId, FontBook};
 use crate::layout::Layout;
 
 /// An output format.
@@ -90,13 +91,14 @@ pub fn lay_out(doc: &Document, formats: &[Format], res: &Resources) -> Result<Op
 
 /// The writers' work that needs no layout, done while [`lay_out`] runs (on a
 /// core the layout leaves idle): the DOCX's TrueType glyphs for its embedded
-/// subsets. It only fills caches, so no output depends on it; an error here
-/// is left for the writer to report.
-pub fn ahead(doc: &Document, formats: &[Format], res: &Resources, opts: &Options) {
+/// subsets, of the characters each face sets (`by_face`, from
+/// [`crate::fonts::coverage::scan`]). It only fills caches, so no output
+/// depends on it; an error here is left for the writer to report.
+pub fn ahead(by_face: &BTreeMap<FaceId, BTreeSet<char>>, formats: &[Format], res: &Resources, opts: &Options) {
     if formats.contains(&Format::Docx)
         && let Some(book) = &res.fonts
     {
-        let _ = docx::embed::convert_ahead(doc, book, opts.docx.fonts);
+        let _ = docx::embed::convert_ahead(by_face, book, opts.docx.fonts);
     }
 }
 

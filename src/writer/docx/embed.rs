@@ -19,7 +19,7 @@
 //! Tag and key are derived from the content, not drawn at random, so the
 //! output stays byte-for-byte reproducible.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
@@ -92,31 +92,29 @@ pub fn document_key(doc: &Document) -> u64 {
     h.finish()
 }
 
-/// Convert, into each face's glyph cache, the glyphs of the characters `doc`
-/// sets, for the faces whose subsets `mode` embeds: the costliest part of
-/// [`embed`], which needs nothing of the layout and so runs beside it (see
-/// [`crate::writer::ahead`]). Only the caches change, so the DOCX does not.
-pub fn convert_ahead(doc: &Document, book: &FontBook, mode: DocxFonts) -> Result<()> {
+/// Convert, into each face's glyph cache, the glyphs of the characters each
+/// face sets (`by_face`, as [`crate::fonts::coverage::scan`] found them), for
+/// the faces whose subsets `mode` embeds, with what the writer sets besides
+/// the document's text: the costliest part of [`embed`], which needs nothing
+/// of the layout and so runs beside it (see [`crate::writer::ahead`]). Only
+/// the caches change, so the DOCX does not.
+pub fn convert_ahead(by_face: &BTreeMap<FaceId, BTreeSet<char>>, book: &FontBook, mode: DocxFonts) -> Result<()> {
     if mode == DocxFonts::Names {
         return Ok(());
     }
     let data = book.load_all()?;
     let mut faces = crate::fonts::Faces::new(book, &data);
-    let mut by_role = crate::fonts::coverage::chars_by_role(doc);
-    // What the writer sets besides the document's text: the page numbers, a
-    // chart's axis labels, a space in any role.
-    by_role.entry(Role::Folio).or_default().extend(super::FOLIO_CHARS.chars());
-    by_role.entry(Chart::ROLE).or_default().extend(super::body::AXIS_CHARS.chars());
-    for chars in by_role.values_mut() {
-        chars.insert(' ');
-    }
-    let mut by_face: std::collections::BTreeMap<FaceId, BTreeSet<char>> = Default::default();
-    for (role, chars) in by_role {
-        for ch in chars {
+    let mut by_face = by_face.clone();
+    // The page numbers, a chart's axis labels, a space in every face.
+    for (role, chars) in [(Role::Folio, super::FOLIO_CHARS), (Chart::ROLE, super::body::AXIS_CHARS)] {
+        for ch in chars.chars() {
             if let Some(id) = faces.resolve(role, ch) {
                 by_face.entry(id).or_default().insert(ch);
             }
         }
+    }
+    for chars in by_face.values_mut() {
+        chars.insert(' ');
     }
     by_face.into_par_iter().try_for_each(|(id, chars)| {
         let face = book.face(id)?;
