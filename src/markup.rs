@@ -457,8 +457,7 @@ fn numbered(attrs: &Attrs) -> Option<HeadingNumber> {
 /// A run-in heading ends with its punctuation: `。` is added unless it already ends
 /// with a closing mark.
 fn runin_text(mut t: Text) -> Text {
-    let ends = t.plain().trim_end().chars().last().is_some_and(|c| "。！？：；…".contains(c));
-    if !ends {
+    if !crate::numbers::ends_with_stop(&t.plain()) {
         let strong = t.spans.last().is_some_and(|s| s.strong);
         t.push("。", strong);
     }

@@ -336,6 +336,18 @@ pub fn join_chinese(items: &[String], conj: &str) -> String {
     }
 }
 
+/// Whether `text` already ends a sentence or clause with its own mark
+/// (`。！？：；…`), so that nothing need be added after it.
+pub fn ends_with_stop(text: &str) -> bool {
+    text.trim_end().chars().last().is_some_and(|c| "。！？：；…".contains(c))
+}
+
+/// `text` closed with `。` unless it ends with a mark of its own: a run-in
+/// title typed `分级诊疗工作迈出新步伐。` is printed with one full stop.
+pub fn sentence(text: &str) -> String {
+    if ends_with_stop(text) { text.to_string() } else { format!("{text}。") }
+}
+
 /// `lead` (a lead-in ending in `：`, as `全县卫生健康工作的总体要求是：`) put
 /// before `text`, unless `text` opens with a lead-in of its own: a clause before
 /// a `：` in its first sentence that ends (`是` aside) with what the lead names
@@ -631,6 +643,14 @@ mod tests {
         assert!(!is_sequence_column(["2", "3"]));
         assert!(!is_sequence_column(["1", "2.5"]));
         assert!(!is_sequence_column([]));
+    }
+
+    #[test]
+    fn a_sentence_gets_one_stop() {
+        assert_eq!(sentence("迈出新步伐"), "迈出新步伐。");
+        for own in ["迈出新步伐。", "怎样迈出新步伐？", "重点是：", "等等……"] {
+            assert_eq!(sentence(own), own);
+        }
     }
 
     #[test]

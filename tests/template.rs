@@ -425,6 +425,14 @@ fn a_work_reports_items_are_counted_once() {
         "一是加快县医院建设。推进新院区建设。加强重症医学科建设。二是做实家庭医生签约。重点是：扩大覆盖。提高质量。";
     assert!(md.contains(want), "{want} in\n{md}");
     assert_eq!(md.matches("一是").count(), 1, "{md}");
+    // A title typed with its full stop is printed with one; one ending in a
+    // question mark keeps it alone.
+    let typed =
+        plan.replace("加快县医院建设", "加快县医院建设。").replace("做实家庭医生签约", "怎样做实家庭医生签约？");
+    let md = markdown(&format!("{}{typed}", MINIMAL.replace("kind: speech", "kind: work-report")));
+    assert!(md.contains("一是加快县医院建设。推进新院区建设。"), "{md}");
+    assert!(md.contains("二是怎样做实家庭医生签约？重点是："), "{md}");
+    assert!(!md.contains("。。"), "{md}");
 }
 
 /// Key points state an item's targets at the end of its text, as 工作要点 do

@@ -527,6 +527,7 @@ fn register(env: &mut Environment<'static>) {
     env.add_filter("lead_in", |text: String, lead: Option<String>| -> String {
         numbers::lead_in(&text, lead.as_deref().unwrap_or(""))
     });
+    env.add_filter("sentence", |text: String| -> String { numbers::sentence(&text) });
     env.add_filter("join_cn", |v: Value, conj: Option<String>| -> std::result::Result<String, Error> {
         let items = v.try_iter()?.map(|item| bounded_text(&item)).collect::<std::result::Result<Vec<_>, _>>()?;
         Ok(numbers::join_chinese(&items, conj.as_deref().unwrap_or("和")))
