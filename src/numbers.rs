@@ -1,7 +1,8 @@
 //! Numbers and dates as a Chinese report writes them: Chinese numerals and
 //! ordinals, decimals, percentages and per-mille, sums of money in 元/万元/亿元,
 //! changes against last year, and dates (the [`Date`] type and its Chinese
-//! forms), and the full-width form of a half-width mark. A leaf of the crate: the
+//! forms), the markers that number headings, and the full-width form of a
+//! half-width mark. A leaf of the crate: the
 //! data stage derives its figures with these
 //! functions, the template environment registers them as filters, the checks
 //! and writers print with them, so a number reads the same wherever it is
@@ -13,6 +14,40 @@
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The markers that number a heading, each with the level it numbers in the
+/// 公文 scheme, as a line starts with them: `第一章`/`第一部分` and `一、` (1),
+/// `第一节` and `（一）` (2), `1．` and a number alone on its line (3), `（1）`
+/// (4). Group 1 is the marker, group 2 the title after it (index 5, the number
+/// alone, has none).
+pub static MARKERS: std::sync::LazyLock<[(regex::Regex, u8); 7]> = std::sync::LazyLock::new(|| {
+    let cn = "[一二三四五六七八九十百零〇]+";
+    let re = |s: String| regex::Regex::new(&s).expect("heading pattern");
+    [
+        (re(format!(r"^(第{cn}[章部分]+)[\s　]*(.*)$")), 1),
+        (re(format!(r"^({cn}、)[\s　]*(.*)$")), 1),
+        (re(format!(r"^(第{cn}节)[\s　]*(.*)$")), 2),
+        (re(format!(r"^([（(]{cn}[）)])[\s　]*(.*)$")), 2),
+        (re(r"^(\d{1,2}[．.、])[\s　]*(\D.*)$".to_string()), 3),
+        (re(r"^(\d{1,2})$".to_string()), 3),
+        (re(r"^([（(]\d{1,2}[）)])[\s　]*(.*)$".to_string()), 4),
+    ]
+});
+
+/// The marker a title was typed with (`（一）` of `（一）公立医院改革`, `一是`
+/// of `一是加强管理`), when text follows it: a title the template numbers
+/// itself would print it twice.
+pub fn typed_marker(title: &str) -> Option<&str> {
+    static ORDINAL: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new("^([一二三四五六七八九十]+是)[，,]?.").expect("ordinal"));
+    let t = title.trim_start();
+    let marker = MARKERS.iter().find_map(|(re, _)| {
+        let c = re.captures(t)?;
+        c.get(2).filter(|rest| !rest.as_str().is_empty())?;
+        c.get(1)
+    });
+    marker.or_else(|| ORDINAL.captures(t).and_then(|c| c.get(1))).map(|m| m.as_str())
+}
 
 const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
 
@@ -643,6 +678,25 @@ mod tests {
         assert!(!is_sequence_column(["2", "3"]));
         assert!(!is_sequence_column(["1", "2.5"]));
         assert!(!is_sequence_column([]));
+    }
+
+    #[test]
+    fn titles_typed_with_a_marker() {
+        for (title, marker) in [
+            ("（一）公立医院改革", "（一）"),
+            ("一、深化医改", "一、"),
+            ("1．加强管理", "1．"),
+            ("2.推进签约", "2."),
+            ("(3)健全机制", "(3)"),
+            ("第二部分　工作安排", "第二部分"),
+            ("一是加强管理", "一是"),
+        ] {
+            assert_eq!(typed_marker(title), Some(marker), "{title}");
+        }
+        for title in ["5G网络建设", "2.0版上线", "一流学科建设", "十四五规划编制", "（一）", "12"]
+        {
+            assert_eq!(typed_marker(title), None, "{title}");
+        }
     }
 
     #[test]

@@ -79,6 +79,11 @@ plan:
   requirement: 巩固2017年成果，推进健康样例建设。
   targets:
     - { id: beds, name: 床位数, value: 500, unit: 张, deadline: 2019-06 }
+  sections:
+    - title: （一）深化医改
+      items:
+        - title: 推进分级诊疗
+          paragraphs: 组建医共体。
 ";
 
 #[test]
@@ -104,6 +109,7 @@ fn each_check_fires_once_where_the_mistake_is_written() {
         ("text.unclosed", position(t, "problems", "一段没有句号"), "review.problems[5]"),
         ("year.in-plan", position(t, "requirement", "2017年"), "plan.requirement"),
         ("target.deadline", position(t, "id: beds, name: 床位数, value: 500", "2019-06"), "plan.targets[0].deadline"),
+        ("title.typed-number", position(t, "sections", "（一）"), "plan.sections[0].title"),
     ];
     for (id, (line, column), path) in &expected {
         let hits: Vec<_> = found.iter().filter(|f| f["id"] == *id && f["path"] == *path).collect();

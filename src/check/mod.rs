@@ -25,7 +25,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 28] = [
+pub const CHECKS: [(&str, Severity, &str); 29] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -58,6 +58,11 @@ pub const CHECKS: [(&str, Severity, &str); 28] = [
     ("text.doubled", Severity::Warning, "标点重复，如“。。”“，。”"),
     ("text.artefact", Severity::Warning, "文字转换留下的错词，如“效劳”（服务）、“方案生育”（计划生育）"),
     ("text.unclosed", Severity::Warning, "段落没有以句号等标点结束"),
+    (
+        "title.typed-number",
+        Severity::Warning,
+        "标题前手写了编号，如“（一）公立医院改革”“一是加强管理”；模板自动编号，印出来会重复",
+    ),
     ("doc.heading-skip", Severity::Warning, "标题跳级（如一级标题下直接出现三级标题）"),
     ("doc.empty-section", Severity::Warning, "标题下没有内容"),
     (
@@ -207,6 +212,9 @@ fn strings(file: &YamlFile, v: &Value, path: &str, years: &[i32], out: &mut Vec<
             out.push(Diagnostic::error("text.empty", "这里的文字是空的").at(file.locate(path)).with_path(path));
             return;
         }
+        if let Some((d, marker)) = typed_number(path, s) {
+            out.push(d.at(file.locate_text(path, marker, 0)).with_path(path));
+        }
         let mut hits = text::placeholders(s);
         let rates = text::impossible_rates(s);
         let in_rates = |h: &text::Hit| rates.iter().any(|r| r.at <= h.at && h.at < r.at + r.excerpt.len());
@@ -222,6 +230,21 @@ fn strings(file: &YamlFile, v: &Value, path: &str, years: &[i32], out: &mut Vec<
         }
         out.extend(hits.iter().map(at));
     });
+}
+
+/// A heading title (of a section, an item, a safeguard) typed with the
+/// marker the template numbers it with.
+fn typed_number<'a>(path: &str, title: &'a str) -> Option<(Diagnostic, &'a str)> {
+    let heading = path.ends_with(".title") && (path.contains("sections[") || path.contains("safeguards["));
+    let marker = crate::numbers::typed_marker(title).filter(|_| heading)?;
+    Some((
+        Diagnostic::warning(
+            "title.typed-number",
+            format!("标题前手写了编号“{marker}”：模板会自动编号，印出来这个标题就有两个编号"),
+        )
+        .with_help(format!("删掉“{marker}”；编号要跳过或指定时，写 number: 数字")),
+        marker,
+    ))
 }
 
 fn locate(loaded: &Loaded, severity: Severity, id: &'static str, path: &str, message: String) -> Diagnostic {

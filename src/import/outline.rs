@@ -5,7 +5,7 @@
 //! 第X部分 第X章 第X节, a bare task number on its own line), with run-in
 //! headings (`1．标题。正文……`) split from their text. Nothing else is dropped.
 
-use crate::numbers::marker_number;
+use crate::numbers::{MARKERS as HEADING, marker_number};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -78,20 +78,6 @@ pub struct Outline {
     /// Lines of web-page debris dropped.
     pub dropped: usize,
 }
-
-static HEADING: LazyLock<[(Regex, u8); 7]> = LazyLock::new(|| {
-    let cn = "[一二三四五六七八九十百零〇]+";
-    let re = |s: String| Regex::new(&s).expect("heading pattern");
-    [
-        (re(format!(r"^(第{cn}[章部分]+)[\s　]*(.*)$")), 1),
-        (re(format!(r"^({cn}、)[\s　]*(.*)$")), 1),
-        (re(format!(r"^(第{cn}节)[\s　]*(.*)$")), 2),
-        (re(format!(r"^([（(]{cn}[）)])[\s　]*(.*)$")), 2),
-        (re(r"^(\d{1,2}[．.、])[\s　]*(\D.*)$".to_string()), 3),
-        (re(r"^(\d{1,2})$".to_string()), 3),
-        (re(r"^([（(]\d{1,2}[）)])[\s　]*(.*)$".to_string()), 4),
-    ]
-});
 
 static DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[（(]?\d{4}年\d{1,2}月(\d{1,2}日)?[）)]?$").expect("date"));
