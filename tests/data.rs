@@ -54,6 +54,37 @@ fn wrong_type_names_what_was_expected() {
     assert!(shown.contains("= 路径：review.metrics[1].value"), "{shown}");
 }
 
+/// A unit typed in Chinese quotes, or with a full-width percent sign, would
+/// make a rate an amount (a change printed as 增长x% where 提高x个百分点 is
+/// meant): refused where it is written.
+#[test]
+fn a_unit_in_chinese_quotes_or_with_a_fullwidth_percent_is_refused() {
+    let src = format!(
+        "{MINIMAL}review:\n  metrics:\n    - {{ id: a, name: 签约率, value: 66.2, unit: “%” }}\n    - {{ id: b, name: 建档率, value: 90, unit: ％ }}\n"
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let errors = load_err(&p, "data/x/2018.yaml");
+    let found: Vec<(&str, &str, (usize, usize))> = errors
+        .iter()
+        .map(|d| {
+            let l = d.location.as_ref().unwrap();
+            (d.message.as_str(), d.path.as_deref().unwrap(), (l.line, l.column))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "指标“签约率”的单位两边加了中文引号（“%”）：YAML 的引号要用英文引号，写成 unit: \"%\"",
+                "review.metrics[0].unit",
+                (16, 46)
+            ),
+            ("指标“建档率”的单位用了全角的百分号（％）：请写半角的“%”", "review.metrics[1].unit", (17, 44)),
+        ],
+        "{errors:#?}"
+    );
+}
+
 #[test]
 fn missing_required_field() {
     let src = MINIMAL.replace("issuer: 样例县卫生健康局\n", "");

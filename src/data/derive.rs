@@ -191,6 +191,9 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
                 format!("指标 id `{}` 重复，第一次出现在 {first}", m.id),
             ));
         }
+        if let Some(why) = unit_mistake(&m.unit) {
+            errors.push(err("data.unit", &format!("{path}.unit"), format!("指标“{}”的单位{why}", m.name)));
+        }
         for (key, v) in
             [("value", m.value), ("prior", m.prior), ("numerator", m.numerator), ("denominator", m.denominator)]
         {
@@ -237,6 +240,9 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
         if let Some(why) = out_of_range(t.value) {
             errors.push(err("data.number", &format!("{path}.value"), format!("目标“{}”的 value {why}", t.name)));
         }
+        if let Some(why) = unit_mistake(&t.unit) {
+            errors.push(err("data.unit", &format!("{path}.unit"), format!("目标“{}”的单位{why}", t.name)));
+        }
     }
     for (path, title, n) in numbers(report) {
         if !(1..=crate::numbers::MAX_HEADING_NUMBER).contains(&n) {
@@ -273,6 +279,21 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
         );
     }
     errors
+}
+
+/// What is wrong with a unit as typed, if anything: Chinese quotation marks
+/// taken for YAML's (`unit: “%”`) or a full-width `％` or `‰`-alike, either of
+/// which would make a rate an amount (`增长5.2%` where `提高1.7个百分点` is meant).
+fn unit_mistake(unit: &str) -> Option<String> {
+    let quoted = |open: char, close: char| unit.chars().count() >= 2 && unit.starts_with(open) && unit.ends_with(close);
+    if quoted('“', '”') || quoted('‘', '’') || quoted('「', '」') {
+        let inner: String = unit.chars().skip(1).take(unit.chars().count() - 2).collect();
+        return Some(format!("两边加了中文引号（{unit}）：YAML 的引号要用英文引号，写成 unit: \"{inner}\""));
+    }
+    if unit.contains('％') {
+        return Some(format!("用了全角的百分号（{unit}）：请写半角的“%”"));
+    }
+    None
 }
 
 /// Largest magnitude of a figure: 10^15 (a thousand 万亿).
