@@ -444,6 +444,22 @@ fn an_unknown_reference_is_a_located_error() {
     assert!(errors[1].message.contains("没有上年数"), "{}", errors[1].message);
 }
 
+/// A reference left open is an error at its own `{=`, not at the first
+/// reference of the text; the references after it are still resolved.
+#[test]
+fn an_unclosed_reference_is_located_where_it_opens() {
+    for (typed, column) in
+        [("签约率{=signing_rate}，投入{=investment。", 44), ("签约率{=signing_rate，投入{=investment}。", 26)]
+    {
+        let data = format!("{MINIMAL}{METRICS_2018}").replace("paragraphs: 正文。", &format!("paragraphs: {typed}"));
+        let p = Project::new(&[("data/x/2018.yaml", &data)]);
+        let d = only(load_err(&p, "data/x/2018.yaml"));
+        assert_eq!((d.id, d.message.as_str()), ("data.reference", "引用没有写完：`{=` 后面缺少 `}`"), "{typed}");
+        let loc = d.location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (20, column), "{typed}");
+    }
+}
+
 /// A reference inside a paragraph of points is located in the point that
 /// holds it.
 #[test]

@@ -97,15 +97,37 @@ impl<'a> Reference<'a> {
     }
 }
 
-/// Every complete reference in `s`, in order. A `{=` without its `}` ends
-/// them: it and what follows are no reference.
+/// Every complete reference in `s`, in order: `{=` and the `}` that closes it
+/// with no `{` between. A `{=` not closed so (see [`unclosed`]) is no
+/// reference; the references after it still are.
 pub fn references(s: &str) -> impl Iterator<Item = Reference<'_>> {
     let mut from = 0;
     std::iter::from_fn(move || {
-        let at = from + s[from..].find("{=")?;
-        let end = at + s[at..].find('}')? + 1;
-        from = end;
-        Some(Reference { at, token: &s[at..end], inner: s[at + 2..end - 1].trim() })
+        loop {
+            let at = from + s[from..].find("{=")?;
+            from = at + 2;
+            if let Some(end) = closing(s, at) {
+                from = end;
+                return Some(Reference { at, token: &s[at..end], inner: s[at + 2..end - 1].trim() });
+            }
+        }
+    })
+}
+
+/// Where the reference starting at `at` ends (after its `}`), if it is closed
+/// before any other `{`.
+fn closing(s: &str, at: usize) -> Option<usize> {
+    let k = s[at + 2..].find(['{', '}'])?;
+    s[at + 2 + k..].starts_with('}').then_some(at + 2 + k + 1)
+}
+
+/// Each `{=` of `s` that no `}` closes before the next `{`, with what follows
+/// it up to that `{` or the end (`{=signing_rate；重点人群签约率`): how the writer
+/// finds it in the file.
+pub fn unclosed(s: &str) -> impl Iterator<Item = &str> {
+    s.match_indices("{=").filter(move |(at, _)| closing(s, *at).is_none()).map(move |(at, _)| {
+        let end = s[at + 2..].find('{').map_or(s.len(), |k| at + 2 + k);
+        &s[at..end]
     })
 }
 
@@ -143,9 +165,9 @@ fn substitute(s: &str, derived: &Derived) -> (String, Vec<(String, String, Optio
         }
         done = r.at + r.token.len();
     }
-    if s[done..].contains("{=") {
+    for token in unclosed(s) {
         problems.push((
-            "{=".to_string(),
+            token.to_string(),
             "引用没有写完：`{=` 后面缺少 `}`".to_string(),
             Some("写成 {=指标id} 或 {=指标id.change}".to_string()),
         ));
@@ -204,5 +226,15 @@ mod tests {
     fn this_years_plan_is_next_years_target() {
         assert_eq!(super::roll("完成{=clinics.plan}，签约率{=rate}，{x}"), "完成{=clinics.target}，签约率{=rate}，{x}");
         assert_eq!(super::roll("未完{=a.plan"), "未完{=a.plan");
+        assert_eq!(super::roll("{=a.plan，{=b.plan}"), "{=a.plan，{=b.target}");
+    }
+
+    #[test]
+    fn a_reference_left_open_is_no_reference_and_the_next_still_is() {
+        let s = "甲{=a，乙{=b}，丙{=c";
+        let found: Vec<&str> = super::references(s).map(|r| r.token).collect();
+        assert_eq!(found, ["{=b}"]);
+        assert_eq!(super::unclosed(s).collect::<Vec<_>>(), ["{=a，乙", "{=c"]);
+        assert_eq!(super::unclosed("{=a}{=b}").count(), 0);
     }
 }
