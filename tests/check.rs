@@ -75,6 +75,7 @@ review:
     - 完成了任务。。
     - 落实根本公共卫生服务项目。
     - 这一段没有句号
+    - 签约１１４９３０人。
 plan:
   requirement: 巩固2017年成果，推进健康样例建设。
   targets:
@@ -107,6 +108,7 @@ fn each_check_fires_once_where_the_mistake_is_written() {
         ("text.doubled", position(t, "problems", "。。"), "review.problems[3]"),
         ("text.artefact", position(t, "problems", "根本公共卫生"), "review.problems[4]"),
         ("text.unclosed", position(t, "problems", "一段没有句号"), "review.problems[5]"),
+        ("text.fullwidth-digit", position(t, "problems", "１１４９３０"), "review.problems[6]"),
         ("year.in-plan", position(t, "requirement", "2017年"), "plan.requirement"),
         ("target.deadline", position(t, "id: beds, name: 床位数, value: 500", "2019-06"), "plan.targets[0].deadline"),
         ("title.typed-number", position(t, "sections", "（一）"), "plan.sections[0].title"),

@@ -25,7 +25,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 29] = [
+pub const CHECKS: [(&str, Severity, &str); 30] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -55,6 +55,7 @@ pub const CHECKS: [(&str, Severity, &str); 29] = [
     ("text.invisible", Severity::Warning, "文字里有看不见的字符（零宽空格、方向标记等），已删除"),
     ("text.halfwidth", Severity::Warning, "中文里用了半角标点 ,;:?!()"),
     ("text.unpaired", Severity::Warning, "引号、括号、书名号不成对"),
+    ("text.fullwidth-digit", Severity::Warning, "数字用了全角，如“１１４９３０人”"),
     ("text.doubled", Severity::Warning, "标点重复，如“。。”“，。”"),
     ("text.artefact", Severity::Warning, "文字转换留下的错词，如“效劳”（服务）、“方案生育”（计划生育）"),
     ("text.unclosed", Severity::Warning, "段落没有以句号等标点结束"),

@@ -164,6 +164,25 @@ pub fn hygiene(s: &str) -> Vec<Hit> {
             ));
         }
     }
+    // Full-width digits (`１１４９３０人`): one finding per run, as typed.
+    let mut from = 0;
+    while let Some(k) = s[from..].find(|c: char| ('０'..='９').contains(&c)) {
+        let at = from + k;
+        let run: String = s[at..].chars().take_while(|c| ('０'..='９').contains(c) || *c == '．').collect();
+        let run = run.trim_end_matches('．');
+        let half: String = run
+            .chars()
+            .map(|c| if c == '．' { '.' } else { char::from(b'0' + (c as u32 - '０' as u32) as u8) })
+            .collect();
+        out.push(hit(
+            "text.fullwidth-digit",
+            Severity::Warning,
+            at,
+            run,
+            format!("数字用了全角“{run}”，应为半角“{half}”"),
+        ));
+        from = at + run.len();
+    }
     const MARKS: &str = "。，、；：！？";
     for (i, w) in chars.windows(2).enumerate() {
         if MARKS.contains(w[0]) && MARKS.contains(w[1]) {
@@ -356,6 +375,14 @@ mod tests {
         assert!(hygiene("DRGs, PACS").is_empty());
         assert_eq!(ids(hygiene("“健康襄垣")), [("text.unpaired", "“".into())]);
         assert_eq!(ids(hygiene("完成了。。")), [("text.doubled", "。。".into())]);
+        assert_eq!(
+            ids(hygiene("签约１１４９３０人，占９２．２％，第１．")),
+            [
+                ("text.fullwidth-digit", "１１４９３０".into()),
+                ("text.fullwidth-digit", "９２．２".into()),
+                ("text.fullwidth-digit", "１".into())
+            ]
+        );
         assert_eq!(
             ids(hygiene("根本公共卫生效劳")),
             [("text.artefact", "效劳".into()), ("text.artefact", "根本公共卫生".into())]
