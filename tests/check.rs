@@ -199,3 +199,18 @@ fn silencing_and_deny_warnings() {
     let (code, found) = findings(&p, &["--deny-warnings"]);
     assert_eq!((code, found.len()), (Some(0), 0), "{found:#?}");
 }
+
+/// A figure the loader could not read (typed `92.2%`) is reported once, as
+/// what it is: the stand-in the loader reads past it with is never compared
+/// with the text (it was: `数值是 0.0%`).
+#[test]
+fn a_figure_that_could_not_be_read_is_not_compared_with_the_text() {
+    let data = "kind: speech\nunit: { name: 样例县, level: 县 }\nissuer: 样例县卫生健康局\n\
+                meeting: { name: 样例县2018年会议, date: 2018-03-01 }\nspeaker: { post: 局长, name: 王某 }\n\
+                title: 标题\nopening: 开场。\nreview:\n  summary: 电子建档率达到92.2%。\n  metrics:\n\
+                \x20   - { id: ehr, name: 电子建档率, unit: \"%\", value: 92.2% }\n";
+    let p = Project::new(&[("data/x/2018.yaml", data)]);
+    let (code, found) = findings(&p, &[]);
+    let ids: Vec<&str> = found.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!((code, ids), (Some(1), vec!["data.no-prior", "data.type"]), "{found:#?}");
+}

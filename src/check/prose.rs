@@ -48,8 +48,10 @@ const CHANGE: [&str; 8] = ["提高", "提升", "增长", "上升", "下降", "�
 /// Every figure in the data's prose that contradicts the metric of its name.
 pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut metrics: Vec<Named> = Vec::new();
-    for (_, m) in derive::metrics(&loaded.report) {
-        let Some(f) = loaded.derived.metrics.get(&m.id) else { continue };
+    for (path, m) in derive::metrics(&loaded.report) {
+        // A metric whose value the loader stood in for has no figure to compare.
+        let stood_in = loaded.patched.iter().any(|p| crate::yaml::within(p, &path) || crate::yaml::within(&path, p));
+        let Some(f) = loaded.derived.metrics.get(&m.id).filter(|_| !stood_in) else { continue };
         let (Ok(value), false) = (f.number.parse::<f64>(), m.unit.is_empty()) else { continue };
         if m.name.chars().count() < 2 || metrics.iter().any(|n| n.name == m.name) {
             continue;
