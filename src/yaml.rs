@@ -554,7 +554,12 @@ fn translate_serde(raw: &str, names: Names) -> (String, Option<(&'static str, St
     if let Some(rest) = raw.strip_prefix("invalid type: ")
         && let Some((got, want)) = rest.split_once(", expected ")
     {
-        return (format!("类型不对：应为{}，实际是{}", expected_zh(want, names), unexpected_zh(got)), None, false);
+        let expected = expected_zh(want, names);
+        let help = (expected == "数字")
+            .then(|| got.trim().strip_prefix("string ").and_then(|s| number_help(s.trim_matches('"'))))
+            .flatten()
+            .map(|h| ("data.type", h));
+        return (format!("类型不对：应为{expected}，实际是{}", unexpected_zh(got)), help, false);
     }
     if let Some(rest) = raw.strip_prefix("invalid value: ")
         && let Some((got, want)) = rest.split_once(", expected ")
@@ -567,6 +572,37 @@ fn translate_serde(raw: &str, names: Names) -> (String, Option<(&'static str, St
         return (format!("长度不对：应为{}，实际有 {n} 项", expected_zh(want, names)), None, false);
     }
     (raw.to_string(), None, false)
+}
+
+/// How to write as a number what was typed as text meant to be one: full-width
+/// digits (`１１６０`), a thousands comma (`1,160`), a unit or percent sign
+/// after it (`1160万元`, `92.2%`).
+fn number_help(typed: &str) -> Option<String> {
+    let half: String = typed
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            c => c,
+        })
+        .collect();
+    let mut why = Vec::new();
+    if half != typed.trim() {
+        why.push("数字要用半角");
+    }
+    let digits_end =
+        half.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+'))).unwrap_or(half.len());
+    let (number, after) = half.split_at(digits_end);
+    if !after.trim().is_empty() {
+        why.push("单位和 % 写在 unit 里，这里只写数");
+    }
+    if number.contains(',') {
+        why.push("不写千分位逗号");
+    }
+    let number = number.replace(',', "");
+    (!why.is_empty() && number.parse::<f64>().is_ok_and(f64::is_finite))
+        .then(|| format!("{}：写成 {number}", why.join("，")))
 }
 
 fn split_name(rest: &str) -> (String, &str) {

@@ -85,6 +85,29 @@ fn a_unit_in_chinese_quotes_or_with_a_fullwidth_percent_is_refused() {
     );
 }
 
+/// A figure typed the way it is printed (with its unit, a percent sign, a
+/// thousands comma, full-width digits) is refused with how to write it.
+#[test]
+fn a_figure_typed_as_printed_gets_the_number_to_write() {
+    let mut src = format!("{MINIMAL}review:\n  metrics:\n");
+    for (i, v) in ["92.2%", "１１６０", "1,160", "1160万元"].iter().enumerate() {
+        src.push_str(&format!("    - id: m{i}\n      name: 指标{i}\n      unit: 个\n      value: {v}\n"));
+    }
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let found: Vec<(String, Option<String>)> =
+        load_err(&p, "data/x/2018.yaml").into_iter().map(|d| (d.message, d.help)).collect();
+    let want = |typed: &str, help: &str| (format!("类型不对：应为数字，实际是文字“{typed}”"), Some(help.to_string()));
+    assert_eq!(
+        found,
+        [
+            want("92.2%", "单位和 % 写在 unit 里，这里只写数：写成 92.2"),
+            want("１１６０", "数字要用半角：写成 1160"),
+            want("1,160", "不写千分位逗号：写成 1160"),
+            want("1160万元", "单位和 % 写在 unit 里，这里只写数：写成 1160"),
+        ]
+    );
+}
+
 #[test]
 fn missing_required_field() {
     let src = MINIMAL.replace("issuer: 样例县卫生健康局\n", "");
