@@ -214,3 +214,21 @@ fn a_figure_that_could_not_be_read_is_not_compared_with_the_text() {
     let ids: Vec<&str> = found.iter().map(|f| f["id"].as_str().unwrap()).collect();
     assert_eq!((code, ids), (Some(1), vec!["data.no-prior", "data.type"]), "{found:#?}");
 }
+
+/// Text copied from last year's file with its year left: the meeting's name
+/// naming another year, the review's summary opening with one. A span of
+/// years holding the report's year (`2021—2025年`) is no mistake.
+#[test]
+fn years_left_from_last_years_file_are_found_where_they_are_written() {
+    let data = "kind: speech\nunit: { name: 样例县, level: 县 }\nissuer: 样例县卫生健康局\n\
+                meeting: { name: 样例县2017年卫生健康工作会议, date: 2018-03-01 }\nspeaker: { post: 局长, name: 王某 }\n\
+                title: 标题\nsubtitle: ——“十四五”开局（2016—2020年）\nopening: 开场。\nreview:\n  summary: 2016年，全县卫生健康工作取得新进展\n";
+    let p = Project::new(&[("data/x/2018.yaml", data)]);
+    let (_, found) = findings(&p, &[]);
+    let stale: Vec<(&str, u64, u64)> = found
+        .iter()
+        .filter(|f| f["id"] == "year.stale")
+        .map(|f| (f["path"].as_str().unwrap(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(stale, [("meeting.name", 4, 21), ("review.summary", 10, 12)], "{found:#?}");
+}

@@ -25,7 +25,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 30] = [
+pub const CHECKS: [(&str, Severity, &str); 31] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -41,6 +41,11 @@ pub const CHECKS: [(&str, Severity, &str); 30] = [
     ("year.date", Severity::Error, "会议日期或成文日期不在报告年度"),
     ("year.honour", Severity::Warning, "荣誉的日期不在回顾年度"),
     ("year.in-plan", Severity::Warning, "工作部署部分出现了上一年的年份"),
+    (
+        "year.stale",
+        Severity::Warning,
+        "会议名称、标题里的年份都不是报告年份，或回顾的总述以别的年份开头（从去年的稿子复制来、忘了改）",
+    ),
     ("target.unmatched", Severity::Warning, "去年的目标今年没有对应的指标"),
     ("target.deadline", Severity::Warning, "目标的完成时限晚于计划年度"),
     (
@@ -371,6 +376,7 @@ fn years_check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    stale_years(loaded, out);
     // Last year's year number inside the plan reads like text copied from last year's report.
     let stale = format!("{}年", review_year);
     let fresh = [format!("{}年底", review_year), format!("{}年相比", review_year), format!("比{}年", review_year)];
@@ -388,6 +394,66 @@ fn years_check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                 );
             }
         });
+    }
+}
+
+/// The years a text names with where each starts: `2017年` as (at, 2017,
+/// 2017), a span `2021—2025年` (or `2021-2025年`, `2021至2025年`) as (at,
+/// 2021, 2025; also `2016年至2017年`).
+fn years_named(s: &str) -> Vec<(usize, i32, i32)> {
+    let year_before = |end: usize| -> Option<(usize, i32)> {
+        let digits = s.as_bytes()[..end].iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        (digits == 4).then(|| (end - 4, s[end - 4..end].parse().ok())).and_then(|(at, y)| Some((at, y?)))
+    };
+    let mut out = Vec::new();
+    for (at, _) in s.match_indices('年') {
+        let Some((start, to)) = year_before(at) else { continue };
+        let span = ['—', '-', '–', '~', '～', '至', '到']
+            .iter()
+            .find_map(|&mark| s[..start].strip_suffix(mark))
+            .and_then(|before| year_before(before.strip_suffix('年').unwrap_or(before).len()));
+        out.push(match span {
+            Some((from_at, from)) => (from_at, from, to),
+            None => (start, to, to),
+        });
+    }
+    out
+}
+
+/// Texts copied from last year's file with the year left unchanged: the
+/// meeting's name, the title and subtitle naming only other years than the
+/// report's; the review's summary opening with a year other than the one
+/// reviewed.
+fn stale_years(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+    // Located at `2017年` (the end of a span `2015—2017年`).
+    let Derived { report_year, review_year, .. } = loaded.derived;
+    let warn = |file: &YamlFile, path: &str, year: i32, message: String| {
+        Diagnostic::warning("year.stale", message)
+            .at(file.locate_text(path, &format!("{year}年"), 0))
+            .with_path(path)
+            .with_help("是不是从去年的稿子复制来、忘了改年份？")
+    };
+    for file in &loaded.files {
+        for key in ["meeting", "title", "subtitle"] {
+            let Some(v) = file.value.get(key) else { continue };
+            texts(v, key, &mut |path, s| {
+                let years = years_named(s);
+                if let Some(&(_, _, first)) = years.first()
+                    && !years.iter().any(|&(_, from, to)| (from..=to).contains(&report_year))
+                {
+                    out.push(warn(file, path, first, format!("这份报告是{report_year}年的，这里写的却是{first}年")));
+                }
+            });
+        }
+        if let Some(v) = file.value.get("review").and_then(|r| r.get("summary")) {
+            texts(v, "review.summary", &mut |path, s| {
+                if let Some(&(0, year, _)) = years_named(s.trim_start()).first()
+                    && year != review_year
+                {
+                    out.push(warn(file, path, year, format!("回顾的是{review_year}年的工作，总述却以“{year}年”开头")));
+                }
+            });
+        }
     }
 }
 
@@ -661,6 +727,14 @@ mod tests {
     /// The README's table of checks lists [`CHECKS`], in its order and with its
     /// severities, and `font.missing-glyph` (an error no project can silence)
     /// before `font.fallback`: the README and `check --help` cannot drift apart.
+    #[test]
+    fn years_and_spans_of_years_named() {
+        assert_eq!(years_named("襄垣县2018年度会议"), [(9, 2018, 2018)]);
+        assert_eq!(years_named("规划（2021—2025年）"), [(9, 2021, 2025)]);
+        assert_eq!(years_named("2016年至2017年，12018年"), [(0, 2016, 2016), (0, 2016, 2017)]);
+        assert!(years_named("第18年").is_empty());
+    }
+
     #[test]
     fn the_readme_lists_every_check_in_order() {
         let readme = include_str!("../../README.md");
