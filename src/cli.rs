@@ -270,8 +270,15 @@ pub struct OutputArgs {
 
 impl OutputArgs {
     fn options(&self, jobs: Option<usize>) -> batch::Options {
+        // A format named twice (`--format pdf,pdf`) is written once.
+        let mut formats: Vec<Format> = Vec::new();
+        for f in &self.format {
+            if !formats.contains(f) {
+                formats.push(*f);
+            }
+        }
         batch::Options {
-            formats: self.format.clone(),
+            formats,
             out: self.out.clone(),
             template: self.template.clone(),
             writers: writer::Options { docx: writer::docx::Options { fonts: self.docx_fonts } },
@@ -592,6 +599,13 @@ fn run_table(args: &TableArgs) -> bool {
         "xlsx" => Some(TableFormat::Xlsx),
         _ => None,
     });
+    if args.format.is_none()
+        && by_extension.is_none()
+        && let Some(o) = &args.output
+    {
+        eprintln!("错误：不知道 {} 该写成什么格式：文件名要以 .xlsx 或 .csv 结尾，或用 --format 指定", o.display());
+        return false;
+    }
     let format = args.format.or(by_extension).unwrap_or(TableFormat::Xlsx);
     let output = args.output.clone().unwrap_or_else(|| match format {
         TableFormat::Xlsx => PathBuf::from("指标汇总.xlsx"),

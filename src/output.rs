@@ -90,6 +90,7 @@ fn fail(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
         std::io::ErrorKind::FileTooLarge => "文件超出系统允许的大小".to_string(),
         std::io::ErrorKind::IsADirectory => "同名的文件夹已经存在".to_string(),
         std::io::ErrorKind::NotADirectory => "路径中有同名的文件占着文件夹的位置".to_string(),
+        std::io::ErrorKind::NotFound => "路径不存在，或这个位置不能建文件夹".to_string(),
         _ => e.to_string(),
     };
     Diagnostic::in_file("output.write", path, format!("{what}（{why}）；原有文件未改动"))

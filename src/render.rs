@@ -65,6 +65,7 @@ fn document(
         if let [d] = e.0.as_mut_slice()
             && d.id == "template.not-found"
             && d.location.is_none()
+            && !from_command_line
         {
             d.location = loaded.locate("template");
             d.path = Some("template".into());

@@ -88,6 +88,32 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_eq!(String::from_utf8_lossy(&version.stdout).trim(), format!("nianbao {}", env!("CARGO_PKG_VERSION")));
 }
 
+/// Slips on the command line: a format named twice is written once; a
+/// template that is neither a file nor a known name, and a table file whose
+/// name says no format, are refused in Chinese, naming what to write.
+#[test]
+fn command_line_slips_are_caught_in_chinese() {
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL)]);
+    let o = nianbao(p.dir.path(), &["render", "data/x/2018.yaml", "--format", "md,md"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("已生成").count(), 1, "{}", stderr(&o));
+
+    let o = nianbao(p.dir.path(), &["render", "data/x/2018.yaml", "--format", "md", "--template", "nosuch"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("找不到模板“nosuch”：没有这个文件，项目的 templates/ 目录里和内置模板里也没有"), "{err}");
+    assert!(
+        err.contains("speech.md.j2") && !err.contains("does not exist") && !err.contains("路径：template"),
+        "{err}"
+    );
+
+    let o = nianbao(p.dir.path(), &["table", "data", "-o", "汇总.docx"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("文件名要以 .xlsx 或 .csv 结尾"), "{err}");
+    assert!(!p.path("汇总.docx").exists());
+}
+
 #[test]
 fn completions_cover_the_subcommands_and_options() {
     let dir = tempfile::tempdir().unwrap();
