@@ -108,6 +108,31 @@ fn a_figure_typed_as_printed_gets_the_number_to_write() {
     );
 }
 
+/// A key typed without its colon (`sector 卫生健康`) is the line it is on, not
+/// the next key where the parser noticed; in `_common.yaml` and at the end of
+/// a file too.
+#[test]
+fn a_key_without_its_colon_is_located_on_its_own_line() {
+    let year = MINIMAL.replace("issuer: 样例县卫生健康局\n", "issuer: 样例县卫生健康局\nsector 卫生健康\n");
+    let p = Project::new(&[("data/x/2018.yaml", &year)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    let loc = d.location.unwrap();
+    assert_eq!(
+        (d.id, d.message.as_str(), loc.line, loc.column),
+        ("yaml.no-colon", "键 `sector` 后面缺少英文冒号", 6, 7)
+    );
+    assert_eq!(d.help.as_deref(), Some("改成 `sector: 卫生健康`（英文冒号，后面一个空格）"));
+
+    let p = Project::new(&[
+        ("data/x/2018.yaml", MINIMAL),
+        ("data/_common.yaml", "issuer: 样例县卫生健康局\nsector 卫生健康\n"),
+    ]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    let loc = d.location.unwrap();
+    assert_eq!((d.id, loc.line, loc.column), ("yaml.no-colon", 2, 7));
+    assert!(loc.file.ends_with("_common.yaml"), "{}", loc.file);
+}
+
 #[test]
 fn missing_required_field() {
     let src = MINIMAL.replace("issuer: 样例县卫生健康局\n", "");

@@ -143,6 +143,40 @@ pub fn slips(text: &str) -> Vec<Finding> {
     out
 }
 
+/// The line at or before the parser's `line` (1-based) written `key value`
+/// with no colon at all (`sector 卫生计生`): the parser only notices at the next
+/// key. Looks back over blank and comment lines to the nearest line of text.
+fn colon_left_out(text: &str, line: usize) -> Option<Finding> {
+    let lines: Vec<&str> = text.lines().collect();
+    let before = lines.get(..line.min(lines.len()))?;
+    // The parser stops at the line after (`meeting:`) or, at the end of the
+    // file, on the line itself.
+    let candidates = before.iter().enumerate().rev().filter(|(_, l)| {
+        let t = l.trim_start();
+        !t.is_empty() && !t.starts_with('#')
+    });
+    for (i, l) in candidates.take(2) {
+        let indent = l.len() - l.trim_start_matches(' ').len();
+        let rest = l[indent..].strip_prefix("- ").unwrap_or(&l[indent..]);
+        let klen = key_len(rest);
+        let after = &rest[klen..];
+        if klen > 0 && after.starts_with(' ') && !after.trim_start().is_empty() && !rest.contains([':', '：']) {
+            let key = &rest[..klen];
+            let value = after.trim();
+            let column = l[..l.len() - rest.len()].chars().count() + key.chars().count();
+            return Some(Finding {
+                id: "yaml.no-colon",
+                line: i + 1,
+                column,
+                width: 1,
+                message: format!("键 `{key}` 后面缺少英文冒号"),
+                help: Some(format!("改成 `{key}: {value}`（英文冒号，后面一个空格）")),
+            });
+        }
+    }
+    None
+}
+
 /// A slip inside a mapping key that parsed (a flow mapping `{ id：a }`, a
 /// line indented with full-width spaces): the finding at the key's `line` and
 /// 0-based `column`, if `key` holds one.
@@ -218,6 +252,11 @@ pub fn explain(raw: &str, text: &str, line: usize, column: usize) -> Finding {
             "引号没有配对：从这里的引号开始，直到文件末尾都没有结束的引号",
             Some("在这段文字末尾补上同样的引号，或者去掉开头的引号；文字里要用引号时请用中文引号“”"),
         );
+    }
+    if (detail.contains("simple key expect ':'") || detail.contains("could not find expected ':'"))
+        && let Some(f) = colon_left_out(text, line)
+    {
+        return f;
     }
     const KNOWN: &[(&str, &str, &str)] = &[
         (
