@@ -77,12 +77,13 @@ fn sfnt(mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
     for v in [count, range, selector, count * 16 - range] {
         out.extend(v.to_be_bytes());
     }
+    // The sum of big-endian words, the last padded with zeros (a word at a
+    // time: the CFF table of a report's body face is half a megabyte).
     let checksum = |d: &[u8]| {
-        d.chunks(4).fold(0u32, |s, c| {
-            let mut b = [0u8; 4];
-            b[..c.len()].copy_from_slice(c);
-            s.wrapping_add(u32::from_be_bytes(b))
-        })
+        let words = d.chunks_exact(4);
+        let mut last = [0u8; 4];
+        last[..words.remainder().len()].copy_from_slice(words.remainder());
+        words.fold(u32::from_be_bytes(last), |s, w| s.wrapping_add(u32::from_be_bytes([w[0], w[1], w[2], w[3]])))
     };
     let mut offset = 12 + tables.len() * 16;
     let mut head_at = None;
