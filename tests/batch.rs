@@ -270,4 +270,16 @@ fn figures_files_feed_the_next_report_and_are_not_reports() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("错误[data.figures-only]"), "{}", stderr(&o));
     assert!(stderr(&o).contains("data/c000/2017.yaml:1:7"), "{}", stderr(&o));
+    // However `kind: figures` is written; a report reading a workbook
+    // (`figures: { file: … }`) stays a report.
+    for kind in ["kind: 'figures'", "\"kind\": \"figures\"", "kind:\n  figures", "kind: figures # 上一年"] {
+        std::fs::write(p.path().join("data/c000/2017.yaml"), figures.replace("kind: figures", kind)).unwrap();
+        let o = nianbao(p.path(), &["batch", "--format", "md", "--force"]);
+        assert!(stderr(&o).contains("共 1 份：生成 1"), "{kind}: {}", stderr(&o));
+    }
+    let report = std::fs::read_to_string(p.path().join("data/c000/2018.yaml")).unwrap();
+    std::fs::write(p.path().join("data/c000/2018.yaml"), format!("# figures: {{ file: 指标.xlsx }}\n{report}"))
+        .unwrap();
+    let o = nianbao(p.path(), &["batch", "--format", "md", "--force"]);
+    assert!(stderr(&o).contains("共 1 份：生成 1"), "{}", stderr(&o));
 }

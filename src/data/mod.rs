@@ -197,9 +197,17 @@ fn about_cells(filled: Option<&sheet::Filled>, found: Vec<Diagnostic>) -> Vec<Di
 
 /// Whether the file at `path` says `kind: figures` (last year's figures alone,
 /// not a report). Read by the one YAML loader, with its limits; a file that
-/// cannot be read or parsed is not: its errors are for whoever loads it.
+/// cannot be read or parsed is not: its errors are for whoever loads it. Only
+/// a text with `kind` followed by a colon and `figures` (quoted or not, on the
+/// next line or not) can say so: the others are read but not parsed (a batch
+/// asks this of every data file, then parses the reports).
 pub fn is_figures_only(path: &Path) -> bool {
-    YamlFile::read(path).is_ok_and(|f| f.value.get("kind").and_then(yaml_serde::Value::as_str) == Some("figures"))
+    static KIND_FIGURES: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r#"kind["']?\s*:\s*["']?figures"#).expect("kind: figures"));
+    let Ok((text, _)) = crate::input::read_text(path, crate::input::Kind::Yaml) else { return false };
+    KIND_FIGURES.is_match(&text)
+        && YamlFile::parse(path, text)
+            .is_ok_and(|f| f.value.get("kind").and_then(yaml_serde::Value::as_str) == Some("figures"))
 }
 
 /// The year a data file is named for: `2018` of `data/<county>/2018.yaml`
