@@ -14,6 +14,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use nianbao::batch::{self, Options};
 use nianbao::writer::Format;
 
+// The allocator the `nianbao` binary runs with (see src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../tests/common/counties.rs"]
 mod counties;
 

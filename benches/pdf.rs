@@ -12,6 +12,10 @@ use nianbao::render;
 use nianbao::template::Templates;
 use nianbao::writer::{self, Format, Resources};
 
+// The allocator the `nianbao` binary runs with (see src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let data = root.join("data/xiangyuan/2018.yaml");

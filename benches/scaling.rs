@@ -15,6 +15,10 @@ use nianbao::fonts::FontBook;
 use nianbao::markup;
 use nianbao::writer::{self, Format, Resources};
 
+// The allocator the `nianbao` binary runs with (see src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn document(text: &str) -> nianbao::doc::Document {
     let src = format!("---\nfile: 长段\ndate: \"2018-03-01\"\n---\n\n# 长段 {{.title}}\n\n{text}\n");
     markup::parse(&src, "bench").unwrap()
