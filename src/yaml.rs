@@ -490,7 +490,9 @@ fn error_diagnostic(
     names: Names,
 ) -> Diagnostic {
     let path = e.path().to_string();
-    let path = if path == "." { String::new() } else { path };
+    // serde_path_to_error writes a key it could not read as `?`.
+    let path = path.trim_end_matches(".?");
+    let path = if path == "." || path == "?" { String::new() } else { path.to_string() };
     let raw = e.inner().to_string();
     let (message, help, at_key) = translate_serde(&raw, names);
     let location = locate(files, &path, at_key).or_else(|| {
@@ -555,6 +557,18 @@ fn translate_serde(raw: &str, names: Names) -> (String, Option<(&'static str, St
         && let Some((got, want)) = rest.split_once(", expected ")
     {
         let expected = expected_zh(want, names);
+        // A number where a key goes: in `{ value: 1,160 }` the comma ends the
+        // value and `160` reads as the next key.
+        if want.trim() == "field identifier" && (got.starts_with("integer") || got.starts_with("floating")) {
+            return (
+                format!("这里应是一个键，实际是{}", unexpected_zh(got)),
+                Some((
+                    "data.type",
+                    "花括号 { } 里的逗号分隔各项：数字里不要写千分位逗号（1,160 写成 1160）".to_string(),
+                )),
+                false,
+            );
+        }
         let help = (expected == "数字")
             .then(|| got.trim().strip_prefix("string ").and_then(|s| number_help(s.trim_matches('"'))))
             .flatten()

@@ -133,6 +133,19 @@ fn a_key_without_its_colon_is_located_on_its_own_line() {
     assert!(loc.file.ends_with("_common.yaml"), "{}", loc.file);
 }
 
+/// `{ value: 1,160 }`: the comma ends the value and `160` reads as a key. The
+/// error says a key was expected and why a number stands there.
+#[test]
+fn a_thousands_comma_in_a_flow_mapping_is_explained() {
+    let src = format!("{MINIMAL}review:\n  metrics:\n    - {{ id: a, name: 投入, unit: 万元, value: 1,160 }}\n");
+    let p = Project::new(&[("data/x/2018.yaml", &src)]);
+    let d = only(load_err(&p, "data/x/2018.yaml"));
+    assert_eq!((d.id, d.message.as_str()), ("data.type", "这里应是一个键，实际是整数 160"));
+    assert_eq!(d.help.as_deref(), Some("花括号 { } 里的逗号分隔各项：数字里不要写千分位逗号（1,160 写成 1160）"));
+    assert_eq!(d.path.as_deref(), Some("review.metrics[0]"));
+    assert_eq!(d.location.unwrap().line, 16);
+}
+
 #[test]
 fn missing_required_field() {
     let src = MINIMAL.replace("issuer: 样例县卫生健康局\n", "");
