@@ -569,10 +569,15 @@ fn translate_serde(raw: &str, names: Names) -> (String, Option<(&'static str, St
                 false,
             );
         }
-        let help = (expected == "数字")
-            .then(|| got.trim().strip_prefix("string ").and_then(|s| number_help(s.trim_matches('"'))))
-            .flatten()
-            .map(|h| ("data.type", h));
+        let typed = got.trim().strip_prefix("string ").map(|s| s.trim_matches('"'));
+        let help = match expected.as_str() {
+            "数字" => typed.and_then(number_help),
+            "true 或 false" => typed
+                .filter(|t| ["是", "否", "对", "错", "有", "无", "yes", "no", "y", "n", "on", "off"].contains(t))
+                .map(|t| format!("“{t}”要写成 true（是）或 false（否）")),
+            _ => None,
+        }
+        .map(|h| ("data.type", h));
         return (format!("类型不对：应为{expected}，实际是{}", unexpected_zh(got)), help, false);
     }
     if let Some(rest) = raw.strip_prefix("invalid value: ")
@@ -656,6 +661,9 @@ fn expected_zh(want: &str, names: Names) -> String {
         "a boolean" | "bool" => "true 或 false",
         "a character" | "char" => "一个字符",
         "paragraphs" => "一段文字，或由多段文字组成的列表",
+        "paragraph" => "一段文字",
+        // An enumeration read through a YAML value (`kind: [speech]`).
+        "a Value::Tagged enum" => "一个取值（一个词，不是列表或映射）",
         _ => "",
     };
     if !known.is_empty() {

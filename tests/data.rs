@@ -146,6 +146,31 @@ fn a_thousands_comma_in_a_flow_mapping_is_explained() {
     assert_eq!(d.location.unwrap().line, 16);
 }
 
+/// What serde calls a type is said in Chinese, never in its own words
+/// (`a Value::Tagged enum`, `paragraph`); a yes or no typed in Chinese gets
+/// the word to write.
+#[test]
+fn expected_types_are_named_in_chinese() {
+    let cases = [
+        (
+            MINIMAL.replace("kind: speech", "kind: [speech]"),
+            "类型不对：应为一个取值（一个词，不是列表或映射），实际是列表",
+            None,
+        ),
+        (MINIMAL.replace("opening: 开场。", "opening: [[开场。]]"), "类型不对：应为一段文字，实际是列表", None),
+        (
+            format!("{MINIMAL}review:\n  metrics:\n    - {{ id: a, name: 投入, unit: 万元, value: 1, key: 是 }}\n"),
+            "类型不对：应为true 或 false，实际是文字“是”",
+            Some("“是”要写成 true（是）或 false（否）"),
+        ),
+    ];
+    for (src, message, help) in cases {
+        let p = Project::new(&[("data/x/2018.yaml", &src)]);
+        let d = only(load_err(&p, "data/x/2018.yaml"));
+        assert_eq!((d.message.as_str(), d.help.as_deref()), (message, help));
+    }
+}
+
 #[test]
 fn missing_required_field() {
     let src = MINIMAL.replace("issuer: 样例县卫生健康局\n", "");
