@@ -663,7 +663,8 @@ fn expected_zh(want: &str, names: Names) -> String {
         "paragraphs" => "一段文字，或由多段文字组成的列表",
         "paragraph" => "一段文字",
         // An enumeration read through a YAML value (`kind: [speech]`).
-        "a Value::Tagged enum" => "一个取值（一个词，不是列表或映射）",
+        "a Value::Tagged enum" | "variant identifier" => "一个取值（一个词，不是列表或映射）",
+        "field identifier" => "键",
         _ => "",
     };
     if !known.is_empty() {
