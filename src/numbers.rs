@@ -119,17 +119,22 @@ pub fn ordinal(n: i64, pattern: &str) -> String {
     pattern.replace("{}", &chinese_numeral(n))
 }
 
+/// The half-width form of a full-width digit (`１` → `1`); `None` for any
+/// other character.
+pub fn half_width_digit(c: char) -> Option<char> {
+    ('０'..='９').contains(&c).then(|| char::from(b'0' + (c as u32 - '０' as u32) as u8))
+}
+
+/// `s` with its full-width digits and decimal points (`９２．２`) half-width.
+pub fn half_width_number(s: &str) -> String {
+    s.chars().map(|c| if c == '．' { '.' } else { half_width_digit(c).unwrap_or(c) }).collect()
+}
+
 /// The number a heading's marker gives (`（四）` 4, `第十二章` 12, `3．` 3,
 /// `（１）` 1): its Arabic or Chinese numeral (to 999); `None` without one.
 pub fn marker_number(marker: &str) -> Option<u32> {
-    let digits: String = marker
-        .chars()
-        .filter_map(|c| match c {
-            '0'..='9' => Some(c),
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            _ => None,
-        })
-        .collect();
+    let digits: String =
+        marker.chars().filter_map(|c| if c.is_ascii_digit() { Some(c) } else { half_width_digit(c) }).collect();
     if !digits.is_empty() {
         return digits.parse().ok();
     }

@@ -597,15 +597,7 @@ fn translate_serde(raw: &str, names: Names) -> (String, Option<(&'static str, St
 /// digits (`１１６０`), a thousands comma (`1,160`), a unit or percent sign
 /// after it (`1160万元`, `92.2%`).
 fn number_help(typed: &str) -> Option<String> {
-    let half: String = typed
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            '．' => '.',
-            c => c,
-        })
-        .collect();
+    let half = crate::numbers::half_width_number(typed.trim());
     let mut why = Vec::new();
     if half != typed.trim() {
         why.push("数字要用半角");

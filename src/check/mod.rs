@@ -218,9 +218,7 @@ fn strings(file: &YamlFile, v: &Value, path: &str, years: &[i32], out: &mut Vec<
             out.push(Diagnostic::error("text.empty", "这里的文字是空的").at(file.locate(path)).with_path(path));
             return;
         }
-        if let Some((d, marker)) = typed_number(path, s) {
-            out.push(d.at(file.locate_text(path, marker, 0)).with_path(path));
-        }
+        out.extend(typed_number(file, path, s));
         let mut hits = text::placeholders(s);
         let rates = text::impossible_rates(s);
         let in_rates = |h: &text::Hit| rates.iter().any(|r| r.at <= h.at && h.at < r.at + r.excerpt.len());
@@ -239,18 +237,20 @@ fn strings(file: &YamlFile, v: &Value, path: &str, years: &[i32], out: &mut Vec<
 }
 
 /// A heading title (of a section, an item, a safeguard) typed with the
-/// marker the template numbers it with.
-fn typed_number<'a>(path: &str, title: &'a str) -> Option<(Diagnostic, &'a str)> {
+/// marker the template numbers it with. Every text of the data passes here;
+/// only those titles are matched against the markers.
+fn typed_number(file: &YamlFile, path: &str, title: &str) -> Option<Diagnostic> {
     let heading = path.ends_with(".title") && (path.contains("sections[") || path.contains("safeguards["));
-    let marker = crate::numbers::typed_marker(title).filter(|_| heading)?;
-    Some((
+    let marker = heading.then(|| crate::numbers::typed_marker(title)).flatten()?;
+    Some(
         Diagnostic::warning(
             "title.typed-number",
             format!("标题前手写了编号“{marker}”：模板会自动编号，印出来这个标题就有两个编号"),
         )
-        .with_help(format!("删掉“{marker}”；编号要跳过或指定时，写 number: 数字")),
-        marker,
-    ))
+        .with_help(format!("删掉“{marker}”；编号要跳过或指定时，写 number: 数字"))
+        .at(file.locate_text(path, marker, 0))
+        .with_path(path),
+    )
 }
 
 fn locate(loaded: &Loaded, severity: Severity, id: &'static str, path: &str, message: String) -> Diagnostic {
@@ -401,9 +401,13 @@ fn years_check(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 /// 2017), a span `2021—2025年` (or `2021-2025年`, `2021至2025年`) as (at,
 /// 2021, 2025; also `2016年至2017年`).
 fn years_named(s: &str) -> Vec<(usize, i32, i32)> {
+    // Four digits (no more) ending at `end`, and where they start.
     let year_before = |end: usize| -> Option<(usize, i32)> {
         let digits = s.as_bytes()[..end].iter().rev().take_while(|b| b.is_ascii_digit()).count();
-        (digits == 4).then(|| (end - 4, s[end - 4..end].parse().ok())).and_then(|(at, y)| Some((at, y?)))
+        if digits != 4 {
+            return None;
+        }
+        Some((end - 4, s[end - 4..end].parse().ok()?))
     };
     let mut out = Vec::new();
     for (at, _) in s.match_indices('年') {

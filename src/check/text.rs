@@ -166,14 +166,12 @@ pub fn hygiene(s: &str) -> Vec<Hit> {
     }
     // Full-width digits (`１１４９３０人`): one finding per run, as typed.
     let mut from = 0;
-    while let Some(k) = s[from..].find(|c: char| ('０'..='９').contains(&c)) {
+    let full = |c: char| crate::numbers::half_width_digit(c).is_some();
+    while let Some(k) = s[from..].find(full) {
         let at = from + k;
-        let run: String = s[at..].chars().take_while(|c| ('０'..='９').contains(c) || *c == '．').collect();
+        let run: String = s[at..].chars().take_while(|&c| full(c) || c == '．').collect();
         let run = run.trim_end_matches('．');
-        let half: String = run
-            .chars()
-            .map(|c| if c == '．' { '.' } else { char::from(b'0' + (c as u32 - '０' as u32) as u8) })
-            .collect();
+        let half = crate::numbers::half_width_number(run);
         out.push(hit(
             "text.fullwidth-digit",
             Severity::Warning,

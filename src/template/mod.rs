@@ -140,18 +140,21 @@ impl Templates {
             }
             _ if !is_name => {
                 let builtins: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).filter(|n| !n.starts_with('_')).collect();
+                let builtins = builtins.join("、");
                 let (what, help) = match template {
                     Choice::Name(_) => (
                         "它既不在项目的 templates/ 目录里，也不是内置模板",
-                        "数据文件只能指定 templates/ 目录下的模板或内置模板（{}）；别处的模板文件请在命令行用 --template 指定",
+                        format!(
+                            "数据文件只能指定 templates/ 目录下的模板或内置模板（{builtins}）；别处的模板文件请在命令行用 --template 指定"
+                        ),
                     ),
                     Choice::NameOrFile(_) => (
                         "没有这个文件，项目的 templates/ 目录里和内置模板里也没有",
-                        "--template 写模板文件的路径，或 templates/ 目录下的模板名、内置模板名（{}）",
+                        format!("--template 写模板文件的路径，或 templates/ 目录下的模板名、内置模板名（{builtins}）"),
                     ),
                 };
                 return Err(Diagnostic::error("template.not-found", format!("找不到模板“{name}”：{what}"))
-                    .with_help(help.replace("{}", &builtins.join("、")))
+                    .with_help(help)
                     .into());
             }
             _ => self.env.get_template(name).and_then(|t| render_bounded(&t, &ctx)),
