@@ -45,9 +45,14 @@ pub fn run(dir: &Path) -> bool {
         eprintln!("错误：无法创建 {}：{e}", dir.join("out").display());
         return false;
     }
-    eprintln!(
-        "\n工作目录已建好。下一步：\n  cd {}\n  nianbao render data/example/{year}.yaml   生成示例讲话到 out/\n  nianbao check data                         检查数据\n  nianbao fonts                              查看用的是哪些字体",
-        dir.display()
-    );
+    let render = format!("nianbao render data/example/{year}.yaml");
+    eprintln!("\n工作目录已建好。下一步：\n  cd {}", dir.display());
+    for (command, what) in [
+        (render.as_str(), "生成示例讲话到 out/"),
+        ("nianbao check data", "检查数据"),
+        ("nianbao fonts", "查看用的是哪些字体"),
+    ] {
+        eprintln!("  {command:<40} {what}");
+    }
     true
 }
