@@ -144,6 +144,7 @@ const PASTED: &str = "\
 (二)加强基层建设。全县完成标准化村卫生室33个。
 二、强化公共卫生
 1.做好疫苗管理。严格冷链。
+本文仅代表作者观点,不代表本站立场。 凡注明为本网原创作品的,未经许可,不得转载;报告、公报、规划等总结类或文件类信息,本站展示并非全部都完整,建议您到相关地区政府官网下载完整版本;源于网络的作品,若对您造成了侵权,请联系本站,我们会第一时间予以处理。
 本文地址:/guihua/10821.html
 网站地图
 ";
@@ -157,8 +158,9 @@ fn gb18030_web_text_imports_with_its_structure_and_debris_counted() {
     let o = nianbao(dir, &["import", "要点.txt", "--unit", "样例县"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
-    // The five lines of the page around the text are dropped and counted; the year names the file.
-    assert!(stderr.contains("已生成 data/样例县/2019.yaml：去掉网页杂项 5 行"), "{stderr}");
+    // The six lines of the page around the text (the site's disclaimer however
+    // long) are dropped and counted; the year names the file.
+    assert!(stderr.contains("已生成 data/样例县/2019.yaml：去掉网页杂项 6 行"), "{stderr}");
     assert!(stderr.contains("警告[file.gbk]"), "{stderr}");
     let text = std::fs::read_to_string(dir.join("data/样例县/2019.yaml")).unwrap();
     assert!(text.contains("# 识别为：工作要点（key-points）"), "{text}");
@@ -173,7 +175,13 @@ fn gb18030_web_text_imports_with_its_structure_and_debris_counted() {
     assert_eq!(s[0]["items"][0]["points"][1].as_str(), Some("做实签约服务。"));
     assert_eq!(s[0]["items"][1]["paragraphs"][0].as_str(), Some("全县完成标准化村卫生室33个。"));
     assert_eq!(s[1]["items"][0]["title"].as_str(), Some("做好疫苗管理"));
-    assert!(!text.contains("浏览次数") && !text.contains("网站地图") && !text.contains("重点做好以下工作"), "{text}");
+    assert!(
+        !text.contains("浏览次数")
+            && !text.contains("网站地图")
+            && !text.contains("本站")
+            && !text.contains("重点做好以下工作"),
+        "{text}"
+    );
 
     // It renders, and `check` finds nothing wrong with it.
     let o = nianbao(dir, &["check", "data/样例县/2019.yaml"]);

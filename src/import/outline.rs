@@ -100,7 +100,6 @@ fn is_debris(line: &str) -> bool {
         "网站客服",
         "此文档下载收益",
         "你可能关注的文档",
-        "本文仅代表作者观点",
         "本文地址",
         "留言与评论",
         "验证码",
@@ -116,6 +115,11 @@ fn is_debris(line: &str) -> bool {
         Regex::new(r"^(ID|大小|页数|格式|时间|文号|来源|作者|点击|阅读)[:：]|^>>|\.(docx?|pdf|wps|txt)$")
             .expect("debris")
     });
+    // A site's disclaimer, however long the line: no report says these.
+    const DISCLAIMER: &[&str] = &["本文仅代表作者", "不代表本站立场", "请联系本站", "本站展示并非全部"];
+    if DISCLAIMER.iter().any(|c| line.contains(c)) {
+        return true;
+    }
     let n = line.chars().count();
     if n > 100 {
         return false;
