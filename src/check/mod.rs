@@ -25,7 +25,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 31] = [
+pub const CHECKS: [(&str, Severity, &str); 32] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -59,6 +59,7 @@ pub const CHECKS: [(&str, Severity, &str); 31] = [
     ("data.unread", Severity::Warning, "写了某一项，但所用模板从不读它，如规划模板不用 phrases.tasks"),
     ("text.invisible", Severity::Warning, "文字里有看不见的字符（零宽空格、方向标记等），已删除"),
     ("text.halfwidth", Severity::Warning, "中文里用了半角标点 ,;:?!()"),
+    ("text.space", Severity::Warning, "汉字之间有空格，如网页复制时丢了“+”的“互联网 医疗健康”"),
     ("text.unpaired", Severity::Warning, "引号、括号、书名号不成对"),
     ("text.fullwidth-digit", Severity::Warning, "数字用了全角，如“１１４９３０人”"),
     ("text.doubled", Severity::Warning, "标点重复，如“。。”“，。”"),

@@ -107,7 +107,8 @@ fn is_han(c: char) -> bool {
         || matches!(c, '，' | '。' | '、' | '；' | '：' | '“' | '”' | '（' | '）')
 }
 
-/// Half-width `,;:?!()` touching Chinese text; unpaired `“”` `（）` `《》`;
+/// Half-width `,;:?!()` touching Chinese text; spaces between Chinese
+/// characters; unpaired `“”` `（）` `《》`;
 /// doubled punctuation; known conversion artefacts.
 pub fn hygiene(s: &str) -> Vec<Hit> {
     let mut out = Vec::new();
@@ -180,6 +181,31 @@ pub fn hygiene(s: &str) -> Vec<Hit> {
             format!("数字用了全角“{run}”，应为半角“{half}”"),
         ));
         from = at + run.len();
+    }
+    // Spaces between Chinese characters: one finding per text, at the first.
+    let spaced: Vec<(usize, usize)> = {
+        let mut runs = Vec::new();
+        let mut i = 1;
+        while i < chars.len() {
+            let end = (i..chars.len()).find(|&j| !matches!(chars[j], ' ' | '\u{a0}')).unwrap_or(chars.len());
+            if end > i && end < chars.len() && is_han(chars[i - 1]) && is_han(chars[end]) {
+                runs.push((i - 1, end + 1));
+            }
+            i = end.max(i) + 1;
+        }
+        runs
+    };
+    if let Some(&(s0, e0)) = spaced.first() {
+        let excerpt: String = chars[s0..e0].iter().collect();
+        let more =
+            if spaced.len() > 1 { format!("（这段文字里共 {} 处）", spaced.len()) } else { String::new() };
+        let before: String = chars[..=s0].iter().collect();
+        let message = if before.ends_with("互联网") {
+            format!("“互联网”后面是空格，多半是从网页复制时丢了“+”：应为“互联网+”{more}")
+        } else {
+            format!("汉字之间有空格“{excerpt}”，中文里不空格，请删去{more}")
+        };
+        out.push(hit("text.space", Severity::Warning, byte(s0), &excerpt, message));
     }
     const MARKS: &str = "。，、；：！？";
     for (i, w) in chars.windows(2).enumerate() {
@@ -391,6 +417,13 @@ mod tests {
         );
         assert!(hygiene("及时到达现场，前景广阔。").is_empty());
         assert!(hygiene("（一）《规划》“好”。").is_empty());
+        assert_eq!(ids(hygiene("推进“互联网 医疗健康”，建立 健全 机制")), [("text.space", "网 医".into())]);
+        assert!(hygiene("推进“互联网 医疗健康”").iter().all(|h| h.message.contains("应为“互联网+”")));
+        assert!(hygiene("建立 健全 机制")[0].message.contains("（这段文字里共 2 处）"));
+        assert_eq!(ids(hygiene("工作， 推进")), [("text.space", "， 推".into())]);
+        // Spaces beside Latin letters or digits, and the ideographic space
+        // that pads a two-character name, are no slip.
+        assert!(hygiene("P2 实验室，CT 检查，2022 年，张　三").is_empty());
         assert!(unclosed("完成了任务").is_some());
         assert!(unclosed("完成了任务。").is_none());
     }
