@@ -57,6 +57,10 @@ pub struct Outcome {
     /// Errors and warnings of the load, the checks and the writers, in the
     /// order [`render::prepare`] gives them.
     pub diagnostics: Vec<Diagnostic>,
+    /// An up-to-date report's warnings as the render that wrote it printed
+    /// them (how many, the listing), replayed as cargo replays a fresh
+    /// crate's: a second `make` still shows what is left to fix.
+    pub replayed: Option<(usize, String)>,
     pub elapsed: Duration,
 }
 
@@ -80,7 +84,15 @@ impl Outcome {
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics.len() - self.errors() + self.replayed.as_ref().map_or(0, |r| r.0)
+    }
+
+    /// The errors and warnings as printed: at most
+    /// [`crate::diag::SHOWN_PER_FILE`], errors first; an up-to-date report's
+    /// from when it was written.
+    pub fn listing(&self) -> String {
+        let listing = crate::diag::listing(&self.diagnostics, Some(crate::diag::SHOWN_PER_FILE));
+        listing + self.replayed.as_ref().map_or("", |r| r.1.as_str())
     }
 }
 
@@ -223,14 +235,15 @@ fn one(data: &Path, opts: &Options, projects: &Projects) -> Outcome {
     let county = crate::data::county_of(data);
     let year = crate::data::year_of(data);
     let mut diagnostics = Vec::new();
-    let status = match render_one(data, opts, projects, &county, year, &mut diagnostics) {
+    let mut replayed = None;
+    let status = match render_one(data, opts, projects, &county, year, &mut diagnostics, &mut replayed) {
         Ok(s) => s,
         Err(e) => {
             diagnostics.extend(e.0);
             Status::Failed
         }
     };
-    Outcome { data: data.to_path_buf(), county, year, status, diagnostics, elapsed: start.elapsed() }
+    Outcome { data: data.to_path_buf(), county, year, status, diagnostics, replayed, elapsed: start.elapsed() }
 }
 
 fn render_one(
@@ -240,6 +253,7 @@ fn render_one(
     county: &str,
     year: Option<i32>,
     diagnostics: &mut Vec<Diagnostic>,
+    replayed: &mut Option<(usize, String)>,
 ) -> Result<Status> {
     let project = projects.for_data(data, &opts.formats)?;
     let config = &project.resources.config;
@@ -264,6 +278,7 @@ fn render_one(
         if opts.depfile {
             write_depfile(stamp, &inputs)?;
         }
+        *replayed = read_warnings(stamp);
         return Ok(Status::Skipped(outputs));
     }
     let job = render::Job {
@@ -284,6 +299,7 @@ fn render_one(
     let written: Vec<PathBuf> = prepared.files.into_iter().map(|(p, _)| p).collect();
     if let (Some(stamp), Some(key)) = (&stamp, &key) {
         let recorded = write_stamp(stamp, &opts.out, key, &written)
+            .and_then(|()| write_warnings(stamp, diagnostics))
             .and_then(|()| if opts.depfile { write_depfile(stamp, &inputs) } else { Ok(()) });
         // The report is written: a stamp not written only costs a render next time.
         if let Err(e) = recorded {
@@ -411,6 +427,29 @@ fn write_stamp(stamp: &Path, out: &Path, key: &str, written: &[PathBuf]) -> Resu
     crate::output::write(stamp, text.as_bytes())
 }
 
+/// Beside `stamp`, the warnings of the render that wrote the report: their
+/// count on the first line, then the listing as printed; no file without any.
+fn write_warnings(stamp: &Path, diagnostics: &[Diagnostic]) -> Result<()> {
+    let path = stamp.with_extension("warnings");
+    if diagnostics.is_empty() {
+        return match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Diagnostic::in_file("output.write", &path, format!("无法删除：{e}")).into())
+            }
+            _ => Ok(()),
+        };
+    }
+    let listing = crate::diag::listing(diagnostics, Some(crate::diag::SHOWN_PER_FILE));
+    crate::output::write(&path, format!("{}\n{listing}", diagnostics.len()).as_bytes())
+}
+
+/// What [`write_warnings`] recorded beside `stamp`.
+fn read_warnings(stamp: &Path) -> Option<(usize, String)> {
+    let text = input::read_utf8(&stamp.with_extension("warnings"), input::Kind::Stamp).ok()?;
+    let (count, listing) = text.split_once('\n')?;
+    Some((count.parse().ok()?, listing.to_string()))
+}
+
 /// `<stamp>: <inputs>` for make, with spaces in paths escaped; each input also
 /// as an empty rule, so a deleted input does not stop make.
 fn write_depfile(stamp: &Path, inputs: &[PathBuf]) -> Result<()> {
@@ -430,7 +469,7 @@ fn write_depfile(stamp: &Path, inputs: &[PathBuf]) -> Result<()> {
 /// What `render` prints for one report: its errors and warnings (at most
 /// [`crate::diag::SHOWN_PER_FILE`], errors first), then the files written or why none were.
 pub fn print_outcome(o: &Outcome) {
-    eprint!("{}", crate::diag::listing(&o.diagnostics, Some(crate::diag::SHOWN_PER_FILE)));
+    eprint!("{}", o.listing());
     match &o.status {
         Status::Written(files) => {
             for path in files {
@@ -478,7 +517,7 @@ impl Progress {
             Status::Failed => format!("失败 {name}：{} 个错误", o.errors()),
         };
         // Each report's errors and warnings, once, above the bar or after its line.
-        let listing = crate::diag::listing(&o.diagnostics, Some(crate::diag::SHOWN_PER_FILE));
+        let listing = o.listing();
         match &self.bar {
             Some(bar) => {
                 if !listing.is_empty() {

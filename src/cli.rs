@@ -59,7 +59,7 @@ pub enum Command {
     Render(RenderArgs),
     /// 批量生成：找出目录下所有 <县>/<年份>.yaml，并行生成，最后列出汇总表
     #[command(
-        after_help = "示例：\n  nianbao batch                          生成 data/ 下所有县、所有年份的报告\n  nianbao batch data --year 2018 --jobs 2\n  nianbao batch 各县数据/ --format pdf --force\n\n没有变化的报告会跳过（数据、共用文件、去年的数据、模板、字体、配置都没变）；--force 全部重新生成。\n退出码：0 全部成功；1 有报告失败（其余的照常生成）；2 用法错误。"
+        after_help = "示例：\n  nianbao batch                          生成 data/ 下所有县、所有年份的报告\n  nianbao batch data --year 2018 --jobs 2\n  nianbao batch 各县数据/ --format pdf --force\n\n没有变化的报告会跳过（数据、共用文件、去年的数据、模板、字体、配置都没变），照样列出它上次的警告；--force 全部重新生成。\n退出码：0 全部成功；1 有报告失败（其余的照常生成）；2 用法错误。"
     )]
     Batch(BatchArgs),
     /// 检查数据和模板：报告 render 会拒绝的每一个问题，不写任何文件

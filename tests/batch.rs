@@ -96,6 +96,43 @@ fn unchanged_reports_are_skipped_and_changes_render_exactly_what_they_touch() {
     assert!(stderr(&o).contains("生成 3，"));
 }
 
+/// A second run skips an unchanged report but still shows its warnings, as
+/// the render that wrote it printed them, and counts them in the summary.
+#[test]
+fn an_unchanged_report_replays_its_warnings() {
+    let p = project(1);
+    let f = p.path().join("data/c000/2018.yaml");
+    let clean = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, clean.replacen("同志们", "同志 们", 1)).unwrap();
+    let run = || {
+        let o = nianbao(p.path(), &["batch", "--format", "md"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let warned = |err: &str| err.matches("警告[text.space]：汉字之间有空格“志 们”").count();
+    let count = |err: &str| {
+        err.lines().find(|l| l.starts_with("c000")).map(|l| l.split_whitespace().nth(3).unwrap().to_string())
+    };
+    let first = run();
+    assert!(first.contains("生成 1，已是最新 0") && warned(&first) == 1, "{first}");
+    let second = run();
+    assert!(second.contains("生成 0，已是最新 1") && warned(&second) == 1, "{second}");
+    // The generated county also has no prior year: two warnings.
+    assert_eq!((count(&first).as_deref(), count(&second).as_deref()), (Some("2"), Some("2")), "{second}");
+    assert_eq!(second.matches("警告[").count(), 2, "{second}");
+    // Fixed: rendered without that warning, and it is not replayed after.
+    std::fs::write(&f, &clean).unwrap();
+    for err in [run(), run()] {
+        assert_eq!((warned(&err), count(&err).as_deref()), (0, Some("1")), "{err}");
+    }
+    // Without any warning, no record of them is left.
+    std::fs::write(p.path().join("nianbao.yaml"), "check:\n  silence: [data.no-prior]\n").unwrap();
+    for err in [run(), run()] {
+        assert_eq!(count(&err).as_deref(), Some("0"), "{err}");
+    }
+    assert!(!p.path().join("out/.nianbao/c000/2018.warnings").exists());
+}
+
 #[test]
 fn a_report_whose_file_name_changes_leaves_no_stale_file() {
     let p = project(1);
