@@ -588,6 +588,11 @@ fn run_next(args: &NextArgs) -> bool {
     }
 }
 
+/// `2026、2027`.
+fn join_years(years: &std::collections::BTreeSet<i32>) -> String {
+    years.iter().map(i32::to_string).collect::<Vec<_>>().join("、")
+}
+
 fn run_table(args: &TableArgs) -> bool {
     use crate::table::TableFormat;
     use rayon::prelude::*;
@@ -623,7 +628,25 @@ fn run_table(args: &TableArgs) -> bool {
     let errors: Vec<Diagnostic> = loaded.iter().filter_map(|l| l.as_ref().err()).flat_map(|e| e.0.clone()).collect();
     if !errors.is_empty() {
         print_all(&errors);
-        eprintln!("未生成 {}：数据有 {} 个错误", output.display(), errors.len());
+        // A draft of next year (from `nianbao next`) should not hold up this
+        // year's table: name a year without errors.
+        let years = |bad: bool| -> std::collections::BTreeSet<i32> {
+            files
+                .iter()
+                .zip(&loaded)
+                .filter(|(_, l)| l.is_err() == bad)
+                .filter_map(|(f, _)| crate::data::year_of(f))
+                .collect()
+        };
+        let failed = years(true);
+        let clean = years(false).into_iter().filter(|y| !failed.contains(y)).max();
+        let hint = match clean {
+            Some(y) if args.year.is_none() => {
+                format!("；出错的是{}年的数据，只汇总 {y} 年可用 --year {y}", join_years(&failed))
+            }
+            _ => String::new(),
+        };
+        eprintln!("未生成 {}：数据有 {} 个错误{hint}", output.display(), errors.len());
         return false;
     }
     let loaded: Vec<_> = loaded.into_iter().flatten().collect();

@@ -123,6 +123,25 @@ fn command_line_slips_are_caught_in_chinese() {
     assert!(!p.path("汇总.docx").exists());
 }
 
+/// One year's broken draft refuses the table, and the message names the
+/// year and how to leave it out.
+#[test]
+fn a_table_refused_for_one_year_names_the_year_to_leave_out() {
+    let draft = MINIMAL.replace("2018", "2019").replace("2019-03-01", "2019-02-30");
+    let p = Project::new(&[("data/x/2018.yaml", MINIMAL), ("data/x/2019.yaml", &draft)]);
+    let o = nianbao(p.dir.path(), &["table", "data", "-o", "t.csv"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("未生成 t.csv：数据有 1 个错误；出错的是2019年的数据，只汇总 2018 年可用 --year 2018"),
+        "{err}"
+    );
+    assert!(!p.path("t.csv").exists());
+    let o = nianbao(p.dir.path(), &["table", "data", "-o", "t.csv", "--year", "2018"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(p.path("t.csv").exists());
+}
+
 #[test]
 fn completions_cover_the_subcommands_and_options() {
     let dir = tempfile::tempdir().unwrap();
