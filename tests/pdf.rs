@@ -678,6 +678,68 @@ fn docx_tables_break_their_cells_and_rows_as_the_pdf_does() {
     }
 }
 
+/// A header row's cells are centred in the row exactly, as the DOCX's
+/// (`w:vAlign`); a body row's shorter cells sit on the lines of its tallest,
+/// so a figure shares the line of its label's first line or a middle one.
+#[test]
+fn header_cells_centre_in_their_row_and_body_cells_keep_to_its_lines() {
+    for data in [SEED_003, "data/yangli/2018.yaml"] {
+        let built = build(data);
+        let (pdf, _) = common::write_as(&built.doc, Format::Pdf, resources()).unwrap();
+        let headers: std::collections::HashSet<String> = (built.doc.blocks.iter())
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t.header.iter().map(|c| squash(&c.plain()))),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let mut rows: BTreeMap<(usize, i64, i64), Vec<DrawnCell>> = BTreeMap::new();
+        for c in drawn_cells(&pdf) {
+            rows.entry((c.page, (c.top * 100.0) as i64, (c.bottom * 100.0) as i64)).or_default().push(c);
+        }
+        let (mut header_rows, mut body_rows) = (0, 0);
+        for cells in rows.values().filter(|cells| {
+            let counts: Vec<usize> = cells.iter().map(|c| c.lines.len()).filter(|&n| n > 0).collect();
+            counts.iter().min() != counts.iter().max()
+        }) {
+            let text = |c: &DrawnCell| c.lines.iter().map(|(_, t)| squash(t)).collect::<String>();
+            let ys = |c: &DrawnCell| c.lines.iter().map(|l| l.0).collect::<Vec<f32>>();
+            if cells.iter().all(|c| c.lines.is_empty() || headers.contains(&text(c))) {
+                header_rows += 1;
+                let mids: Vec<f32> =
+                    cells.iter().map(ys).filter(|y| !y.is_empty()).map(|y| (y[0] + y[y.len() - 1]) / 2.0).collect();
+                assert!(mids.iter().all(|m| (m - mids[0]).abs() < 0.01), "{data}: header not centred: {cells:?}");
+            } else {
+                body_rows += 1;
+                let tallest = ys(cells.iter().max_by_key(|c| c.lines.len()).unwrap());
+                for c in cells {
+                    assert!(
+                        ys(c).iter().all(|y| tallest.iter().any(|t| (t - y).abs() < 0.01)),
+                        "{data}: {:?} off the lines of its row {tallest:?}",
+                        c.lines
+                    );
+                }
+            }
+        }
+        assert!(
+            header_rows > 0 && body_rows > 0,
+            "{data}: {header_rows} header rows, {body_rows} body rows of mixed height"
+        );
+    }
+    // The DOCX centres its header cells, and only those.
+    let built = build(SEED_003);
+    let (docx, _) = common::write_as(&built.doc, Format::Docx, resources()).unwrap();
+    let mut xml = String::new();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    for table in xml.split("<w:tbl>").skip(1) {
+        let rows: Vec<&str> = table.split("</w:tr>").filter(|r| r.contains("<w:tc>")).collect();
+        let centred = |r: &str| r.matches(r#"<w:vAlign w:val="center"/>"#).count();
+        assert_eq!(centred(rows[0]), rows[0].matches("<w:tc>").count(), "{}", rows[0]);
+        assert!(rows[1..].iter().all(|r| centred(r) == 0));
+    }
+}
+
 /// Numbers with their units in `s` (`1022.457万元`, `33.8%`, `800元/月`).
 fn regex_lite_numbers() -> impl Fn(&str) -> Vec<String> {
     const UNITS: &str = "%‰万亿千元人个名家所项次例张床台户天倍种支件批处对堂条";

@@ -856,15 +856,19 @@ pub(super) fn set_table(sized: Option<SizedTable>, faces: &Faces, out: &mut Vec<
             let mut runs = Vec::new();
             for (c, (cell, lines)) in row.iter().zip(broken).enumerate() {
                 let piece = &lines[from.min(lines.len())..(from + height).min(lines.len())];
-                // Vertically centred (a line higher when it cannot be exactly).
-                let top = (height - piece.len()) / 2;
+                // Vertically centred: the header's cells exactly, as the
+                // DOCX's are (`w:vAlign`); a body cell on one of its row's
+                // line slots (a line higher when it cannot be exactly), so a
+                // figure or unit shares a line with its label's first line.
+                let spare = height - piece.len();
+                let top = if ri == 0 { spare as f32 / 2.0 } else { (spare / 2) as f32 };
                 for (li, &(s, e, w)) in piece.iter().enumerate() {
                     let x = sized.line_x(frame[c] + pad, c, cell, lines.len() == 1, w) - cell.lead_in(s, e);
                     // A column squeezed below a character's width (too many
                     // columns) cannot hold it: it still stays in the text block.
                     let x = x.max(grid::left()).min(grid::right() - w.min(BLOCK_W));
                     for mut r in place(&cell.items[s..e], x, 0.0) {
-                        r.y = first(r.size) + (top + li) as f32 * leading;
+                        r.y = first(r.size) + (top + li as f32) * leading;
                         runs.push(r);
                     }
                 }

@@ -5,7 +5,7 @@
 
 use docx_rs::{
     AlignmentType, BreakType, HeightRule, IndentLevel, NumberingId, Paragraph, Run, SpecialIndentType, Tab,
-    TabValueType, Table, TableAlignmentType, TableCell, TableCellMargins, TableRow, WidthType,
+    TabValueType, Table, TableAlignmentType, TableCell, TableCellMargins, TableRow, VAlignType, WidthType,
 };
 
 use super::chart::ChartPart;
@@ -530,6 +530,10 @@ impl<'a> Body<'a> {
                     }
                 }
                 let mut out = TableCell::new().add_paragraph(p).width(width, WidthType::Dxa);
+                // A header cell centred in its row, as the PDF sets it.
+                if ri == 0 {
+                    out = out.vertical_align(VAlignType::Center);
+                }
                 if c + 1 == cols {
                     out.property = out.property.margin_right(last_pad, WidthType::Dxa);
                 }
