@@ -134,6 +134,14 @@ pub struct TypeSize(pub f32);
 /// The Chinese type sizes a table may take, with their points.
 const TABLE_SIZES: [(&str, f32); 5] = [("三号", 16.0), ("小三", 15.0), ("四号", 14.0), ("小四", 12.0), ("五号", 10.5)];
 
+/// A table's type size as offices name it (`四号`), else in points.
+pub fn size_name(points: f32) -> String {
+    match TABLE_SIZES.iter().find(|(_, p)| (p - points).abs() < 0.01) {
+        Some((name, _)) => name.to_string(),
+        None => format!("{points}磅"),
+    }
+}
+
 impl<'de> Deserialize<'de> for TypeSize {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         #[derive(Deserialize)]

@@ -253,6 +253,10 @@ fn write_all(
             return (Vec::new(), diagnostics);
         }
     };
+    if let Some(layout) = &layout {
+        let configured = res.fonts.as_ref().and_then(|b| b.table_size());
+        diagnostics.extend(check::tables(&built.loaded, &built.doc, layout, configured));
+    }
     // Fork-join on the current rayon pool, like every parallel step (see the
     // crate's concurrency note).
     let results: Vec<Result<(Vec<u8>, Vec<Diagnostic>)>> =

@@ -232,3 +232,42 @@ fn years_left_from_last_years_file_are_found_where_they_are_written() {
         .collect();
     assert_eq!(stale, [("meeting.name", 4, 21), ("review.summary", 10, 12)], "{found:#?}");
 }
+
+/// A table with more columns than its type size can hold: one warning, at the
+/// first cramped column's name where the data writes the table, with what to
+/// change (the size the configuration fixes, else fewer columns); a table
+/// that fits raises none.
+#[test]
+fn a_table_too_cramped_for_its_type_size_is_reported_at_its_columns() {
+    let head = "kind: speech\nunit: { name: 样例县, level: 县 }\nissuer: 样例县卫生健康局\n\
+                meeting: { name: 样例县2018年会议, date: 2018-03-01 }\nspeaker: { post: 局长, name: 王某 }\n\
+                title: 标题\nopening: 开场。\nattachments:\n  - title: 项目表\n    table:\n";
+    let wide: Vec<String> = (1..=12).map(|i| format!("第{i}项投资额")).collect();
+    let cramped = format!(
+        "{head}      columns: [{}]\n      rows:\n        - [{}]\n",
+        wide.join(", "),
+        ["1022.457"; 12].join(", ")
+    );
+    let p = Project::new(&[("data/x/2018.yaml", &cramped)]);
+    let (code, found) = findings(&p, &[]);
+    let cramped_at: Vec<_> = found.iter().filter(|f| f["id"] == "table.cramped").collect();
+    assert_eq!((code, cramped_at.len()), (Some(0), 1), "{found:#?}");
+    let f = cramped_at[0];
+    assert_eq!(f["message"], "表格在小四字下排不下：每一栏都比栏里最长的词或数字还窄，只能从中间断开", "{f:#}");
+    assert_eq!(f["path"], "attachments[0].table.columns[0]", "{f:#}");
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(11), Some(17)), "{f:#}");
+    assert!(f["help"].as_str().unwrap().starts_with("列太多"), "{f:#}");
+
+    // The configuration's size: the help says where it is fixed.
+    p.write("nianbao.yaml", "fonts:\n  roles:\n    table: { face: fang, size: 三号 }\n".as_bytes());
+    let (_, found) = findings(&p, &[]);
+    let f = found.iter().find(|f| f["id"] == "table.cramped").expect("cramped at 三号");
+    assert!(f["message"].as_str().unwrap().starts_with("表格在三号字下排不下"), "{f:#}");
+    assert!(f["help"].as_str().unwrap().contains("fonts.roles.table.size 定为三号"), "{f:#}");
+
+    // Three columns fit.
+    let fits = format!("{head}      columns: [序号, 项目, 投资额]\n      rows:\n        - [1, 社区医院, 1022.457]\n");
+    let p = Project::new(&[("data/x/2018.yaml", &fits)]);
+    let (_, found) = findings(&p, &[]);
+    assert!(found.iter().all(|f| f["id"] != "table.cramped"), "{found:#?}");
+}

@@ -25,7 +25,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 32] = [
+pub const CHECKS: [(&str, Severity, &str); 33] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -78,6 +78,7 @@ pub const CHECKS: [(&str, Severity, &str); 32] = [
         "用 number 指定的编号跳号或重号，如（一）（二）（四）；或标题不编号，number 不起作用",
     ),
     ("font.fallback", Severity::Warning, "正文字体缺的字改用后备字体"),
+    ("table.cramped", Severity::Warning, "表格列太多或字号太大：栏比栏里的词或数字还窄，只能从中间断开"),
 ];
 
 /// The checks of the data alone: they run even when the data has errors that
@@ -112,6 +113,64 @@ pub fn document(
     number_jumps(loaded, doc, &mut out);
     not_printed(loaded, doc, template, &mut out);
     finish(out, loaded, config)
+}
+
+/// Tables too cramped for their type size: a column narrower than a word or
+/// figure of its own, which the layout then breaks where it must
+/// (`1022.45／7`). One warning per table, at its header in the data when the
+/// data wrote the table; `configured` is the size the configuration fixes.
+pub fn tables(
+    loaded: &Loaded,
+    doc: &Document,
+    layout: &crate::layout::Layout,
+    configured: Option<f32>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (bi, block) in doc.blocks.iter().enumerate() {
+        let (Block::Table(t), Some(crate::layout::SetBlock::Table(set))) = (block, &layout.blocks[bi]) else {
+            continue;
+        };
+        if set.squeezed.is_empty() {
+            continue;
+        }
+        let names: Vec<String> =
+            set.squeezed.iter().map(|&c| t.header.get(c).map(|h| h.plain()).unwrap_or_default()).collect();
+        let columns = match names.len() {
+            n if n == set.content.len() => "每一栏都".to_string(),
+            n if n > 3 => format!("{}等 {n} 栏", names[..3].iter().map(|n| format!("“{n}”")).collect::<String>()),
+            _ => format!("{}栏", names.iter().map(|n| format!("“{n}”")).collect::<String>()),
+        };
+        let size = crate::config::size_name(layout.table_size);
+        let mut d = Diagnostic::warning(
+            "table.cramped",
+            format!("表格在{size}字下排不下：{columns}比栏里最长的词或数字还窄，只能从中间断开"),
+        )
+        .with_help(match configured {
+            Some(_) => format!(
+                "表格字号由 nianbao.yaml 的 fonts.roles.table.size 定为{size}：改小（如 四号）或删去 size 让 nianbao 自己选；也可以减少列、缩短表头"
+            ),
+            None => "列太多：减少列、缩短表头，或在 nianbao.yaml 的 fonts.roles.table.size 设更小的字号（如 五号）".to_string(),
+        });
+        // The data's table with this header: at the first cramped column's name.
+        let header: Vec<String> = t.header.iter().map(|h| h.plain()).collect();
+        'files: for file in &loaded.files {
+            let mut tables: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+            texts(&file.value, "", &mut |path, text| {
+                if let Some((table, _)) = path.rsplit_once('[').filter(|(p, _)| p.ends_with(".table.columns")) {
+                    tables.entry(table.to_string()).or_default().push(text.to_string());
+                }
+            });
+            for (columns, written) in tables {
+                if written == header {
+                    let path = format!("{columns}[{}]", set.squeezed[0]);
+                    d = d.at(file.locate(&path)).with_path(path);
+                    break 'files;
+                }
+            }
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Located errors for characters no font has: each text of the data holding

@@ -637,6 +637,9 @@ pub struct TableSet {
     pub decimal_at: Vec<Option<f32>>,
     /// The cells, row by row, the header first.
     pub cells: Vec<Vec<SetCell>>,
+    /// The columns narrower than a word or figure of theirs (too many columns
+    /// for the type size): it is broken where it must be, `1022.45／7`.
+    pub squeezed: Vec<usize>,
 }
 
 /// A cell's characters and its lines, as item ranges.
@@ -658,6 +661,8 @@ pub(super) struct SizedTable {
     decimal_at: Vec<Option<f32>>,
     /// Per row, its cells broken into lines ([`SizedTable::broken`]), once.
     lines: Vec<Vec<Vec<(usize, usize, f32)>>>,
+    /// See [`TableSet::squeezed`].
+    squeezed: Vec<usize>,
 }
 
 impl SizedTable {
@@ -778,7 +783,8 @@ fn size(t: &Table, faces: &mut Faces) -> Result<Option<SizedTable>> {
     let pad = cell_pad(faces.table_size);
     let avail = BLOCK_W - (0..ncol).map(|c| column_pad(c, ncol, pad)).sum::<f32>();
     let (content, stub_lines) = column_widths(&cols, avail, pad);
-    let mut sized = SizedTable { rows, content, pad, stub_lines, decimal_at, lines: Vec::new() };
+    let squeezed = (0..ncol).filter(|&c| cols[c].iter().any(|cell| cell.min > content[c] + 0.01)).collect();
+    let mut sized = SizedTable { rows, content, pad, stub_lines, decimal_at, lines: Vec::new(), squeezed };
     sized.lines = (0..sized.rows.len()).map(|ri| sized.broken(ri)).collect();
     Ok(Some(sized))
 }
@@ -897,7 +903,14 @@ pub(super) fn set_table(sized: Option<SizedTable>, faces: &Faces, out: &mut Vec<
                 .collect()
         })
         .collect();
-    Some(TableSet { content: sized.content, pad: sized.pad, right_pad: RIGHT_PAD, decimal_at: sized.decimal_at, cells })
+    Some(TableSet {
+        content: sized.content,
+        pad: sized.pad,
+        right_pad: RIGHT_PAD,
+        decimal_at: sized.decimal_at,
+        cells,
+        squeezed: sized.squeezed,
+    })
 }
 
 #[cfg(test)]
