@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -96,11 +96,20 @@ impl Outcome {
     }
 }
 
+/// What [`find`] found: the reports, and the files that look meant to be one
+/// but are not named `<year>.yaml` (`2018.yml`, `2018年.yaml`), each a
+/// warning that it was left out.
+pub struct Found {
+    pub files: Vec<PathBuf>,
+    pub strays: Vec<Diagnostic>,
+}
+
 /// Data files under `paths`: files as given; for a folder, its `<county>/<year>.yaml`
 /// reports (not `_common.yaml`, nor `kind: figures` files, which only feed the
 /// next year's report), optionally only those of `year`, sorted.
-pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Vec<PathBuf>> {
+pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Found> {
     let mut out = Vec::new();
+    let mut strays = Vec::new();
     for p in paths {
         if p.file_name().is_some_and(|n| n == crate::data::COMMON_FILE) {
             return Err(Diagnostic::in_file(
@@ -122,11 +131,12 @@ pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Vec<PathBuf>> {
         for county in folders {
             for f in std::fs::read_dir(&county).into_iter().flatten().flatten().map(|e| e.path()) {
                 let file_year = crate::data::year_of(&f);
-                if f.extension().is_some_and(|e| e == "yaml")
-                    && file_year.is_some_and(|y| year.is_none_or(|want| want == y))
+                if f.extension().is_some_and(|e| e == "yaml") && file_year.is_some_and(|y| year.is_none_or(|w| w == y))
                 {
                     candidates.push(f);
+                    continue;
                 }
+                strays.extend(stray(&f, year));
             }
         }
         // Each file is read to see whether it is last year's figures alone:
@@ -134,14 +144,44 @@ pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Vec<PathBuf>> {
         let mut found: Vec<PathBuf> = candidates.into_par_iter().filter(|f| !crate::data::is_figures_only(f)).collect();
         if found.is_empty() {
             let what = year.map(|y| format!("{y} 年的")).unwrap_or_default();
-            return Err(
-                Diagnostic::in_file("file.none", p, format!("目录下没有找到{what} <县>/<年份>.yaml 数据文件")).into()
-            );
+            let none = Diagnostic::in_file("file.none", p, format!("目录下没有找到{what} <县>/<年份>.yaml 数据文件"));
+            strays.sort_by(|a, b| a.location.as_ref().map(|l| &l.file).cmp(&b.location.as_ref().map(|l| &l.file)));
+            return Err(crate::diag::Errors(strays.into_iter().chain([none]).collect()));
         }
         found.sort();
         out.extend(found);
     }
-    Ok(out)
+    strays.sort_by(|a, b| a.location.as_ref().map(|l| &l.file).cmp(&b.location.as_ref().map(|l| &l.file)));
+    Ok(Found { files: out, strays })
+}
+
+/// A warning for `f` when it looks like a year's report misnamed: a YAML file
+/// (`.yaml`, `.yml`, any case) whose name holds a year (of `year` when one is
+/// asked for) but is not `<year>.yaml`. Other files are not the batch's.
+fn stray(f: &Path, year: Option<i32>) -> Option<Diagnostic> {
+    let ext = f.extension()?.to_str()?.to_ascii_lowercase();
+    let stem = f.file_stem()?.to_str()?;
+    if !matches!(ext.as_str(), "yaml" | "yml") || stem.starts_with('.') {
+        return None;
+    }
+    static YEAR: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"(?:^|\D)((?:19|20)\d\d)(?:\D|$)").expect("year"));
+    let named: i32 = YEAR.captures(stem)?[1].parse().ok()?;
+    if year.is_some_and(|y| y != named) {
+        return None;
+    }
+    let right = f.with_file_name(format!("{named}.yaml"));
+    let help = if right.exists() {
+        format!("已有 {}；这个若是草稿或旧版本，请移出 data 目录", right.display())
+    } else {
+        format!("改名为 {}", right.display())
+    };
+    let d = Diagnostic::in_file(
+        "file.name",
+        f,
+        format!("没有生成这个文件：数据文件名要是四位年份加 .yaml，如 {named}.yaml"),
+    );
+    Some(Diagnostic { severity: crate::diag::Severity::Warning, ..d.with_help(help) })
 }
 
 /// A project's shared state: configuration, templates, fonts (read once).

@@ -498,7 +498,10 @@ fn run_render(args: &RenderArgs) -> bool {
 fn run_batch(args: &BatchArgs) -> bool {
     let dirs = if args.dirs.is_empty() { vec![PathBuf::from("data")] } else { args.dirs.clone() };
     let files = match batch::find(&dirs, args.year) {
-        Ok(f) => f,
+        Ok(found) => {
+            print_all(&found.strays);
+            found.files
+        }
         Err(e) => {
             print_all(&e.0);
             return false;
@@ -618,7 +621,10 @@ fn run_table(args: &TableArgs) -> bool {
     });
     let dirs = if args.dirs.is_empty() { vec![PathBuf::from("data")] } else { args.dirs.clone() };
     let files = match batch::find(&dirs, args.year) {
-        Ok(f) => f,
+        Ok(found) => {
+            print_all(&found.strays);
+            found.files
+        }
         Err(e) => {
             print_all(&e.0);
             return false;
@@ -665,8 +671,8 @@ fn run_table(args: &TableArgs) -> bool {
 
 fn run_check(args: &CheckArgs) -> bool {
     use rayon::prelude::*;
-    let files = match batch::find(&args.paths, None) {
-        Ok(f) => f,
+    let (files, strays) = match batch::find(&args.paths, None) {
+        Ok(found) => (found.files, found.strays),
         Err(e) => {
             print_all(&e.0);
             return false;
@@ -674,7 +680,7 @@ fn run_check(args: &CheckArgs) -> bool {
     };
     let projects = batch::Projects::default();
     // What `render` runs, short of writing files; files side by side, reported in order.
-    let found: Vec<Vec<Diagnostic>> = files
+    let mut found: Vec<Vec<Diagnostic>> = files
         .par_iter()
         .map(|data| match projects.for_data(data, &CHECK_FORMATS) {
             Ok(project) => {
@@ -692,6 +698,8 @@ fn run_check(args: &CheckArgs) -> bool {
             Err(e) => e.0,
         })
         .collect();
+    // The files left out first: a misnamed report is not checked either.
+    found.insert(0, strays);
     let limit = (!args.all).then_some(crate::diag::SHOWN_PER_FILE);
     let all: Vec<Diagnostic> = found.iter().flatten().cloned().collect();
     if args.format == ReportFormat::Text {

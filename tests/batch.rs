@@ -320,3 +320,32 @@ fn figures_files_feed_the_next_report_and_are_not_reports() {
     let o = nianbao(p.path(), &["batch", "--format", "md", "--force"]);
     assert!(stderr(&o).contains("共 1 份：生成 1"), "{}", stderr(&o));
 }
+
+/// A report saved under a name the batch does not take (`2018年.yaml`, a
+/// `.yml`) is not skipped silently: a warning names it and what to do, in
+/// `batch` and in `check`; `--year` keeps to that year's.
+#[test]
+fn misnamed_reports_are_named_not_skipped_silently() {
+    let p = project(2);
+    let data = p.path().join("data");
+    std::fs::copy(data.join("c000/2018.yaml"), data.join("c000/2018年.yaml")).unwrap();
+    std::fs::rename(data.join("c001/2018.yaml"), data.join("c001/2018.yml")).unwrap();
+    std::fs::write(data.join("c001/notes.yaml"), "a: 1\n").unwrap();
+    let o = nianbao(p.path(), &["batch", "--format", "md"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let first = err.find("警告[file.name]：没有生成这个文件：数据文件名要是四位年份加 .yaml，如 2018.yaml\n --> data/c000/2018年.yaml:1:1");
+    let second = err.find(" --> data/c001/2018.yml:1:1\n  = 提示：改名为 data/c001/2018.yaml");
+    assert!(first.is_some() && second > first, "{err}");
+    assert!(err.contains("= 提示：已有 data/c000/2018.yaml；这个若是草稿或旧版本，请移出 data 目录"), "{err}");
+    assert_eq!(err.matches("警告[file.name]").count(), 2, "a file without a year is not the batch's: {err}");
+    assert!(err.contains("共 1 份：生成 1"), "{err}");
+
+    let o = nianbao(p.path(), &["check", "data", "--format", "json"]);
+    let found: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(found.iter().filter(|f| f["id"] == "file.name").count(), 2, "{found:#?}");
+
+    let o = nianbao(p.path(), &["batch", "--format", "md", "--year", "2019"]);
+    let err = stderr(&o);
+    assert!(!o.status.success() && !err.contains("file.name") && err.contains("错误[file.none]"), "{err}");
+}
