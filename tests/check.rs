@@ -50,8 +50,8 @@ plan:
 /// One instance of each data check, each on its own line.
 const ONE_OF_EACH: &str = "\
 kind: speech
-unit: { name: 样例县, level: 县 }
-issuer: 样例县卫生健康局
+unit: { name: 样例县, level: 区 }
+issuer: 示例县卫生健康局
 date: 2019-01-05
 meeting: { name: 样例县2018年卫生健康工作会议, date: 2018-03-01 }
 speaker: { post: 局长, name: 王某 }
@@ -76,6 +76,7 @@ review:
     - 落实根本公共卫生服务项目。
     - 这一段没有句号
     - 签约１１４９３０人。
+    - 建立 健全机制。
 plan:
   requirement: 巩固2017年成果，推进健康样例建设。
   targets:
@@ -109,6 +110,9 @@ fn each_check_fires_once_where_the_mistake_is_written() {
         ("text.artefact", position(t, "problems", "根本公共卫生"), "review.problems[4]"),
         ("text.unclosed", position(t, "problems", "一段没有句号"), "review.problems[5]"),
         ("text.fullwidth-digit", position(t, "problems", "１１４９３０"), "review.problems[6]"),
+        ("text.space", position(t, "problems", "立 健"), "review.problems[7]"),
+        ("unit.level", position(t, "unit:", "区"), "unit.level"),
+        ("unit.other", position(t, "issuer", "示例县"), "issuer"),
         ("year.in-plan", position(t, "requirement", "2017年"), "plan.requirement"),
         ("target.deadline", position(t, "id: beds, name: 床位数, value: 500", "2019-06"), "plan.targets[0].deadline"),
         ("title.typed-number", position(t, "sections", "（一）"), "plan.sections[0].title"),

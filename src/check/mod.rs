@@ -12,6 +12,7 @@ mod prose;
 mod text;
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use yaml_serde::Value;
 
@@ -25,7 +26,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 33] = [
+pub const CHECKS: [(&str, Severity, &str); 35] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -38,6 +39,8 @@ pub const CHECKS: [(&str, Severity, &str); 33] = [
         "文字里的数字与同名指标不一致，如“电子建档率92.2%”而指标是93.7%；或写的同比变化由今年、上年数字算不出来",
     ),
     ("figure.year-in-number", Severity::Warning, "数字里夹着年份，如“12023户”（替换时误把年份填进了数字）"),
+    ("unit.other", Severity::Warning, "会议名称或发文单位写的是别的县区，如从邻县的稿子复制来忘了改"),
+    ("unit.level", Severity::Warning, "单位的级别与名称不符，如“样例区”写了 level: 县，会印成“全县”"),
     ("year.date", Severity::Error, "会议日期或成文日期不在报告年度"),
     ("year.honour", Severity::Warning, "荣誉的日期不在回顾年度"),
     ("year.in-plan", Severity::Warning, "工作部署部分出现了上一年的年份"),
@@ -94,6 +97,7 @@ pub fn data(loaded: &Loaded, config: &CheckConfig) -> Vec<Diagnostic> {
     figures(loaded, &mut out);
     out.extend(prose::contradictions(loaded));
     years_check(loaded, &mut out);
+    other_unit(loaded, &mut out);
     targets(loaded, &mut out);
     gaps(loaded, &mut out);
     finish(out, loaded, config)
@@ -517,6 +521,59 @@ fn stale_years(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                     out.push(warn(file, path, year, format!("回顾的是{review_year}年的工作，总述却以“{year}年”开头")));
                 }
             });
+        }
+    }
+}
+
+/// Another unit's name left in a file copied from a neighbour's: a meeting or
+/// issuer starting with a place that is not the report's unit (`示例区…` in
+/// 样例区's file); and a level that is not the one the name ends with (样例区
+/// written `level: 县` prints 全县).
+fn other_unit(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+    static PLACE: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"^\p{Han}{2,8}?(?:自治县|自治州|县|区|市|旗|州|盟|省)").expect("place"));
+    let unit = &loaded.report.unit;
+    let short = &loaded.derived.short;
+    for file in &loaded.files {
+        let level = file.value.get("unit").and_then(|u| u.get("level"));
+        if let (Some(_), Some(end)) = (level, unit.name.chars().last())
+            && "县区市省".contains(end)
+            && end != unit.level.as_char()
+        {
+            out.push(
+                Diagnostic::warning(
+                    "unit.level",
+                    format!(
+                        "单位“{}”写的级别是“{}”，报告里会印成“全{}”",
+                        unit.name,
+                        unit.level.as_char(),
+                        unit.level.as_char()
+                    ),
+                )
+                .at(file.locate("unit.level"))
+                .with_path("unit.level")
+                .with_help(format!("应为 level: {end}")),
+            );
+        }
+        let named = [
+            ("meeting.name", file.value.get("meeting").and_then(|m| m.get("name"))),
+            ("issuer", file.value.get("issuer")),
+        ];
+        for (path, value) in named {
+            let Some(text) = value.and_then(Value::as_str) else { continue };
+            if text.contains(unit.name.as_str()) || text.contains(short.as_str()) {
+                continue;
+            }
+            let Some(place) = PLACE.find(text).map(|m| m.as_str()) else { continue };
+            if place.starts_with(['全', '本', '我', '各']) {
+                continue;
+            }
+            out.push(
+                Diagnostic::warning("unit.other", format!("这里写的是“{place}”，但报告单位是“{}”", unit.name))
+                    .at(file.locate_text(path, place, 0))
+                    .with_path(path)
+                    .with_help("是不是从别的县的稿子复制来、忘了改？"),
+            );
         }
     }
 }
