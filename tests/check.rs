@@ -85,7 +85,7 @@ plan:
     - title: （一）深化医改
       items:
         - title: 推进分级诊疗
-          paragraphs: 组建医共体。
+          paragraphs: 组建医共体，床位数由450张增加到500张，再增加50张，年底床位数达到520张。
 ";
 
 #[test]
@@ -116,6 +116,7 @@ fn each_check_fires_once_where_the_mistake_is_written() {
         ("year.in-plan", position(t, "requirement", "2017年"), "plan.requirement"),
         ("target.deadline", position(t, "id: beds, name: 床位数, value: 500", "2019-06"), "plan.targets[0].deadline"),
         ("title.typed-number", position(t, "sections", "（一）"), "plan.sections[0].title"),
+        ("target.text", position(t, "年底床位数", "520"), "plan.sections[0].items[0].paragraphs"),
     ];
     for (id, (line, column), path) in &expected {
         let hits: Vec<_> = found.iter().filter(|f| f["id"] == *id && f["path"] == *path).collect();

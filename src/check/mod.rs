@@ -26,7 +26,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 35] = [
+pub const CHECKS: [(&str, Severity, &str); 36] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -49,6 +49,7 @@ pub const CHECKS: [(&str, Severity, &str); 35] = [
         Severity::Warning,
         "会议名称、标题里的年份都不是报告年份，或回顾的总述以别的年份开头（从去年的稿子复制来、忘了改）",
     ),
+    ("target.text", Severity::Warning, "部署里写的目标数与目标的数值不一致，如文字写“签约率达到35%”而目标是40%"),
     ("target.unmatched", Severity::Warning, "去年的目标今年没有对应的指标"),
     ("target.deadline", Severity::Warning, "目标的完成时限晚于计划年度"),
     (
@@ -96,6 +97,7 @@ pub fn data(loaded: &Loaded, config: &CheckConfig) -> Vec<Diagnostic> {
     }
     figures(loaded, &mut out);
     out.extend(prose::contradictions(loaded));
+    out.extend(prose::plan_targets(loaded));
     years_check(loaded, &mut out);
     other_unit(loaded, &mut out);
     targets(loaded, &mut out);

@@ -6,7 +6,9 @@
 //! A name followed, within its clause, by a figure in the metric's unit is
 //! read as this year's value; `由45.3%提高到66.2%` gives last year's and this
 //! year's; a year before the name (`2016年签约率为45.3%`) says which year is
-//! meant. Targets (`力争签约率达到70%`) and the plan are not read.
+//! meant. Aims (`力争签约率达到70%`) and the plan are not read against the
+//! metrics; the plan's prose is read against the targets of the same name
+//! ([`plan_targets`]).
 //!
 //! A change against last year stated in the sentence after the name
 //! (`达到32.6万份，比上年增长215.4%`, `同比提高1.7个百分点`) is checked against
@@ -144,6 +146,99 @@ pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
         });
     }
     out
+}
+
+/// Figures the plan's prose gives a target that the target does not have:
+/// `常住人口家庭医生签约率达到35%以上` where the target says 40%. A target's
+/// name followed, within its clause, by a figure in its unit (the second of
+/// `由…提高到…`; not a change, `提高5个百分点`) is read as the target; a figure
+/// that is this year's or last year's value of the metric of the same id is
+/// the starting point, not a contradiction.
+pub fn plan_targets(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut targets: Vec<(&crate::data::model::Target, &crate::data::derive::TargetFigures)> = Vec::new();
+    for (_, t) in derive::targets(&loaded.report) {
+        let Some(f) = loaded.derived.targets.get(&t.id) else { continue };
+        if t.unit.is_empty() || t.name.chars().count() < 2 || targets.iter().any(|(n, _)| n.name == t.name) {
+            continue;
+        }
+        targets.push((t, f));
+    }
+    targets.sort_by_key(|(t, _)| std::cmp::Reverse(t.name.len()));
+    let mut out = Vec::new();
+    for file in &loaded.files {
+        let Some(plan) = file.value.get("plan") else { continue };
+        super::texts(plan, "plan", &mut |path, s| {
+            if path.contains(".targets[") {
+                return;
+            }
+            let mut i = 0;
+            while i < s.len() {
+                let Some(&(t, f)) = targets.iter().find(|(t, _)| s[i..].starts_with(t.name.as_str())) else {
+                    i += s[i..].chars().next().map_or(1, char::len_utf8);
+                    continue;
+                };
+                let clause_start = i + t.name.len();
+                i = clause_start;
+                let Some((at, written)) = aimed(&s[clause_start..], &t.unit) else { continue };
+                let Ok(v) = written.parse::<f64>() else { continue };
+                let metric = loaded.derived.metrics.get(&t.id);
+                let known = [Some(t.value), metric.and_then(|m| m.value), metric.and_then(|m| m.prior)];
+                if known.iter().flatten().any(|k| (v - k).abs() <= half_unit(&written) + 1e-9) {
+                    continue;
+                }
+                let at = clause_start + at;
+                let excerpt = format!("{written}{}", t.unit);
+                let said = &s[clause_start - t.name.len()..at + excerpt.len()];
+                out.push(
+                    Diagnostic::warning(
+                        "target.text",
+                        format!("文字里写的是“{said}”，但目标“{}”（id `{}`）是 {}", t.name, t.id, f.text),
+                    )
+                    .at(file.locate_text(path, &excerpt, s[..at].matches(excerpt.as_str()).count()))
+                    .with_path(path)
+                    .with_help(format!("目标只写一次：把两处改成一致（文字里可以写 {{={}.plan}}）", t.id)),
+                );
+            }
+        });
+    }
+    out
+}
+
+/// The figure in `unit` a clause after a target's name aims at: its byte
+/// offset and digits. The second of `由A提高到B`; none after a verb of change
+/// without `到` (`提高5个百分点` is a change).
+fn aimed(after: &str, unit: &str) -> Option<(usize, String)> {
+    let clause = &after[..after.find(|c| CLAUSE_END.contains(&c)).unwrap_or(after.len())];
+    let bytes = clause.as_bytes();
+    let (mut i, mut gap_start, mut found) = (0, 0, None);
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += clause[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+            i += 1;
+        }
+        let digits = clause[start..i].trim_end_matches('.');
+        let gap = &clause[gap_start..start];
+        gap_start = i;
+        let rest = &clause[start + digits.len()..];
+        if !(rest.starts_with(unit) || (unit == "%" && rest.starts_with('％'))) {
+            continue;
+        }
+        let change = CHANGE
+            .iter()
+            .any(|w| gap.contains(w) && !gap.contains(&format!("{w}到")) && !gap.contains(&format!("{w}至")));
+        if change && found.is_none() {
+            return None;
+        }
+        found = Some((start, digits.to_string()));
+        if !["由", "从"].iter().any(|w| gap.contains(w)) {
+            break;
+        }
+    }
+    found
 }
 
 /// Where each metric is named in `s` (byte offset), longest name first at
