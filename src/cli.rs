@@ -575,8 +575,12 @@ fn run_import(args: &ImportArgs) -> bool {
 fn run_next(args: &NextArgs) -> bool {
     match crate::data::next::next(&args.data) {
         Ok(r) => {
+            let dates = match r.dates.as_slice() {
+                [] => String::new(),
+                dates => format!("；日期 {} 是按去年推算的，请核对", dates.join("、")),
+            };
             eprintln!(
-                "已生成 {}：{} 处文字标有“{}”待改写或填写，{} 个指标待填数值",
+                "已生成 {}：{} 处文字标有“{}”待改写或填写，{} 个指标待填数值{dates}",
                 r.path.display(),
                 r.texts,
                 crate::data::next::MARK,

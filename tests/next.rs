@@ -41,8 +41,9 @@ fn findings(dir: &Path, file: &str) -> Vec<(String, String, String)> {
 
 /// The two numbers of `已生成 …：N 处文字…，M 个指标…`.
 fn planted(stderr: &str) -> (usize, usize) {
+    let counts = &stderr[..stderr.find("个指标待填数值").unwrap()];
     let nums: Vec<usize> =
-        stderr.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+        counts.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
     // The year of the file name comes first.
     (nums[nums.len() - 2], nums[nums.len() - 1])
 }
@@ -104,6 +105,13 @@ fn next_year_of_every_sample_is_refused_only_for_what_it_planted_and_renders_fil
         };
         assert_eq!(titles(&value, "review"), titles(&old_value, "plan"), "{county}");
         assert_eq!(value["unit"]["name"], old_value["unit"]["name"]);
+        // The meeting's date a year on is a guess, said so where it is written and when written.
+        if let Some(date) = value["meeting"]["date"].as_str() {
+            assert!(stderr.contains(&format!("日期 {date} 是按去年推算的，请核对")), "{county}: {stderr}");
+            let lines: Vec<&str> = text.lines().collect();
+            let at = lines.iter().position(|l| l.trim() == format!("date: {date}")).unwrap();
+            assert_eq!(lines[at - 1].trim(), "# 按去年的日期推到今年，请改成实际日期", "{county}");
+        }
 
         // Never overwritten.
         let again = nianbao(dir, &["next", &old]);

@@ -22,6 +22,9 @@ pub struct Rolled {
     pub texts: usize,
     /// Metrics without a value, to fill.
     pub metrics: usize,
+    /// The dates moved on a year (`meeting.date`, `date`), to confirm: as
+    /// written, `2027-02-20`.
+    pub dates: Vec<String>,
     /// Comments for the writer, by YAML path: last year's task beside the item to fill.
     notes: Vec<(String, String)>,
 }
@@ -38,7 +41,7 @@ pub fn next(path: &Path) -> Result<Rolled> {
                 .with_help("要重新生成，请先把它改名或移走"),
         ));
     }
-    let mut rolled = Rolled { path: target.clone(), texts: 0, metrics: 0, notes: Vec::new() };
+    let mut rolled = Rolled { path: target.clone(), texts: 0, metrics: 0, dates: Vec::new(), notes: Vec::new() };
     let report = roll(old, year, &mut rolled);
     // What `_common.yaml` supplies stays there: a top-level key the year file
     // did not write is left out when it is unchanged.
@@ -68,10 +71,16 @@ fn roll(old: &Report, year: i32, n: &mut Rolled) -> Report {
     let shift = |s: &str| s.replace(&year.to_string(), &next_year);
     let mut new = old.clone();
     new.year = old.year.map(|y| y + 1);
-    new.date = old.date.map(later);
+    // A date a year on is a guess: noted beside it and in what `next` prints.
+    let mut guess = |path: &str, d: Date| {
+        n.notes.push((path.to_string(), "按去年的日期推到今年，请改成实际日期".to_string()));
+        n.dates.push(d.to_string());
+        d
+    };
+    new.date = old.date.map(|d| guess("date", later(d)));
     if let Some(m) = &mut new.meeting {
         m.name = shift(&m.name);
-        m.date = later(m.date);
+        m.date = guess("meeting.date", later(m.date));
     }
     new.subtitle = old.subtitle.as_deref().map(shift);
     new.title = rewrite_all(&old.title, n);
