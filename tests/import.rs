@@ -117,7 +117,23 @@ fn every_seed_sentence_is_rendered_in_order() {
         let path = seed(prefix);
         let text = std::fs::read_to_string(&path).unwrap();
         let want = sentences(&body(&text, start, end, skip));
-        let (_, md) = import_and_render(&path, county, year, &[]);
+        let (yaml, md) = import_and_render(&path, county, year, &[]);
+        // The unit, where the title does not name it, from the campaign the
+        // text names (健康金华, 健康湖南行动) and the level it says 全市, 全省 in.
+        let unit: yaml_serde::Value = yaml_serde::from_str(&yaml).unwrap();
+        let named = match prefix {
+            "000" => Some(("金华市", "金华市卫生和计划生育委员会")),
+            "002" => Some(("湖南省", "湖南省卫生健康委员会")),
+            "003" => Some(("襄垣县", "襄垣县卫生和计划生育局")),
+            _ => None,
+        };
+        if let Some((name, issuer)) = named {
+            assert_eq!(
+                (unit["unit"]["name"].as_str(), unit["issuer"].as_str()),
+                (Some(name), Some(issuer)),
+                "seed {prefix}"
+            );
+        }
         let rendered: String = md.lines().map(normalise).collect();
         let mut missing = Vec::new();
         let found = found_in_order(&want, &rendered, &mut missing);

@@ -128,7 +128,10 @@ pub fn build(o: &Outline, hints: &Hints) -> Built {
             .and_then(|(post, _)| post.find('局').map(|at| &post[..at + '局'.len_utf8()]))
             .map(|org| format!("{}{}", unit.name.trim_end_matches(unit.level.as_char()), org))
             .unwrap_or_else(|| {
-                format!("{}{}局", unit.name, if sector == "卫生计生" { "卫生和计划生育" } else { "卫生健康" })
+                // A province's or city's health body is a commission (委员会),
+                // a county's or district's a bureau.
+                let body = if matches!(unit.level, Level::Province | Level::City) { "委员会" } else { "局" };
+                format!("{}{}{body}", unit.name, if sector == "卫生计生" { "卫生和计划生育" } else { "卫生健康" })
             })
     });
     if signed.is_some() {
@@ -276,10 +279,40 @@ fn guess_unit(o: &Outline, hints: &Hints, all: &str) -> (Unit, bool) {
         .captures(&head)
         .map(|c| c[1].trim_start_matches(['在', '—']).to_string())
         .filter(|n| !n.contains(['年', '全', '本', '我']));
+    let level = whole.unwrap_or('县');
     match found {
         Some(name) if name.chars().count() >= 2 => (unit(name), true),
-        _ => (unit(format!("××{}", whole.unwrap_or('县'))), true),
+        _ => match campaign_place(all) {
+            // `健康湖南行动` nine times and 全省 throughout: 湖南省.
+            Some(place) => (unit(format!("{place}{level}")), true),
+            None => (unit(format!("××{level}")), true),
+        },
     }
+}
+
+/// The place a text names most in its campaign's name (`健康湖南行动`,
+/// `健康襄垣”建设`, `健康金华2030`), when it names one at least twice: the
+/// nation's (`健康中国`), a kind of place (`健康城市`, `健康村镇`) and a
+/// count (`健康四大行动`) are not one.
+fn campaign_place(all: &str) -> Option<String> {
+    static CAMPAIGN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"健康(\p{Han}{2,3}?)”?(?:建设|行动|2030|工程)").expect("campaign"));
+    const NOT_PLACES: [&str; 12] =
+        ["中国", "城市", "城镇", "村镇", "乡村", "乡镇", "社区", "家庭", "校园", "细胞", "促进", "扶贫"];
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for c in CAMPAIGN.captures_iter(all) {
+        let place = &c[1];
+        if NOT_PLACES.contains(&place) || place.contains(|ch| "一二三四五六七八九十百大".contains(ch)) {
+            continue;
+        }
+        match counts.iter_mut().find(|(p, _)| p == place) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((place.to_string(), 1)),
+        }
+    }
+    // The most named; the first named among equals.
+    let most = counts.iter().map(|c| c.1).max()?;
+    counts.into_iter().find(|c| c.1 == most).filter(|c| c.1 >= 2).map(|c| c.0)
 }
 
 /// Title block, meeting and salutation.
@@ -1090,6 +1123,14 @@ fn paragraphs_of(texts: Vec<String>) -> Paragraphs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_campaign_names_the_place() {
+        let text = "推进健康湖南行动，健康中国行动……实施“健康湖南”建设，落实健康四大行动，健康城市建设。";
+        assert_eq!(campaign_place(text).as_deref(), Some("湖南"));
+        // Named once: no guess.
+        assert_eq!(campaign_place("推进健康湖南行动，健康中国行动，健康中国建设"), None);
+    }
 
     #[test]
     fn honours_split_from_the_summary_with_their_dates() {
