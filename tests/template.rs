@@ -599,3 +599,25 @@ fn table_columns_of_figures_align_on_the_point() {
     let data = format!("{MINIMAL}{}", table.replace("        - [合计, \"\", 13600.25, \"\", \"\"]\n", ""));
     assert_eq!(aligns(&data), [Align::Center, Align::Left, Align::Decimal, Align::Decimal, Align::Left]);
 }
+
+/// A work report given in writing (no meeting, no speaker) ends signed by its
+/// issuer with its date, as a document issued in its name does; one given at
+/// a meeting is not signed.
+#[test]
+fn a_written_work_report_is_signed_and_a_spoken_one_is_not() {
+    let signature = |data: &str| -> Vec<String> {
+        let p = Project::new(&[("data/x/2018.yaml", data)]);
+        let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+        (built.doc.blocks.iter())
+            .filter_map(|b| match b {
+                Block::Signature(lines) => Some(lines.iter().map(|l| l.plain())),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    let written = "kind: work-report\nunit: { name: 样例区, level: 区 }\nissuer: 样例区卫生健康局\n\
+                   date: 2018-02-20\ntitle: 2017年工作总结\nopening: 开场。\n";
+    assert_eq!(signature(written), ["样例区卫生健康局", "2018年2月20日"]);
+    assert!(signature(&MINIMAL.replace("kind: speech", "kind: work-report")).is_empty());
+}
