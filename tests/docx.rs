@@ -1198,3 +1198,54 @@ fn resources_for(data: &Path) -> nianbao::writer::Resources {
     let fonts = Some(std::sync::Arc::new(nianbao::fonts::FontBook::new(&config).unwrap()));
     nianbao::writer::Resources { config: std::sync::Arc::new(config), fonts }
 }
+
+/// Centred lines that wrap are broken in the DOCX where the PDF breaks them, so
+/// that a word processor neither breaks a title mid-phrase nor leaves a name
+/// alone: a title at its spaces (the space hidden), a byline too long for
+/// one line after the mark nearest its middle (`…副区长，／…组长　欧阳明辉`), not
+/// before the name alone; a line that fits has no break.
+#[test]
+fn centred_lines_break_in_the_docx_where_the_pdf_breaks_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data/x/2024.yaml");
+    std::fs::create_dir_all(data.parent().unwrap()).unwrap();
+    let yaml = "kind: speech\nunit: { name: 和平区, level: 区 }\nissuer: 和平区卫生健康局\n\
+                meeting: { name: 和平区2024年卫生健康工作会议, date: 2024-03-08 }\n\
+                speaker: { post: 区委常委、区政府常务副区长，区卫生健康工作领导小组组长, name: 欧阳明辉 }\n\
+                title: [坚定信心　守正创新　真抓实干　奋力谱写新时代和平区卫生健康事业高质量发展新篇章,\
+                \x20 关注民生　深化改革　奋力开创全区卫生计生事业发展新局面]\n\
+                opening: 开场。\n";
+    std::fs::write(&data, yaml).unwrap();
+    let docx = render(data.to_str().unwrap(), "docx", &dir.path().join("out"), &["--force"]);
+    let doc = xml(&unzip(&docx).1, "word/document.xml");
+    // Each paragraph of a style: its text with a line break as `／`.
+    let lines = |style: &str| -> Vec<String> {
+        doc.split("<w:p ")
+            .filter(|p| p.contains(&format!(r#"<w:pStyle w:val="{style}"/>"#)))
+            .map(|p| {
+                p.split("<w:r>")
+                    .map(|r| match r.split_once("<w:t xml:space=\"preserve\">") {
+                        // Hidden text in brackets.
+                        Some((_, t)) if r.contains("<w:vanish />") || r.contains("<w:vanish/>") => {
+                            format!("[{}]", t.split("</w:t>").next().unwrap())
+                        }
+                        Some((_, t)) => t.split("</w:t>").next().unwrap().to_string(),
+                        None if r.contains(r#"<w:br w:type="textWrapping"/>"#) => "／".to_string(),
+                        None => String::new(),
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    // A title broken at a space keeps the space, hidden, where the line breaks:
+    // the text is the title as written, and each line centres as in the PDF.
+    assert_eq!(
+        lines("Title"),
+        [
+            "坚定信心　守正创新　真抓实干　奋力谱写／新时代和平区卫生健康事业高质量发展新篇章",
+            "关注民生　深化改革[　]／奋力开创全区卫生计生事业发展新局面"
+        ]
+    );
+    assert_eq!(lines("Speaker"), ["区委常委、区政府常务副区长，／区卫生健康工作领导小组组长　欧阳明辉"]);
+    assert_eq!(lines("Date"), ["2024年3月8日"]);
+}

@@ -76,20 +76,21 @@ pub(super) fn set_blocks<'a>(
         match block {
             Block::Title(title_lines) => {
                 let mut set = Vec::new();
+                let mut ranges = Vec::new();
                 for t in title_lines {
                     let items = shape_text(faces, &plain_segments(t, block.role()))?;
-                    set.extend(set_centred(&items));
+                    let (lines, r) = set_centred(&items);
+                    set.extend(lines);
+                    ranges.push(r);
                 }
+                blocks[bi] = centred(ranges);
                 out.push(Entry::Lines { lines: set, keep_with_next: true, breakable: false, table_header: None });
             }
             Block::Subtitle(t) | Block::Date(t) | Block::Speaker(t) => {
                 let items = shape_text(faces, &plain_segments(t, block.role()))?;
-                out.push(Entry::Lines {
-                    lines: set_centred(&items),
-                    keep_with_next: true,
-                    breakable: false,
-                    table_header: None,
-                });
+                let (lines, ranges) = set_centred(&items);
+                blocks[bi] = centred(vec![ranges]);
+                out.push(Entry::Lines { lines, keep_with_next: true, breakable: false, table_header: None });
             }
             Block::Salutation(t) => {
                 let items = shape_text(faces, &plain_segments(t, block.role()))?;
@@ -202,12 +203,9 @@ pub(super) fn set_blocks<'a>(
                 });
                 out.push(Entry::Blank { before: None });
                 let items = shape_text(faces, &plain_segments(&a.title, Attachment::TITLE_ROLE))?;
-                out.push(Entry::Lines {
-                    lines: set_centred(&items),
-                    keep_with_next: true,
-                    breakable: false,
-                    table_header: None,
-                });
+                let (lines, ranges) = set_centred(&items);
+                blocks[bi] = centred(vec![ranges]);
+                out.push(Entry::Lines { lines, keep_with_next: true, breakable: false, table_header: None });
             }
         }
     }
@@ -220,4 +218,9 @@ pub(super) fn keep_with_note(doc: &Document, i: usize, out: &mut [Entry]) {
     if let (true, Some(Entry::Lines { keep_with_next, .. })) = (doc.note_follows(i), out.last_mut()) {
         *keep_with_next = true;
     }
+}
+
+/// A centred block's lines for the word processor, when any of them wraps.
+fn centred(ranges: Vec<Vec<(usize, usize)>>) -> Option<SetBlock> {
+    ranges.iter().any(|r| r.len() > 1).then_some(SetBlock::Centred(ranges))
 }

@@ -104,8 +104,13 @@ impl ParaSrc {
 /// `items` as one line when it fits in `measure`, else broken into lines that
 /// do: between words where that takes no more lines.
 pub(super) fn wrap(items: &[Item], measure: f32) -> Vec<&[Item]> {
+    wrap_spans(items, measure).into_iter().map(|(s, e)| &items[s..e]).collect()
+}
+
+/// The lines of [`wrap`] as item ranges.
+fn wrap_spans(items: &[Item], measure: f32) -> Vec<(usize, usize)> {
     if set_width(items) <= measure + 0.01 {
-        return vec![items];
+        return vec![(0, items.len())];
     }
     let mut text = Breakable::of(items);
     let anywhere = text.lines(measure, 0.0);
@@ -113,12 +118,13 @@ pub(super) fn wrap(items: &[Item], measure: f32) -> Vec<&[Item]> {
     let between = text.lines(measure, 0.0);
     let fits = between.iter().all(|s| set_width(&items[s.start..s.end]) <= measure + 0.01);
     let spans = if fits && between.len() <= anywhere.len() { between } else { anywhere };
-    spans.iter().map(|s| &items[s.start..s.end]).collect()
+    spans.iter().map(|s| (s.start, s.end)).collect()
 }
 
 /// Set centred lines (title, subtitle, byline), broken into balanced lines when
-/// too long for the measure.
-pub(super) fn set_centred(items: &[Item]) -> Vec<SetLine> {
+/// too long for the measure; with the lines as item ranges (a space a line
+/// was broken at is in none), for the word processor to break at.
+pub(super) fn set_centred(items: &[Item]) -> (Vec<SetLine>, Vec<(usize, usize)>) {
     let natural: Vec<f32> = items.iter().map(|i| i.advance).collect();
     let total: f32 = natural.iter().sum();
     let chars: Vec<char> = items.iter().map(|i| i.ch).collect();
@@ -126,17 +132,23 @@ pub(super) fn set_centred(items: &[Item]) -> Vec<SetLine> {
     // Balanced: the fewest lines that fit, each about total / n long.
     let n = (total / BLOCK_W).ceil().max(1.0) as usize;
     let mut spans = Vec::new();
+    let width =
+        |spans: &[(usize, usize)]| spans.iter().map(|&(s, e)| natural[s..e].iter().sum::<f32>()).fold(0.0, f32::max);
     if n <= 1 {
         spans.push((0, items.len()));
-    } else if let Some(at) = break_at_spaces(&chars, &natural, n) {
+    } else if let Some(at) = break_at_phrases(&chars, &natural, n, false) {
         // A title written in phrases (`关注民生　深化改革　奋力开创……`) breaks
-        // between them, the space dropped.
-        let mut start = 0;
-        for b in at {
-            spans.push((start, b));
-            start = b + 1;
+        // between them, the space dropped. Where that leaves a line nearly as
+        // long as the measure (a byline `区委常委、区政府常务副区长，…组长　欧阳明辉`
+        // broken before the name alone), after a mark of its text too
+        // (`…副区长，／区卫生健康工作领导小组组长　欧阳明辉`) if that is more even.
+        spans = at;
+        if width(&spans) > NEAR_FULL * BLOCK_W
+            && let Some(at) = break_at_phrases(&chars, &natural, n, true)
+            && width(&at) < width(&spans) - 0.01
+        {
+            spans = at;
         }
-        spans.push((start, items.len()));
     } else {
         let target = total / n as f32;
         let balanced = |allowed: &[bool]| {
@@ -161,73 +173,83 @@ pub(super) fn set_centred(items: &[Item]) -> Vec<SetLine> {
             spans = balanced(&allowed);
         }
     }
-    spans
-        .into_iter()
+    // Centred at natural widths (title type is not on the body's grid); a
+    // piece with no break wider than the block is broken where it must be.
+    let natural: Vec<Item> = items.iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
+    let ranges: Vec<(usize, usize)> = (spans.into_iter())
         .filter(|(s, e)| e > s)
-        .flat_map(|(s, e)| {
-            // Centred at natural widths (title type is not on the body's grid); a
-            // piece with no break wider than the block is broken where it must be.
-            let natural: Vec<Item> = items[s..e].iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
-            wrap(&natural, BLOCK_W)
-                .into_iter()
-                .map(|part| {
-                    let x0 = grid::left() + (BLOCK_W - set_width(part)) / 2.0;
-                    SetLine::text(place(part, x0, 0.0))
-                })
-                .collect::<Vec<_>>()
+        .flat_map(|(s, e)| wrap_spans(&natural[s..e], BLOCK_W).into_iter().map(move |(a, b)| (s + a, s + b)))
+        .collect();
+    let lines = (ranges.iter())
+        .map(|&(s, e)| {
+            let part = &natural[s..e];
+            SetLine::text(place(part, grid::left() + (BLOCK_W - set_width(part)) / 2.0, 0.0))
         })
-        .collect()
+        .collect();
+    (lines, ranges)
 }
 
-/// Where to break a line of centred type at its spaces into `n` lines or one
-/// more, every line fitting the measure: the spaces to break at (each dropped),
-/// the most even lines (the longest as short as can be), preferring the
-/// shorter lines above (a trapezoid). `None` when no choice of spaces fits, or
-/// when there are too many choices to try (a paragraph's worth of words set as a
-/// title: the search is exhaustive, C(spaces, lines − 1) choices).
-pub(super) fn break_at_spaces(chars: &[char], natural: &[f32], n: usize) -> Option<Vec<usize>> {
-    let spaces: Vec<usize> =
-        (1..chars.len().saturating_sub(1)).filter(|&i| matches!(chars[i], '\u{3000}' | ' ')).collect();
-    if choices(spaces.len(), n) > MAX_TITLE_CHOICES {
+/// A centred line's longest line, as a share of the measure, above which its
+/// breaks at spaces alone are weighed against breaks after its marks too.
+const NEAR_FULL: f32 = 0.85;
+
+/// Where to break a line of centred type at its phrases into `n` lines or one
+/// more, every line fitting the measure: at its spaces (each dropped) and, with
+/// `marks`, after its `，、；：` too; the lines as (start, end), the most even
+/// (the longest as short as can be), preferring the shorter lines above (a
+/// trapezoid). `None` when no choice fits, or when there are too many choices
+/// to try (a paragraph's worth of words set as a title: the search is
+/// exhaustive, C(places, lines − 1) choices).
+pub(super) fn break_at_phrases(chars: &[char], natural: &[f32], n: usize, marks: bool) -> Option<Vec<(usize, usize)>> {
+    // Each place: the line before it ends at .0, the next starts at .1.
+    let places: Vec<(usize, usize)> = (1..chars.len().saturating_sub(1))
+        .filter_map(|i| match chars[i] {
+            '\u{3000}' | ' ' => Some((i, i + 1)),
+            '，' | '、' | '；' | '：' if marks => Some((i + 1, i + 1)),
+            _ => None,
+        })
+        .collect();
+    if choices(places.len(), n) > MAX_TITLE_CHOICES {
         return None;
     }
     let width = |s: usize, e: usize| natural[s..e].iter().sum::<f32>();
     for lines in n..=n + 1 {
-        let mut best: Option<(f32, f32, Vec<usize>)> = None;
-        // Every choice of lines - 1 spaces, in order.
+        // The longest line, how much the lines fall, and the lines.
+        type Choice = (f32, f32, Vec<(usize, usize)>);
+        let mut best: Option<Choice> = None;
+        // Every choice of lines - 1 places, in order.
         let mut pick: Vec<usize> = (0..lines - 1).collect();
-        if pick.len() > spaces.len() {
+        if pick.len() > places.len() {
             continue;
         }
         loop {
-            let at: Vec<usize> = pick.iter().map(|&k| spaces[k]).collect();
             let bounds: Vec<(usize, usize)> = std::iter::once(0)
-                .chain(at.iter().map(|b| b + 1))
-                .zip(at.iter().copied().chain(std::iter::once(chars.len())))
+                .chain(pick.iter().map(|&k| places[k].1))
+                .zip(pick.iter().map(|&k| places[k].0).chain(std::iter::once(chars.len())))
                 .collect();
             let ws: Vec<f32> = bounds.iter().map(|&(s, e)| width(s, e)).collect();
             let longest = ws.iter().copied().fold(0.0, f32::max);
             // Lines growing downwards score better on ties.
             let falling: f32 = ws.windows(2).map(|w| (w[0] - w[1]).max(0.0)).sum();
             if longest <= BLOCK_W + 0.01 && best.as_ref().is_none_or(|(l, f, _)| (longest, falling) < (*l, *f)) {
-                best = Some((longest, falling, at));
+                best = Some((longest, falling, bounds));
             }
             // Next combination.
             let k = pick.len();
-            let Some(i) = (0..k).rev().find(|&i| pick[i] < spaces.len() - k + i) else { break };
+            let Some(i) = (0..k).rev().find(|&i| pick[i] < places.len() - k + i) else { break };
             pick[i] += 1;
             for j in i + 1..k {
                 pick[j] = pick[j - 1] + 1;
             }
         }
-        if let Some((_, _, at)) = best {
-            return Some(at);
+        if let Some((_, _, bounds)) = best {
+            return Some(bounds);
         }
     }
     None
 }
 
-/// Most choices of spaces [`break_at_spaces`] tries (a real title has a few
+/// Most choices of places [`break_at_phrases`] tries (a real title has a few
 /// dozen).
 pub(super) const MAX_TITLE_CHOICES: u64 = 20_000;
 

@@ -127,6 +127,11 @@ pub enum SetBlock {
     Text(SetText),
     /// A table.
     Table(TableSet),
+    /// Centred lines that wrap (a title, subtitle, byline or attachment title):
+    /// for each line of the block's text (a title's lines, else the one), its
+    /// lines as ranges of its characters, control characters not counted; a
+    /// space it was broken at is in none.
+    Centred(Vec<Vec<(usize, usize)>>),
 }
 
 /// A block's characters as shaped and the lines they were set in.

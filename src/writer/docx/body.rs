@@ -123,13 +123,13 @@ impl<'a> Body<'a> {
             }
             match block {
                 Block::Title(lines) => {
-                    for line in lines {
-                        paras.push(self.para(styles::TITLE, block.role(), line)?);
+                    for (k, line) in lines.iter().enumerate() {
+                        paras.push(self.centred(styles::TITLE, block.role(), line, bi, k)?);
                     }
                 }
-                Block::Subtitle(t) => paras.push(self.para(styles::SUBTITLE, block.role(), t)?),
-                Block::Date(t) => paras.push(self.para(styles::DATE, block.role(), t)?),
-                Block::Speaker(t) => paras.push(self.para(styles::SPEAKER, block.role(), t)?),
+                Block::Subtitle(t) => paras.push(self.centred(styles::SUBTITLE, block.role(), t, bi, 0)?),
+                Block::Date(t) => paras.push(self.centred(styles::DATE, block.role(), t, bi, 0)?),
+                Block::Speaker(t) => paras.push(self.centred(styles::SPEAKER, block.role(), t, bi, 0)?),
                 Block::Salutation(t) => paras.push(self.para(styles::SALUTATION, block.role(), t)?),
                 Block::Paragraph(t) | Block::AttachmentNote(t) => {
                     let spacing = self.spacing.remove(&bi).unwrap_or_default();
@@ -198,7 +198,7 @@ impl<'a> Body<'a> {
                     let label = self.para(styles::ATTACHMENT_LABEL, block.role(), &Text::from(a.label.as_str()))?;
                     paras.push(label.page_break_before(true));
                     paras.push(Paragraph::new().style(styles::ATTACHMENT_LABEL));
-                    paras.push(self.para(styles::ATTACHMENT_TITLE, Attachment::TITLE_ROLE, &a.title)?);
+                    paras.push(self.centred(styles::ATTACHMENT_TITLE, Attachment::TITLE_ROLE, &a.title, bi, 0)?);
                     break_before = false;
                 }
             }
@@ -265,6 +265,37 @@ impl<'a> Body<'a> {
         let mut p = Paragraph::new().style(style);
         for run in self.runs(role, text, None, &mut [].as_slice())? {
             p = p.add_run(run);
+        }
+        Ok(p)
+    }
+
+    /// The paragraph of the `k`th text line of the centred block `bi` (a
+    /// title's line, else its one): broken where the layout broke it, so that
+    /// a word processor does not break a title mid-word or leave a name alone.
+    fn centred(&mut self, style: &str, role: Role, text: &Text, bi: usize, k: usize) -> Result<Paragraph> {
+        let ranges = match self.layout.blocks.get(bi) {
+            Some(Some(SetBlock::Centred(lines))) => lines.get(k).cloned().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if ranges.len() <= 1 {
+            return self.para(style, role, text);
+        }
+        let mut p = Paragraph::new().style(style);
+        for (i, (line, gap)) in slice_lines(text, &ranges).iter().enumerate() {
+            if i > 0 {
+                p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+            }
+            for run in self.runs(role, line, None, &mut [].as_slice())? {
+                p = p.add_run(run);
+            }
+            // The space the line was broken at stays in the text, hidden (as a
+            // word processor hides a space at a line's end): the title reads
+            // and imports as written, and its lines centre as the PDF's.
+            if !gap.is_empty() {
+                for run in self.runs(role, gap, None, &mut [].as_slice())? {
+                    p = p.add_run(run.vanish());
+                }
+            }
         }
         Ok(p)
     }
@@ -572,6 +603,34 @@ fn split_lines(text: &Text, breaks: &[usize]) -> Vec<Text> {
                 at += 1;
             }
             lines.last_mut().expect("one line at least").push(ch.encode_utf8(&mut [0; 4]), span.strong);
+        }
+    }
+    lines
+}
+
+/// `text` as the lines of `ranges` (of its characters, control characters not
+/// counted, which go with the line they are in), each with the characters
+/// after it in no range (a space a line was broken at).
+fn slice_lines(text: &Text, ranges: &[(usize, usize)]) -> Vec<(Text, Text)> {
+    let mut lines = vec![(Text::default(), Text::default()); ranges.len()];
+    let mut at = 0;
+    let mut line = 0;
+    for span in &text.spans {
+        for ch in span.text.chars() {
+            let ch_str = ch.encode_utf8(&mut [0; 4]).to_string();
+            if ch.is_control() {
+                lines[line].0.push(&ch_str, span.strong);
+                continue;
+            }
+            while line + 1 < ranges.len() && at >= ranges[line + 1].0 {
+                line += 1;
+            }
+            if at < ranges[line].1 {
+                lines[line].0.push(&ch_str, span.strong);
+            } else {
+                lines[line].1.push(&ch_str, span.strong);
+            }
+            at += 1;
         }
     }
     lines
