@@ -86,6 +86,16 @@ plan:
       items:
         - title: 推进分级诊疗
           paragraphs: 组建医共体，床位数由450张增加到500张，再增加50张，年底床位数达到520张。
+attachments:
+  - title: 项目表
+    table:
+      columns: [序号, 项目]
+      rows:
+        - [1, 社区医院, 续建]
+  - title: 空表
+    table:
+      columns: [序号, 项目]
+      rows: []
 ";
 
 #[test]
@@ -117,6 +127,8 @@ fn each_check_fires_once_where_the_mistake_is_written() {
         ("target.deadline", position(t, "id: beds, name: 床位数, value: 500", "2019-06"), "plan.targets[0].deadline"),
         ("title.typed-number", position(t, "sections", "（一）"), "plan.sections[0].title"),
         ("target.text", position(t, "年底床位数", "520"), "plan.sections[0].items[0].paragraphs"),
+        ("table.cells", position(t, "社区医院", "续建"), "attachments[0].table.rows[0][2]"),
+        ("table.empty", position(t, "空表", "[]"), "attachments[1].table.rows"),
     ];
     for (id, (line, column), path) in &expected {
         let hits: Vec<_> = found.iter().filter(|f| f["id"] == *id && f["path"] == *path).collect();
