@@ -127,7 +127,7 @@ fn each_check_fires_once_where_the_mistake_is_written() {
         ("target.deadline", position(t, "id: beds, name: 床位数, value: 500", "2019-06"), "plan.targets[0].deadline"),
         ("title.typed-number", position(t, "sections", "（一）"), "plan.sections[0].title"),
         ("target.text", position(t, "年底床位数", "520"), "plan.sections[0].items[0].paragraphs"),
-        ("table.cells", position(t, "社区医院", "续建"), "attachments[0].table.rows[0][2]"),
+        ("data.table", position(t, "社区医院", "续建"), "attachments[0].table.rows[0][2]"),
         ("table.empty", position(t, "空表", "[]"), "attachments[1].table.rows"),
     ];
     for (id, (line, column), path) in &expected {

@@ -26,7 +26,7 @@ use crate::yaml::YamlFile;
 
 /// Every check id with its severity and what it catches, for `check --help`,
 /// the README and silencing.
-pub const CHECKS: [(&str, Severity, &str); 38] = [
+pub const CHECKS: [(&str, Severity, &str); 37] = [
     ("placeholder", Severity::Error, "占位符：xx、XX、××、某某、＊＊、TODO、待定、[ ]"),
     ("text.empty", Severity::Error, "必填的文字为空"),
     ("figure.rate-over-100", Severity::Error, "比率超过100%"),
@@ -82,7 +82,6 @@ pub const CHECKS: [(&str, Severity, &str); 38] = [
         "用 number 指定的编号跳号或重号，如（一）（二）（四）；或标题不编号，number 不起作用",
     ),
     ("font.fallback", Severity::Warning, "正文字体缺的字改用后备字体"),
-    ("table.cells", Severity::Error, "表格某一行的格数多于表头的列数（多出的格印不出来）"),
     ("table.empty", Severity::Warning, "表格只有表头，没有数据行"),
     ("table.cramped", Severity::Warning, "表格列太多或字号太大：栏比栏里的词或数字还窄，只能从中间断开"),
 ];
@@ -102,7 +101,7 @@ pub fn data(loaded: &Loaded, config: &CheckConfig) -> Vec<Diagnostic> {
     out.extend(prose::plan_targets(loaded));
     years_check(loaded, &mut out);
     other_unit(loaded, &mut out);
-    written_tables(loaded, &mut out);
+    empty_tables(loaded, &mut out);
     targets(loaded, &mut out);
     gaps(loaded, &mut out);
     finish(out, loaded, config)
@@ -583,32 +582,15 @@ fn other_unit(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The data's tables as written: a row with more cells than the header has
-/// columns (the layout sets the header's columns, so the rest would be lost),
-/// a table with a header and no rows.
-fn written_tables(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
+/// A table a draft left with a header and no rows.
+fn empty_tables(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     for (i, a) in loaded.report.attachments.iter().enumerate() {
-        let Some(t) = &a.table else { continue };
-        let base = format!("attachments[{i}].table");
-        if t.rows.is_empty() {
+        if a.table.as_ref().is_some_and(|t| t.rows.is_empty()) {
+            let path = format!("attachments[{i}].table.rows");
             out.push(
                 Diagnostic::warning("table.empty", format!("附件“{}”的表格只有表头，没有数据行", a.title))
-                    .at(loaded.locate(&format!("{base}.rows")))
-                    .with_path(format!("{base}.rows")),
-            );
-        }
-        let columns = t.columns.len();
-        for (r, row) in t.rows.iter().enumerate().filter(|(_, row)| row.len() > columns) {
-            let extra: Vec<String> = row[columns..].iter().map(|c| format!("“{}”", c.0)).collect();
-            let path = format!("{base}.rows[{r}][{columns}]");
-            out.push(
-                Diagnostic::error(
-                    "table.cells",
-                    format!("这一行有 {} 格，表头只有 {columns} 列：多出的{}印不出来", row.len(), extra.join("")),
-                )
-                .at(loaded.locate(&path))
-                .with_path(path)
-                .with_help("在 columns 里补上这一列的名称，或删去多出的格"),
+                    .at(loaded.locate(&path))
+                    .with_path(path),
             );
         }
     }

@@ -255,12 +255,26 @@ pub fn validate(report: &Report, files: &[&YamlFile]) -> Vec<Diagnostic> {
         }
     }
     for (i, a) in report.attachments.iter().enumerate() {
-        if let Some(t) = a.table.as_ref().filter(|t| t.align.len() > t.columns.len()) {
+        let Some(t) = &a.table else { continue };
+        let columns = t.columns.len();
+        if t.align.len() > columns {
             errors.push(err(
                 "data.table",
-                &format!("attachments[{i}].table.align[{}]", t.columns.len()),
-                format!("align 写了{}列，表格只有{}列（columns）", t.align.len(), t.columns.len()),
+                &format!("attachments[{i}].table.align[{columns}]"),
+                format!("align 写了{}列，表格只有{columns}列（columns）", t.align.len()),
             ));
+        }
+        // The layout sets the header's columns: more cells would be lost.
+        for (r, row) in t.rows.iter().enumerate().filter(|(_, row)| row.len() > columns) {
+            let extra: String = row[columns..].iter().map(|c| format!("“{}”", c.0)).collect();
+            errors.push(
+                err(
+                    "data.table",
+                    &format!("attachments[{i}].table.rows[{r}][{columns}]"),
+                    format!("这一行有 {} 格，表格只有{columns}列（columns）：多出的{extra}印不出来", row.len()),
+                )
+                .with_help("在 columns 里补上这一列的名称，或删去多出的格".to_string()),
+            );
         }
     }
     if let Some(Err((level, message))) = report.numbering.as_ref().map(|n| n.levels()) {
