@@ -208,9 +208,33 @@ pub fn plan_targets(loaded: &Loaded) -> Vec<Diagnostic> {
 /// offset and digits. The second of `由A提高到B`; none after a verb of change
 /// without `到` (`提高5个百分点` is a change).
 fn aimed(after: &str, unit: &str) -> Option<(usize, String)> {
+    let mut found = None;
+    for f in clause_figures(after, unit).into_iter().filter(|f| f.in_unit) {
+        if is_change(f.gap) && found.is_none() {
+            return None;
+        }
+        found = Some((f.at, f.digits.to_string()));
+        if !["由", "从"].iter().any(|w| f.gap.contains(w)) {
+            break;
+        }
+    }
+    found
+}
+
+/// A figure in a clause: where it starts (bytes), its digits, whether the
+/// unit follows it, and the text between it and the figure before.
+struct Figure<'a> {
+    at: usize,
+    digits: &'a str,
+    in_unit: bool,
+    gap: &'a str,
+}
+
+/// The figures of the clause `after` starts (up to its first [`CLAUSE_END`]).
+fn clause_figures<'a>(after: &'a str, unit: &str) -> Vec<Figure<'a>> {
     let clause = &after[..after.find(|c| CLAUSE_END.contains(&c)).unwrap_or(after.len())];
     let bytes = clause.as_bytes();
-    let (mut i, mut gap_start, mut found) = (0, 0, None);
+    let (mut out, mut i, mut gap_start) = (Vec::new(), 0, 0);
     while i < bytes.len() {
         if !bytes[i].is_ascii_digit() {
             i += clause[i..].chars().next().map_or(1, char::len_utf8);
@@ -221,24 +245,18 @@ fn aimed(after: &str, unit: &str) -> Option<(usize, String)> {
             i += 1;
         }
         let digits = clause[start..i].trim_end_matches('.');
-        let gap = &clause[gap_start..start];
-        gap_start = i;
         let rest = &clause[start + digits.len()..];
-        if !(rest.starts_with(unit) || (unit == "%" && rest.starts_with('％'))) {
-            continue;
-        }
-        let change = CHANGE
-            .iter()
-            .any(|w| gap.contains(w) && !gap.contains(&format!("{w}到")) && !gap.contains(&format!("{w}至")));
-        if change && found.is_none() {
-            return None;
-        }
-        found = Some((start, digits.to_string()));
-        if !["由", "从"].iter().any(|w| gap.contains(w)) {
-            break;
-        }
+        let in_unit = rest.starts_with(unit) || (unit == "%" && rest.starts_with('％'));
+        out.push(Figure { at: start, digits, in_unit, gap: &clause[gap_start..start] });
+        gap_start = i;
     }
-    found
+    out
+}
+
+/// Whether the words before a figure make it a change (`提高5`), not a value
+/// reached (`提高到5`).
+fn is_change(gap: &str) -> bool {
+    CHANGE.iter().any(|w| gap.contains(w) && !gap.contains(&format!("{w}到")) && !gap.contains(&format!("{w}至")))
 }
 
 /// Where each metric is named in `s` (byte offset), longest name first at
@@ -289,39 +307,17 @@ fn year_meant(before: &str, review_year: i32) -> Option<Year> {
 /// byte offset, the digits as written and whether it is last year's (the first
 /// of `由…到…`). Stops at the first figure that is an aim or a change.
 fn figures(after: &str, unit: &str) -> Vec<(usize, String, bool)> {
-    let clause_end = after.find(|c| CLAUSE_END.contains(&c)).unwrap_or(after.len());
-    let clause = &after[..clause_end];
     let mut out = Vec::new();
-    let mut gap_start = 0;
-    let bytes = clause.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            i += clause[i..].chars().next().map_or(1, char::len_utf8);
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
-            i += 1;
-        }
-        let digits = clause[start..i].trim_end_matches('.');
-        let gap = &clause[gap_start..start];
-        gap_start = i;
-        if NOT_THE_VALUE.iter().any(|w| gap.contains(w))
-            || CHANGE
-                .iter()
-                .any(|w| gap.contains(w) && !gap.contains(&format!("{w}到")) && !gap.contains(&format!("{w}至")))
-        {
+    for f in clause_figures(after, unit) {
+        if NOT_THE_VALUE.iter().any(|w| f.gap.contains(w)) || is_change(f.gap) {
             break;
         }
-        let rest = &clause[start + digits.len()..];
-        let in_unit = rest.starts_with(unit) || (unit == "%" && rest.starts_with('％'));
         // A figure in another unit (`3882人` before `96.81%`) is passed over.
-        if !in_unit {
+        if !f.in_unit {
             continue;
         }
-        let from = out.is_empty() && ["由", "从"].iter().any(|w| gap.contains(w));
-        out.push((start, digits.to_string(), from));
+        let from = out.is_empty() && ["由", "从"].iter().any(|w| f.gap.contains(w));
+        out.push((f.at, f.digits.to_string(), from));
         if !from {
             break;
         }
