@@ -452,6 +452,11 @@ fn key_points_state_an_items_targets_in_a_sentence() {
     let bare = plan.replace("          paragraphs: 推进县域医共体建设。\n", "");
     let md = markdown(&format!("{}{bare}", MINIMAL.replace("kind: speech", "kind: key-points")));
     assert!(md.contains("完善分级诊疗制度\n\n到2020年12月，"), "{md}");
+    // A target the item's text already states is not stated again; the other is.
+    let stated = plan.replace("推进县域医共体建设。", "推进县域医共体建设，每千人口床位数达到6张以上。");
+    let md = markdown(&format!("{}{stated}", MINIMAL.replace("kind: speech", "kind: key-points")));
+    let want = "每千人口床位数达到6张以上。到2020年12月，每万常住人口全科医生数达到2.5人。\n";
+    assert!(md.contains(want) && md.matches("每千人口床位数").count() == 1, "{want} in\n{md}");
     let speech = markdown(&format!("{MINIMAL}{plan}"));
     assert!(!speech.contains("每万常住人口全科医生数达到"), "{speech}");
     assert!(speech.contains("| 每万常住人口全科医生数 | 人 | 2.5 |"), "{speech}");
