@@ -49,7 +49,7 @@ pub const CHECKS: [(&str, Severity, &str); 37] = [
         Severity::Warning,
         "会议名称、标题里的年份都不是报告年份，或回顾的总述以别的年份开头（从去年的稿子复制来、忘了改）",
     ),
-    ("target.text", Severity::Warning, "部署里写的目标数与目标的数值不一致，如文字写“签约率达到35%”而目标是40%"),
+    ("target.text", Severity::Warning, "部署的文字里写的目标数与目标不符，如“达到35%”而目标是40%"),
     ("target.unmatched", Severity::Warning, "去年的目标今年没有对应的指标"),
     ("target.deadline", Severity::Warning, "目标的完成时限晚于计划年度"),
     (
