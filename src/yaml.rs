@@ -129,6 +129,15 @@ impl YamlFile {
         Some(&text[from..to])
     }
 
+    /// The file's text from where the value at `path` starts to the file's end.
+    pub fn text_from(&self, path: &str) -> Option<&str> {
+        let (line, col, _) = self.map.get(path)?.value;
+        let line_start: usize = self.text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+        let rest = self.text.get(line_start..)?;
+        let from = rest.char_indices().nth(col).map_or(rest.len(), |(b, _)| b);
+        rest.get(from..)
+    }
+
     /// Where `needle` is written inside the text value at `path`: its `nth`
     /// occurrence (from 0) from the value's start, over the value's lines; the
     /// value's start when it is not found verbatim (an escape or a line fold).

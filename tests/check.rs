@@ -288,3 +288,24 @@ fn a_table_too_cramped_for_its_type_size_is_reported_at_its_columns() {
     let (_, found) = findings(&p, &[]);
     assert!(found.iter().all(|f| f["id"] != "table.cramped"), "{found:#?}");
 }
+
+/// A paragraph written over several lines of the data file reads as Chinese
+/// does: no space where a line ends between Chinese characters (YAML would
+/// put one there), so none is printed and `text.space` has nothing to say;
+/// a space typed inside a line is still reported.
+#[test]
+fn a_paragraph_over_several_lines_prints_without_spaces_at_the_breaks() {
+    let data = "kind: speech\nunit: { name: 样例县, level: 县 }\nissuer: 样例县卫生健康局\n\
+                meeting: { name: 样例县2018年会议, date: 2018-03-01 }\nspeaker: { post: 局长, name: 王某 }\n\
+                title: 标题\nopening: >\n  今天召开全县卫生健康工作会议，\n  主要任务是总结工作、部署任务。\n\
+                closing: 同志们，\n  让我们团结 一心。\n";
+    let p = Project::new(&[("data/x/2018.yaml", data)]);
+    let (code, found) = findings(&p, &[]);
+    let spaces: Vec<_> = found.iter().filter(|f| f["id"] == "text.space").map(|f| f["path"].clone()).collect();
+    assert_eq!((code, spaces), (Some(0), vec![serde_json::json!("closing")]), "{found:#?}");
+    let o = nianbao(p.dir.path(), &["render", "data/x/2018.yaml", "--format", "md", "--out", "out"]);
+    assert!(o.status.success());
+    let md = std::fs::read_to_string(p.path("out/x/2018/样例县2018年会议讲话.md")).unwrap();
+    assert!(md.contains("今天召开全县卫生健康工作会议，主要任务是总结工作、部署任务。"), "{md}");
+    assert!(md.contains("同志们，让我们团结 一心。"), "{md}");
+}

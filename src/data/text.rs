@@ -107,6 +107,9 @@ fn walk(
             }
         }
         Value::String(s) => {
+            if let Some(joined) = file.text_from(&path).and_then(|source| unfold(s, source)) {
+                *s = joined;
+            }
             let taken = taken_out.remove(&path).unwrap_or_default();
             let in_text: Vec<char> = s.chars().filter(|&c| is_invisible(c)).collect();
             if taken.is_empty() && in_text.is_empty() {
@@ -135,6 +138,54 @@ fn walk(
     }
 }
 
+/// `value`, a text YAML read from `source` (the file from where the text
+/// starts), without the spaces YAML put where the text went on to a new line
+/// between two Chinese characters or marks: a paragraph written over several
+/// lines reads as Chinese does, without a space at each line's end (as CSS
+/// Text removes a line break between East Asian characters). `None` when
+/// there is none, or where the text cannot be followed in the source (an
+/// escape in a quoted text): the value stays as read.
+fn unfold(value: &str, source: &str) -> Option<String> {
+    let wide = |c: char| c as u32 >= 0x2E80 || "“”‘’".contains(c);
+    let src: Vec<char> = source.chars().collect();
+    let mut at = match src.first()? {
+        // A block scalar's text starts on the line after its indicator.
+        '>' | '|' => src.iter().position(|&c| c == '\n')? + 1,
+        '"' | '\'' => 1,
+        _ => 0,
+    };
+    while src.get(at).is_some_and(|&c| c == ' ') {
+        at += 1;
+    }
+    let chars: Vec<char> = value.chars().collect();
+    let mut folded = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            // A run of white space in the source, a line break in it or not.
+            let start = at;
+            while src.get(at).is_some_and(|&c| matches!(c, ' ' | '\t' | '\n' | '\r')) {
+                at += 1;
+            }
+            if at == start {
+                return None;
+            }
+            if src[start..at].contains(&'\n')
+                && i > 0
+                && wide(chars[i - 1])
+                && chars.get(i + 1).is_some_and(|&n| wide(n))
+            {
+                folded.push(i);
+            }
+        } else if src.get(at) == Some(&c) {
+            at += 1;
+        } else {
+            return None;
+        }
+    }
+    (!folded.is_empty())
+        .then(|| chars.iter().enumerate().filter(|(i, _)| !folded.contains(i)).map(|(_, c)| c).collect())
+}
+
 /// Whether a YAML path is a table cell (`attachments[0].table.rows[2][1]`).
 fn is_cell(path: &str) -> bool {
     path.starts_with("attachments[") && path.contains(".table.rows[") && path.ends_with(']')
@@ -159,6 +210,19 @@ pub fn written_places(files: &[&YamlFile], path: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_break_between_chinese_is_no_space() {
+        // A plain text over two lines, and a folded one: the space YAML put at
+        // the line break goes between Chinese, stays beside a Latin word.
+        assert_eq!(unfold("会议， 主要任务", "会议，\n  主要任务\nnext: x\n").as_deref(), Some("会议，主要任务"));
+        assert_eq!(unfold("今天， 部署。\n", ">\n  今天，\n  部署。\n").as_deref(), Some("今天，部署。\n"));
+        assert_eq!(unfold("推行 DRGs 改革", "推行\n  DRGs\n  改革\n").as_deref(), None);
+        // A space typed on one line is the writer's (text.space says so).
+        assert_eq!(unfold("互联网 医疗健康", "互联网 医疗健康\n"), None);
+        // A quoted text with an escape is left as read.
+        assert_eq!(unfold("甲\t乙 丙", "\"甲\\t乙\n  丙\"\n"), None);
+    }
 
     #[test]
     fn invisible_characters() {
