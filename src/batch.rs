@@ -139,19 +139,18 @@ pub fn find(paths: &[PathBuf], year: Option<i32>) -> Result<Found> {
                 strays.extend(stray(&f, year));
             }
         }
+        strays.sort_by(|a, b| a.location.as_ref().map(|l| &l.file).cmp(&b.location.as_ref().map(|l| &l.file)));
         // Each file is read to see whether it is last year's figures alone:
         // as many at once as the pool runs.
         let mut found: Vec<PathBuf> = candidates.into_par_iter().filter(|f| !crate::data::is_figures_only(f)).collect();
         if found.is_empty() {
             let what = year.map(|y| format!("{y} 年的")).unwrap_or_default();
             let none = Diagnostic::in_file("file.none", p, format!("目录下没有找到{what} <县>/<年份>.yaml 数据文件"));
-            strays.sort_by(|a, b| a.location.as_ref().map(|l| &l.file).cmp(&b.location.as_ref().map(|l| &l.file)));
             return Err(crate::diag::Errors(strays.into_iter().chain([none]).collect()));
         }
         found.sort();
         out.extend(found);
     }
-    strays.sort_by(|a, b| a.location.as_ref().map(|l| &l.file).cmp(&b.location.as_ref().map(|l| &l.file)));
     Ok(Found { files: out, strays })
 }
 

@@ -254,7 +254,7 @@ fn write_all(
         }
     };
     if let Some(layout) = &layout {
-        let configured = res.fonts.as_ref().and_then(|b| b.table_size());
+        let configured = res.fonts.as_ref().is_some_and(|b| b.table_size().is_some());
         diagnostics.extend(check::tables(&built.loaded, &built.doc, layout, configured));
     }
     // Fork-join on the current rayon pool, like every parallel step (see the

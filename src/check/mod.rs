@@ -125,14 +125,10 @@ pub fn document(
 
 /// Tables too cramped for their type size: a column narrower than a word or
 /// figure of its own, which the layout then breaks where it must
-/// (`1022.45／7`). One warning per table, at its header in the data when the
-/// data wrote the table; `configured` is the size the configuration fixes.
-pub fn tables(
-    loaded: &Loaded,
-    doc: &Document,
-    layout: &crate::layout::Layout,
-    configured: Option<f32>,
-) -> Vec<Diagnostic> {
+/// (`1022.45／7`). One warning per table, at its header in the data when an
+/// attachment of the data wrote the table; `configured`: the configuration
+/// fixes the tables' size.
+pub fn tables(loaded: &Loaded, doc: &Document, layout: &crate::layout::Layout, configured: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (bi, block) in doc.blocks.iter().enumerate() {
         let (Block::Table(t), Some(crate::layout::SetBlock::Table(set))) = (block, &layout.blocks[bi]) else {
@@ -153,28 +149,20 @@ pub fn tables(
             "table.cramped",
             format!("表格在{size}字下排不下：{columns}比栏里最长的词或数字还窄，只能从中间断开"),
         )
-        .with_help(match configured {
-            Some(_) => format!(
+        .with_help(if configured {
+            format!(
                 "表格字号由 nianbao.yaml 的 fonts.roles.table.size 定为{size}：改小（如 四号）或删去 size 让 nianbao 自己选；也可以减少列、缩短表头"
-            ),
-            None => "列太多：减少列、缩短表头，或在 nianbao.yaml 的 fonts.roles.table.size 设更小的字号（如 五号）".to_string(),
+            )
+        } else {
+            "列太多：减少列、缩短表头，或在 nianbao.yaml 的 fonts.roles.table.size 设更小的字号（如 五号）".to_string()
         });
-        // The data's table with this header: at the first cramped column's name.
+        // The attachment whose table has this header: at the first cramped column's name.
         let header: Vec<String> = t.header.iter().map(|h| h.plain()).collect();
-        'files: for file in &loaded.files {
-            let mut tables: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-            texts(&file.value, "", &mut |path, text| {
-                if let Some((table, _)) = path.rsplit_once('[').filter(|(p, _)| p.ends_with(".table.columns")) {
-                    tables.entry(table.to_string()).or_default().push(text.to_string());
-                }
-            });
-            for (columns, written) in tables {
-                if written == header {
-                    let path = format!("{columns}[{}]", set.squeezed[0]);
-                    d = d.at(file.locate(&path)).with_path(path);
-                    break 'files;
-                }
-            }
+        let written =
+            (loaded.report.attachments.iter()).position(|a| a.table.as_ref().is_some_and(|dt| dt.columns == header));
+        if let Some(i) = written {
+            let path = format!("attachments[{i}].table.columns[{}]", set.squeezed[0]);
+            d = d.at(loaded.locate(&path)).with_path(path);
         }
         out.push(d);
     }
@@ -863,9 +851,6 @@ pub fn to_json(d: &Diagnostic) -> serde_json::Value {
 mod tests {
     use super::*;
 
-    /// The README's table of checks lists [`CHECKS`], in its order and with its
-    /// severities, and `font.missing-glyph` (an error no project can silence)
-    /// before `font.fallback`: the README and `check --help` cannot drift apart.
     #[test]
     fn years_and_spans_of_years_named() {
         assert_eq!(years_named("襄垣县2018年度会议"), [(9, 2018, 2018)]);
@@ -874,6 +859,9 @@ mod tests {
         assert!(years_named("第18年").is_empty());
     }
 
+    /// The README's table of checks lists [`CHECKS`], in its order and with its
+    /// severities, and `font.missing-glyph` (an error no project can silence)
+    /// before `font.fallback`: the README and `check --help` cannot drift apart.
     #[test]
     fn the_readme_lists_every_check_in_order() {
         let readme = include_str!("../../README.md");

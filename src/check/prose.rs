@@ -51,9 +51,7 @@ const CHANGE: [&str; 8] = ["提高", "提升", "增长", "上升", "下降", "�
 pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut metrics: Vec<Named> = Vec::new();
     for (path, m) in derive::metrics(&loaded.report) {
-        // A metric whose value the loader stood in for has no figure to compare.
-        let stood_in = loaded.patched.iter().any(|p| crate::yaml::within(p, &path) || crate::yaml::within(&path, p));
-        let Some(f) = loaded.derived.metrics.get(&m.id).filter(|_| !stood_in) else { continue };
+        let Some(f) = loaded.derived.metrics.get(&m.id).filter(|_| !stood_in(loaded, &path)) else { continue };
         let (Ok(value), false) = (f.number.parse::<f64>(), m.unit.is_empty()) else { continue };
         if m.name.chars().count() < 2 || metrics.iter().any(|n| n.name == m.name) {
             continue;
@@ -83,7 +81,7 @@ pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
             if skip {
                 return;
             }
-            let named = mentions(s, &metrics);
+            let named = mentions(s, &metrics, |m| m.name.as_str());
             for (k, &(name_at, m)) in named.iter().enumerate() {
                 let Some(which) = year_meant(&s[..name_at], review_year) else { continue };
                 let clause_start = name_at + m.name.len();
@@ -156,8 +154,8 @@ pub fn contradictions(loaded: &Loaded) -> Vec<Diagnostic> {
 /// the starting point, not a contradiction.
 pub fn plan_targets(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut targets: Vec<(&crate::data::model::Target, &crate::data::derive::TargetFigures)> = Vec::new();
-    for (_, t) in derive::targets(&loaded.report) {
-        let Some(f) = loaded.derived.targets.get(&t.id) else { continue };
+    for (path, t) in derive::targets(&loaded.report) {
+        let Some(f) = loaded.derived.targets.get(&t.id).filter(|_| !stood_in(loaded, &path)) else { continue };
         if t.unit.is_empty() || t.name.chars().count() < 2 || targets.iter().any(|(n, _)| n.name == t.name) {
             continue;
         }
@@ -171,14 +169,8 @@ pub fn plan_targets(loaded: &Loaded) -> Vec<Diagnostic> {
             if path.contains(".targets[") {
                 return;
             }
-            let mut i = 0;
-            while i < s.len() {
-                let Some(&(t, f)) = targets.iter().find(|(t, _)| s[i..].starts_with(t.name.as_str())) else {
-                    i += s[i..].chars().next().map_or(1, char::len_utf8);
-                    continue;
-                };
-                let clause_start = i + t.name.len();
-                i = clause_start;
+            for (name_at, &(t, f)) in mentions(s, &targets, |(t, _)| t.name.as_str()) {
+                let clause_start = name_at + t.name.len();
                 let Some((at, written)) = aimed(&s[clause_start..], &t.unit) else { continue };
                 let Ok(v) = written.parse::<f64>() else { continue };
                 let metric = loaded.derived.metrics.get(&t.id);
@@ -202,6 +194,12 @@ pub fn plan_targets(loaded: &Loaded) -> Vec<Diagnostic> {
         });
     }
     out
+}
+
+/// Whether the loader stood in for a value at or under `path` (a figure typed
+/// as text): there is no figure to compare, its error says what is wrong.
+fn stood_in(loaded: &Loaded, path: &str) -> bool {
+    loaded.patched.iter().any(|p| crate::yaml::within(p, path) || crate::yaml::within(path, p))
 }
 
 /// The figure in `unit` a clause after a target's name aims at: its byte
@@ -261,14 +259,14 @@ fn is_change(gap: &str) -> bool {
 
 /// Where each metric is named in `s` (byte offset), longest name first at
 /// each place, occurrences not overlapping.
-fn mentions<'m>(s: &str, metrics: &'m [Named]) -> Vec<(usize, &'m Named)> {
+fn mentions<'m, T>(s: &str, named: &'m [T], name: impl Fn(&T) -> &str) -> Vec<(usize, &'m T)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < s.len() {
-        match metrics.iter().find(|m| s[i..].starts_with(m.name.as_str())) {
+        match named.iter().find(|m| s[i..].starts_with(name(m))) {
             Some(m) => {
                 out.push((i, m));
-                i += m.name.len();
+                i += name(m).len();
             }
             None => i += s[i..].chars().next().map_or(1, char::len_utf8),
         }
@@ -291,11 +289,8 @@ fn year_meant(before: &str, review_year: i32) -> Option<Year> {
     if elsewhere.iter().chain(&NOT_THE_VALUE).any(|w| clause.contains(w)) {
         return None;
     }
-    let mut years = clause.match_indices('年').filter_map(|(b, _)| {
-        let digits = clause[..b].get(b.saturating_sub(4)..)?;
-        digits.parse::<i32>().ok().filter(|y| (1949..=2200).contains(y))
-    });
-    match years.next_back() {
+    let last = super::years_named(clause).last().map(|&(_, _, to)| to).filter(|y| (1949..=2200).contains(y));
+    match last {
         None => Some(Year::Review),
         Some(y) if y == review_year => Some(Year::Review),
         Some(y) if y == review_year - 1 => Some(Year::Prior),

@@ -188,7 +188,8 @@ pub fn hygiene(s: &str) -> Vec<Hit> {
         let mut i = 1;
         while i < chars.len() {
             let end = (i..chars.len()).find(|&j| !matches!(chars[j], ' ' | '\u{a0}')).unwrap_or(chars.len());
-            if end > i && end < chars.len() && is_han(chars[i - 1]) && is_han(chars[end]) {
+            let chinese = crate::data::is_chinese;
+            if end > i && end < chars.len() && chinese(chars[i - 1]) && chinese(chars[end]) {
                 runs.push((i - 1, end + 1));
             }
             i = end.max(i) + 1;

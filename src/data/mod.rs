@@ -17,6 +17,7 @@ pub mod next;
 pub mod refs;
 pub mod sheet;
 mod text;
+pub use text::is_chinese;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

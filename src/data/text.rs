@@ -146,44 +146,54 @@ fn walk(
 /// there is none, or where the text cannot be followed in the source (an
 /// escape in a quoted text): the value stays as read.
 fn unfold(value: &str, source: &str) -> Option<String> {
-    let wide = |c: char| c as u32 >= 0x2E80 || "“”‘’".contains(c);
-    let src: Vec<char> = source.chars().collect();
-    let mut at = match src.first()? {
-        // A block scalar's text starts on the line after its indicator.
-        '>' | '|' => src.iter().position(|&c| c == '\n')? + 1,
-        '"' | '\'' => 1,
-        _ => 0,
-    };
-    while src.get(at).is_some_and(|&c| c == ' ') {
-        at += 1;
-    }
     let chars: Vec<char> = value.chars().collect();
+    let between = |i: usize| i > 0 && is_chinese(chars[i - 1]) && chars.get(i + 1).is_some_and(|&n| is_chinese(n));
+    // Most texts have no such space: the file is not read for them.
+    if !(0..chars.len()).any(|i| chars[i] == ' ' && between(i)) {
+        return None;
+    }
+    let mut src = source.chars().peekable();
+    match src.peek()? {
+        // A block scalar's text starts on the line after its indicator.
+        '>' | '|' => {
+            src.find(|&c| c == '\n')?;
+        }
+        '"' | '\'' => {
+            src.next();
+        }
+        _ => {}
+    }
+    while src.next_if_eq(&' ').is_some() {}
     let mut folded = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
         if c == ' ' {
             // A run of white space in the source, a line break in it or not.
-            let start = at;
-            while src.get(at).is_some_and(|&c| matches!(c, ' ' | '\t' | '\n' | '\r')) {
-                at += 1;
+            let (mut white, mut line_break) = (false, false);
+            while let Some(w) = src.next_if(|&w| matches!(w, ' ' | '\t' | '\n' | '\r')) {
+                white = true;
+                line_break |= w == '\n';
             }
-            if at == start {
+            if !white {
                 return None;
             }
-            if src[start..at].contains(&'\n')
-                && i > 0
-                && wide(chars[i - 1])
-                && chars.get(i + 1).is_some_and(|&n| wide(n))
-            {
+            if line_break && between(i) {
                 folded.push(i);
             }
-        } else if src.get(at) == Some(&c) {
-            at += 1;
-        } else {
+        } else if src.next_if_eq(&c).is_none() {
             return None;
         }
     }
     (!folded.is_empty())
         .then(|| chars.iter().enumerate().filter(|(i, _)| !folded.contains(i)).map(|(_, c)| c).collect())
+}
+
+/// A Chinese character or mark: an ideograph, CJK punctuation, a full-width
+/// form, a Chinese quotation mark, dash or ellipsis (not the ideographic
+/// space, which a writer types on purpose). A space between two is a slip or
+/// a line break (see [`unfold`], and `check`'s `text.space`).
+pub fn is_chinese(c: char) -> bool {
+    matches!(c as u32, 0x3001..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF01..=0xFF60 | 0x20000..=0x3FFFF)
+        || "“”‘’—…".contains(c)
 }
 
 /// Whether a YAML path is a table cell (`attachments[0].table.rows[2][1]`).

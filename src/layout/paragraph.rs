@@ -175,14 +175,14 @@ pub(super) fn set_centred(items: &[Item]) -> (Vec<SetLine>, Vec<(usize, usize)>)
     }
     // Centred at natural widths (title type is not on the body's grid); a
     // piece with no break wider than the block is broken where it must be.
-    let natural: Vec<Item> = items.iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
+    let at_natural: Vec<Item> = items.iter().map(|i| Item { width: i.advance, ..i.clone() }).collect();
     let ranges: Vec<(usize, usize)> = (spans.into_iter())
         .filter(|(s, e)| e > s)
-        .flat_map(|(s, e)| wrap_spans(&natural[s..e], BLOCK_W).into_iter().map(move |(a, b)| (s + a, s + b)))
+        .flat_map(|(s, e)| wrap_spans(&at_natural[s..e], BLOCK_W).into_iter().map(move |(a, b)| (s + a, s + b)))
         .collect();
     let lines = (ranges.iter())
         .map(|&(s, e)| {
-            let part = &natural[s..e];
+            let part = &at_natural[s..e];
             SetLine::text(place(part, grid::left() + (BLOCK_W - set_width(part)) / 2.0, 0.0))
         })
         .collect();
@@ -200,7 +200,7 @@ const NEAR_FULL: f32 = 0.85;
 /// trapezoid). `None` when no choice fits, or when there are too many choices
 /// to try (a paragraph's worth of words set as a title: the search is
 /// exhaustive, C(places, lines − 1) choices).
-pub(super) fn break_at_phrases(chars: &[char], natural: &[f32], n: usize, marks: bool) -> Option<Vec<(usize, usize)>> {
+fn break_at_phrases(chars: &[char], natural: &[f32], n: usize, marks: bool) -> Option<Vec<(usize, usize)>> {
     // Each place: the line before it ends at .0, the next starts at .1.
     let places: Vec<(usize, usize)> = (1..chars.len().saturating_sub(1))
         .filter_map(|i| match chars[i] {

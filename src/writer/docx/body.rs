@@ -592,20 +592,9 @@ impl<'a> Body<'a> {
 /// `text` cut into lines before the characters at `breaks` (control
 /// characters not counted), each line with its spans' attributes.
 fn split_lines(text: &Text, breaks: &[usize]) -> Vec<Text> {
-    let mut lines = vec![Text::default()];
-    let mut at = 0;
-    for span in &text.spans {
-        for ch in span.text.chars() {
-            if !ch.is_control() {
-                if breaks.contains(&at) {
-                    lines.push(Text::default());
-                }
-                at += 1;
-            }
-            lines.last_mut().expect("one line at least").push(ch.encode_utf8(&mut [0; 4]), span.strong);
-        }
-    }
-    lines
+    let starts = std::iter::once(0).chain(breaks.iter().copied());
+    let ranges: Vec<(usize, usize)> = starts.zip(breaks.iter().copied().chain([usize::MAX])).collect();
+    slice_lines(text, &ranges).into_iter().map(|(line, _)| line).collect()
 }
 
 /// `text` as the lines of `ranges` (of its characters, control characters not
@@ -617,7 +606,7 @@ fn slice_lines(text: &Text, ranges: &[(usize, usize)]) -> Vec<(Text, Text)> {
     let mut line = 0;
     for span in &text.spans {
         for ch in span.text.chars() {
-            let ch_str = ch.encode_utf8(&mut [0; 4]).to_string();
+            let ch_str = ch.encode_utf8(&mut [0; 4]).to_owned();
             if ch.is_control() {
                 lines[line].0.push(&ch_str, span.strong);
                 continue;
@@ -625,11 +614,8 @@ fn slice_lines(text: &Text, ranges: &[(usize, usize)]) -> Vec<(Text, Text)> {
             while line + 1 < ranges.len() && at >= ranges[line + 1].0 {
                 line += 1;
             }
-            if at < ranges[line].1 {
-                lines[line].0.push(&ch_str, span.strong);
-            } else {
-                lines[line].1.push(&ch_str, span.strong);
-            }
+            let (text, gap) = &mut lines[line];
+            if at < ranges[line].1 { text } else { gap }.push(&ch_str, span.strong);
             at += 1;
         }
     }
