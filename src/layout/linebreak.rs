@@ -516,8 +516,13 @@ pub fn heading_lines(
     let mut lines = balanced(whole).or_else(|| balanced(allowed)).unwrap_or_else(|| {
         let mut lines = spans.clone();
         let k = lines.len() - 1;
-        let want = lines[k].end.saturating_sub(HEADING_MIN_LAST);
-        let at = |allowed: &[bool]| (lines[k - 1].start + 1..=want).rev().find(|&b| allowed[b - 1]);
+        let end = lines[k].end;
+        let want = end.saturating_sub(HEADING_MIN_LAST);
+        // Breaks from the latest that leaves no runt back to the earliest the
+        // last line still fits the measure from.
+        let fits = |b: usize| widths[b..end].iter().sum::<f32>() <= measure + 0.01;
+        let at =
+            |allowed: &[bool]| (lines[k - 1].start + 1..=want).rev().take_while(|&b| fits(b)).find(|&b| allowed[b - 1]);
         if let Some(b) = at(whole).or_else(|| at(allowed)) {
             (lines[k - 1].end, lines[k].start) = (b, b);
         }
@@ -778,6 +783,22 @@ mod tests {
         (whole[27], whole[29]) = (true, true);
         let (l, _) = heading_lines(&t, &w, &break_after(&t), &whole, 280.0, 0.0);
         assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [15, 15]);
+    }
+
+    #[test]
+    fn a_heading_given_characters_from_the_line_before_still_fits() {
+        // 71 ideographs, 10 a line after an indent of 2: 8 + 6 × 10 + 3, and
+        // no narrower measure keeps eight lines, so the seventh line gives the
+        // last characters. The only word boundary there is after the 60th,
+        // which would make the last line 11 long, over the measure: the break
+        // is made where a line may break, as late as leaves no runt (found by
+        // the property test no_heading_ends_in_a_runt).
+        let t: Vec<char> = "甲乙丙丁戊己庚辛壬癸".repeat(8).chars().take(71).collect();
+        let w = vec![10.0; t.len()];
+        let mut whole = vec![false; t.len()];
+        (whole[59], whole[70]) = (true, true);
+        let (l, _) = heading_lines(&t, &w, &break_after(&t), &whole, 100.0, 20.0);
+        assert_eq!(l.iter().map(|l| l.end - l.start).collect::<Vec<_>>(), [8, 10, 10, 10, 10, 10, 9, 4]);
     }
 
     #[test]
