@@ -294,12 +294,14 @@ fn render_one(
     diagnostics: &mut Vec<Diagnostic>,
     replayed: &mut Option<(usize, String)>,
 ) -> Result<Status> {
-    let project = projects.for_data(data, &opts.formats)?;
+    // The project (its configuration, templates and fonts, found once per
+    // project) and the data are read side by side. The data is loaded once:
+    // for what it reads from workbooks (its inputs and its key), then for the
+    // report.
+    let (project, loaded) = rayon::join(|| projects.for_data(data, &opts.formats), || crate::data::recover(data));
+    let project = project?;
     let config = &project.resources.config;
     let stamp = year.map(|y| opts.out.join(".nianbao").join(county).join(format!("{y}.stamp")));
-    // Loaded once: for what it reads from workbooks (its inputs and its key),
-    // then for the report.
-    let loaded = crate::data::recover(data);
     let workbooks = loaded.as_ref().ok().map(|l| l.sheets.as_slice());
     let inputs = inputs(data, config, project.resources.fonts.as_deref(), workbooks.unwrap_or_default());
     let key = workbooks.and_then(|w| stamp_key(&inputs, w, opts));

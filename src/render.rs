@@ -180,13 +180,14 @@ pub fn prepare(loaded: Result<data::Loaded>, data_path: &Path, job: &Job) -> Pre
     let silenced = |d: &Diagnostic| !d.is_error() && check::silenced(d.id, &config.silence);
     diagnostics.extend(loaded.warnings.iter().filter(|d| !silenced(d)).cloned());
     diagnostics.extend(loaded.errors.iter().cloned());
-    let findings = check::data(&loaded, config);
+    // The data's checks beside the template. Stand-ins hold the place of
+    // wrong values: good for checking, not for printing. Without a document,
+    // the characters no font has are still found in the data.
+    let (findings, document) = rayon::join(
+        || check::data(&loaded, config),
+        || if loaded.errors.is_empty() { document(&loaded, templates, template) } else { Err(Errors::default()) },
+    );
     diagnostics.extend(findings.iter().cloned());
-    // Stand-ins hold the place of wrong values: good for checking, not for
-    // printing. Without a document, the characters no font has are still
-    // found in the data.
-    let document =
-        if loaded.errors.is_empty() { document(&loaded, templates, template) } else { Err(Errors::default()) };
     let (markup, doc, template) = match document {
         Ok((markup, doc, template, unread)) => {
             diagnostics.extend(unread.into_iter().filter(|d| !silenced(d)));
