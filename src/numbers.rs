@@ -19,7 +19,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// 公文 scheme, as a line starts with them: `第一章`/`第一部分` and `一、` (1),
 /// `第一节` and `（一）` (2), `1．` and a number alone on its line (3), `（1）`
 /// (4). Group 1 is the marker, group 2 the title after it (index 5, the number
-/// alone, has none).
+/// alone, has none). Digits are ASCII or full-width, not every script's (`\d`):
+/// the automata are then a fraction of the size to build, at every start.
 pub static MARKERS: std::sync::LazyLock<[(regex::Regex, u8); 7]> = std::sync::LazyLock::new(|| {
     let cn = "[一二三四五六七八九十百零〇]+";
     let re = |s: String| regex::Regex::new(&s).expect("heading pattern");
@@ -28,9 +29,9 @@ pub static MARKERS: std::sync::LazyLock<[(regex::Regex, u8); 7]> = std::sync::La
         (re(format!(r"^({cn}、)[\s　]*(.*)$")), 1),
         (re(format!(r"^(第{cn}节)[\s　]*(.*)$")), 2),
         (re(format!(r"^([（(]{cn}[）)])[\s　]*(.*)$")), 2),
-        (re(r"^(\d{1,2}[．.、])[\s　]*(\D.*)$".to_string()), 3),
-        (re(r"^(\d{1,2})$".to_string()), 3),
-        (re(r"^([（(]\d{1,2}[）)])[\s　]*(.*)$".to_string()), 4),
+        (re(r"^([0-9０-９]{1,2}[．.、])[\s　]*([^0-9０-９].*)$".to_string()), 3),
+        (re(r"^([0-9０-９]{1,2})$".to_string()), 3),
+        (re(r"^([（(][0-9０-９]{1,2}[）)])[\s　]*(.*)$".to_string()), 4),
     ]
 });
 
@@ -693,12 +694,15 @@ mod tests {
             ("1．加强管理", "1．"),
             ("2.推进签约", "2."),
             ("(3)健全机制", "(3)"),
+            // Full-width digits, as a word processor's numbering pasted as text has them.
+            ("１．加强管理", "１．"),
+            ("（１２）健全机制", "（１２）"),
             ("第二部分　工作安排", "第二部分"),
             ("一是加强管理", "一是"),
         ] {
             assert_eq!(typed_marker(title), Some(marker), "{title}");
         }
-        for title in ["5G网络建设", "2.0版上线", "一流学科建设", "十四五规划编制", "（一）", "12"]
+        for title in ["5G网络建设", "2.0版上线", "２.０版上线", "一流学科建设", "十四五规划编制", "（一）", "12"]
         {
             assert_eq!(typed_marker(title), None, "{title}");
         }
