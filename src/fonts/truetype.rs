@@ -166,13 +166,18 @@ fn contour_points(c: &Contour, reverse: bool) -> Vec<(i16, i16, bool)> {
         pts.pop();
     }
     let n = pts.len();
-    let implied = |i: usize| {
-        let (p1, on) = pts[i];
-        let (p0, on0) = pts[(i + n - 1) % n];
-        let (p2, on2) = pts[(i + 1) % n];
-        on && !on0 && !on2 && p0.x + p2.x == 2.0 * p1.x && p0.y + p2.y == 2.0 * p1.y
-    };
-    (0..n).filter(|&i| !implied(i)).map(|i| (pts[i].0.x as i16, pts[i].0.y as i16, pts[i].1)).collect()
+    let mut out = Vec::with_capacity(n);
+    for (i, &(p1, on)) in pts.iter().enumerate() {
+        // The neighbours on the closed contour (no division: this runs for
+        // every point of every glyph a document embeds).
+        let (p0, on0) = pts[if i == 0 { n - 1 } else { i - 1 }];
+        let (p2, on2) = pts[if i + 1 == n { 0 } else { i + 1 }];
+        let implied = on && !on0 && !on2 && p0.x + p2.x == 2.0 * p1.x && p0.y + p2.y == 2.0 * p1.y;
+        if !implied {
+            out.push((p1.x as i16, p1.y as i16, on));
+        }
+    }
+    out
 }
 
 /// A simple glyph's `glyf` entry: header, end points, no instructions, flags
