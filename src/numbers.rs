@@ -391,21 +391,38 @@ pub fn sentence(text: &str) -> String {
 
 /// `lead` (a lead-in ending in `：`, as `全县卫生健康工作的总体要求是：`) put
 /// before `text`, unless `text` opens with a lead-in of its own: a clause before
-/// a `：` in its first sentence that ends (`是` aside) with what the lead names
-/// (its words after its last `的`: `总体要求`) or with another name for the
-/// general requirement ([`LEAD_HEADS`]). A writer who pasted
+/// its first `：` that ends (`是` aside) with what the lead names (its words
+/// after its last `的`: `总体要求`) or with another name for the general
+/// requirement ([`LEAD_HEADS`]). The clause is the first sentence, or a later
+/// one that names whose requirement it is (`…工作的总体思路是：`) after
+/// sentences that set the scene, as the key points of a province open
+/// (`2020年是……收官之年。全省卫生健康工作的总体思路是：`). A writer who pasted
 /// `2022年全市卫生健康工作的总体要求是：坚持……` gets it printed once, not led twice.
 pub fn lead_in(text: &str, lead: &str) -> String {
     let core = lead.trim_end_matches(['：', ':']).trim_end_matches('是');
     let core = core.rsplit('的').next().unwrap_or(core);
-    let own = text.split_once(['：', ':']).map(|(own, _)| own.trim_end_matches(['是', '为']));
-    let led = own.is_some_and(|own| {
-        !lead.is_empty()
-            && own.chars().count() <= 40
-            && !own.contains(['。', '！', '？'])
-            && (!core.is_empty() && own.ends_with(core) || LEAD_HEADS.iter().any(|h| own.ends_with(h)))
-    });
+    let led = !lead.is_empty()
+        && text.split_once(['：', ':']).is_some_and(|(own, _)| {
+            let own = own.trim_end_matches(['是', '为']);
+            // The scene-setting sentences before the clause, if any.
+            let (scene, clause) = match own.rfind(['。', '！', '？']) {
+                // 。！？ are three bytes each.
+                Some(i) => own.split_at(i + '。'.len_utf8()),
+                None => ("", own),
+            };
+            let mut heads = std::iter::once(core).chain(LEAD_HEADS).filter(|h| !h.is_empty());
+            clause.chars().count() <= 40
+                && heads
+                    .any(|h| clause.strip_suffix(h).is_some_and(|before| scene.is_empty() || before.ends_with('的')))
+        });
     if led { text.to_string() } else { format!("{lead}{text}") }
+}
+
+/// Whether `text` ends by announcing what follows (`……重点抓好以下工作：`): a
+/// general requirement written so needs no sentence of the template's to
+/// introduce the tasks.
+pub fn announcing(text: &str) -> bool {
+    text.trim_end().ends_with(['：', ':'])
 }
 
 /// What the general requirement of a year's work is called where it is introduced.
@@ -728,9 +745,17 @@ mod tests {
         ] {
             assert_eq!(lead_in(own, lead), own);
         }
-        // A ： after the first sentence, or one that introduces something else, is no lead-in.
-        for text in ["坚持以人民健康为中心。总体要求是：稳中求进", "重点做好三项工作：一是……", "总体要求和任务：一是……"]
-        {
+        // After sentences that set the scene, a lead-in that names whose
+        // requirement it is (as seed 002, a province's key points, opens).
+        let own = "2020年是收官之年。全县卫生健康工作的总体思路是：以人民健康为中心。";
+        assert_eq!(lead_in(own, lead), own);
+        // A bare one after the first sentence, or a ： that introduces something else, is no lead-in.
+        for text in [
+            "坚持以人民健康为中心。总体要求是：稳中求进",
+            "重点做好三项工作：一是……",
+            "总体要求和任务：一是……",
+            "坚持以人民健康为中心。重点做好以下工作：",
+        ] {
             assert_eq!(lead_in(text, lead), format!("{lead}{text}"));
         }
         // No lead, nothing to compare against.

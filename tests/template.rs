@@ -380,6 +380,26 @@ fn phrases_replace_the_templates_wording() {
     }
 }
 
+/// A general requirement pasted whole from last year's document, as seed 002
+/// (a province's key points) writes it: a sentence that sets the scene, its
+/// own lead-in, and the line that announces the tasks. Each is printed once.
+#[test]
+fn a_requirement_pasted_with_its_lead_in_and_announcement_is_printed_once() {
+    let requirement = "2018年是开局之年。全县卫生健康工作的总体思路是：坚持以人民健康为中心。重点抓好以下工作：";
+    let plan = format!(
+        "plan:\n  requirement: {requirement}\n  sections:\n    - title: 深化改革\n      items:\n        - title: 推进分级诊疗\n          paragraphs: 正文。\n"
+    );
+    for kind in ["speech", "key-points", "work-report"] {
+        let base = MINIMAL.replace("kind: speech", &format!("kind: {kind}"));
+        let p = Project::new(&[("data/x/2018.yaml", &format!("{base}{plan}"))]);
+        let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+        let md = nianbao::writer::markdown::write(&built.doc);
+        assert!(md.contains(requirement), "{kind}: {md}");
+        assert_eq!(md.matches("总体").count(), 1, "{kind}: {md}");
+        assert_eq!(md.matches("重点").count(), 1, "{kind}: {md}");
+    }
+}
+
 /// A section's heading runs into its first paragraph when the data says
 /// `runin`, at the top level of key points and at （一） of a speech or a
 /// work report; without `runin` (or without text to run into) it stands alone.

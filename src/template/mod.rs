@@ -535,6 +535,7 @@ fn register(env: &mut Environment<'static>) {
         numbers::lead_in(&text, lead.as_deref().unwrap_or(""))
     });
     env.add_filter("sentence", |text: String| -> String { numbers::sentence(&text) });
+    env.add_test("announcing", |v: Value| -> bool { v.as_str().is_some_and(numbers::announcing) });
     env.add_filter("join_cn", |v: Value, conj: Option<String>| -> std::result::Result<String, Error> {
         let items = v.try_iter()?.map(|item| bounded_text(&item)).collect::<std::result::Result<Vec<_>, _>>()?;
         Ok(numbers::join_chinese(&items, conj.as_deref().unwrap_or("和")))
