@@ -380,6 +380,34 @@ fn phrases_replace_the_templates_wording() {
     }
 }
 
+/// A plan's indicator table shows, beside each target, the review's value of
+/// the same id (the base it is set from), and — for a target without one; a
+/// plan without such values keeps the three columns.
+#[test]
+fn a_plans_targets_stand_beside_the_reviews_values() {
+    let base = MINIMAL.replace("kind: speech", "kind: plan");
+    let plan = "plan:\n  targets:\n    - { id: life, name: 人均预期寿命, value: 78.5, unit: 岁, deadline: 2025-12 }\n    - { id: gp, name: 每万人口全科医生数, value: 3.5, unit: 人 }\n  sections:\n    - title: 深化改革\n      items:\n        - title: 推进分级诊疗\n          paragraphs: 正文。\n";
+    let review = "review:\n  summary: 发展取得成效\n  sections:\n    - title: 健康水平提高\n      items:\n        - title: 指标向好\n          paragraphs: 人均预期寿命达到77.6岁。\n          metrics:\n            - { id: life, name: 人均预期寿命, value: 77.6, unit: 岁 }\n";
+    let table = |data: &str| {
+        let p = Project::new(&[("data/x/2018.yaml", data)]);
+        let built = render::build(&p.path("data/x/2018.yaml"), &Templates::new(None), None).unwrap();
+        let t = built.doc.blocks.iter().find_map(|b| match b {
+            Block::Table(t) => Some(t.clone()),
+            _ => None,
+        });
+        let t = t.expect("the indicator table");
+        let header: Vec<String> = t.header.iter().map(|c| c.plain()).collect();
+        let rows: Vec<Vec<String>> = t.rows.iter().map(|r| r.iter().map(|c| c.plain()).collect()).collect();
+        (header, rows)
+    };
+    let (header, rows) = table(&format!("{base}{review}{plan}"));
+    assert_eq!(header, ["指标", "2017年", "目标值", "完成时限"]);
+    assert_eq!(rows, [["人均预期寿命", "77.6岁", "78.5岁", "2025年12月"], ["每万人口全科医生数", "—", "3.5人", ""]]);
+    let (header, rows) = table(&format!("{base}{plan}"));
+    assert_eq!(header, ["指标", "目标值", "完成时限"]);
+    assert_eq!(rows[0], ["人均预期寿命", "78.5岁", "2025年12月"]);
+}
+
 /// A general requirement pasted whole from last year's document, as seed 002
 /// (a province's key points) writes it: a sentence that sets the scene, its
 /// own lead-in, and the line that announces the tasks. Each is printed once.
