@@ -309,3 +309,21 @@ fn a_paragraph_over_several_lines_prints_without_spaces_at_the_breaks() {
     assert!(md.contains("今天召开全县卫生健康工作会议，主要任务是总结工作、部署任务。"), "{md}");
     assert!(md.contains("同志们，让我们团结 一心。"), "{md}");
 }
+
+/// A banner written as a county would print 全县: `unit.level` names the level
+/// its name ends with; written right, it says nothing.
+#[test]
+fn a_banner_written_as_a_county_is_told_its_level() {
+    let data = |level: &str| {
+        common::MINIMAL.replace("样例县", "鄂温克族自治旗").replace("level: 县", &format!("level: {level}"))
+    };
+    let p = Project::new(&[("data/ewenki/2018.yaml", &data("县"))]);
+    let (_, found) = findings(&p, &[]);
+    let level: Vec<_> = found.iter().filter(|f| f["id"] == "unit.level").collect();
+    assert_eq!(level.len(), 1, "{found:#?}");
+    assert_eq!(level[0]["message"], "单位“鄂温克族自治旗”写的级别是“县”，报告里会印成“全县”");
+    assert_eq!(level[0]["help"], "应为 level: 旗");
+    let p = Project::new(&[("data/ewenki/2018.yaml", &data("旗"))]);
+    let (_, found) = findings(&p, &[]);
+    assert!(found.iter().all(|f| f["id"] != "unit.level"), "{found:#?}");
+}

@@ -384,6 +384,24 @@ fn points_outside_items_are_imported_as_points() {
     assert!(md.contains(&printed), "{printed} in the Markdown");
 }
 
+/// A banner's key points (内蒙古的旗): the unit is read from the title with its
+/// level, and its bureau is the issuer.
+#[test]
+fn a_banners_unit_and_level_are_read_from_the_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("要点.txt");
+    std::fs::write(
+        &src,
+        "鄂温克族自治旗2020年卫生健康工作要点\n2020年，全旗卫生健康工作的总体要求是：以人民健康为中心。\n重点做好以下工作：\n\
+         一、深化医改\n（一）推进分级诊疗。建好医共体。\n",
+    )
+    .unwrap();
+    let (yaml, md) = import_and_render(&src, "ewenki", 2020, &[]);
+    assert!(yaml.contains("name: 鄂温克族自治旗") && yaml.contains("level: 旗"), "{yaml}");
+    assert!(yaml.contains("issuer: 鄂温克族自治旗卫生健康局"), "{yaml}");
+    assert!(md.contains("2020年，全旗卫生健康工作的总体要求是：以人民健康为中心。"), "{md}");
+}
+
 /// A source that skips a number (（一）（二）（四）, 1．3．) is numbered in
 /// sequence, and the data file says where, with the `number:` that would
 /// keep the jump.

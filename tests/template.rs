@@ -408,6 +408,25 @@ fn a_plans_targets_stand_beside_the_reviews_values() {
     assert_eq!(rows[0], ["人均预期寿命", "78.5岁", "2025年12月"]);
 }
 
+/// A banner (旗) of Inner Mongolia, an autonomous prefecture (州) and a league
+/// (盟) are units of their own level: 全旗, 全州, 全盟 wherever the templates
+/// say 全县, and the English names are accepted too.
+#[test]
+fn banners_prefectures_and_leagues_speak_of_themselves() {
+    for (name, level, whole) in
+        [("鄂温克族自治旗", "旗", "全旗"), ("延边朝鲜族自治州", "prefecture", "全州"), ("锡林郭勒盟", "league", "全盟")]
+    {
+        let data = MINIMAL
+            .replace("kind: speech", "kind: key-points")
+            .replace("样例县", name)
+            .replace("level: 县", &format!("level: {level}"))
+            + "plan:\n  requirement: 坚持以人民健康为中心。\n";
+        let md = markdown(&data);
+        assert!(md.contains(&format!("2018年，{whole}卫生健康工作的总体要求是：")), "{name}: {md}");
+        assert!(!md.contains("全县"), "{name}: {md}");
+    }
+}
+
 /// A general requirement pasted whole from last year's document, as seed 002
 /// (a province's key points) writes it: a sentence that sets the scene, its
 /// own lead-in, and the line that announces the tasks. Each is printed once.

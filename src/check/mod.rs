@@ -528,10 +528,10 @@ fn other_unit(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     let short = &loaded.derived.short;
     for file in &loaded.files {
         let level = file.value.get("unit").and_then(|u| u.get("level"));
-        if let (Some(_), Some(end)) = (level, unit.name.chars().last())
-            && "县区市省".contains(end)
-            && end != unit.level.as_char()
+        if let (Some(_), Some(named)) = (level, crate::data::model::Level::of_name(&unit.name))
+            && named != unit.level
         {
+            let end = named.as_char();
             out.push(
                 Diagnostic::warning(
                     "unit.level",

@@ -186,15 +186,16 @@ pub struct Unit {
     /// Short name used in phrases like `健康襄垣`; defaults to the name without its level.
     #[serde(default)]
     pub short: Option<String>,
-    /// 行政级别：县、区、市或省，决定“全县”“全区”等说法。
+    /// 行政级别：县、区、市、省，或旗、州、盟，决定“全县”“全区”等说法。
     ///
-    /// Administrative level: 县, 区, 市 or 省.
+    /// Administrative level: 县, 区, 市, 省, 旗, 州 or 盟.
     pub level: Level,
 }
 
-/// 行政级别：县、区、市、省（也可写 county、district、city、province）。
+/// 行政级别：县、区、市、省（也可写 county、district、city、province），
+/// 内蒙古的旗（banner）、盟（league），自治州的州（prefecture）。自治县写“县”，自治区写“区”。
 ///
-/// Administrative level; drives wording such as 全县/全区/全市/全省.
+/// Administrative level; drives wording such as 全县/全区/全市/全省/全旗.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 pub enum Level {
     #[serde(rename = "县", alias = "county")]
@@ -205,6 +206,15 @@ pub enum Level {
     City,
     #[serde(rename = "省", alias = "province")]
     Province,
+    /// A county-level banner of Inner Mongolia (旗, 自治旗).
+    #[serde(rename = "旗", alias = "banner")]
+    Banner,
+    /// An autonomous prefecture (自治州), a city's level.
+    #[serde(rename = "州", alias = "prefecture")]
+    Prefecture,
+    /// A league of Inner Mongolia (盟), a city's level.
+    #[serde(rename = "盟", alias = "league")]
+    League,
 }
 
 impl Level {
@@ -214,7 +224,30 @@ impl Level {
             Level::District => '区',
             Level::City => '市',
             Level::Province => '省',
+            Level::Banner => '旗',
+            Level::Prefecture => '州',
+            Level::League => '盟',
         }
+    }
+
+    /// The level a unit's name ends with (`鄂温克族自治旗` → 旗), if any.
+    pub fn of_name(name: &str) -> Option<Level> {
+        Some(match name.chars().last()? {
+            '县' => Level::County,
+            '区' => Level::District,
+            '市' => Level::City,
+            '省' => Level::Province,
+            '旗' => Level::Banner,
+            '州' => Level::Prefecture,
+            '盟' => Level::League,
+            _ => return None,
+        })
+    }
+
+    /// Whether the level's health body is a commission (委员会) rather than a
+    /// bureau (局): a province's and a city's (or a prefecture's, a league's).
+    pub fn has_commission(self) -> bool {
+        matches!(self, Level::Province | Level::City | Level::Prefecture | Level::League)
     }
 }
 

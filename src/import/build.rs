@@ -85,7 +85,7 @@ pub fn build(o: &Outline, hints: &Hints) -> Built {
     // A DOCX nianbao wrote names its unit, line of work and year in its keywords.
     let keywords = &hints.properties.keywords;
     let from_props = match keywords.as_slice() {
-        [unit, sector, year] if unit.ends_with(['县', '区', '市', '省']) && year.ends_with('年') => {
+        [unit, sector, year] if Level::of_name(unit).is_some() && year.ends_with('年') => {
             Some((unit.clone(), sector.clone(), year.trim_end_matches('年').parse::<i32>().ok()))
         }
         _ => None,
@@ -130,7 +130,7 @@ pub fn build(o: &Outline, hints: &Hints) -> Built {
             .unwrap_or_else(|| {
                 // A province's or city's health body is a commission (委员会),
                 // a county's or district's a bureau.
-                let body = if matches!(unit.level, Level::Province | Level::City) { "委员会" } else { "局" };
+                let body = if unit.level.has_commission() { "委员会" } else { "局" };
                 format!("{}{}{body}", unit.name, if sector == "卫生计生" { "卫生和计划生育" } else { "卫生健康" })
             })
     });
@@ -260,17 +260,12 @@ fn guess_year(o: &Outline) -> Option<i32> {
 }
 
 static UNIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([\p{Han}]{2,4}?[县区市省])(?:\d{4}|卫生|人民政府)").expect("unit"));
+    LazyLock::new(|| Regex::new(r"([\p{Han}]{2,6}?[县区市省旗州盟])(?:\d{4}|卫生|人民政府)").expect("unit"));
 
 fn guess_unit(o: &Outline, hints: &Hints, all: &str) -> (Unit, bool) {
-    let level_of = |c: char| match c {
-        '区' => Level::District,
-        '市' => Level::City,
-        '省' => Level::Province,
-        _ => Level::County,
-    };
-    let whole = ['县', '区', '市', '省'].into_iter().max_by_key(|c| all.matches(&format!("全{c}")).count());
-    let unit = |name: String| Unit { level: level_of(name.chars().last().unwrap_or('县')), name, short: None };
+    let whole =
+        ['县', '区', '市', '省', '旗', '州', '盟'].into_iter().max_by_key(|c| all.matches(&format!("全{c}")).count());
+    let unit = |name: String| Unit { level: Level::of_name(&name).unwrap_or(Level::County), name, short: None };
     if let Some(name) = &hints.unit {
         return (unit(name.clone()), false);
     }
@@ -513,11 +508,11 @@ fn spill(sections: &mut [Section], kind: Kind) -> Vec<String> {
 /// before, the sector, the requirement and what follows it.
 fn requirement(p: &str, r: &Report, kind: Kind, year: i32) -> Option<(String, String, String, String)> {
     static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(.*?)全([县区市省])([\p{Han}]{2,6}?)工作的总体要求是：(.+?)(重点抓好[^。]*项重点工作。)?$")
+        Regex::new(r"^(.*?)全([县区市省旗州盟])([\p{Han}]{2,6}?)工作的总体要求是：(.+?)(重点抓好[^。]*项重点工作。)?$")
             .expect("requirement")
     });
     static REPORT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^()(\d{4})年全([县区市省])([\p{Han}]{2,6}?)工作的总体思路是：(.+)$").expect("requirement")
+        Regex::new(r"^()(\d{4})年全([县区市省旗州盟])([\p{Han}]{2,6}?)工作的总体思路是：(.+)$").expect("requirement")
     });
     let level = |c: &str| c.starts_with(r.unit.level.as_char());
     match kind {
@@ -817,7 +812,7 @@ fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
     // that announces the tasks when it ends the paragraph.
     static REQ: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"^(.*?)全([县区市省])([\p{Han}]{2,6}?)工作的总体(要求|思路)是：(.+?)(重点(?:抓好|做好)以下工作：)?$",
+            r"^(.*?)全([县区市省旗州盟])([\p{Han}]{2,6}?)工作的总体(要求|思路)是：(.+?)(重点(?:抓好|做好)以下工作：)?$",
         )
         .expect("req")
     });
