@@ -1,13 +1,14 @@
 //! `nianbao next`: roll a year's data file forward into next year's. Unit,
 //! issuer, speaker and the parts' headings carry over; last year's plan becomes
 //! this year's review (each task an item to fill with what was done, each
-//! target a metric of the same id to fill, so that completion is computed);
+//! target a metric of the same id to fill, so that completion is computed),
+//! except in key points, which print no review;
 //! every text to rewrite is marked with a placeholder `check` refuses until it
 //! is replaced. An existing file is never overwritten.
 
 use std::path::{Path, PathBuf};
 
-use super::model::{Item, Metric, Paragraphs, Plan, Points, Report, Review, Section, Target};
+use super::model::{Item, Kind, Metric, Paragraphs, Plan, Points, Report, Review, Section, Target};
 use crate::diag::{Diagnostic, Errors, Result};
 use crate::numbers::Date;
 
@@ -90,7 +91,9 @@ fn roll(old: &Report, year: i32, n: &mut Rolled) -> Report {
     new.figures = old.figures.clone().filter(|f| !f.sheet.as_deref().unwrap_or_default().contains(&year.to_string()));
     let plan = old.plan.clone().unwrap_or_default();
     let old_review = old.review.clone().unwrap_or_default();
-    new.review = Some(Review {
+    // Key points look only ahead: a review there would be texts to write that
+    // are never printed.
+    new.review = (old.kind != Kind::KeyPoints).then(|| Review {
         heading: None,
         summary: Some(fill(&format!("{year}年工作总述"), n)),
         honours: Vec::new(),
