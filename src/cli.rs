@@ -664,6 +664,18 @@ fn run_table(args: &TableArgs) -> bool {
         Ok(()) => {
             let years: std::collections::BTreeSet<i32> = loaded.iter().map(|l| l.derived.report_year).collect();
             eprintln!("已生成 {}（{} 份报告，{} 个年份）", output.display(), loaded.len(), years.len());
+            // Key points and plans may set targets and report no figures: say why their rows are empty.
+            let bare: Vec<String> = loaded
+                .iter()
+                .filter(|l| l.metrics().next().is_none())
+                .map(|l| format!("{}{}年", l.report.unit.name, l.derived.report_year))
+                .collect();
+            if !bare.is_empty() {
+                eprintln!(
+                    "提示：{}的数据里没有指标，表里这些行是空的：汇总表比较写在 review 里的指标（metrics），只定了目标（targets）的报告没有可比的数",
+                    bare.join("、")
+                );
+            }
             true
         }
         Err(e) => {

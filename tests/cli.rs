@@ -142,6 +142,21 @@ fn a_table_refused_for_one_year_names_the_year_to_leave_out() {
     assert!(p.path("t.csv").exists());
 }
 
+/// Key points hold targets and no figures: the table says why their row is empty.
+#[test]
+fn a_table_says_which_reports_have_no_figures() {
+    let points = MINIMAL.replace("kind: speech", "kind: key-points").replace("样例县", "青山县")
+        + "plan:\n  targets:\n    - { id: rate, name: 签约率, value: 70, unit: \"%\" }\n";
+    let report =
+        MINIMAL.to_string() + "review:\n  metrics:\n    - { id: rate, name: 签约率, value: 66.2, unit: \"%\" }\n";
+    let p = Project::new(&[("data/x/2018.yaml", &report), ("data/qs/2018.yaml", &points)]);
+    let o = nianbao(p.dir.path(), &["table", "data", "-o", "t.csv"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("提示：青山县2018年的数据里没有指标，表里这些行是空的"), "{err}");
+    assert!(!err.contains("样例县2018年"), "{err}");
+}
+
 #[test]
 fn completions_cover_the_subcommands_and_options() {
     let dir = tempfile::tempdir().unwrap();
