@@ -497,21 +497,27 @@ fn run_render(args: &RenderArgs) -> bool {
 
 fn run_batch(args: &BatchArgs) -> bool {
     let dirs = if args.dirs.is_empty() { vec![PathBuf::from("data")] } else { args.dirs.clone() };
-    let files = match batch::find(&dirs, args.year) {
-        Ok(found) => {
-            print_all(&found.strays);
-            found.files
-        }
-        Err(e) => {
-            print_all(&e.0);
-            return false;
-        }
-    };
+    let Some(files) = reports(&dirs, args.year) else { return false };
     let progress = batch::Progress::new(files.len());
     let outcomes = batch::run(&files, &args.output.options(args.jobs), &|o| progress.report(o));
     progress.finish();
     eprint!("\n{}", batch::summary(&outcomes));
     outcomes.iter().all(|o| !o.failed())
+}
+
+/// The reports under `dirs` (of `year`), the misnamed files left out
+/// reported; `None`, with the reason printed, when there are none.
+fn reports(dirs: &[PathBuf], year: Option<i32>) -> Option<Vec<PathBuf>> {
+    match batch::find(dirs, year) {
+        Ok(found) => {
+            print_all(&found.strays);
+            Some(found.files)
+        }
+        Err(e) => {
+            print_all(&e.0);
+            None
+        }
+    }
 }
 
 /// The formats `check` judges a report by: `render`'s default.
@@ -624,16 +630,7 @@ fn run_table(args: &TableArgs) -> bool {
         TableFormat::Csv => PathBuf::from("指标汇总.csv"),
     });
     let dirs = if args.dirs.is_empty() { vec![PathBuf::from("data")] } else { args.dirs.clone() };
-    let files = match batch::find(&dirs, args.year) {
-        Ok(found) => {
-            print_all(&found.strays);
-            found.files
-        }
-        Err(e) => {
-            print_all(&e.0);
-            return false;
-        }
-    };
+    let Some(files) = reports(&dirs, args.year) else { return false };
     let loaded: Vec<_> = files.par_iter().map(|f| crate::data::load(f)).collect();
     let errors: Vec<Diagnostic> = loaded.iter().filter_map(|l| l.as_ref().err()).flat_map(|e| e.0.clone()).collect();
     if !errors.is_empty() {

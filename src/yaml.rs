@@ -121,12 +121,10 @@ impl YamlFile {
     /// The scalar at `path` as written (`3200.50`, where the value read is the
     /// number 3200.5); `None` when there is none or it is quoted or folded.
     pub fn written(&self, path: &str) -> Option<&str> {
-        let e = self.map.get(path)?;
-        let (line, col, len) = e.value;
-        let text = self.text.lines().nth(line.checked_sub(1)?)?;
-        let from = text.char_indices().nth(col)?.0;
-        let to = text[from..].char_indices().nth(len).map_or(text.len(), |(b, _)| from + b);
-        Some(&text[from..to])
+        let (_, _, len) = self.map.get(path)?.value;
+        let rest = self.text_from(path)?;
+        let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+        Some(&line[..line.char_indices().nth(len).map_or(line.len(), |(b, _)| b)])
     }
 
     /// The file's text from where the value at `path` starts to the file's end.

@@ -19,7 +19,7 @@ use yaml_serde::Value;
 use crate::config::CheckConfig;
 use crate::data::Loaded;
 use crate::data::derive::{self, Derived, kind_of};
-use crate::data::model::{Kind, MetricKind};
+use crate::data::model::{Kind, Level, MetricKind};
 use crate::diag::{Diagnostic, Severity};
 use crate::doc::{Block, Document};
 use crate::yaml::YamlFile;
@@ -523,12 +523,12 @@ fn stale_years(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
 /// written `level: 县` prints 全县).
 fn other_unit(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
     static PLACE: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r"^\p{Han}{2,8}?(?:自治县|自治州|县|区|市|旗|州|盟|省)").expect("place"));
+        LazyLock::new(|| regex::Regex::new(&format!(r"^\p{{Han}}{{2,8}}?[{}]", Level::chars())).expect("place"));
     let unit = &loaded.report.unit;
     let short = &loaded.derived.short;
     for file in &loaded.files {
         let level = file.value.get("unit").and_then(|u| u.get("level"));
-        if let (Some(_), Some(named)) = (level, crate::data::model::Level::of_name(&unit.name))
+        if let (Some(_), Some(named)) = (level, Level::of_name(&unit.name))
             && named != unit.level
         {
             let end = named.as_char();

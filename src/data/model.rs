@@ -218,6 +218,15 @@ pub enum Level {
 }
 
 impl Level {
+    /// Every level, the characters a unit's name ends with in this order.
+    pub const ALL: [Level; 7] =
+        [Level::County, Level::District, Level::City, Level::Province, Level::Banner, Level::Prefecture, Level::League];
+
+    /// The characters of [`Level::ALL`] (`县区市省旗州盟`), for a pattern's class.
+    pub fn chars() -> String {
+        Level::ALL.iter().map(|l| l.as_char()).collect()
+    }
+
     pub fn as_char(self) -> char {
         match self {
             Level::County => '县',
@@ -232,16 +241,8 @@ impl Level {
 
     /// The level a unit's name ends with (`鄂温克族自治旗` → 旗), if any.
     pub fn of_name(name: &str) -> Option<Level> {
-        Some(match name.chars().last()? {
-            '县' => Level::County,
-            '区' => Level::District,
-            '市' => Level::City,
-            '省' => Level::Province,
-            '旗' => Level::Banner,
-            '州' => Level::Prefecture,
-            '盟' => Level::League,
-            _ => return None,
-        })
+        let last = name.chars().last()?;
+        Level::ALL.into_iter().find(|l| l.as_char() == last)
     }
 
     /// Whether the level's health body is a commission (委员会) rather than a

@@ -107,7 +107,7 @@ fn walk(
             }
         }
         Value::String(s) => {
-            if let Some(joined) = file.text_from(&path).and_then(|source| unfold(s, source)) {
+            if let Some(joined) = unfold(s, || file.text_from(&path)) {
                 *s = joined;
             }
             let taken = taken_out.remove(&path).unwrap_or_default();
@@ -145,14 +145,14 @@ fn walk(
 /// Text removes a line break between East Asian characters). `None` when
 /// there is none, or where the text cannot be followed in the source (an
 /// escape in a quoted text): the value stays as read.
-fn unfold(value: &str, source: &str) -> Option<String> {
+fn unfold<'a>(value: &str, source: impl FnOnce() -> Option<&'a str>) -> Option<String> {
     let chars: Vec<char> = value.chars().collect();
     let between = |i: usize| i > 0 && is_chinese(chars[i - 1]) && chars.get(i + 1).is_some_and(|&n| is_chinese(n));
-    // Most texts have no such space: the file is not read for them.
+    // Most texts have no such space: the file is not even looked up for them.
     if !(0..chars.len()).any(|i| chars[i] == ' ' && between(i)) {
         return None;
     }
-    let mut src = source.chars().peekable();
+    let mut src = source()?.chars().peekable();
     match src.peek()? {
         // A block scalar's text starts on the line after its indicator.
         '>' | '|' => {
@@ -225,13 +225,16 @@ mod tests {
     fn a_line_break_between_chinese_is_no_space() {
         // A plain text over two lines, and a folded one: the space YAML put at
         // the line break goes between Chinese, stays beside a Latin word.
-        assert_eq!(unfold("会议， 主要任务", "会议，\n  主要任务\nnext: x\n").as_deref(), Some("会议，主要任务"));
-        assert_eq!(unfold("今天， 部署。\n", ">\n  今天，\n  部署。\n").as_deref(), Some("今天，部署。\n"));
-        assert_eq!(unfold("推行 DRGs 改革", "推行\n  DRGs\n  改革\n").as_deref(), None);
+        assert_eq!(
+            unfold("会议， 主要任务", || Some("会议，\n  主要任务\nnext: x\n")).as_deref(),
+            Some("会议，主要任务")
+        );
+        assert_eq!(unfold("今天， 部署。\n", || Some(">\n  今天，\n  部署。\n")).as_deref(), Some("今天，部署。\n"));
+        assert_eq!(unfold("推行 DRGs 改革", || Some("推行\n  DRGs\n  改革\n")).as_deref(), None);
         // A space typed on one line is the writer's (text.space says so).
-        assert_eq!(unfold("互联网 医疗健康", "互联网 医疗健康\n"), None);
+        assert_eq!(unfold("互联网 医疗健康", || Some("互联网 医疗健康\n")), None);
         // A quoted text with an escape is left as read.
-        assert_eq!(unfold("甲\t乙 丙", "\"甲\\t乙\n  丙\"\n"), None);
+        assert_eq!(unfold("甲\t乙 丙", || Some("\"甲\\t乙\n  丙\"\n")), None);
     }
 
     #[test]

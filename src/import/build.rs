@@ -259,12 +259,12 @@ fn guess_year(o: &Outline) -> Option<i32> {
         .or_else(|| o.root.body.first().filter(|p| YEAR.find(p).is_some_and(|m| m.start() == 0)).and_then(|p| from(p)))
 }
 
-static UNIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([\p{Han}]{2,6}?[县区市省旗州盟])(?:\d{4}|卫生|人民政府)").expect("unit"));
+static UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"([\p{{Han}}]{{2,6}}?[{}])(?:\d{{4}}|卫生|人民政府)", Level::chars())).expect("unit")
+});
 
 fn guess_unit(o: &Outline, hints: &Hints, all: &str) -> (Unit, bool) {
-    let whole =
-        ['县', '区', '市', '省', '旗', '州', '盟'].into_iter().max_by_key(|c| all.matches(&format!("全{c}")).count());
+    let whole = Level::ALL.map(Level::as_char).into_iter().max_by_key(|c| all.matches(&format!("全{c}")).count());
     let unit = |name: String| Unit { level: Level::of_name(&name).unwrap_or(Level::County), name, short: None };
     if let Some(name) = &hints.unit {
         return (unit(name.clone()), false);
@@ -508,11 +508,16 @@ fn spill(sections: &mut [Section], kind: Kind) -> Vec<String> {
 /// before, the sector, the requirement and what follows it.
 fn requirement(p: &str, r: &Report, kind: Kind, year: i32) -> Option<(String, String, String, String)> {
     static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(.*?)全([县区市省旗州盟])([\p{Han}]{2,6}?)工作的总体要求是：(.+?)(重点抓好[^。]*项重点工作。)?$")
-            .expect("requirement")
+        let levels = Level::chars();
+        Regex::new(&format!(
+            r"^(.*?)全([{levels}])([\p{{Han}}]{{2,6}}?)工作的总体要求是：(.+?)(重点抓好[^。]*项重点工作。)?$"
+        ))
+        .expect("requirement")
     });
     static REPORT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^()(\d{4})年全([县区市省旗州盟])([\p{Han}]{2,6}?)工作的总体思路是：(.+)$").expect("requirement")
+        let levels = Level::chars();
+        Regex::new(&format!(r"^()(\d{{4}})年全([{levels}])([\p{{Han}}]{{2,6}}?)工作的总体思路是：(.+)$"))
+            .expect("requirement")
     });
     let level = |c: &str| c.starts_with(r.unit.level.as_char());
     match kind {
@@ -811,9 +816,10 @@ fn key_points(root: &Node, r: &mut Report, cx: &mut Ctx) {
     // prints it, or a sentence of its own: `2020年是……收官之年。`) and the line
     // that announces the tasks when it ends the paragraph.
     static REQ: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"^(.*?)全([县区市省旗州盟])([\p{Han}]{2,6}?)工作的总体(要求|思路)是：(.+?)(重点(?:抓好|做好)以下工作：)?$",
-        )
+        let levels = Level::chars();
+        Regex::new(&format!(
+            r"^(.*?)全([{levels}])([\p{{Han}}]{{2,6}}?)工作的总体(要求|思路)是：(.+?)(重点(?:抓好|做好)以下工作：)?$"
+        ))
         .expect("req")
     });
     static TASKS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^重点(?:抓好|做好)以下工作：$").expect("tasks"));
